@@ -1,0 +1,80 @@
+"""Dependencies shared by admin routes: settings, store session, current user, permissions.
+
+Each admin route states its permission once with `require(resource, action)`; handlers
+never repeat the check.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from sluice.config import Settings
+from sluice.errors import Forbidden, Unauthorized
+from sluice.models.user import RESOURCE_ACTIONS, User
+from sluice.security import decode_user_token
+from sluice.services.login_guard import LoginGuard
+from sluice.services.users import permissions_of
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_login_guard(request: Request) -> LoginGuard:
+    guard: LoginGuard = request.app.state.login_guard
+    return guard
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+LoginGuardDep = Annotated[LoginGuard, Depends(get_login_guard)]
+
+
+def get_current_user(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
+    if not token:
+        raise Unauthorized()
+    user = session.get(User, decode_user_token(token, settings.secret_key))
+    if user is None:
+        raise Unauthorized("User no longer exists")
+    if not user.is_active:
+        raise Unauthorized("This account is disabled")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require(resource: str, action: str) -> Callable[[User], User]:
+    """A dependency that answers 403 unless the current user holds {resource, action}."""
+    if action not in RESOURCE_ACTIONS.get(resource, ()):
+        raise ValueError(f"unknown permission {resource}:{action}")
+
+    def check(user: CurrentUser) -> User:
+        if (resource, action) not in permissions_of(user):
+            raise Forbidden(f"Missing permission {resource}:{action}")
+        return user
+
+    return check
+
+
+def pagination(
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+) -> tuple[int, int]:
+    return limit, offset
+
+
+Page = Annotated[tuple[int, int], Depends(pagination)]

@@ -1,0 +1,11 @@
+"""The admin API's table of contents: one line per resource."""
+
+from fastapi import APIRouter
+
+from sluice.admin.routes import login, roles, users
+from sluice.http import StrictJSONRoute
+
+api_router = APIRouter(prefix="/api/v1", route_class=StrictJSONRoute)
+api_router.include_router(login.router)
+api_router.include_router(users.router)
+api_router.include_router(roles.router)

@@ -1,0 +1,84 @@
+"""create_app(): the admin API, the dashboard, health and metrics in one ASGI app.
+
+Everything the app holds (settings, store engine, Redis, limiter, metrics) hangs on
+`app.state`, so tests build an app from their own Settings and nothing is global.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from sluice.admin.router import api_router
+from sluice.config import Settings, get_settings
+from sluice.db import make_engine
+from sluice.http import install_error_handlers
+from sluice.observability import health
+from sluice.observability.metrics import Metrics
+from sluice.observability.requests import (
+    CorrelationIdMiddleware,
+    ObserveRequests,
+    request_id_middleware,
+)
+from sluice.services.login_guard import LoginGuard
+from sluice.ui import mount_ui
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable ids for the generated dashboard client: `{tag}-{function name}`."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+        if app.state.redis is not None:
+            app.state.redis.close()
+
+    app = FastAPI(
+        title="Sluice",
+        version="0.1.0",
+        lifespan=lifespan,
+        max_body_size=settings.MAX_REQUEST_BODY_BYTES,
+        generate_unique_id_function=operation_id,
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.redis = _redis_client(settings.REDIS_URL)
+    app.state.metrics = Metrics()
+    app.state.login_guard = LoginGuard(
+        settings.LOGIN_RATE_LIMIT_PER_ACCOUNT, settings.LOGIN_RATE_LIMIT_PER_IP, settings.REDIS_URL
+    )
+
+    install_error_handlers(app)
+    app.include_router(api_router)
+    app.include_router(health.router)
+    mount_ui(app, settings.UI_DIST_DIR)
+
+    app.add_middleware(ObserveRequests, metrics=app.state.metrics)
+    if settings.BACKEND_CORS_ORIGINS:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.BACKEND_CORS_ORIGINS,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID"],
+        )
+    app.add_middleware(CorrelationIdMiddleware, **request_id_middleware())
+    return app
+
+
+def _redis_client(url: str | None) -> "redis.Redis | None":
+    if not url:
+        return None
+    return redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)

@@ -1,0 +1,100 @@
+"""The `sluice` command: serve, migrate, create-superuser."""
+
+import argparse
+import getpass
+import secrets
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+from sqlmodel import Session
+
+from sluice.config import Settings, get_settings
+from sluice.db import make_engine, migrate
+from sluice.errors import SluiceError
+from sluice.models.user import User, UserCreate
+from sluice.observability.logging import configure_logging, log_config
+from sluice.services.common import count
+from sluice.services.users import create_user, ensure_first_superuser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sluice", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, create the first superuser, serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    commands.add_parser("migrate", help="bring the app store to the newest schema")
+
+    superuser = commands.add_parser("create-superuser", help="create a superuser account")
+    superuser.add_argument("--email", required=True)
+    superuser.add_argument("--password", help="asked for when omitted")
+
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.LOG_LEVEL)
+    try:
+        if args.command == "serve":
+            return serve_command(settings, args.host, args.port, args.workers)
+        if args.command == "migrate":
+            migrate(settings.database_url)
+            return 0
+        return create_superuser_command(settings, args.email, args.password)
+    except SluiceError as exc:
+        sys.stderr.write(f"error: {exc.message}\n")
+        return 1
+
+
+def bootstrap(settings: Settings) -> None:
+    """Migrate the store; on a store with no user yet, create the first superuser.
+
+    Without FIRST_SUPERUSER_PASSWORD (allowed only in local mode) a password is generated
+    and printed once: it is not kept anywhere else.
+    """
+    settings.secret_key  # noqa: B018  (creates the local key file before workers start)
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        if count(session, User) == 0:
+            password = settings.FIRST_SUPERUSER_PASSWORD or secrets.token_urlsafe(12)
+            ensure_first_superuser(session, settings.FIRST_SUPERUSER, password)
+            if not settings.FIRST_SUPERUSER_PASSWORD:
+                sys.stdout.write(
+                    f"\nFirst superuser: {settings.FIRST_SUPERUSER}\n"
+                    f"Password (shown once, change it after logging in): {password}\n\n"
+                )
+                sys.stdout.flush()
+    engine.dispose()
+
+
+def serve_command(settings: Settings, host: str, port: int, workers: int) -> int:
+    bootstrap(settings)
+    uvicorn.run(
+        "sluice.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=log_config(settings.LOG_LEVEL),
+        access_log=False,
+    )
+    return 0
+
+
+def create_superuser_command(settings: Settings, email: str, password: str | None) -> int:
+    migrate(settings.database_url)
+    password = password or getpass.getpass("Password: ")
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        data = UserCreate(email=email, password=password, is_superuser=True)
+        create_user(session, data)
+    engine.dispose()
+    sys.stdout.write(f"Superuser {email} created\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

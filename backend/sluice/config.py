@@ -1,0 +1,137 @@
+"""The one settings class. Nothing else in Sluice reads the environment.
+
+Every variable is documented in docs/ENV_REFERENCE.md and .env.example; a test keeps the
+three in step.
+"""
+
+import json
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, PostgresDsn, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+"""Where the source checkout lives; the built dashboard is found under it by default."""
+
+INSECURE_DEFAULT = "changethis"
+
+
+def _comma_list(value: object) -> object:
+    """Let list settings be written `a,b,c` in the environment as well as a JSON list."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.startswith("["):
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return json.loads(text)
+    return value
+
+
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(_comma_list)]
+
+
+class Settings(BaseSettings):
+    """Configuration from environment variables and an optional `.env` file."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    ENVIRONMENT: Literal["local", "staging", "production"] = "local"
+    DATA_DIR: Path = Path("data")
+
+    # App store
+    DATABASE_URL: str | None = None
+    POSTGRES_SERVER: str | None = None
+    POSTGRES_PORT: int = 5432
+    POSTGRES_USER: str = "postgres"
+    POSTGRES_PASSWORD: str = ""
+    POSTGRES_DB: str = "sluice"
+
+    REDIS_URL: str | None = None
+
+    # Secrets and the first superuser
+    SECRET_KEY: str | None = None
+    ACCESS_TOKEN_EXPIRE_MINUTES: int = Field(default=60 * 8, gt=0)
+    FIRST_SUPERUSER: str = "admin@example.com"
+    FIRST_SUPERUSER_PASSWORD: str | None = None
+
+    # Dashboard login protection
+    LOGIN_RATE_LIMIT_PER_ACCOUNT: str = "10/minute"
+    LOGIN_RATE_LIMIT_PER_IP: str = "30/minute"
+
+    # HTTP
+    MAX_REQUEST_BODY_BYTES: int = Field(default=1024 * 1024, gt=0)
+    BACKEND_CORS_ORIGINS: CommaList = []
+    UI_DIST_DIR: Path = REPO_ROOT / "frontend" / "dist"
+    LOG_LEVEL: str = "INFO"
+
+    # Gateway flow control (used by the gateway stages)
+    FLOW_CONTROL_RATE_LIMIT_ENABLED: bool = True
+    FLOW_CONTROL_RATE_LIMIT_PER_MINUTE: int = Field(default=600, ge=0)
+    FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT: int = Field(default=0, ge=0)
+    GATEWAY_ACCESS_LOG_BODY: bool = False
+
+    # Script engine
+    SCRIPT_EXEC_TIMEOUT: float = Field(default=5.0, gt=0)
+    SCRIPT_EXTRA_MODULES: CommaList = []
+
+    # External data sources
+    EXTERNAL_DB_POOL_SIZE: int = Field(default=5, gt=0)
+    EXTERNAL_DB_STATEMENT_TIMEOUT: int = Field(default=30_000, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> "Settings":
+        """Production must not start on a guessable key or the default admin password."""
+        if self.ENVIRONMENT != "local":
+            for name in ("SECRET_KEY", "FIRST_SUPERUSER_PASSWORD"):
+                value = getattr(self, name)
+                if not value or value == INSECURE_DEFAULT:
+                    raise ValueError(
+                        f"{name} must be set to a real secret when ENVIRONMENT is not local"
+                    )
+        return self
+
+    @property
+    def database_url(self) -> str:
+        """The app-store URL: DATABASE_URL, else POSTGRES_*, else a SQLite file in DATA_DIR."""
+        if self.DATABASE_URL:
+            return self.DATABASE_URL
+        if self.POSTGRES_SERVER:
+            return str(
+                PostgresDsn.build(
+                    scheme="postgresql+psycopg",
+                    username=self.POSTGRES_USER,
+                    password=self.POSTGRES_PASSWORD or None,
+                    host=self.POSTGRES_SERVER,
+                    port=self.POSTGRES_PORT,
+                    path=self.POSTGRES_DB,
+                )
+            )
+        return f"sqlite:///{self.DATA_DIR / 'sluice.db'}"
+
+    @property
+    def secret_key(self) -> str:
+        """SECRET_KEY, or in local mode a key generated once and kept in DATA_DIR.
+
+        Keeping it in a file means tokens survive a restart and every worker process of
+        one `sluice serve` agrees on it.
+        """
+        if self.SECRET_KEY:
+            return self.SECRET_KEY
+        return _local_secret_key(self.DATA_DIR)
+
+
+def _local_secret_key(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own Settings and pass it in instead."""
+    return Settings()

@@ -1,0 +1,65 @@
+"""The error base: every error Sluice raises on purpose carries a status and a stable code.
+
+Services raise these; the admin API renders them as `{"detail": message, "code": code}`
+and the gateway as its own envelope. Foreign exceptions are translated at the boundary
+where they arise, never passed up.
+"""
+
+from typing import Any, ClassVar
+
+
+class SluiceError(Exception):
+    """An expected failure with an HTTP status and a stable machine-readable code."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        """The admin API's error body."""
+        return {"detail": self.message, "code": self.code}
+
+
+class BadRequest(SluiceError):
+    status = 400
+    code = "bad_request"
+
+
+class Unauthorized(SluiceError):
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, message: str = "Not authenticated") -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(SluiceError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(SluiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(SluiceError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(SluiceError):
+    status = 413
+    code = "payload_too_large"
+
+
+class RateLimited(SluiceError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})

@@ -1,0 +1,71 @@
+"""HTTP plumbing shared by the admin API and the gateway: strict JSON and error bodies.
+
+Request bodies are parsed with orjson, which refuses what the JSON standard refuses and
+Python's json module lets through: `NaN`, `Infinity` and lone surrogates. Each becomes a
+422 naming the problem instead of a value that breaks later (a 500 in the store).
+"""
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import orjson
+from asgi_correlation_id import correlation_id
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from sluice.errors import SluiceError
+
+
+class StrictJSONRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = orjson.loads(await self.body())
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """An APIRoute whose handlers see a StrictJSONRequest."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict_handler(request: Request) -> Response:
+            return await handler(StrictJSONRequest(request.scope, request.receive))
+
+        return strict_handler
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """The errors without the offending input: it may hold a password or unencodable text."""
+    errors = []
+    for error in exc.errors():
+        message = error["msg"]
+        if error["type"] == "json_invalid":
+            message = f"Invalid JSON: {error.get('ctx', {}).get('error', 'cannot be parsed')}"
+        errors.append({"loc": list(error["loc"]), "msg": message, "type": error["type"]})
+    return errors
+
+
+async def _sluice_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SluiceError)
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+
+async def _validation_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": _validation_errors(exc)}, status_code=422)
+
+
+async def _unexpected_error(_: Request, __: Exception) -> Response:
+    """The last resort: a generic 500 that names the request id and nothing else."""
+    request_id = correlation_id.get() or ""
+    body = {"detail": "Internal server error", "code": "internal_error", "request_id": request_id}
+    return JSONResponse(body, status_code=500, headers={"X-Request-ID": request_id})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(SluiceError, _sluice_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,1 @@
+"""Logging, request ids and metrics: the process's view of itself."""

@@ -1,0 +1,161 @@
+"""Users: creation, updates, authentication and effective permissions."""
+
+from sqlmodel import Session, col, select
+
+from sluice.errors import BadRequest, Conflict, Forbidden
+from sluice.models.user import (
+    ALL_PERMISSIONS,
+    Permission,
+    User,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+    UserUpdateMe,
+)
+from sluice.security import burn_verification_time, hash_password, verify_password
+from sluice.services.common import commit, count, get_or_404
+from sluice.services.roles import roles_by_ids
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def permissions_of(user: User) -> set[tuple[str, str]]:
+    """The {resource, action} pairs a user holds; a superuser holds all of them."""
+    if user.is_superuser:
+        return set(ALL_PERMISSIONS)
+    return {(p.resource, p.action) for role in user.roles for p in role.permissions}
+
+
+def user_public(user: User) -> UserPublic:
+    assert user.id is not None
+    return UserPublic(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        is_active=user.is_active,
+        is_superuser=user.is_superuser,
+        role_ids=sorted(r.id for r in user.roles if r.id is not None),
+        permissions=[Permission(resource=r, action=a) for r, a in sorted(permissions_of(user))],
+    )
+
+
+def get_user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalize_email(email))).first()
+
+
+def list_users(session: Session, limit: int, offset: int) -> tuple[list[User], int]:
+    query = select(User).order_by(col(User.id)).offset(offset).limit(limit)
+    return list(session.exec(query).all()), count(session, User)
+
+
+def _ensure_email_free(session: Session, email: str, user_id: int | None = None) -> None:
+    existing = get_user_by_email(session, email)
+    if existing is not None and existing.id != user_id:
+        raise Conflict(f"A user with email {email} already exists")
+
+
+def create_user(session: Session, data: UserCreate, actor: User | None = None) -> User:
+    """Create a user; `actor` is who asks (None for the CLI and start-up)."""
+    if actor is not None and data.is_superuser and not actor.is_superuser:
+        raise Forbidden("Only a superuser can create a superuser")
+    email = normalize_email(data.email)
+    _ensure_email_free(session, email)
+    user = User(
+        email=email,
+        full_name=data.full_name,
+        is_active=data.is_active,
+        is_superuser=data.is_superuser,
+        hashed_password=hash_password(data.password),
+    )
+    user.roles = roles_by_ids(session, data.role_ids)
+    session.add(user)
+    commit(session, f"A user with email {email} already exists")
+    session.refresh(user)
+    return user
+
+
+def update_user(
+    session: Session, user: User, data: UserUpdate | UserUpdateMe, actor: User | None = None
+) -> User:
+    """Apply the fields that were sent; the password is hashed, roles replaced."""
+    if actor is not None and isinstance(data, UserUpdate):
+        guard_superuser_change(actor, user, data)
+        if actor.id == user.id and (data.is_active is False or data.is_superuser is False):
+            raise Forbidden("You cannot disable or demote your own account")
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("email") is not None:
+        changes["email"] = normalize_email(changes["email"])
+        _ensure_email_free(session, changes["email"], user.id)
+    if "password" in changes:
+        password = changes.pop("password")
+        if password is not None:
+            user.hashed_password = hash_password(password)
+    if "role_ids" in changes:
+        role_ids = changes.pop("role_ids")
+        if role_ids is not None:
+            user.roles = roles_by_ids(session, role_ids)
+    for field, value in changes.items():
+        if value is None and field in ("email", "is_active", "is_superuser"):
+            raise BadRequest(f"{field} cannot be null")
+        setattr(user, field, value)
+    session.add(user)
+    commit(session, f"A user with email {user.email} already exists")
+    session.refresh(user)
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    ok, _ = verify_password(current, user.hashed_password)
+    if not ok:
+        raise BadRequest("Current password is incorrect")
+    if current == new:
+        raise BadRequest("New password must differ from the current one")
+    user.hashed_password = hash_password(new)
+    session.add(user)
+    session.commit()
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user for these credentials, or None; an unknown email costs the same time.
+
+    A hash made with an older scheme or weaker parameters is replaced on success.
+    """
+    user = get_user_by_email(session, email)
+    if user is None:
+        burn_verification_time()
+        return None
+    ok, new_hash = verify_password(password, user.hashed_password)
+    if not ok:
+        return None
+    if new_hash is not None:
+        user.hashed_password = new_hash
+        session.add(user)
+        session.commit()
+    return user
+
+
+def delete_user(session: Session, user_id: int, actor: User) -> None:
+    user = get_or_404(session, User, user_id)
+    if user.id == actor.id:
+        raise Forbidden("You cannot delete your own account")
+    guard_superuser_change(actor, user)
+    session.delete(user)
+    session.commit()
+
+
+def guard_superuser_change(actor: User, target: User, data: UserUpdate | None = None) -> None:
+    """Only a superuser may touch a superuser or grant superuser rights."""
+    grants = data is not None and bool(data.is_superuser)
+    if (target.is_superuser or grants) and not actor.is_superuser:
+        raise Forbidden("Only a superuser can change superuser accounts")
+
+
+def ensure_first_superuser(session: Session, email: str, password: str) -> User | None:
+    """Create the first superuser unless a user with that email exists; None if it did."""
+    if get_user_by_email(session, email) is not None:
+        return None
+    return create_user(
+        session, UserCreate(email=email, password=password, is_superuser=True, full_name="Admin")
+    )

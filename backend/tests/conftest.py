@@ -1,0 +1,134 @@
+"""Fixtures: every store-backed test runs once on SQLite and once on the real PostgreSQL.
+
+Each store is migrated once per session into a template; each test gets a fresh copy
+(a copied file, or `CREATE DATABASE ... TEMPLATE`), so tests never see each other's rows.
+With CI=true an unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from sluice.app import create_app
+from sluice.config import Settings
+from sluice.db import migrate
+from sluice.services.users import get_user_by_email
+from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
+
+PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+_names = itertools.count()
+
+
+def sqlalchemy_url(libpq_url: str) -> str:
+    return libpq_url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def pg_database_url(name: str) -> str:
+    return PG_SERVER.rsplit("/", 1)[0] + "/" + name
+
+
+def pg_execute(sql: str) -> None:
+    with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3) as connection:
+        connection.execute(sql)
+
+
+def require_postgres() -> None:
+    try:
+        pg_execute("SELECT 1")
+    except psycopg.OperationalError as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI and unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def store_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated store to copy: a file path for SQLite, a database name for PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("store") / "template.db"
+        migrate(f"sqlite:///{path}")
+        yield str(path)
+        return
+    require_postgres()
+    name = f"sluice_tmpl_{os.getpid()}"
+    pg_execute(f"DROP DATABASE IF EXISTS {name}")
+    pg_execute(f"CREATE DATABASE {name}")
+    migrate(sqlalchemy_url(pg_database_url(name)))
+    yield name
+    pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def store_url(store_template: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated store for one test."""
+    if store_template.endswith(".db"):
+        shutil.copy(store_template, tmp_path / "store.db")
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    name = f"sluice_t_{os.getpid()}_{next(_names)}"
+    pg_execute(f"CREATE DATABASE {name} TEMPLATE {store_template}")
+    yield sqlalchemy_url(pg_database_url(name))
+    pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def settings(store_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        DATABASE_URL=store_url,
+        SECRET_KEY="test-secret-key-of-a-decent-length-0123456789",
+        DATA_DIR=tmp_path / "data",
+        UI_DIST_DIR=tmp_path / "dist",
+        REDIS_URL=None,
+    )
+
+
+AppFactory = Callable[..., FastAPI]
+
+
+@pytest.fixture
+def app_factory(settings: Settings) -> AppFactory:
+    """Build an app on this test's store with some settings changed; the superuser exists."""
+
+    def build(**overrides: object) -> FastAPI:
+        app = create_app(settings.model_copy(update=overrides))
+        with Session(app.state.engine) as session:
+            if get_user_by_email(session, ADMIN_EMAIL) is None:
+                make_user(session, ADMIN_EMAIL, ADMIN_PASSWORD, superuser=True)
+        return app
+
+    return build
+
+
+@pytest.fixture
+def app(app_factory: AppFactory) -> FastAPI:
+    return app_factory()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def session(app: FastAPI) -> Iterator[Session]:
+    with Session(app.state.engine) as session:
+        yield session
+
+
+@pytest.fixture
+def admin_headers(client: TestClient) -> dict[str, str]:
+    """Headers of the superuser, logged in through the login route."""
+    return login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
