@@ -10,12 +10,12 @@ from contextlib import asynccontextmanager
 import redis
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from sluice.admin.router import api_router
 from sluice.config import Settings, get_settings
 from sluice.db import make_engine
-from sluice.http import install_error_handlers
+from sluice.http import RejectLargeBodies, install_error_handlers
 from sluice.observability import health
 from sluice.observability.metrics import Metrics
 from sluice.observability.requests import (
@@ -46,7 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Sluice",
         version="0.1.0",
         lifespan=lifespan,
-        max_body_size=settings.MAX_REQUEST_BODY_BYTES,
         generate_unique_id_function=operation_id,
         docs_url="/api/v1/docs",
         redoc_url=None,
@@ -64,7 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(health.router)
     mount_ui(app, settings.UI_DIST_DIR)
+    app.state.route_templates = route_templates(app)
 
+    app.add_middleware(RejectLargeBodies, max_body_size=settings.MAX_REQUEST_BODY_BYTES)
     app.add_middleware(ObserveRequests, metrics=app.state.metrics)
     if settings.BACKEND_CORS_ORIGINS:
         app.add_middleware(
@@ -76,6 +77,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(CorrelationIdMiddleware, **request_id_middleware())
     return app
+
+
+def route_templates(app: FastAPI) -> dict[int, str]:
+    """Full path templates by route object, for metric labels (routers nest their prefixes)."""
+    return {
+        id(context.original_route): context.path_format or "unmatched"
+        for context in iter_route_contexts(app.routes)
+    }
 
 
 def _redis_client(url: str | None) -> "redis.Redis | None":

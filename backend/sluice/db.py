@@ -57,6 +57,8 @@ def alembic_config(url: str) -> Config:
 
 def migrate(url: str, revision: str = "head") -> None:
     """Bring the store to `revision` (head by default)."""
+    if url.startswith("sqlite"):
+        _ensure_sqlite_dir(url)
     command.upgrade(alembic_config(url), revision)
 
 

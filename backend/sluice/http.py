@@ -14,8 +14,11 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sluice.errors import SluiceError
+from sluice.errors import PayloadTooLarge, SluiceError
 
 
 class StrictJSONRequest(Request):
@@ -69,3 +72,37 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SluiceError, _sluice_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)
+
+
+class RejectLargeBodies:
+    """Answers 413, as JSON naming the limit, for a request body over MAX_REQUEST_BODY_BYTES.
+
+    A declared Content-Length is checked before anything reads the body; a body streamed
+    without one is counted as it arrives and stopped at the limit.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
+        self.app = app
+        self.max_body_size = max_body_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"Request body too large: the limit is {self.max_body_size} bytes"
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_size:
+            body = PayloadTooLarge(message).body()
+            await JSONResponse(body, status_code=413)(scope, receive, send)
+            return
+        received = 0
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            event = await receive()
+            received += len(event.get("body", b""))
+            if received > self.max_body_size:
+                raise HTTPException(status_code=413, detail=message)
+            return event
+
+        await self.app(scope, counted_receive, send)

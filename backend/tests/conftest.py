@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -50,8 +51,24 @@ def require_postgres() -> None:
         pytest.skip(f"PostgreSQL unreachable: {exc}")
 
 
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def require_redis() -> str:
+    """The test Redis URL; skip when it is down, except in CI where that fails the run."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis is required in CI and unreachable: {exc}")
+        pytest.skip(f"Redis unreachable: {exc}")
+    return REDIS_URL
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def store_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def store_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated store to copy: a file path for SQLite, a database name for PostgreSQL."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("store") / "template.db"
@@ -96,17 +113,25 @@ AppFactory = Callable[..., FastAPI]
 
 
 @pytest.fixture
-def app_factory(settings: Settings) -> AppFactory:
-    """Build an app on this test's store with some settings changed; the superuser exists."""
+def app_factory(settings: Settings) -> Iterator[AppFactory]:
+    """Build an app on this test's store with some settings changed; the superuser exists.
+
+    Every app's store connections are closed at the end of the test, before its database
+    is dropped.
+    """
+    built: list[FastAPI] = []
 
     def build(**overrides: object) -> FastAPI:
         app = create_app(settings.model_copy(update=overrides))
+        built.append(app)
         with Session(app.state.engine) as session:
             if get_user_by_email(session, ADMIN_EMAIL) is None:
                 make_user(session, ADMIN_EMAIL, ADMIN_PASSWORD, superuser=True)
         return app
 
-    return build
+    yield build
+    for app in built:
+        app.state.engine.dispose()
 
 
 @pytest.fixture
@@ -130,5 +155,3 @@ def session(app: FastAPI) -> Iterator[Session]:
 def admin_headers(client: TestClient) -> dict[str, str]:
     """Headers of the superuser, logged in through the login route."""
     return login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
-
-

@@ -7,7 +7,7 @@ never repeat the check.
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
@@ -78,3 +78,7 @@ def pagination(
 
 
 Page = Annotated[tuple[int, int], Depends(pagination)]
+
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id")]
+"""A path id; out-of-range ids are a 422 here, not an overflow in the store driver."""

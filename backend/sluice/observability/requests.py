@@ -57,7 +57,8 @@ class ObserveRequests:
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         route = scope.get("route")
-        template = getattr(route, "path", None) or "unmatched"
+        templates: dict[int, str] = getattr(scope["app"].state, "route_templates", {})
+        template = templates.get(id(route), "unmatched")
         self.metrics.observe_request(scope["method"], template, status, seconds)
         log.info(
             "request",

@@ -1,5 +1,6 @@
 import statistics
 import time
+import uuid
 from datetime import timedelta
 
 import jwt
@@ -10,7 +11,7 @@ from sqlmodel import Session
 from sluice.config import Settings
 from sluice.security import ALGORITHM, create_user_token
 from sluice.services.users import get_user_by_email
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, require_redis
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
 
 LOGIN = "/api/v1/login/access-token"
@@ -18,7 +19,11 @@ LOGIN = "/api/v1/login/access-token"
 
 def attempt(client: TestClient, email: str, password: str) -> tuple[int, dict[str, str], str]:
     response = client.post(LOGIN, data={"username": email, "password": password})
-    return response.status_code, dict(response.headers), response.json()["detail"] if response.status_code != 200 else ""
+    return (
+        response.status_code,
+        dict(response.headers),
+        response.json()["detail"] if response.status_code != 200 else "",
+    )
 
 
 def test_login_gives_a_token_that_reads_me(client: TestClient) -> None:
@@ -60,7 +65,9 @@ def test_unknown_email_costs_as_much_time_as_a_wrong_password(client: TestClient
     assert unknown > known * 0.5, (known, unknown)
 
 
-def test_an_older_hash_is_upgraded_to_argon2id_at_login(client: TestClient, session: Session) -> None:
+def test_an_older_hash_is_upgraded_to_argon2id_at_login(
+    client: TestClient, session: Session
+) -> None:
     user = make_user(session, "legacy@example.com")
     user.hashed_password = pbkdf2_sha256.hash("legacy-password")
     session.add(user)
@@ -125,7 +132,11 @@ def test_tampered_and_foreign_tokens_are_refused(
     header, payload, signature = good.split(".")
     forged_payload = jwt.utils.base64url_encode(b'{"sub":"1","exp":9999999999}').decode()
     other_key = create_user_token(admin_id(session), "another-key-" * 4, timedelta(minutes=5))
-    no_exp = jwt.encode({"sub": "1", "iat": 0, "iss": "sluice", "aud": "sluice:admin"}, settings.secret_key, ALGORITHM)
+    no_exp = jwt.encode(
+        {"sub": "1", "iat": 0, "iss": "sluice", "aud": "sluice:admin"},
+        settings.secret_key,
+        ALGORITHM,
+    )
     unsigned = jwt.encode({"sub": "1"}, key=None, algorithm="none")
     for token in (f"{header}.{forged_payload}.{signature}", other_key, no_exp, unsigned, "garbage"):
         assert me_status(client, token) == (401, "Could not validate credentials")
@@ -146,3 +157,20 @@ def test_token_of_a_disabled_user_stops_working(client: TestClient, session: Ses
     response = client.get("/api/v1/users/me", headers=headers)
     assert response.status_code == 401
     assert response.json()["detail"] == "This account is disabled"
+
+
+def test_throttling_is_shared_through_redis(app_factory: AppFactory, session: Session) -> None:
+    """Two app processes behind one Redis count the same failures."""
+    url = require_redis()
+    email = f"shared-{uuid.uuid4().hex[:8]}@example.com"
+    make_user(session, email, "shared-password-1")
+    limits = {
+        "REDIS_URL": url,
+        "LOGIN_RATE_LIMIT_PER_ACCOUNT": "2/minute",
+        "LOGIN_RATE_LIMIT_PER_IP": "1000/minute",
+    }
+    with TestClient(app_factory(**limits)) as first, TestClient(app_factory(**limits)) as second:
+        assert attempt(first, email, "wrong-password")[0] == 401
+        assert attempt(second, email, "wrong-password")[0] == 401
+        assert attempt(first, email, "shared-password-1")[0] == 429
+        assert attempt(second, email, "shared-password-1")[0] == 429

@@ -24,22 +24,34 @@ def test_permissions_lists_every_pair(client: TestClient, admin_headers: dict[st
     assert {"resource": "api", "action": "debug"} in body["data"]
 
 
-def test_admin_creates_a_custom_role_and_a_user_holding_it(client: TestClient, session: Session) -> None:
+def test_admin_creates_a_custom_role_and_a_user_holding_it(
+    client: TestClient, session: Session
+) -> None:
     headers = user_with_role(client, session, "admin")
     role = {
         "name": "auditor",
         "description": "reads access logs",
-        "permissions": [{"resource": "access_log", "action": "read"}, {"resource": "user", "action": "read"}],
+        "permissions": [
+            {"resource": "access_log", "action": "read"},
+            {"resource": "user", "action": "read"},
+        ],
     }
     created = client.post(ROLES, json=role, headers=headers)
     assert created.status_code == 201
     assert created.json()["is_builtin"] is False
-    user = {"email": "aud@example.com", "password": "password-1", "role_ids": [created.json()["id"]]}
+    user = {
+        "email": "aud@example.com",
+        "password": "password-1",
+        "role_ids": [created.json()["id"]],
+    }
     assert client.post("/api/v1/users", json=user, headers=headers).status_code == 201
 
     auditor = login(client, "aud@example.com", "password-1")
     me = client.get("/api/v1/users/me", headers=auditor).json()
-    assert me["permissions"] == [{"resource": "access_log", "action": "read"}, {"resource": "user", "action": "read"}]
+    assert me["permissions"] == [
+        {"resource": "access_log", "action": "read"},
+        {"resource": "user", "action": "read"},
+    ]
     assert client.get("/api/v1/users", headers=auditor).status_code == 200
     assert client.get(ROLES, headers=auditor).status_code == 403
 
@@ -59,7 +71,9 @@ def test_unknown_permission_is_422(client: TestClient, admin_headers: dict[str, 
     assert "unknown permission user:publish" in response.json()["detail"][0]["msg"]
 
 
-def test_built_in_roles_cannot_be_changed(client: TestClient, session: Session, admin_headers: dict[str, str]) -> None:
+def test_built_in_roles_cannot_be_changed(
+    client: TestClient, session: Session, admin_headers: dict[str, str]
+) -> None:
     viewer = role_id(session, "viewer")
     response = client.patch(f"{ROLES}/{viewer}", json={"permissions": []}, headers=admin_headers)
     assert response.status_code == 409
@@ -73,10 +87,22 @@ def test_role_names_are_unique(client: TestClient, admin_headers: dict[str, str]
     assert response.json()["detail"] == "A role named 'ops' already exists"
 
 
-def test_deleting_a_role_takes_it_from_its_users(client: TestClient, admin_headers: dict[str, str]) -> None:
-    role = client.post(ROLES, json={"name": "tmp", "permissions": [{"resource": "api", "action": "read"}]}, headers=admin_headers).json()
-    user = client.post("/api/v1/users", json={"email": "t@example.com", "password": "password-1", "role_ids": [role["id"]]}, headers=admin_headers).json()
-    edited = client.patch(f"{ROLES}/{role['id']}", json={"description": "temporary"}, headers=admin_headers)
+def test_deleting_a_role_takes_it_from_its_users(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    role = client.post(
+        ROLES,
+        json={"name": "tmp", "permissions": [{"resource": "api", "action": "read"}]},
+        headers=admin_headers,
+    ).json()
+    user = client.post(
+        "/api/v1/users",
+        json={"email": "t@example.com", "password": "password-1", "role_ids": [role["id"]]},
+        headers=admin_headers,
+    ).json()
+    edited = client.patch(
+        f"{ROLES}/{role['id']}", json={"description": "temporary"}, headers=admin_headers
+    )
     assert edited.json()["description"] == "temporary"
     assert client.delete(f"{ROLES}/{role['id']}", headers=admin_headers).status_code == 204
     assert client.get(f"/api/v1/users/{user['id']}", headers=admin_headers).json()["role_ids"] == []

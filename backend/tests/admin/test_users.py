@@ -10,7 +10,12 @@ def test_superuser_manages_a_user_end_to_end(
     client: TestClient, session: Session, admin_headers: dict[str, str]
 ) -> None:
     viewer = role_id(session, "viewer")
-    body = {"email": "Ann@Example.com", "password": "ann-password", "full_name": "Ann", "role_ids": [viewer]}
+    body = {
+        "email": "Ann@Example.com",
+        "password": "ann-password",
+        "full_name": "Ann",
+        "role_ids": [viewer],
+    }
     created = client.post(USERS, json=body, headers=admin_headers)
     assert created.status_code == 201
     user = created.json()
@@ -23,7 +28,9 @@ def test_superuser_manages_a_user_end_to_end(
     assert listed["count"] == 2
     assert [u["email"] for u in listed["data"]] == ["ann@example.com"]
 
-    patched = client.patch(f"{USERS}/{user['id']}", json={"full_name": "Ann B", "role_ids": []}, headers=admin_headers)
+    patched = client.patch(
+        f"{USERS}/{user['id']}", json={"full_name": "Ann B", "role_ids": []}, headers=admin_headers
+    )
     assert patched.json()["full_name"] == "Ann B"
     assert patched.json()["role_ids"] == []
 
@@ -34,12 +41,16 @@ def test_superuser_manages_a_user_end_to_end(
 
 
 def test_duplicate_email_is_409(client: TestClient, admin_headers: dict[str, str]) -> None:
-    response = client.post(USERS, json={"email": ADMIN_EMAIL.upper(), "password": "password-1"}, headers=admin_headers)
+    response = client.post(
+        USERS, json={"email": ADMIN_EMAIL.upper(), "password": "password-1"}, headers=admin_headers
+    )
     assert response.status_code == 409
     assert "already exists" in response.json()["detail"]
 
 
-def test_invalid_input_is_422_naming_the_field(client: TestClient, admin_headers: dict[str, str]) -> None:
+def test_invalid_input_is_422_naming_the_field(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
     cases = [
         ({"email": "not-an-email", "password": "password-1"}, "email"),
         ({"email": "a@example.com", "password": "short"}, "password"),
@@ -65,7 +76,9 @@ def test_unknown_role_id_is_404(client: TestClient, admin_headers: dict[str, str
 def test_viewer_reads_users_but_gets_403_on_creation(client: TestClient, session: Session) -> None:
     headers = user_with_role(client, session, "viewer")
     assert client.get(USERS, headers=headers).status_code == 200
-    response = client.post(USERS, json={"email": "c@example.com", "password": "password-1"}, headers=headers)
+    response = client.post(
+        USERS, json={"email": "c@example.com", "password": "password-1"}, headers=headers
+    )
     assert response.status_code == 403
     assert response.json()["detail"] == "Missing permission user:write"
 
@@ -75,16 +88,23 @@ def test_developer_cannot_list_users(client: TestClient, session: Session) -> No
     assert client.get(USERS, headers=headers).status_code == 403
 
 
-def test_only_a_superuser_grants_or_touches_superusers(client: TestClient, session: Session) -> None:
+def test_only_a_superuser_grants_or_touches_superusers(
+    client: TestClient, session: Session
+) -> None:
     headers = user_with_role(client, session, "admin")
     body = {"email": "boss@example.com", "password": "password-1", "is_superuser": True}
     assert client.post(USERS, json=body, headers=headers).status_code == 403
     admin = client.get(f"{USERS}/me", headers=login(client, ADMIN_EMAIL, "admin-password-1")).json()
-    assert client.patch(f"{USERS}/{admin['id']}", json={"full_name": "x"}, headers=headers).status_code == 403
+    assert (
+        client.patch(f"{USERS}/{admin['id']}", json={"full_name": "x"}, headers=headers).status_code
+        == 403
+    )
     assert client.delete(f"{USERS}/{admin['id']}", headers=headers).status_code == 403
 
 
-def test_nobody_deletes_or_disables_themselves(client: TestClient, admin_headers: dict[str, str]) -> None:
+def test_nobody_deletes_or_disables_themselves(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
     me = client.get(f"{USERS}/me", headers=admin_headers).json()
     assert client.delete(f"{USERS}/{me['id']}", headers=admin_headers).status_code == 403
     response = client.patch(f"{USERS}/{me['id']}", json={"is_active": False}, headers=admin_headers)
@@ -107,9 +127,13 @@ def test_user_edits_own_profile_and_password(client: TestClient, session: Sessio
     assert login(client, "dee@example.com", "dee-password-2")
 
 
-def test_a_user_cannot_make_themselves_superuser_through_me(client: TestClient, session: Session) -> None:
+def test_a_user_cannot_make_themselves_superuser_through_me(
+    client: TestClient, session: Session
+) -> None:
     headers = user_with_role(client, session, "viewer")
-    response = client.patch(f"{USERS}/me", json={"is_superuser": True, "full_name": "V"}, headers=headers)
+    response = client.patch(
+        f"{USERS}/me", json={"is_superuser": True, "full_name": "V"}, headers=headers
+    )
     assert response.status_code == 200
     assert response.json()["is_superuser"] is False
 

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from sluice.admin.deps import Page, SessionDep, require
+from sluice.admin.deps import Id, Page, SessionDep, require
 from sluice.http import StrictJSONRoute
 from sluice.models.user import (
     ALL_PERMISSIONS,
@@ -42,15 +42,15 @@ def create_role(session: SessionDep, _: Writer, body: RoleCreate) -> RolePublic:
 
 
 @router.get("/roles/{role_id}")
-def read_role(session: SessionDep, _: Reader, role_id: int) -> RolePublic:
+def read_role(session: SessionDep, _: Reader, role_id: Id) -> RolePublic:
     return service.role_public(get_or_404(session, Role, role_id))
 
 
 @router.patch("/roles/{role_id}")
-def update_role(session: SessionDep, _: Writer, role_id: int, body: RoleUpdate) -> RolePublic:
+def update_role(session: SessionDep, _: Writer, role_id: Id, body: RoleUpdate) -> RolePublic:
     return service.role_public(service.update_role(session, role_id, body))
 
 
 @router.delete("/roles/{role_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_role(session: SessionDep, _: Writer, role_id: int) -> None:
+def delete_role(session: SessionDep, _: Writer, role_id: Id) -> None:
     service.delete_role(session, role_id)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from sluice.admin.deps import CurrentUser, Page, SessionDep, require
+from sluice.admin.deps import CurrentUser, Id, Page, SessionDep, require
 from sluice.http import StrictJSONRoute
 from sluice.models.user import (
     Message,
@@ -51,16 +51,16 @@ def create_user(session: SessionDep, actor: Writer, body: UserCreate) -> UserPub
 
 
 @router.get("/{user_id}")
-def read_user(session: SessionDep, _: Reader, user_id: int) -> UserPublic:
+def read_user(session: SessionDep, _: Reader, user_id: Id) -> UserPublic:
     return service.user_public(get_or_404(session, User, user_id))
 
 
 @router.patch("/{user_id}")
-def update_user(session: SessionDep, actor: Writer, user_id: int, body: UserUpdate) -> UserPublic:
+def update_user(session: SessionDep, actor: Writer, user_id: Id, body: UserUpdate) -> UserPublic:
     user = get_or_404(session, User, user_id)
     return service.user_public(service.update_user(session, user, body, actor))
 
 
 @router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_user(session: SessionDep, actor: Writer, user_id: int) -> None:
+def delete_user(session: SessionDep, actor: Writer, user_id: Id) -> None:
     service.delete_user(session, user_id, actor)

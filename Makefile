@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` and `make test`. Every install step lives here.
+PYTHON ?= python3.11
+VENV := backend/.venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := frontend/node_modules/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install ui client lint typecheck pytest frontend-check e2e chromium clean
+
+run: install ui
+	$(BIN)/sluice serve --host 127.0.0.1 --port 8000
+
+test: install lint typecheck pytest frontend-check e2e
+
+install: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): backend/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e 'backend[dev]'
+	touch $@
+
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+ui: $(NODE_STAMP)
+	cd frontend && npm run build
+
+# Regenerate the dashboard's API client from the backend's OpenAPI document.
+client: install
+	$(BIN)/python -m sluice.openapi frontend/openapi.json
+	cd frontend && npm run generate-client
+
+lint: $(STAMP)
+	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	cd backend && .venv/bin/mypy sluice tests
+
+pytest: $(STAMP)
+	cd backend && .venv/bin/pytest
+
+frontend-check: $(NODE_STAMP)
+	cd frontend && npm run typecheck && npm run lint
+
+e2e: install chromium ui
+	cd frontend && npm run test:e2e
+
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist

@@ -1,0 +1,128 @@
+"""The `sluice` command as a user runs it: a real process, a real port, its console output."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+SLUICE = [sys.executable, "-m", "sluice.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("FIRST_SUPERUSER", "DATABASE_URL", "SECRET_KEY", "POSTGRES_"))
+    }
+    return env | {"DATA_DIR": str(tmp_path / "data")} | extra
+
+
+class Server:
+    def __init__(self, tmp_path: Path, **env: str) -> None:
+        self.port = free_port()
+        self.log = tmp_path / f"serve-{self.port}.log"
+        with self.log.open("w") as output:
+            self.process = subprocess.Popen(
+                [*SLUICE, "serve", "--port", str(self.port)],
+                cwd=tmp_path,
+                env=clean_env(tmp_path, **env),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._wait()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health/live").status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise AssertionError(f"server did not start:\n{self.log.read_text()}")
+
+    def stop(self) -> str:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+        return self.log.read_text()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path)
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+def test_serve_creates_the_first_superuser_and_prints_its_password_once(
+    server: Server, tmp_path: Path
+) -> None:
+    password = next(
+        line.split(": ", 1)[1]
+        for line in server.log.read_text().splitlines()
+        if line.startswith("Password")
+    )
+    response = httpx.post(
+        f"{server.url}/api/v1/login/access-token",
+        data={"username": "admin@example.com", "password": password},
+    )
+    assert response.status_code == 200
+    server.stop()
+
+    again = Server(tmp_path)
+    output = again.stop()
+    assert "Password" not in output
+
+
+def test_logs_are_json_lines_carrying_the_request_id(server: Server) -> None:
+    httpx.get(f"{server.url}/health/ready", headers={"X-Request-ID": "trace-42"})
+    output = server.stop()
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    request = next(r for r in records if r.get("request_id") == "trace-42")
+    assert request["path"] == "/health/ready"
+    assert request["status"] == 200
+    assert request["level"] == "INFO"
+
+
+def test_the_dashboard_root_redirects(server: Server) -> None:
+    response = httpx.get(f"{server.url}/")
+    assert response.status_code == 307
+    assert response.headers["location"] == "/ui/"
+
+
+def test_create_superuser_and_migrate(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    done = subprocess.run(
+        [*SLUICE, "migrate"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    args = ["create-superuser", "--email", "Root@Example.com", "--password", "root-password-1"]
+    done = subprocess.run([*SLUICE, *args], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Superuser Root@Example.com created" in done.stdout
+    engine = create_engine(f"sqlite:///{tmp_path / 'data' / 'sluice.db'}")
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT email, is_superuser FROM user")).one()
+    engine.dispose()
+    assert tuple(row) == ("root@example.com", 1)
+
+    done = subprocess.run([*SLUICE, *args], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "already exists" in done.stderr
