@@ -1,0 +1,128 @@
+"""The connector protocol, its value types and its errors.
+
+A connector runs SQL against one data source through a pool it owns. Everything that
+crosses this boundary is ours: rows are JSON-ready dicts, failures are ConnectorError
+subclasses carrying a safe message. No driver exception, connection or cursor object ever
+leaves a connector (driver objects can carry the password).
+"""
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Protocol
+
+from sluice.errors import SluiceError
+
+DatasourceType = Literal["postgres", "mysql", "trino", "sqlite"]
+Params = Sequence[Any] | Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ConnectionConfig:
+    """What a connector needs to reach a data source. The password is decrypted here and
+    is never part of repr(), logs or errors."""
+
+    type: DatasourceType
+    host: str | None = None
+    port: int | None = None
+    database: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    pool_size: int = 5
+    statement_timeout_ms: int = 30_000
+    connect_timeout_s: float = 5.0
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """One statement's outcome: rows (with column names, in order) or a row count."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]] | None
+    rowcount: int | None = None
+
+    @property
+    def returns_rows(self) -> bool:
+        return self.rows is not None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Table:
+    schema: str | None
+    name: str
+    columns: list[Column]
+
+
+class Transaction(Protocol):
+    async def execute(self, sql: str, params: Params = None) -> QueryResult: ...
+
+
+class Connector(Protocol):
+    """One data source's pool. `paramstyle` tells the SQL engine which placeholders to emit:
+    `format` (%s, psycopg and PyMySQL), `qmark` (?, SQLite and Trino)."""
+
+    paramstyle: ClassVar[Literal["format", "qmark"]]
+
+    async def execute(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        """Run one statement in its own transaction (committed on success)."""
+        ...
+
+    def transaction(
+        self, *, read_only: bool = False, timeout_ms: int | None = None
+    ) -> AbstractAsyncContextManager[Transaction]:
+        """Several statements in one transaction: committed when the block ends cleanly,
+        rolled back on any error. `read_only` asks the server to refuse writes."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise a ConnectorError unless the source answers a trivial query."""
+        ...
+
+    async def tables(self) -> list[Table]:
+        """Tables and views the user can see, with their columns."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class ConnectorError(SluiceError):
+    """A data-source failure. `message` is safe for any client; `detail` (the database's
+    own words, scrubbed of the password) is for the admin's debug view only."""
+
+    status = 502
+    code = "datasource_error"
+
+    def __init__(self, message: str, *, detail: str | None = None, retries: int = 0) -> None:
+        super().__init__(message)
+        self.detail = detail
+        self.retries = retries
+
+
+class DatasourceUnavailable(ConnectorError):
+    """The source cannot be reached or has no free connection, after all retries."""
+
+    status = 503
+    code = "datasource_unavailable"
+
+
+class QueryTimeout(ConnectorError):
+    """The statement ran past its timeout and was cancelled."""
+
+    status = 504
+    code = "timeout"
+
+
+class InvalidConfig(ConnectorError):
+    """The data-source settings cannot work (unknown type, missing path, bad option)."""
+
+    status = 400
+    code = "bad_request"
