@@ -10,11 +10,7 @@ const backendUrl = process.env.SLUICE_BACKEND_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
   base: "/ui/",
-  plugins: [
-    tanstackRouter({ target: "react", autoCodeSplitting: true }),
-    react(),
-    tailwindcss(),
-  ],
+  plugins: [tanstackRouter({ target: "react", autoCodeSplitting: true }), react(), tailwindcss()],
   resolve: {
     alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) },
   },
