@@ -14,11 +14,12 @@ export class ApiError extends Error {
   }
 }
 
-type ValidationIssue = { loc?: unknown[]; msg?: unknown };
-
-function describeIssue(issue: ValidationIssue): string {
-  const field = (issue.loc ?? []).filter((part) => part !== "body").join(".");
-  const message = typeof issue.msg === "string" ? issue.msg : "is invalid";
+/** One FastAPI validation issue, `{loc: ["body", "email"], msg: "..."}`, as "email: ...". */
+function describeIssue(issue: unknown): string {
+  if (typeof issue !== "object" || issue === null) return String(issue);
+  const loc = "loc" in issue && Array.isArray(issue.loc) ? (issue.loc as unknown[]) : [];
+  const field = loc.filter((part) => part !== "body").join(".");
+  const message = "msg" in issue && typeof issue.msg === "string" ? issue.msg : "is invalid";
   return field ? `${field}: ${message}` : message;
 }
 
@@ -27,7 +28,7 @@ export function detailMessage(body: unknown, status: number): string {
   const detail = typeof body === "object" && body !== null && "detail" in body ? body.detail : body;
   if (typeof detail === "string" && detail) return detail;
   if (Array.isArray(detail) && detail.length > 0) {
-    return detail.map((issue: ValidationIssue) => describeIssue(issue)).join("; ");
+    return (detail as unknown[]).map(describeIssue).join("; ");
   }
   return `The server answered ${status}.`;
 }
