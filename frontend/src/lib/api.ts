@@ -1,0 +1,72 @@
+import { client } from "@/client/client.gen";
+import { clearToken, getToken } from "@/lib/session";
+
+/** An answer of the admin API other than 2xx, with its `detail` made readable. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(status: number, message: string, retryAfterSeconds: number | null = null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** One FastAPI validation issue, `{loc: ["body", "email"], msg: "..."}`, as "email: ...". */
+function describeIssue(issue: unknown): string {
+  if (typeof issue !== "object" || issue === null) return String(issue);
+  const loc = "loc" in issue && Array.isArray(issue.loc) ? (issue.loc as unknown[]) : [];
+  const field = loc.filter((part) => part !== "body").join(".");
+  const message = "msg" in issue && typeof issue.msg === "string" ? issue.msg : "is invalid";
+  return field ? `${field}: ${message}` : message;
+}
+
+/** Turn a FastAPI `detail` (a string or a list of validation issues) into one sentence. */
+export function detailMessage(body: unknown, status: number): string {
+  const detail = typeof body === "object" && body !== null && "detail" in body ? body.detail : body;
+  if (typeof detail === "string" && detail) return detail;
+  if (Array.isArray(detail) && detail.length > 0) {
+    return (detail as unknown[]).map(describeIssue).join("; ");
+  }
+  return `The server answered ${status}.`;
+}
+
+function retryAfter(response: Response): number | null {
+  const seconds = Number(response.headers.get("Retry-After"));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null;
+}
+
+/** A readable message for anything a query or mutation may throw. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return "Cannot reach the Sluice server.";
+  if (error instanceof Error) return error.message;
+  return "Something went wrong.";
+}
+
+/**
+ * Point the generated client at this origin, send the stored token, and turn
+ * error answers into ApiError. A 401 on an authenticated call means the
+ * session is over: the token is dropped and `onUnauthorized` runs.
+ */
+export function configureApiClient(onUnauthorized: () => void): void {
+  client.setConfig({ baseUrl: window.location.origin });
+  client.interceptors.request.use((request) => {
+    const token = getToken();
+    if (token) request.headers.set("Authorization", `Bearer ${token}`);
+    return request;
+  });
+  client.interceptors.error.use((body, response, request) => {
+    if (response.status === 401 && request.headers.has("Authorization")) {
+      clearToken();
+      onUnauthorized();
+    }
+    return new ApiError(
+      response.status,
+      detailMessage(body, response.status),
+      retryAfter(response),
+    );
+  });
+}

@@ -1,0 +1,23 @@
+import { fileURLToPath, URL } from "node:url";
+import tailwindcss from "@tailwindcss/vite";
+import { tanstackRouter } from "@tanstack/router-plugin/vite";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// During `npm run dev`, API calls go to a backend started separately
+// (`sluice serve`, port 8000 by default).
+const backendUrl = process.env.SLUICE_BACKEND_URL ?? "http://127.0.0.1:8000";
+
+export default defineConfig({
+  base: "/ui/",
+  plugins: [tanstackRouter({ target: "react", autoCodeSplitting: true }), react(), tailwindcss()],
+  resolve: {
+    alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) },
+  },
+  server: {
+    proxy: {
+      "/api": backendUrl,
+      "/health": backendUrl,
+    },
+  },
+});
