@@ -7,12 +7,12 @@ NODE_STAMP := frontend/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install ui client lint typecheck pytest frontend-check e2e chromium clean
+.PHONY: run test install ui client client-check lint typecheck pytest frontend-check e2e chromium clean
 
 run: install ui
 	$(BIN)/sluice serve --host 127.0.0.1 --port 8000
 
-test: install lint typecheck pytest frontend-check e2e
+test: install lint typecheck client-check pytest frontend-check e2e
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -34,6 +34,12 @@ client: install
 	$(BIN)/python -m sluice.openapi frontend/openapi.json
 	cd frontend && npm run generate-client
 
+# The committed OpenAPI document (and so the generated client) must match the backend.
+client-check: $(STAMP)
+	$(BIN)/python -m sluice.openapi $(VENV)/openapi.current.json
+	@cmp -s $(VENV)/openapi.current.json frontend/openapi.json || { \
+	  echo "frontend/openapi.json is stale: run 'make client' and commit"; exit 1; }
+
 lint: $(STAMP)
 	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 
@@ -47,7 +53,7 @@ frontend-check: $(NODE_STAMP)
 	cd frontend && npm run typecheck && npm run lint
 
 e2e: install chromium ui
-	cd frontend && npm run test:e2e
+	cd frontend && npx playwright test
 
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }

@@ -47,7 +47,7 @@ export default defineConfig({
     url: `${origin}/health/live`,
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: "pipe",
+    stdout: "ignore",
     stderr: "pipe",
     env: {
       DATABASE_URL: `sqlite:///${databaseFile}`,

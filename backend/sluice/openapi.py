@@ -14,7 +14,7 @@ from sluice.config import Settings
 
 def main() -> None:
     app = create_app(Settings(DATABASE_URL="sqlite://", SECRET_KEY="openapi-export"))
-    document = orjson.dumps(app.openapi(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    document = orjson.dumps(app.openapi(), option=orjson.OPT_INDENT_2)
     Path(sys.argv[1]).write_bytes(document + b"\n")
 
 

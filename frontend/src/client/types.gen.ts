@@ -105,10 +105,6 @@ export type RoleCreate = {
  */
 export type RolePublic = {
     /**
-     * Id
-     */
-    id: number;
-    /**
      * Name
      */
     name: string;
@@ -117,13 +113,17 @@ export type RolePublic = {
      */
     description?: string | null;
     /**
+     * Id
+     */
+    id: number;
+    /**
      * Is Builtin
      */
-    is_builtin?: boolean;
+    is_builtin: boolean;
     /**
      * Permissions
      */
-    permissions?: Array<Permission>;
+    permissions: Array<Permission>;
 };
 
 /**
@@ -195,10 +195,6 @@ export type UserCreate = {
      */
     email: string;
     /**
-     * Password
-     */
-    password: string;
-    /**
      * Full Name
      */
     full_name?: string | null;
@@ -211,6 +207,10 @@ export type UserCreate = {
      */
     is_superuser?: boolean;
     /**
+     * Password
+     */
+    password: string;
+    /**
      * Role Ids
      */
     role_ids?: Array<number>;
@@ -220,10 +220,6 @@ export type UserCreate = {
  * UserPublic
  */
 export type UserPublic = {
-    /**
-     * Id
-     */
-    id: number;
     /**
      * Email
      */
@@ -241,13 +237,17 @@ export type UserPublic = {
      */
     is_superuser?: boolean;
     /**
+     * Id
+     */
+    id: number;
+    /**
      * Role Ids
      */
-    role_ids?: Array<number>;
+    role_ids: Array<number>;
     /**
      * Permissions
      */
-    permissions?: Array<Permission>;
+    permissions: Array<Permission>;
 };
 
 /**
@@ -258,10 +258,6 @@ export type UserUpdate = {
      * Email
      */
     email?: string | null;
-    /**
-     * Password
-     */
-    password?: string | null;
     /**
      * Full Name
      */
@@ -274,6 +270,10 @@ export type UserUpdate = {
      * Is Superuser
      */
     is_superuser?: boolean | null;
+    /**
+     * Password
+     */
+    password?: string | null;
     /**
      * Role Ids
      */
@@ -491,6 +491,8 @@ export type UsersDeleteUserData = {
     path: {
         /**
          * User Id
+         *
+         * A row id
          */
         user_id: number;
     };
@@ -521,6 +523,8 @@ export type UsersReadUserData = {
     path: {
         /**
          * User Id
+         *
+         * A row id
          */
         user_id: number;
     };
@@ -551,6 +555,8 @@ export type UsersUpdateUserData = {
     path: {
         /**
          * User Id
+         *
+         * A row id
          */
         user_id: number;
     };
@@ -575,6 +581,22 @@ export type UsersUpdateUserResponses = {
 };
 
 export type UsersUpdateUserResponse = UsersUpdateUserResponses[keyof UsersUpdateUserResponses];
+
+export type RolesReadPermissionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/permissions';
+};
+
+export type RolesReadPermissionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PermissionsPublic;
+};
+
+export type RolesReadPermissionsResponse = RolesReadPermissionsResponses[keyof RolesReadPermissionsResponses];
 
 export type RolesReadRolesData = {
     body?: never;
@@ -640,6 +662,8 @@ export type RolesDeleteRoleData = {
     path: {
         /**
          * Role Id
+         *
+         * A row id
          */
         role_id: number;
     };
@@ -670,6 +694,8 @@ export type RolesReadRoleData = {
     path: {
         /**
          * Role Id
+         *
+         * A row id
          */
         role_id: number;
     };
@@ -700,6 +726,8 @@ export type RolesUpdateRoleData = {
     path: {
         /**
          * Role Id
+         *
+         * A row id
          */
         role_id: number;
     };
@@ -725,18 +753,36 @@ export type RolesUpdateRoleResponses = {
 
 export type RolesUpdateRoleResponse = RolesUpdateRoleResponses[keyof RolesUpdateRoleResponses];
 
-export type RolesReadPermissionsData = {
+export type HealthLiveData = {
     body?: never;
     path?: never;
     query?: never;
-    url: '/api/v1/permissions';
+    url: '/health/live';
 };
 
-export type RolesReadPermissionsResponses = {
+export type HealthLiveResponses = {
+    /**
+     * Response Health-Live
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: string;
+    };
+};
+
+export type HealthLiveResponse = HealthLiveResponses[keyof HealthLiveResponses];
+
+export type HealthReadyData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/health/ready';
+};
+
+export type HealthReadyResponses = {
     /**
      * Successful Response
      */
-    200: PermissionsPublic;
+    200: unknown;
 };
-
-export type RolesReadPermissionsResponse = RolesReadPermissionsResponses[keyof RolesReadPermissionsResponses];

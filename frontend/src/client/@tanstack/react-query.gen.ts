@@ -3,11 +3,13 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { loginLoginAccessToken, type Options, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
-import type { LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
+import { healthLive, healthReady, loginLoginAccessToken, type Options, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
+import type { HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
 
 /**
  * Login Access Token
+ *
+ * OAuth2 password flow: the email as `username`, and the password.
  */
 export const loginLoginAccessTokenMutation = (options?: Partial<Options<LoginLoginAccessTokenData>>): UseMutationOptions<LoginLoginAccessTokenResponse, LoginLoginAccessTokenError, Options<LoginLoginAccessTokenData>> => {
     const mutationOptions: UseMutationOptions<LoginLoginAccessTokenResponse, LoginLoginAccessTokenError, Options<LoginLoginAccessTokenData>> = {
@@ -251,6 +253,24 @@ export const usersUpdateUserMutation = (options?: Partial<Options<UsersUpdateUse
     return mutationOptions;
 };
 
+export const rolesReadPermissionsQueryKey = (options?: Options<RolesReadPermissionsData>) => createQueryKey('rolesReadPermissions', options);
+
+/**
+ * Read Permissions
+ */
+export const rolesReadPermissionsOptions = (options?: Options<RolesReadPermissionsData>) => queryOptions<RolesReadPermissionsResponse, DefaultError, RolesReadPermissionsResponse, ReturnType<typeof rolesReadPermissionsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await rolesReadPermissions({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: rolesReadPermissionsQueryKey(options)
+});
+
 export const rolesReadRolesQueryKey = (options?: Options<RolesReadRolesData>) => createQueryKey('rolesReadRoles', options);
 
 /**
@@ -365,14 +385,14 @@ export const rolesUpdateRoleMutation = (options?: Partial<Options<RolesUpdateRol
     return mutationOptions;
 };
 
-export const rolesReadPermissionsQueryKey = (options?: Options<RolesReadPermissionsData>) => createQueryKey('rolesReadPermissions', options);
+export const healthLiveQueryKey = (options?: Options<HealthLiveData>) => createQueryKey('healthLive', options);
 
 /**
- * Read Permissions
+ * Live
  */
-export const rolesReadPermissionsOptions = (options?: Options<RolesReadPermissionsData>) => queryOptions<RolesReadPermissionsResponse, DefaultError, RolesReadPermissionsResponse, ReturnType<typeof rolesReadPermissionsQueryKey>>({
+export const healthLiveOptions = (options?: Options<HealthLiveData>) => queryOptions<HealthLiveResponse, DefaultError, HealthLiveResponse, ReturnType<typeof healthLiveQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
-        const { data } = await rolesReadPermissions({
+        const { data } = await healthLive({
             ...options,
             ...queryKey[0],
             signal,
@@ -380,5 +400,25 @@ export const rolesReadPermissionsOptions = (options?: Options<RolesReadPermissio
         });
         return data;
     },
-    queryKey: rolesReadPermissionsQueryKey(options)
+    queryKey: healthLiveQueryKey(options)
+});
+
+export const healthReadyQueryKey = (options?: Options<HealthReadyData>) => createQueryKey('healthReady', options);
+
+/**
+ * Ready
+ *
+ * 200 when the store (and Redis, when configured) answers; 503 naming what does not.
+ */
+export const healthReadyOptions = (options?: Options<HealthReadyData>) => queryOptions<unknown, DefaultError, unknown, ReturnType<typeof healthReadyQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await healthReady({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: healthReadyQueryKey(options)
 });
