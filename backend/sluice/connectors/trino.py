@@ -46,7 +46,7 @@ from sluice.connectors.common import (
     timeout_error,
     with_retries,
 )
-from sluice.connectors.values import make_row
+from sluice.connectors.values import json_value, parse_json
 
 T = TypeVar("T")
 
@@ -263,8 +263,16 @@ def _execute(cursor: Cursor, sql: str, params: Params) -> QueryResult:
     rows = cursor.fetchall()
     if cursor.update_type is not None:
         return QueryResult(columns=[], rows=None, rowcount=cursor.rowcount)
-    columns = [column[0] for column in cursor.description or []]
-    return QueryResult(columns=columns, rows=[make_row(columns, row) for row in rows])
+    description = cursor.description or []
+    columns = [column[0] for column in description]
+    convert = [parse_json if str(column[1]) == "json" else json_value for column in description]
+    return QueryResult(
+        columns=columns,
+        rows=[
+            {name: c(value) for name, c, value in zip(columns, convert, row, strict=True)}
+            for row in rows
+        ],
+    )
 
 
 def _cancel(cursor: Cursor) -> None:
