@@ -47,6 +47,7 @@ from sluice.connectors.base import (
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
+    Deadlines,
     Retry,
     check_timeout,
     detached,
@@ -147,6 +148,7 @@ class MySQLConnector:
         self._open_lock = asyncio.Lock()
         self._mariadb = False
         self._json_columns: dict[str, frozenset[str]] = {}
+        self._deadlines = Deadlines()
 
     def __repr__(self) -> str:
         return f"<MySQLConnector {self._config.host}:{self._kwargs['port']}>"
@@ -159,7 +161,12 @@ class MySQLConnector:
         check_timeout(timeout_ms)
         wanted = timeout_ms or self._config.statement_timeout_ms
         try:
-            return await with_retries(lambda: self._execute_once(sql, params, wanted), self._delays)
+            try:  # the first attempt inline: the hot path pays for no retry machinery
+                return await self._execute_once(sql, params, wanted)
+            except Retry as signal:
+                failed = signal.error
+            retry = lambda: self._execute_once(sql, params, wanted)  # noqa: E731
+            return await with_retries(retry, self._delays, failed=failed)
         except ConnectorError as error:
             detached(error)
             raise
@@ -186,6 +193,7 @@ class MySQLConnector:
             pool, self._pool = self._pool, None
             pool.terminate()
             await pool.wait_closed()
+        self._deadlines.close()
 
     # -- connections -------------------------------------------------------------------
 
@@ -215,6 +223,8 @@ class MySQLConnector:
         """A pooled connection, waiting at most connect_timeout_s for a free one."""
         try:
             pool = self._pool or await self._open_pool()
+            if pool.freesize:  # the common case: no wait, so no timer either
+                return pool, await pool.acquire()
             async with asyncio.timeout(self._config.connect_timeout_s):
                 return pool, await pool.acquire()
         except TimeoutError:
@@ -263,17 +273,22 @@ class MySQLConnector:
         self, connection: Connection, sql: str, params: Params, wanted_ms: int, *, retry_safe: bool
     ) -> QueryResult:
         statement, grace = self._timed(sql, wanted_ms)
+        deadline = self._deadlines.start(wanted_ms / 1000 + grace)
         try:
-            async with asyncio.timeout(wanted_ms / 1000 + grace):
-                async with connection.cursor() as cursor:
-                    await cursor.execute(statement, _bind(params))
-                    return await self._result(connection, cursor)
-        except TimeoutError:
+            async with connection.cursor() as cursor:
+                await cursor.execute(statement, _bind(params))
+                return await self._result(connection, cursor)
+        except asyncio.CancelledError:
+            if not self._deadlines.expired(deadline):
+                connection.close()
+                raise
             await self._kill(connection.thread_id())
             connection.close()
             raise timeout_error(wanted_ms, "cancelled by the client") from None
         except Exception as exc:
             raise self._failure(exc, sql, wanted_ms, retry_safe=retry_safe, sent=True) from None
+        finally:
+            self._deadlines.finish(deadline)
 
     async def _result(self, connection: Connection, cursor: Cursor) -> QueryResult:
         description = cursor.description

@@ -38,6 +38,7 @@ from sluice.connectors.base import (
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
+    Deadlines,
     Retry,
     check_timeout,
     detached,
@@ -157,6 +158,7 @@ class PostgresConnector:
         self._open_lock = asyncio.Lock()
         self._reachable = False
         self._timeouts: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
+        self._deadlines = Deadlines()
 
     def __repr__(self) -> str:
         return f"<PostgresConnector {self._config.host}:{self._kwargs['port']}>"
@@ -169,7 +171,12 @@ class PostgresConnector:
         check_timeout(timeout_ms)
         wanted = timeout_ms or self._config.statement_timeout_ms
         try:
-            return await with_retries(lambda: self._execute_once(sql, params, wanted), self._delays)
+            try:  # the first attempt inline: the hot path pays for no retry machinery
+                return await self._execute_once(sql, params, wanted)
+            except Retry as signal:
+                failed = signal.error
+            retry = lambda: self._execute_once(sql, params, wanted)  # noqa: E731
+            return await with_retries(retry, self._delays, failed=failed)
         except ConnectorError as error:
             detached(error)
             raise
@@ -191,6 +198,7 @@ class PostgresConnector:
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await pool.close(timeout=1.0)
+        self._deadlines.close()
 
     # -- connections -------------------------------------------------------------------
 
@@ -246,16 +254,19 @@ class PostgresConnector:
     async def _execute_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
         pool, connection = await self._getconn()
         broken = False
+        deadline = self._deadlines.start(wanted_ms / 1000 + _BACKSTOP_S)
         try:
-            async with asyncio.timeout(wanted_ms / 1000 + _BACKSTOP_S):
-                return await self._run(connection, sql, params, wanted_ms)
+            return await self._run(connection, sql, params, wanted_ms)
         except psycopg.Error as exc:
             broken = connection.broken
             raise self._query_failure(exc, sql, wanted_ms, retry_safe=True) from None
-        except TimeoutError:
+        except asyncio.CancelledError:
             broken = True
+            if not self._deadlines.expired(deadline):
+                raise
             raise timeout_error(wanted_ms, "no answer from the server") from None
         finally:
+            self._deadlines.finish(deadline)
             await self._putconn(pool, connection, broken=broken)
 
     async def _run(
@@ -388,15 +399,20 @@ class _PostgresTransaction:
         return "<PostgresTransaction>"
 
     async def execute(self, sql: str, params: Params = None) -> QueryResult:
+        deadlines = self._owner._deadlines
+        deadline = deadlines.start(self._wanted_ms / 1000 + _BACKSTOP_S)
         try:
-            async with asyncio.timeout(self._wanted_ms / 1000 + _BACKSTOP_S):
-                cursor = await self._connection.execute(sql, _bind(params))
-                return await _result(cursor)
+            cursor = await self._connection.execute(sql, _bind(params))
+            return await _result(cursor)
         except psycopg.Error as exc:
             error = self._owner._query_failure(exc, sql, self._wanted_ms, retry_safe=False)
-        except TimeoutError:
+        except asyncio.CancelledError:
+            if not deadlines.expired(deadline):
+                raise
             await self._connection.close()
             error = timeout_error(self._wanted_ms, "no answer from the server")
+        finally:
+            deadlines.finish(deadline)
         raise detached(error.error if isinstance(error, Retry) else error)
 
 

@@ -92,7 +92,12 @@ class SQLiteConnector:
         check_timeout(timeout_ms)
         wanted = timeout_ms or self._config.statement_timeout_ms
         try:
-            return await with_retries(lambda: self._execute_once(sql, params, wanted), self._delays)
+            try:  # the first attempt inline: the hot path pays for no retry machinery
+                return await self._execute_once(sql, params, wanted)
+            except Retry as signal:
+                failed = signal.error
+            retry = lambda: self._execute_once(sql, params, wanted)  # noqa: E731
+            return await with_retries(retry, self._delays, failed=failed)
         except ConnectorError as error:
             detached(error)
             raise

@@ -1,12 +1,13 @@
 """Backoff and retry accounting, and the read-statement test that guards retries."""
 
+import asyncio
 import time
 
 import anyio
 import pytest
 
 from sluice.connectors.base import ConnectorError, DatasourceUnavailable
-from sluice.connectors.common import Retry, is_read_statement, scrub, with_retries
+from sluice.connectors.common import Deadlines, Retry, is_read_statement, scrub, with_retries
 
 pytestmark = pytest.mark.anyio
 
@@ -61,3 +62,25 @@ def test_read_statements() -> None:
 def test_scrub() -> None:
     assert scrub("login failed for s3cr3t", "s3cr3t") == "login failed for ***"
     assert scrub("dsn host=x password=abc user=y", None) == "dsn host=x password=*** user=y"
+
+
+async def test_deadlines_cancel_overdue_calls_only() -> None:
+    deadlines = Deadlines(tick_s=0.01)
+
+    async def guarded(seconds: float, work_s: float) -> str:
+        task = deadlines.start(seconds)
+        try:
+            await asyncio.sleep(work_s)
+            return "done"
+        except asyncio.CancelledError:
+            if deadlines.expired(task):
+                return "timed out"
+            raise
+        finally:
+            deadlines.finish(task)
+
+    started = time.monotonic()
+    results = await asyncio.gather(guarded(0.05, 5), guarded(1, 0.01))
+    assert list(results) == ["timed out", "done"]
+    assert time.monotonic() - started < 1
+    deadlines.close()
