@@ -12,6 +12,7 @@ With aiomysql installed, a last line compares it with asyncmy (the driver choice
 
 import argparse
 import asyncio
+import importlib
 import os
 import sqlite3
 import tempfile
@@ -161,7 +162,7 @@ async def driver_choice(
 ) -> None:
     """asyncmy vs aiomysql, raw, same pool size (only when aiomysql is installed)."""
     try:
-        import aiomysql  # type: ignore[import-untyped]
+        aiomysql: Any = importlib.import_module("aiomysql")
     except ImportError:
         return
     pool = await aiomysql.create_pool(minsize=POOL, maxsize=POOL, db=database, **server)
