@@ -9,9 +9,8 @@ backslash escapes the next character inside '' and "" strings.
 """
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from typing import Literal, NamedTuple, NoReturn
 
 from sluice.engines.sql.errors import TemplateRenderError
 
@@ -45,32 +44,30 @@ _PATTERNS = {
     flag: re.compile(_COMMON_HEAD + quotes + _COMMON_TAIL, re.VERBOSE | re.DOTALL)
     for flag, quotes in ((False, _QUOTES_PLAIN), (True, _QUOTES_BACKSLASH))
 }
-_QUOTED = {"dollar", "estring", "squote", "dquote", "backtick"}
+_KINDS: Mapping[str | None, Kind] = {
+    **dict.fromkeys(("dollar", "tag", "estring", "squote", "dquote", "backtick"), "quoted"),
+    **{k: k for k in ("marker", "newline", "space", "comment", "word", "punct", "other")},
+}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: Kind
     text: str
 
 
 def tokenize(sql: str, *, backslash_escapes: bool) -> Iterator[Token]:
     for match in _PATTERNS[backslash_escapes].finditer(sql):
-        group = match.lastgroup
-        if group == "tag":  # the inner group of a dollar quote
-            group = "dollar"
-        if group == "unterminated":
-            raise TemplateRenderError(f"unterminated {_describe(match.group())} in the SQL")
-        if group == "control":
-            raise TemplateRenderError("a bound value was cut or moved inside the SQL text")
-        yield Token(_kind(group), match.group())
+        kind = _KINDS.get(match.lastgroup)
+        if kind is None:
+            _refuse(match.lastgroup, match.group())
+        else:
+            yield Token(kind, match.group())
 
 
-def _kind(group: str | None) -> Kind:
-    if group in _QUOTED:
-        return "quoted"
-    assert group in ("marker", "newline", "space", "comment", "word", "punct", "other")
-    return group  # type: ignore[return-value]
+def _refuse(group: str | None, text: str) -> NoReturn:
+    if group == "unterminated":
+        raise TemplateRenderError(f"unterminated {_describe(text)} in the SQL")
+    raise TemplateRenderError("a bound value was cut or moved inside the SQL text")
 
 
 def _describe(opener: str) -> str:
