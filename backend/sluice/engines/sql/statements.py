@@ -49,7 +49,9 @@ _WORD = re.compile(r"[A-Za-z_]\w*")
 
 @dataclass(frozen=True)
 class Statement:
-    """One statement ready for the driver: SQL with placeholders and its own values."""
+    """One statement ready for the driver: SQL with placeholders and its own values.
+    Always execute it with its params list, even when empty: in the `format` style a
+    literal `%` is written `%%`, which only the driver's parameter pass turns back."""
 
     sql: str
     params: list[Any]

@@ -49,13 +49,18 @@ ATTRIBUTE_ESCAPES = [
     ("{% for i in items %}{{ loop.__class__ }}{% endfor %}", "__class__"),
     ("{% macro m() %}{% endmacro %}{{ m.__call__ }}", "__call__"),
     ("{% macro m() %}{% endmacro %}{{ m._func }}", "_func"),
+    ("{{ (items|map('string')).gi_frame }}", "gi_frame"),
+    ("{{ (items|map('string')).gi_code }}", "gi_code"),
+    ("{{ (items|map('string')).send(1) }}", "send"),
+    ("{{ x.upper.__self__ }}", "__self__"),
+    ("{% import 'm' as m %}{{ m.__dict__ }}", "__dict__"),
 ]
 
 
 @pytest.mark.parametrize(("source", "attribute"), ATTRIBUTE_ESCAPES)
 def test_attribute_escapes_are_refused(source: str, attribute: str) -> None:
     with pytest.raises(TemplateSecurityError) as caught:
-        render(source, CONTEXT)
+        render(source, CONTEXT, macros={"m": "{% macro f() %}{% endmacro %}"})
     assert f"access to attribute {attribute!r} is not allowed" in caught.value.message
     assert caught.value.status == 400
 
