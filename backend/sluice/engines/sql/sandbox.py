@@ -220,12 +220,8 @@ def _int(value: Any) -> bool:
     return isinstance(value, int)
 
 
-def _refuse_size(limits: Limits, size: int) -> None:
-    if size > limits.max_value_size:
-        raise RenderBudgetError(
-            f"value too large: {size} items (the limit is {limits.max_value_size})"
-        )
-    current_state().charge(1 + size // 1_000)
+def _refuse_size(_limits: Limits, size: int) -> None:
+    current_state().charge_size(size)
 
 
 def _refuse_bits(limits: Limits, bits: float) -> None:
