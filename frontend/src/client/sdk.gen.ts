@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
+import type { DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -181,6 +181,92 @@ export const rolesUpdateRole = <ThrowOnError extends boolean = false>(options: O
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Read Datasources
+ */
+export const datasourcesReadDatasources = <ThrowOnError extends boolean = false>(options?: Options<DatasourcesReadDatasourcesData, ThrowOnError>) => (options?.client ?? client).get<DatasourcesReadDatasourcesResponses, DatasourcesReadDatasourcesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/datasources',
+    ...options
+});
+
+/**
+ * Create Datasource
+ */
+export const datasourcesCreateDatasource = <ThrowOnError extends boolean = false>(options: Options<DatasourcesCreateDatasourceData, ThrowOnError>) => (options.client ?? client).post<DatasourcesCreateDatasourceResponses, DatasourcesCreateDatasourceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/datasources',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Pretest Datasource
+ *
+ * Test an unsaved body, so the form can check before saving.
+ */
+export const datasourcesPretestDatasource = <ThrowOnError extends boolean = false>(options: Options<DatasourcesPretestDatasourceData, ThrowOnError>) => (options.client ?? client).post<DatasourcesPretestDatasourceResponses, DatasourcesPretestDatasourceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/datasources/test',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Datasource
+ */
+export const datasourcesDeleteDatasource = <ThrowOnError extends boolean = false>(options: Options<DatasourcesDeleteDatasourceData, ThrowOnError>) => (options.client ?? client).delete<DatasourcesDeleteDatasourceResponses, DatasourcesDeleteDatasourceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/datasources/{datasource_id}',
+    ...options
+});
+
+/**
+ * Read Datasource
+ */
+export const datasourcesReadDatasource = <ThrowOnError extends boolean = false>(options: Options<DatasourcesReadDatasourceData, ThrowOnError>) => (options.client ?? client).get<DatasourcesReadDatasourceResponses, DatasourcesReadDatasourceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/datasources/{datasource_id}',
+    ...options
+});
+
+/**
+ * Update Datasource
+ */
+export const datasourcesUpdateDatasource = <ThrowOnError extends boolean = false>(options: Options<DatasourcesUpdateDatasourceData, ThrowOnError>) => (options.client ?? client).patch<DatasourcesUpdateDatasourceResponses, DatasourcesUpdateDatasourceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/datasources/{datasource_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Test Datasource
+ */
+export const datasourcesTestDatasource = <ThrowOnError extends boolean = false>(options: Options<DatasourcesTestDatasourceData, ThrowOnError>) => (options.client ?? client).post<DatasourcesTestDatasourceResponses, DatasourcesTestDatasourceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/datasources/{datasource_id}/test',
+    ...options
+});
+
+/**
+ * Read Tables
+ */
+export const datasourcesReadTables = <ThrowOnError extends boolean = false>(options: Options<DatasourcesReadTablesData, ThrowOnError>) => (options.client ?? client).get<DatasourcesReadTablesResponses, DatasourcesReadTablesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/datasources/{datasource_id}/tables',
+    ...options
 });
 
 /**

@@ -35,6 +35,235 @@ export type BodyLoginLoginAccessToken = {
 };
 
 /**
+ * ColumnPublic
+ */
+export type ColumnPublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Type
+     */
+    type: string;
+};
+
+/**
+ * DatasourceCreate
+ */
+export type DatasourceCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Type
+     */
+    type: 'postgres' | 'mysql' | 'trino' | 'sqlite';
+    /**
+     * Host
+     */
+    host?: string | null;
+    /**
+     * Port
+     */
+    port?: number | null;
+    /**
+     * Database
+     */
+    database?: string | null;
+    /**
+     * Username
+     */
+    username?: string | null;
+    /**
+     * Options
+     */
+    options?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Pool Size
+     */
+    pool_size?: number | null;
+    /**
+     * Statement Timeout Ms
+     */
+    statement_timeout_ms?: number | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Password
+     */
+    password?: string | null;
+};
+
+/**
+ * DatasourcePublic
+ */
+export type DatasourcePublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Type
+     */
+    type: 'postgres' | 'mysql' | 'trino' | 'sqlite';
+    /**
+     * Host
+     */
+    host?: string | null;
+    /**
+     * Port
+     */
+    port?: number | null;
+    /**
+     * Database
+     */
+    database?: string | null;
+    /**
+     * Username
+     */
+    username?: string | null;
+    /**
+     * Options
+     */
+    options?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Pool Size
+     */
+    pool_size?: number | null;
+    /**
+     * Statement Timeout Ms
+     */
+    statement_timeout_ms?: number | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Has Password
+     */
+    has_password: boolean;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * DatasourceTestResult
+ */
+export type DatasourceTestResult = {
+    /**
+     * Ok
+     */
+    ok: boolean;
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Latency Ms
+     */
+    latency_ms?: number | null;
+};
+
+/**
+ * DatasourceUpdate
+ *
+ * Fields left out stay as they are; `password: null` keeps the stored password and
+ * `password: ""` removes it.
+ */
+export type DatasourceUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Type
+     */
+    type?: 'postgres' | 'mysql' | 'trino' | 'sqlite' | null;
+    /**
+     * Host
+     */
+    host?: string | null;
+    /**
+     * Port
+     */
+    port?: number | null;
+    /**
+     * Database
+     */
+    database?: string | null;
+    /**
+     * Username
+     */
+    username?: string | null;
+    /**
+     * Password
+     */
+    password?: string | null;
+    /**
+     * Options
+     */
+    options?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Pool Size
+     */
+    pool_size?: number | null;
+    /**
+     * Statement Timeout Ms
+     */
+    statement_timeout_ms?: number | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+};
+
+/**
+ * DatasourcesPublic
+ */
+export type DatasourcesPublic = {
+    /**
+     * Data
+     */
+    data: Array<DatasourcePublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
  * HTTPValidationError
  */
 export type HttpValidationError = {
@@ -152,6 +381,38 @@ export type RolesPublic = {
      * Data
      */
     data: Array<RolePublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
+ * TablePublic
+ */
+export type TablePublic = {
+    /**
+     * Schema
+     */
+    schema?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Columns
+     */
+    columns: Array<ColumnPublic>;
+};
+
+/**
+ * TablesPublic
+ */
+export type TablesPublic = {
+    /**
+     * Data
+     */
+    data: Array<TablePublic>;
     /**
      * Count
      */
@@ -752,6 +1013,250 @@ export type RolesUpdateRoleResponses = {
 };
 
 export type RolesUpdateRoleResponse = RolesUpdateRoleResponses[keyof RolesUpdateRoleResponses];
+
+export type DatasourcesReadDatasourcesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/datasources';
+};
+
+export type DatasourcesReadDatasourcesErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DatasourcesReadDatasourcesError = DatasourcesReadDatasourcesErrors[keyof DatasourcesReadDatasourcesErrors];
+
+export type DatasourcesReadDatasourcesResponses = {
+    /**
+     * Successful Response
+     */
+    200: DatasourcesPublic;
+};
+
+export type DatasourcesReadDatasourcesResponse = DatasourcesReadDatasourcesResponses[keyof DatasourcesReadDatasourcesResponses];
+
+export type DatasourcesCreateDatasourceData = {
+    body: DatasourceCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/datasources';
+};
+
+export type DatasourcesCreateDatasourceErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DatasourcesCreateDatasourceError = DatasourcesCreateDatasourceErrors[keyof DatasourcesCreateDatasourceErrors];
+
+export type DatasourcesCreateDatasourceResponses = {
+    /**
+     * Successful Response
+     */
+    201: DatasourcePublic;
+};
+
+export type DatasourcesCreateDatasourceResponse = DatasourcesCreateDatasourceResponses[keyof DatasourcesCreateDatasourceResponses];
+
+export type DatasourcesPretestDatasourceData = {
+    body: DatasourceCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/datasources/test';
+};
+
+export type DatasourcesPretestDatasourceErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DatasourcesPretestDatasourceError = DatasourcesPretestDatasourceErrors[keyof DatasourcesPretestDatasourceErrors];
+
+export type DatasourcesPretestDatasourceResponses = {
+    /**
+     * Successful Response
+     */
+    200: DatasourceTestResult;
+};
+
+export type DatasourcesPretestDatasourceResponse = DatasourcesPretestDatasourceResponses[keyof DatasourcesPretestDatasourceResponses];
+
+export type DatasourcesDeleteDatasourceData = {
+    body?: never;
+    path: {
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: never;
+    url: '/api/v1/datasources/{datasource_id}';
+};
+
+export type DatasourcesDeleteDatasourceErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DatasourcesDeleteDatasourceError = DatasourcesDeleteDatasourceErrors[keyof DatasourcesDeleteDatasourceErrors];
+
+export type DatasourcesDeleteDatasourceResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DatasourcesDeleteDatasourceResponse = DatasourcesDeleteDatasourceResponses[keyof DatasourcesDeleteDatasourceResponses];
+
+export type DatasourcesReadDatasourceData = {
+    body?: never;
+    path: {
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: never;
+    url: '/api/v1/datasources/{datasource_id}';
+};
+
+export type DatasourcesReadDatasourceErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DatasourcesReadDatasourceError = DatasourcesReadDatasourceErrors[keyof DatasourcesReadDatasourceErrors];
+
+export type DatasourcesReadDatasourceResponses = {
+    /**
+     * Successful Response
+     */
+    200: DatasourcePublic;
+};
+
+export type DatasourcesReadDatasourceResponse = DatasourcesReadDatasourceResponses[keyof DatasourcesReadDatasourceResponses];
+
+export type DatasourcesUpdateDatasourceData = {
+    body: DatasourceUpdate;
+    path: {
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: never;
+    url: '/api/v1/datasources/{datasource_id}';
+};
+
+export type DatasourcesUpdateDatasourceErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DatasourcesUpdateDatasourceError = DatasourcesUpdateDatasourceErrors[keyof DatasourcesUpdateDatasourceErrors];
+
+export type DatasourcesUpdateDatasourceResponses = {
+    /**
+     * Successful Response
+     */
+    200: DatasourcePublic;
+};
+
+export type DatasourcesUpdateDatasourceResponse = DatasourcesUpdateDatasourceResponses[keyof DatasourcesUpdateDatasourceResponses];
+
+export type DatasourcesTestDatasourceData = {
+    body?: never;
+    path: {
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: never;
+    url: '/api/v1/datasources/{datasource_id}/test';
+};
+
+export type DatasourcesTestDatasourceErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DatasourcesTestDatasourceError = DatasourcesTestDatasourceErrors[keyof DatasourcesTestDatasourceErrors];
+
+export type DatasourcesTestDatasourceResponses = {
+    /**
+     * Successful Response
+     */
+    200: DatasourceTestResult;
+};
+
+export type DatasourcesTestDatasourceResponse = DatasourcesTestDatasourceResponses[keyof DatasourcesTestDatasourceResponses];
+
+export type DatasourcesReadTablesData = {
+    body?: never;
+    path: {
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: never;
+    url: '/api/v1/datasources/{datasource_id}/tables';
+};
+
+export type DatasourcesReadTablesErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DatasourcesReadTablesError = DatasourcesReadTablesErrors[keyof DatasourcesReadTablesErrors];
+
+export type DatasourcesReadTablesResponses = {
+    /**
+     * Successful Response
+     */
+    200: TablesPublic;
+};
+
+export type DatasourcesReadTablesResponse = DatasourcesReadTablesResponses[keyof DatasourcesReadTablesResponses];
 
 export type HealthLiveData = {
     body?: never;

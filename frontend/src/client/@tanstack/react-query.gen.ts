@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { healthLive, healthReady, loginLoginAccessToken, type Options, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
-import type { HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
+import { datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, healthLive, healthReady, loginLoginAccessToken, type Options, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
+import type { DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
 
 /**
  * Login Access Token
@@ -384,6 +384,174 @@ export const rolesUpdateRoleMutation = (options?: Partial<Options<RolesUpdateRol
     };
     return mutationOptions;
 };
+
+export const datasourcesReadDatasourcesQueryKey = (options?: Options<DatasourcesReadDatasourcesData>) => createQueryKey('datasourcesReadDatasources', options);
+
+/**
+ * Read Datasources
+ */
+export const datasourcesReadDatasourcesOptions = (options?: Options<DatasourcesReadDatasourcesData>) => queryOptions<DatasourcesReadDatasourcesResponse, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, ReturnType<typeof datasourcesReadDatasourcesQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await datasourcesReadDatasources({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: datasourcesReadDatasourcesQueryKey(options)
+});
+
+export const datasourcesReadDatasourcesInfiniteQueryKey = (options?: Options<DatasourcesReadDatasourcesData>): QueryKey<Options<DatasourcesReadDatasourcesData>> => createQueryKey('datasourcesReadDatasources', options, true);
+
+/**
+ * Read Datasources
+ */
+export const datasourcesReadDatasourcesInfiniteOptions = (options?: Options<DatasourcesReadDatasourcesData>) => infiniteQueryOptions<DatasourcesReadDatasourcesResponse, DatasourcesReadDatasourcesError, InfiniteData<DatasourcesReadDatasourcesResponse>, QueryKey<Options<DatasourcesReadDatasourcesData>>, number | Pick<QueryKey<Options<DatasourcesReadDatasourcesData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<DatasourcesReadDatasourcesData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await datasourcesReadDatasources({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: datasourcesReadDatasourcesInfiniteQueryKey(options)
+});
+
+/**
+ * Create Datasource
+ */
+export const datasourcesCreateDatasourceMutation = (options?: Partial<Options<DatasourcesCreateDatasourceData>>): UseMutationOptions<DatasourcesCreateDatasourceResponse, DatasourcesCreateDatasourceError, Options<DatasourcesCreateDatasourceData>> => {
+    const mutationOptions: UseMutationOptions<DatasourcesCreateDatasourceResponse, DatasourcesCreateDatasourceError, Options<DatasourcesCreateDatasourceData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await datasourcesCreateDatasource({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Pretest Datasource
+ *
+ * Test an unsaved body, so the form can check before saving.
+ */
+export const datasourcesPretestDatasourceMutation = (options?: Partial<Options<DatasourcesPretestDatasourceData>>): UseMutationOptions<DatasourcesPretestDatasourceResponse, DatasourcesPretestDatasourceError, Options<DatasourcesPretestDatasourceData>> => {
+    const mutationOptions: UseMutationOptions<DatasourcesPretestDatasourceResponse, DatasourcesPretestDatasourceError, Options<DatasourcesPretestDatasourceData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await datasourcesPretestDatasource({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Datasource
+ */
+export const datasourcesDeleteDatasourceMutation = (options?: Partial<Options<DatasourcesDeleteDatasourceData>>): UseMutationOptions<DatasourcesDeleteDatasourceResponse, DatasourcesDeleteDatasourceError, Options<DatasourcesDeleteDatasourceData>> => {
+    const mutationOptions: UseMutationOptions<DatasourcesDeleteDatasourceResponse, DatasourcesDeleteDatasourceError, Options<DatasourcesDeleteDatasourceData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await datasourcesDeleteDatasource({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const datasourcesReadDatasourceQueryKey = (options: Options<DatasourcesReadDatasourceData>) => createQueryKey('datasourcesReadDatasource', options);
+
+/**
+ * Read Datasource
+ */
+export const datasourcesReadDatasourceOptions = (options: Options<DatasourcesReadDatasourceData>) => queryOptions<DatasourcesReadDatasourceResponse, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, ReturnType<typeof datasourcesReadDatasourceQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await datasourcesReadDatasource({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: datasourcesReadDatasourceQueryKey(options)
+});
+
+/**
+ * Update Datasource
+ */
+export const datasourcesUpdateDatasourceMutation = (options?: Partial<Options<DatasourcesUpdateDatasourceData>>): UseMutationOptions<DatasourcesUpdateDatasourceResponse, DatasourcesUpdateDatasourceError, Options<DatasourcesUpdateDatasourceData>> => {
+    const mutationOptions: UseMutationOptions<DatasourcesUpdateDatasourceResponse, DatasourcesUpdateDatasourceError, Options<DatasourcesUpdateDatasourceData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await datasourcesUpdateDatasource({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Test Datasource
+ */
+export const datasourcesTestDatasourceMutation = (options?: Partial<Options<DatasourcesTestDatasourceData>>): UseMutationOptions<DatasourcesTestDatasourceResponse, DatasourcesTestDatasourceError, Options<DatasourcesTestDatasourceData>> => {
+    const mutationOptions: UseMutationOptions<DatasourcesTestDatasourceResponse, DatasourcesTestDatasourceError, Options<DatasourcesTestDatasourceData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await datasourcesTestDatasource({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const datasourcesReadTablesQueryKey = (options: Options<DatasourcesReadTablesData>) => createQueryKey('datasourcesReadTables', options);
+
+/**
+ * Read Tables
+ */
+export const datasourcesReadTablesOptions = (options: Options<DatasourcesReadTablesData>) => queryOptions<DatasourcesReadTablesResponse, DatasourcesReadTablesError, DatasourcesReadTablesResponse, ReturnType<typeof datasourcesReadTablesQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await datasourcesReadTables({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: datasourcesReadTablesQueryKey(options)
+});
 
 export const healthLiveQueryKey = (options?: Options<HealthLiveData>) => createQueryKey('healthLive', options);
 
