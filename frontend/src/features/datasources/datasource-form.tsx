@@ -1,6 +1,4 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Link } from "@tanstack/react-router";
-import { AlertCircleIcon, CheckCircle2Icon, LoaderCircleIcon } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import {
   datasourcesCreateDatasourceMutation,
@@ -8,8 +6,6 @@ import {
   datasourcesUpdateDatasourceMutation,
 } from "@/client/@tanstack/react-query.gen";
 import type { DatasourcePublic } from "@/client/types.gen";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import {
   Card,
   CardContent,
@@ -19,7 +15,7 @@ import {
   CardTitle,
 } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
-import { ApiError, errorMessage, fieldErrorsOf } from "@/lib/api";
+import { ApiError, fieldErrorsOf } from "@/lib/api";
 import { AdvancedFields } from "./advanced-fields";
 import { ConnectionFields } from "./connection-fields";
 import { ConnectionTest, useConnectionTest } from "./connection-test";
@@ -31,6 +27,7 @@ import {
   toCreateBody,
   toUpdateBody,
 } from "./form-values";
+import { SaveBar } from "./save-bar";
 import { TypePicker } from "./type-picker";
 import { useRefreshDatasources } from "./use-refresh-datasources";
 
@@ -133,18 +130,6 @@ export function DatasourceForm({ source, mayWrite, onCreated }: DatasourceFormPr
       onSubmit={submit}
       aria-label={source ? `Edit ${source.name}` : "New data source"}
     >
-      {save.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(save.error)}</span>
-        </Alert>
-      )}
-      {save.isSuccess && source && (
-        <Alert variant="success">
-          <CheckCircle2Icon />
-          <span>Your changes are saved.</span>
-        </Alert>
-      )}
       <Section
         title="Type"
         description="The kind of database Sluice connects to."
@@ -193,15 +178,12 @@ export function DatasourceForm({ source, mayWrite, onCreated }: DatasourceFormPr
         <AdvancedFields {...fields} />
       </Section>
       {mayWrite && (
-        <div className="sticky bottom-0 z-10 -mx-1 flex justify-end gap-2 border-t bg-background/85 px-1 py-4 backdrop-blur">
-          <Button type="button" variant="outline" asChild>
-            <Link to="/datasources">Cancel</Link>
-          </Button>
-          <Button type="submit" disabled={save.isPending}>
-            {save.isPending && <LoaderCircleIcon className="animate-spin" />}
-            {source ? "Save changes" : "Create data source"}
-          </Button>
-        </div>
+        <SaveBar
+          isNew={!source}
+          pending={save.isPending}
+          error={save.error}
+          saved={save.isSuccess && Boolean(source)}
+        />
       )}
     </form>
   );
