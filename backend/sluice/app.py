@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from sluice.admin.router import api_router
 from sluice.config import Settings, get_settings
+from sluice.connectors import PoolManager
 from sluice.db import make_engine
 from sluice.http import RejectLargeBodies, install_error_handlers
 from sluice.observability import health
@@ -23,6 +24,7 @@ from sluice.observability.requests import (
     ObserveRequests,
     request_id_middleware,
 )
+from sluice.security import Keyring
 from sluice.services.login_guard import LoginGuard
 from sluice.ui import mount_ui
 
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await app.state.pools.close_all()
         app.state.engine.dispose()
         if app.state.redis is not None:
             app.state.redis.close()
@@ -55,6 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.redis = _redis_client(settings.REDIS_URL)
     app.state.metrics = Metrics()
+    app.state.keyring = Keyring.from_settings(
+        settings.secret_key, settings.DATASOURCE_ENCRYPTION_KEY
+    )
+    app.state.pools = PoolManager(retry_delays_ms=settings.EXTERNAL_DB_RETRY_DELAYS_MS)
     app.state.login_guard = LoginGuard(
         settings.LOGIN_RATE_LIMIT_PER_ACCOUNT, settings.LOGIN_RATE_LIMIT_PER_IP, settings.REDIS_URL
     )

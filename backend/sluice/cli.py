@@ -1,4 +1,4 @@
-"""The `sluice` command: serve, migrate, create-superuser."""
+"""The `sluice` command: serve, migrate, create-superuser, rotate-key."""
 
 import argparse
 import getpass
@@ -14,7 +14,9 @@ from sluice.db import make_engine, migrate
 from sluice.errors import SluiceError
 from sluice.models.user import User, UserCreate
 from sluice.observability.logging import configure_logging, log_config
+from sluice.security import Keyring, SecretUndecryptable, new_encryption_key
 from sluice.services.common import count
+from sluice.services.datasources import rotate_keys
 from sluice.services.users import create_user, ensure_first_superuser
 
 
@@ -33,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     superuser.add_argument("--email", required=True)
     superuser.add_argument("--password", help="asked for when omitted")
 
+    rotate = commands.add_parser("rotate-key", help="re-encrypt data-source passwords")
+    rotate.add_argument(
+        "--generate", action="store_true", help="only print a new key to add to the keyring"
+    )
+
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.LOG_LEVEL)
@@ -42,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "migrate":
             migrate(settings.database_url)
             return 0
+        if args.command == "rotate-key":
+            return rotate_key_command(settings, args.generate)
         return create_superuser_command(settings, args.email, args.password)
     except SluiceError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
@@ -93,6 +102,34 @@ def create_superuser_command(settings: Settings, email: str, password: str | Non
         create_user(session, data)
     engine.dispose()
     sys.stdout.write(f"Superuser {email} created\n")
+    return 0
+
+
+def rotate_key_command(settings: Settings, generate: bool) -> int:
+    """Re-encrypt every data-source password with the newest key of the keyring.
+
+    To rotate: `sluice rotate-key --generate`, put the printed entry first in
+    DATASOURCE_ENCRYPTION_KEY (keeping the old entries), restart, run `sluice rotate-key`,
+    and then the old entries may be removed.
+    """
+    if generate:
+        keyring = Keyring.from_settings(settings.secret_key, settings.DATASOURCE_ENCRYPTION_KEY)
+        sys.stdout.write(f"{keyring.current + 1}:{new_encryption_key()}\n")
+        return 0
+    migrate(settings.database_url)
+    keyring = Keyring.from_settings(settings.secret_key, settings.DATASOURCE_ENCRYPTION_KEY)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            changed = rotate_keys(session, keyring)
+    except SecretUndecryptable as exc:
+        sys.stderr.write(f"error: {exc}; add the old key to DATASOURCE_ENCRYPTION_KEY\n")
+        return 1
+    finally:
+        engine.dispose()
+    sys.stdout.write(
+        f"Re-encrypted {changed} data-source password(s) with key v{keyring.current}\n"
+    )
     return 0
 
 

@@ -30,6 +30,7 @@ def _comma_list(value: object) -> object:
 
 
 CommaList = Annotated[list[str], NoDecode, BeforeValidator(_comma_list)]
+IntCommaList = Annotated[list[int], NoDecode, BeforeValidator(_comma_list)]
 
 
 class Settings(BaseSettings):
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
 
     # Secrets and the first superuser
     SECRET_KEY: str | None = None
+    DATASOURCE_ENCRYPTION_KEY: str | None = None
     ACCESS_TOKEN_EXPIRE_MINUTES: int = Field(default=60 * 8, gt=0)
     FIRST_SUPERUSER: str = "admin@example.com"
     FIRST_SUPERUSER_PASSWORD: str | None = None
@@ -79,6 +81,8 @@ class Settings(BaseSettings):
     # External data sources
     EXTERNAL_DB_POOL_SIZE: int = Field(default=5, gt=0)
     EXTERNAL_DB_STATEMENT_TIMEOUT: int = Field(default=30_000, gt=0)
+    EXTERNAL_DB_RETRY_DELAYS_MS: IntCommaList = [200, 400, 800, 1600]
+    SQLITE_DATASOURCE_DIR: Path | None = None
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> "Settings":
@@ -109,6 +113,11 @@ class Settings(BaseSettings):
                 )
             )
         return f"sqlite:///{self.DATA_DIR / 'sluice.db'}"
+
+    @property
+    def sqlite_datasource_dir(self) -> Path:
+        """The folder SQLite data sources must live in, so a source cannot read any file."""
+        return (self.SQLITE_DATASOURCE_DIR or self.DATA_DIR / "datasources").resolve()
 
     @property
     def secret_key(self) -> str:

@@ -63,3 +63,10 @@ class RateLimited(SluiceError):
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
+
+
+class Unprocessable(SluiceError):
+    """A body that parses but cannot work as a whole (a rule across several fields)."""
+
+    status = 422
+    code = "validation_error"

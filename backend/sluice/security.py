@@ -1,4 +1,4 @@
-"""Password hashing and user tokens.
+"""Password hashing, user tokens and the encryption of stored secrets.
 
 Hashing uses the maintained passlib line (libpass) with Argon2id; older schemes stay
 verifiable so their hashes are upgraded at the next login. User tokens are HS256 JWTs
@@ -6,9 +6,15 @@ with the algorithm pinned and `exp`, `iat`, `iss`, `aud`, `sub` required, and an
 of their own so a dashboard token is never taken for a client token.
 """
 
+import base64
+import os
 from datetime import UTC, datetime, timedelta
 
 import jwt
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from passlib.context import CryptContext
 
 from sluice.errors import Unauthorized
@@ -65,3 +71,77 @@ def decode_user_token(token: str, secret_key: str) -> int:
     if not isinstance(subject, str) or not subject.isdigit():
         raise Unauthorized("Could not validate credentials")
     return int(subject)
+
+
+class SecretUndecryptable(Exception):
+    """A stored secret that no known key opens (wrong key, or copied from another row)."""
+
+
+class Keyring:
+    """AES-256-GCM keys by version, for data-source passwords.
+
+    Version 0 is derived from SECRET_KEY; DATASOURCE_ENCRYPTION_KEY adds explicit keys
+    written `version:base64key` (comma-separated), and the highest version encrypts. Every
+    ciphertext records its key version, and the row it belongs to is bound in as associated
+    data, so a ciphertext copied to another row does not decrypt. `sluice rotate-key`
+    re-encrypts every row with the current key.
+    """
+
+    def __init__(self, keys: dict[int, bytes]) -> None:
+        if not keys:
+            raise ValueError("a keyring needs at least one key")
+        self.keys = keys
+        self.current = max(keys)
+
+    @classmethod
+    def from_settings(cls, secret_key: str, explicit: str | None) -> "Keyring":
+        keys = {0: _derive_key(secret_key)}
+        for item in (explicit or "").split(","):
+            if item.strip():
+                version, key = _parse_key(item.strip())
+                keys[version] = key
+        return cls(keys)
+
+    def encrypt(self, plaintext: str, bound_to: str) -> str:
+        nonce = os.urandom(12)
+        sealed = AESGCM(self.keys[self.current]).encrypt(
+            nonce, plaintext.encode(), bound_to.encode()
+        )
+        return f"v{self.current}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+    def decrypt(self, token: str, bound_to: str) -> str:
+        version, _, body = token.partition(":")
+        key = self.keys.get(int(version[1:])) if version[1:].isdigit() else None
+        if key is None:
+            raise SecretUndecryptable(f"no key of version {version[1:]!r} is configured")
+        try:
+            raw = base64.urlsafe_b64decode(body)
+            return AESGCM(key).decrypt(raw[:12], raw[12:], bound_to.encode()).decode()
+        except (InvalidTag, ValueError) as exc:
+            raise SecretUndecryptable("the stored secret does not open with its key") from exc
+
+    def is_current(self, token: str) -> bool:
+        return token.startswith(f"v{self.current}:")
+
+
+def _derive_key(secret_key: str) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"sluice", info=b"datasource-password")
+    return hkdf.derive(secret_key.encode())
+
+
+def _parse_key(item: str) -> tuple[int, bytes]:
+    version, _, encoded = item.partition(":")
+    try:
+        key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    except ValueError:
+        key = b""
+    if not version.isdigit() or int(version) < 1 or len(key) != 32:
+        raise ValueError(
+            "DATASOURCE_ENCRYPTION_KEY entries must be `version:key`, version >= 1 and key "
+            "32 bytes in base64 (`sluice rotate-key --generate` makes one)"
+        )
+    return int(version), key
+
+
+def new_encryption_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")

@@ -12,6 +12,13 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from sqlalchemy import create_engine, text
+from sqlmodel import Session
+
+from sluice.config import Settings
+from sluice.db import make_engine
+from sluice.models.datasource import DatasourceCreate
+from sluice.security import Keyring
+from sluice.services.datasources import create_datasource
 
 SLUICE = [sys.executable, "-m", "sluice.cli"]
 
@@ -126,3 +133,42 @@ def test_create_superuser_and_migrate(tmp_path: Path) -> None:
     done = subprocess.run([*SLUICE, *args], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 1
     assert "already exists" in done.stderr
+
+
+def test_rotate_key_re_encrypts_stored_passwords(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, SECRET_KEY="cli-secret-key-0123456789")
+    store = f"sqlite:///{tmp_path / 'data' / 'sluice.db'}"
+    subprocess.run([*SLUICE, "migrate"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    engine = make_engine(store)
+    with Session(engine) as session:
+        settings = Settings(_env_file=None, DATABASE_URL=store, DATA_DIR=tmp_path / "data")
+        body = DatasourceCreate(name="pg", type="postgres", host="db", password="pw-1")
+        create_datasource(
+            session, body, Keyring.from_settings("cli-secret-key-0123456789", None), settings
+        )
+    engine.dispose()
+
+    generated = subprocess.run(
+        [*SLUICE, "rotate-key", "--generate"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    entry = generated.stdout.strip()
+    assert entry.startswith("1:") and len(entry) > 40
+    rotated = subprocess.run(
+        [*SLUICE, "rotate-key"],
+        cwd=tmp_path,
+        env=env | {"DATASOURCE_ENCRYPTION_KEY": entry},
+        capture_output=True,
+        text=True,
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    assert rotated.stdout.strip() == "Re-encrypted 1 data-source password(s) with key v1"
+
+    wrong = subprocess.run(
+        [*SLUICE, "rotate-key"],
+        cwd=tmp_path,
+        env=env | {"SECRET_KEY": "another", "DATASOURCE_ENCRYPTION_KEY": "2:" + "B" * 43},
+        capture_output=True,
+        text=True,
+    )
+    assert wrong.returncode == 1
+    assert "no key of version '1'" in wrong.stderr

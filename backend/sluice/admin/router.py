@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from sluice.admin.routes import login, roles, users
+from sluice.admin.routes import datasources, login, roles, users
 from sluice.http import StrictJSONRoute
 
 api_router = APIRouter(prefix="/api/v1", route_class=StrictJSONRoute)
 api_router.include_router(login.router)
 api_router.include_router(users.router)
 api_router.include_router(roles.router)
+api_router.include_router(datasources.router)

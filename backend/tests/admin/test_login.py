@@ -137,7 +137,7 @@ def test_tampered_and_foreign_tokens_are_refused(
         settings.secret_key,
         ALGORITHM,
     )
-    unsigned = jwt.encode({"sub": "1"}, key=None, algorithm="none")
+    unsigned = jwt.encode({"sub": "1"}, key="", algorithm="none")
     for token in (f"{header}.{forged_payload}.{signature}", other_key, no_exp, unsigned, "garbage"):
         assert me_status(client, token) == (401, "Could not validate credentials")
 

@@ -1,0 +1,127 @@
+from typing import Annotated
+
+from anyio import from_thread
+from fastapi import APIRouter, Depends, Request, status
+
+from sluice.admin.deps import Id, Page, SessionDep, SettingsDep, require
+from sluice.connectors.base import ConnectionConfig
+from sluice.http import StrictJSONRoute
+from sluice.models.datasource import (
+    ColumnPublic,
+    Datasource,
+    DatasourceCreate,
+    DatasourcePublic,
+    DatasourcesPublic,
+    DatasourceTestResult,
+    DatasourceUpdate,
+    TablePublic,
+    TablesPublic,
+)
+from sluice.models.user import User
+from sluice.security import Keyring
+from sluice.services import datasources as service
+from sluice.services.common import get_or_404
+
+router = APIRouter(prefix="/datasources", tags=["datasources"], route_class=StrictJSONRoute)
+
+Reader = Annotated[User, Depends(require("datasource", "read"))]
+Writer = Annotated[User, Depends(require("datasource", "write"))]
+
+
+def get_keyring(request: Request) -> Keyring:
+    keyring: Keyring = request.app.state.keyring
+    return keyring
+
+
+KeyringDep = Annotated[Keyring, Depends(get_keyring)]
+
+
+def load(session: SessionDep, datasource_id: Id) -> Datasource:
+    return get_or_404(session, Datasource, datasource_id)
+
+
+Loaded = Annotated[Datasource, Depends(load)]
+
+
+def saved_config(ds: Loaded, settings: SettingsDep, keyring: KeyringDep) -> ConnectionConfig:
+    return service.connection_config(ds, settings, service.stored_password(ds, keyring))
+
+
+@router.get("")
+def read_datasources(session: SessionDep, _: Reader, page: Page) -> DatasourcesPublic:
+    items, total = service.list_datasources(session, *page)
+    return DatasourcesPublic(data=[service.datasource_public(d) for d in items], count=total)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_datasource(
+    session: SessionDep,
+    _: Writer,
+    settings: SettingsDep,
+    keyring: KeyringDep,
+    body: DatasourceCreate,
+) -> DatasourcePublic:
+    return service.datasource_public(service.create_datasource(session, body, keyring, settings))
+
+
+@router.post("/test")
+async def pretest_datasource(
+    _: Writer, settings: SettingsDep, body: DatasourceCreate
+) -> DatasourceTestResult:
+    """Test an unsaved body, so the form can check before saving."""
+    return await service.test_connection(service.connection_config(body, settings, body.password))
+
+
+@router.get("/{datasource_id}")
+def read_datasource(_: Reader, ds: Loaded) -> DatasourcePublic:
+    return service.datasource_public(ds)
+
+
+def drop_pool(request: Request, datasource_id: int | None) -> None:
+    """Close the source's pool (from a sync route's worker thread); the next use rebuilds it."""
+    from_thread.run(request.app.state.pools.remove, datasource_id)
+
+
+@router.patch("/{datasource_id}")
+def update_datasource(
+    request: Request,
+    session: SessionDep,
+    _: Writer,
+    settings: SettingsDep,
+    keyring: KeyringDep,
+    ds: Loaded,
+    body: DatasourceUpdate,
+) -> DatasourcePublic:
+    updated = service.update_datasource(session, ds, body, keyring, settings)
+    drop_pool(request, updated.id)
+    return service.datasource_public(updated)
+
+
+@router.delete("/{datasource_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_datasource(request: Request, session: SessionDep, _: Writer, ds: Loaded) -> None:
+    datasource_id = ds.id
+    service.delete_datasource(session, ds)
+    drop_pool(request, datasource_id)
+
+
+@router.post("/{datasource_id}/test")
+async def test_datasource(
+    _: Reader, config: Annotated[ConnectionConfig, Depends(saved_config)]
+) -> DatasourceTestResult:
+    return await service.test_connection(config)
+
+
+@router.get("/{datasource_id}/tables")
+async def read_tables(
+    _: Reader, config: Annotated[ConnectionConfig, Depends(saved_config)]
+) -> TablesPublic:
+    tables = await service.list_tables(config)
+    data = [
+        TablePublic(
+            schema=t.schema,
+            name=t.name,
+            columns=[ColumnPublic(name=c.name, type=c.type) for c in t.columns],
+        )
+        for t in tables
+    ]
+    return TablesPublic(data=data, count=len(data))

@@ -1,0 +1,457 @@
+"""PostgreSQL (and PostgreSQL-protocol databases: CockroachDB, RisingWave) over psycopg 3.
+
+One AsyncConnectionPool per data source, autocommit connections: a lone statement is its
+own transaction, so `execute` costs one round trip. The statement timeout lives on the
+server: every connection starts with `statement_timeout` set to the source's default
+(the `options=-c ...` startup parameter, no round trip), and a call that wants another
+value sends `SET statement_timeout` in the same pipeline as its statement, still one round
+trip. Each connection remembers the value it was last given, so the SET is sent only when
+the wanted value differs.
+
+A connection handed out by the pool is first checked without a round trip: an idle
+connection whose socket has something to read was told goodbye by the server (restart,
+`pg_terminate_backend`), so it is dropped instead of failing the next query.
+"""
+
+import asyncio
+import select
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, ClassVar, Literal
+
+import psycopg
+from psycopg import pq
+from psycopg.rows import TupleRow
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from sluice.connectors.base import (
+    Column,
+    ConnectionConfig,
+    ConnectorError,
+    DatasourceUnavailable,
+    InvalidConfig,
+    Params,
+    QueryResult,
+    Table,
+    Transaction,
+)
+from sluice.connectors.common import (
+    DEFAULT_RETRY_DELAYS_MS,
+    Deadlines,
+    Retry,
+    check_timeout,
+    detached,
+    is_read_statement,
+    scrub,
+    timeout_error,
+    with_retries,
+)
+from sluice.connectors.values import make_row
+
+Connection = psycopg.AsyncConnection[TupleRow]
+
+SAFE_OPTIONS = frozenset(
+    {
+        "sslmode",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+        "sslcrl",
+        "sslsni",
+        "ssl_min_protocol_version",
+        "ssl_max_protocol_version",
+        "channel_binding",
+        "gssencmode",
+        "require_auth",
+        "application_name",
+        "target_session_attrs",
+        "load_balance_hosts",
+        "keepalives",
+        "keepalives_idle",
+        "keepalives_interval",
+        "keepalives_count",
+        "tcp_user_timeout",
+    }
+)
+"""libpq parameters a data source may set. Left out on purpose: the ones with their own
+field (host, user, password...), `options` (arbitrary server settings, and we own
+statement_timeout), and the ones that read local files of the Sluice host (passfile,
+service)."""
+
+OWN_OPTIONS = frozenset({"prepare_threshold"})
+"""Sluice's own settings: `prepare_threshold` (int, or None to never prepare server-side:
+needed behind PgBouncer in transaction mode and on some PostgreSQL-protocol engines)."""
+
+_TRANSIENT_CONNECT = ("starting up", "shutting down", "too many clients", "recovery mode")
+_CONFLICT_STATES = frozenset({"40001", "40P01"})
+_GONE_STATES = frozenset({"57P01", "57P02", "57P03"})
+_CLASS_MESSAGES = {
+    "22": "Query failed: invalid value",
+    "23": "Query failed: constraint violation",
+    "25": "Query failed: not allowed in this transaction",
+    "28": "Connection failed: authentication rejected",
+    "42": "Query failed: invalid statement",
+}
+_BACKSTOP_S = 2.0
+"""How long past its server-side timeout a call may hang (a silent network) before the
+client gives up on it and drops the connection."""
+
+
+def connection_kwargs(config: ConnectionConfig) -> dict[str, Any]:
+    """psycopg connect() arguments for a data source; InvalidConfig for anything unsafe."""
+    if not config.host:
+        raise InvalidConfig("PostgreSQL data source needs a host")
+    unknown = set(config.options) - SAFE_OPTIONS - OWN_OPTIONS
+    if unknown:
+        raise InvalidConfig(f"Unsupported PostgreSQL option(s): {', '.join(sorted(unknown))}")
+    kwargs: dict[str, Any] = {
+        "host": config.host,
+        "port": config.port or 5432,
+        "dbname": config.database or "",
+        "user": config.username or "",
+        "connect_timeout": max(1, round(config.connect_timeout_s)),
+        "options": f"-c statement_timeout={int(config.statement_timeout_ms)}",
+        "autocommit": True,
+        "prepare_threshold": config.options.get("prepare_threshold", 5),
+    }
+    for name in SAFE_OPTIONS & set(config.options):
+        kwargs[name] = _scalar_option(name, config.options[name])
+    if config.password:
+        kwargs["password"] = config.password
+    return kwargs
+
+
+def _scalar_option(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if not isinstance(value, str | int) or "\x00" in str(value):
+        raise InvalidConfig(f"PostgreSQL option {name} must be a string or a number")
+    return str(value)
+
+
+async def check_idle(connection: Connection) -> None:
+    """The pool's `check` callback: fail, without a round trip, a connection the server
+    has closed while it sat idle (its socket turned readable with a goodbye and EOF)."""
+    pgconn = connection.pgconn
+    if connection.closed or pgconn.status != pq.ConnStatus.OK:
+        raise psycopg.OperationalError("connection is closed")
+    readable, _, _ = select.select([pgconn.socket], [], [], 0)
+    if readable:
+        pgconn.consume_input()
+        if pgconn.status != pq.ConnStatus.OK:
+            raise psycopg.OperationalError("connection closed by the server")
+
+
+class PostgresConnector:
+    """One PostgreSQL data source: a lazily opened pool plus the error translation."""
+
+    paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
+
+    def __init__(
+        self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS
+    ) -> None:
+        self._config = config
+        self._kwargs = connection_kwargs(config)
+        self._delays = tuple(retry_delays_ms)
+        self._pool: AsyncConnectionPool[Connection] | None = None
+        self._open_lock = asyncio.Lock()
+        self._reachable = False
+        self._timeouts: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
+        self._deadlines = Deadlines()
+
+    def __repr__(self) -> str:
+        return f"<PostgresConnector {self._config.host}:{self._kwargs['port']}>"
+
+    # -- public protocol ---------------------------------------------------------------
+
+    async def execute(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        check_timeout(timeout_ms)
+        wanted = timeout_ms or self._config.statement_timeout_ms
+        try:
+            try:  # the first attempt inline: the hot path pays for no retry machinery
+                return await self._execute_once(sql, params, wanted)
+            except Retry as signal:
+                failed = signal.error
+            retry = lambda: self._execute_once(sql, params, wanted)  # noqa: E731
+            return await with_retries(retry, self._delays, failed=failed)
+        except ConnectorError as error:
+            detached(error)
+            raise
+
+    def transaction(
+        self, *, read_only: bool = False, timeout_ms: int | None = None
+    ) -> AbstractAsyncContextManager[Transaction]:
+        check_timeout(timeout_ms)
+        return self._transaction(read_only, timeout_ms or self._config.statement_timeout_ms)
+
+    async def ping(self) -> None:
+        await self.execute("SELECT 1")
+
+    async def tables(self) -> list[Table]:
+        result = await self.execute(_TABLES_SQL)
+        return group_tables(result.rows or [])
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close(timeout=1.0)
+        self._deadlines.close()
+
+    # -- connections -------------------------------------------------------------------
+
+    async def _open_pool(self) -> AsyncConnectionPool[Connection]:
+        async with self._open_lock:
+            if self._pool is None:
+                pool = AsyncConnectionPool(
+                    kwargs=self._kwargs,
+                    min_size=1,
+                    max_size=max(1, self._config.pool_size),
+                    open=False,
+                    check=check_idle,
+                    timeout=self._config.connect_timeout_s,
+                    name=f"sluice-{self._config.host}",
+                )
+                await pool.open(wait=False)
+                self._pool = pool
+            return self._pool
+
+    async def _probe(self) -> None:
+        """Connect once directly while the source is not known to be reachable, so a
+        down server fails fast with its own reason instead of waiting out a pool timeout."""
+        try:
+            connection = await psycopg.AsyncConnection.connect(**self._kwargs)
+        except psycopg.Error as exc:
+            raise self._connect_failure(exc) from None
+        await connection.close()
+        self._reachable = True
+
+    async def _getconn(self) -> tuple[AsyncConnectionPool[Connection], Connection]:
+        if not self._reachable:
+            await self._probe()
+        pool = self._pool or await self._open_pool()
+        try:
+            return pool, await pool.getconn()
+        except PoolTimeout:
+            self._reachable = False
+            unavailable = DatasourceUnavailable(
+                "Data source unavailable: no free connection",
+                detail=f"no connection from the pool within {self._config.connect_timeout_s} s",
+            )
+        raise Retry(unavailable)
+
+    async def _putconn(
+        self, pool: AsyncConnectionPool[Connection], connection: Connection, *, broken: bool
+    ) -> None:
+        if broken and not connection.closed:
+            await connection.close()
+        await pool.putconn(connection)
+
+    # -- statements --------------------------------------------------------------------
+
+    async def _execute_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
+        pool, connection = await self._getconn()
+        broken = False
+        deadline = self._deadlines.start(wanted_ms / 1000 + _BACKSTOP_S)
+        try:
+            return await self._run(connection, sql, params, wanted_ms)
+        except psycopg.Error as exc:
+            broken = connection.broken
+            raise self._query_failure(exc, sql, wanted_ms, retry_safe=True) from None
+        except asyncio.CancelledError:
+            broken = True
+            if not self._deadlines.expired(deadline):
+                raise
+            raise timeout_error(wanted_ms, "no answer from the server") from None
+        finally:
+            self._deadlines.finish(deadline)
+            await self._putconn(pool, connection, broken=broken)
+
+    async def _run(
+        self, connection: Connection, sql: str, params: Params, wanted_ms: int
+    ) -> QueryResult:
+        if self._timeouts.get(connection, self._config.statement_timeout_ms) == wanted_ms:
+            cursor = await connection.execute(sql, _bind(params))
+            return await _result(cursor)
+        # SET and statement share one implicit transaction (one Sync): on failure both
+        # roll back and the connection keeps the value it had.
+        async with connection.pipeline():
+            await connection.execute(f"SET statement_timeout = {int(wanted_ms)}")
+            cursor = await connection.execute(sql, _bind(params))
+        self._timeouts[connection] = wanted_ms
+        return await _result(cursor)
+
+    @asynccontextmanager
+    async def _transaction(self, read_only: bool, wanted_ms: int) -> AsyncIterator[Transaction]:
+        pool, connection = await with_retries(self._begin_once(read_only, wanted_ms), self._delays)
+        transaction = _PostgresTransaction(self, connection, wanted_ms)
+        broken = False
+        try:
+            yield transaction
+            await self._finish(connection, "COMMIT", wanted_ms)
+        except ConnectorError as error:
+            broken = await self._rollback(connection)
+            detached(error)
+            raise
+        except BaseException:
+            broken = await self._rollback(connection)
+            raise
+        finally:
+            await self._putconn(pool, connection, broken=broken)
+
+    def _begin_once(
+        self, read_only: bool, wanted_ms: int
+    ) -> Callable[[], Awaitable[tuple[AsyncConnectionPool[Connection], Connection]]]:
+        begin = "BEGIN READ ONLY" if read_only else "BEGIN"
+        if self._config.statement_timeout_ms != wanted_ms:
+            begin += f"; SET LOCAL statement_timeout = {int(wanted_ms)}"
+
+        async def attempt() -> tuple[AsyncConnectionPool[Connection], Connection]:
+            pool, connection = await self._getconn()
+            try:
+                await self._timeouts_reset(connection)
+                await connection.execute(begin)
+            except psycopg.Error as exc:
+                await self._putconn(pool, connection, broken=True)
+                raise self._query_failure(exc, begin, wanted_ms, retry_safe=True) from None
+            return pool, connection
+
+        return attempt
+
+    async def _timeouts_reset(self, connection: Connection) -> None:
+        """A connection still carrying another call's session timeout gets the default
+        back, so a transaction without SET LOCAL runs under the source's timeout."""
+        current = self._timeouts.get(connection, self._config.statement_timeout_ms)
+        if current != self._config.statement_timeout_ms:
+            await connection.execute(f"SET statement_timeout = {self._config.statement_timeout_ms}")
+            self._timeouts.pop(connection, None)
+
+    async def _finish(self, connection: Connection, command: str, wanted_ms: int) -> None:
+        try:
+            await connection.execute(command)
+        except psycopg.Error as exc:
+            failure = self._query_failure(exc, command, wanted_ms, retry_safe=False)
+        else:
+            return
+        raise failure.error if isinstance(failure, Retry) else failure
+
+    async def _rollback(self, connection: Connection) -> bool:
+        """Roll back after an error in the block; True when the connection is unusable."""
+        if connection.broken or connection.closed:
+            return True
+        try:
+            await connection.execute("ROLLBACK")
+        except (psycopg.Error, asyncio.CancelledError):
+            return True
+        return False
+
+    # -- errors ------------------------------------------------------------------------
+
+    def _connect_failure(self, exc: psycopg.Error) -> ConnectorError | Retry:
+        detail = scrub(str(exc), self._config.password)
+        if "FATAL:" in detail and not any(word in detail for word in _TRANSIENT_CONNECT):
+            if "authentication" in detail or "role" in detail:
+                return ConnectorError("Connection failed: authentication rejected", detail=detail)
+            return ConnectorError("Connection failed: rejected by the server", detail=detail)
+        return Retry(
+            DatasourceUnavailable("Data source unavailable: cannot connect", detail=detail)
+        )
+
+    def _query_failure(
+        self, exc: psycopg.Error, sql: str, timeout_ms: int, *, retry_safe: bool
+    ) -> ConnectorError | Retry:
+        """Translate a driver error; a Retry only when trying again cannot repeat a write."""
+        state = exc.sqlstate or ""
+        detail = scrub(f"{state + ': ' if state else ''}{exc}", self._config.password)
+        if state == "57014":
+            return timeout_error(timeout_ms, detail)
+        if state in _CONFLICT_STATES:
+            error = DatasourceUnavailable("Query failed: transaction conflict", detail=detail)
+            return Retry(error) if retry_safe else error
+        if state in _GONE_STATES or state.startswith(("08", "53")) or _is_disconnect(exc):
+            return self._lost(state, sql, detail, retry_safe)
+        if not state:
+            return ConnectorError("Query failed: invalid statement or parameters", detail=detail)
+        message = _CLASS_MESSAGES.get(state[:2], "Query failed: database error")
+        return ConnectorError(message, detail=detail)
+
+    def _lost(self, state: str, sql: str, detail: str, retry_safe: bool) -> ConnectorError | Retry:
+        """The connection died under the statement. The server ends a backend only between
+        statements or by aborting the running one (57P0x), so those are safe to retry; a
+        bare network error is retried only for a read."""
+        self._reachable = False
+        error = DatasourceUnavailable("Data source unavailable: connection lost", detail=detail)
+        safe = retry_safe and (state in _GONE_STATES or is_read_statement(sql))
+        return Retry(error) if safe else error
+
+
+class _PostgresTransaction:
+    """The handle a transaction block gets: statements on the one pinned connection."""
+
+    def __init__(self, owner: PostgresConnector, connection: Connection, wanted_ms: int) -> None:
+        self._owner = owner
+        self._connection = connection
+        self._wanted_ms = wanted_ms
+
+    def __repr__(self) -> str:
+        return "<PostgresTransaction>"
+
+    async def execute(self, sql: str, params: Params = None) -> QueryResult:
+        deadlines = self._owner._deadlines
+        deadline = deadlines.start(self._wanted_ms / 1000 + _BACKSTOP_S)
+        try:
+            cursor = await self._connection.execute(sql, _bind(params))
+            return await _result(cursor)
+        except psycopg.Error as exc:
+            error = self._owner._query_failure(exc, sql, self._wanted_ms, retry_safe=False)
+        except asyncio.CancelledError:
+            if not deadlines.expired(deadline):
+                raise
+            await self._connection.close()
+            error = timeout_error(self._wanted_ms, "no answer from the server")
+        finally:
+            deadlines.finish(deadline)
+        raise detached(error.error if isinstance(error, Retry) else error)
+
+
+def _is_disconnect(exc: psycopg.Error) -> bool:
+    """A client-side failure (no SQLSTATE) that means the connection is gone."""
+    return not exc.sqlstate and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def _bind(params: Params) -> Sequence[Any] | Mapping[str, Any] | None:
+    if params is None or isinstance(params, Mapping):
+        return params
+    return tuple(params)
+
+
+async def _result(cursor: psycopg.AsyncCursor[TupleRow]) -> QueryResult:
+    description = cursor.description
+    if description is None:
+        return QueryResult(columns=[], rows=None, rowcount=cursor.rowcount)
+    columns = [column.name for column in description]
+    rows = [make_row(columns, row) for row in await cursor.fetchall()]
+    return QueryResult(columns=columns, rows=rows, rowcount=cursor.rowcount)
+
+
+_TABLES_SQL = """
+SELECT c.table_schema, c.table_name, c.column_name,
+       CASE WHEN c.data_type IN ('ARRAY', 'USER-DEFINED') THEN c.udt_name
+            ELSE c.data_type END AS data_type
+FROM information_schema.columns c
+WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema', 'crdb_internal',
+                             'pg_extension', 'rw_catalog')
+  AND c.table_schema NOT LIKE 'pg\\_toast%'
+ORDER BY c.table_schema, c.table_name, c.ordinal_position
+"""
+
+
+def group_tables(rows: list[dict[str, Any]]) -> list[Table]:
+    """information_schema.columns rows (schema, table, column, type) to Tables, in order."""
+    tables: dict[tuple[str | None, str], list[Column]] = {}
+    for row in rows:
+        schema, table, column, kind = row.values()
+        tables.setdefault((schema, table), []).append(Column(name=column, type=str(kind)))
+    return [Table(schema=s, name=t, columns=columns) for (s, t), columns in tables.items()]

@@ -1,0 +1,282 @@
+"""SQLite files through the standard library, run in a small thread pool of its own.
+
+sqlite3 blocks, so every call runs on one of `pool_size` worker threads, each call with
+one of `pool_size` connections (a connection is used by one thread at a time). The file
+must exist (`options.path`); Sluice never creates a database by querying it.
+
+Timeouts use SQLite's progress handler: every few thousand virtual-machine steps the
+handler compares the clock with the call's deadline and aborts the statement past it. A
+locked database (another writer) waits up to `connect_timeout_s` (the busy timeout) and
+is then retried like any transient failure: the statement did not run.
+"""
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any, ClassVar, Literal, TypeVar
+
+from sluice.connectors.base import (
+    Column,
+    ConnectionConfig,
+    ConnectorError,
+    DatasourceUnavailable,
+    InvalidConfig,
+    Params,
+    QueryResult,
+    Table,
+    Transaction,
+)
+from sluice.connectors.common import (
+    DEFAULT_RETRY_DELAYS_MS,
+    Retry,
+    check_timeout,
+    detached,
+    timeout_error,
+    with_retries,
+)
+from sluice.connectors.values import make_row
+
+T = TypeVar("T")
+_PROGRESS_STEPS = 10_000
+
+
+class _Handle:
+    """A connection plus the deadline its progress handler enforces."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.deadline = float("inf")
+        connection.set_progress_handler(self._expired, _PROGRESS_STEPS)
+
+    def _expired(self) -> int:
+        return 1 if time.monotonic() > self.deadline else 0
+
+
+def database_path(config: ConnectionConfig) -> Path:
+    path = config.options.get("path")
+    if not isinstance(path, str) or not path.strip():
+        raise InvalidConfig("SQLite data source needs options.path, the database file")
+    unknown = set(config.options) - {"path"}
+    if unknown:
+        raise InvalidConfig(f"Unsupported SQLite option(s): {', '.join(sorted(unknown))}")
+    return Path(path)
+
+
+class SQLiteConnector:
+    """One SQLite file: a few connections, used on a bounded pool of threads."""
+
+    paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
+
+    def __init__(
+        self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS
+    ) -> None:
+        self._config = config
+        self._path = database_path(config)
+        self._delays = tuple(retry_delays_ms)
+        size = max(1, config.pool_size)
+        self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="sluice-sqlite")
+        self._idle: asyncio.Queue[_Handle] | None = None
+        self._made = 0
+        self._size = size
+
+    def __repr__(self) -> str:
+        return f"<SQLiteConnector {self._path.name}>"
+
+    async def execute(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        check_timeout(timeout_ms)
+        wanted = timeout_ms or self._config.statement_timeout_ms
+        try:
+            try:  # the first attempt inline: the hot path pays for no retry machinery
+                return await self._execute_once(sql, params, wanted)
+            except Retry as signal:
+                failed = signal.error
+            retry = lambda: self._execute_once(sql, params, wanted)  # noqa: E731
+            return await with_retries(retry, self._delays, failed=failed)
+        except ConnectorError as error:
+            detached(error)
+            raise
+
+    def transaction(
+        self, *, read_only: bool = False, timeout_ms: int | None = None
+    ) -> AbstractAsyncContextManager[Transaction]:
+        check_timeout(timeout_ms)
+        return self._transaction(read_only, timeout_ms or self._config.statement_timeout_ms)
+
+    async def ping(self) -> None:
+        await self.execute("SELECT 1")
+
+    async def tables(self) -> list[Table]:
+        result = await self.execute(_TABLES_SQL)
+        tables: dict[str, list[Column]] = {}
+        for row in result.rows or []:
+            tables.setdefault(row["table_name"], []).append(
+                Column(name=row["column_name"], type=row["column_type"] or "")
+            )
+        return [Table(schema="main", name=name, columns=cols) for name, cols in tables.items()]
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, None
+        while idle is not None and not idle.empty():
+            handle = idle.get_nowait()
+            await self._call(handle.connection.close)
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    # -- connections -------------------------------------------------------------------
+
+    async def _call(self, function: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._threads, function)
+
+    def _open(self) -> _Handle:
+        uri = f"{self._path.resolve().as_uri()}?mode=rw"
+        connection = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=self._config.connect_timeout_s,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        return _Handle(connection)
+
+    async def _acquire(self) -> _Handle:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+        if self._idle.empty() and self._made < self._size:
+            self._made += 1
+            try:
+                return await self._call(self._open)
+            except sqlite3.Error as exc:
+                self._made -= 1
+                raise _failure(exc) from None
+        return await self._idle.get()
+
+    def _release(self, handle: _Handle) -> None:
+        if self._idle is not None:
+            self._idle.put_nowait(handle)
+        else:
+            handle.connection.close()
+
+    # -- statements --------------------------------------------------------------------
+
+    async def _execute_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
+        handle = await self._acquire()
+        try:
+            return await self._run(handle, sql, params, wanted_ms)
+        finally:
+            self._release(handle)
+
+    async def _run(self, handle: _Handle, sql: str, params: Params, wanted_ms: int) -> QueryResult:
+        def work() -> QueryResult:
+            handle.deadline = time.monotonic() + wanted_ms / 1000
+            try:
+                return _execute(handle.connection, sql, params)
+            finally:
+                handle.deadline = float("inf")
+
+        try:
+            return await self._call(work)
+        except sqlite3.Error as exc:
+            raise _failure(exc, wanted_ms) from None
+
+    async def _run_once(
+        self, handle: _Handle, sql: str, params: Params, wanted_ms: int
+    ) -> QueryResult:
+        """A statement inside a transaction: never retried, the error surfaces as is."""
+        try:
+            return await self._run(handle, sql, params, wanted_ms)
+        except Retry as signal:
+            error = signal.error
+        except ConnectorError as failure:
+            error = failure
+        raise detached(error)
+
+    @asynccontextmanager
+    async def _transaction(self, read_only: bool, wanted_ms: int) -> AsyncIterator[Transaction]:
+        handle = await with_retries(lambda: self._begin_once(read_only), self._delays)
+        try:
+            yield _SQLiteTransaction(self, handle, wanted_ms)
+            await self._run_once(handle, "COMMIT", None, wanted_ms)
+        except ConnectorError as error:
+            await self._end(handle, "ROLLBACK")
+            detached(error)
+            raise
+        except BaseException:
+            await self._end(handle, "ROLLBACK")
+            raise
+        finally:
+            if read_only:
+                await self._end(handle, "PRAGMA query_only = OFF")
+            self._release(handle)
+
+    async def _begin_once(self, read_only: bool) -> _Handle:
+        handle = await self._acquire()
+        try:
+            if read_only:
+                await self._run(handle, "PRAGMA query_only = ON", None, 1000)
+            await self._run(handle, "BEGIN", None, 1000)
+        except BaseException:
+            self._release(handle)
+            raise
+        return handle
+
+    async def _end(self, handle: _Handle, sql: str) -> None:
+        try:
+            await self._call(lambda: handle.connection.execute(sql))
+        except sqlite3.Error:
+            return
+
+
+class _SQLiteTransaction:
+    def __init__(self, owner: SQLiteConnector, handle: _Handle, wanted_ms: int) -> None:
+        self._owner = owner
+        self._handle = handle
+        self._wanted_ms = wanted_ms
+
+    def __repr__(self) -> str:
+        return "<SQLiteTransaction>"
+
+    async def execute(self, sql: str, params: Params = None) -> QueryResult:
+        return await self._owner._run_once(self._handle, sql, params, self._wanted_ms)
+
+
+def _execute(connection: sqlite3.Connection, sql: str, params: Params) -> QueryResult:
+    bound: Sequence[Any] | Mapping[str, Any] = () if params is None else params
+    cursor = connection.execute(sql, bound if isinstance(bound, Mapping) else tuple(bound))
+    try:
+        if cursor.description is None:
+            return QueryResult(columns=[], rows=None, rowcount=cursor.rowcount)
+        columns = [column[0] for column in cursor.description]
+        rows = [make_row(columns, row) for row in cursor.fetchall()]
+        return QueryResult(columns=columns, rows=rows, rowcount=len(rows))
+    finally:
+        cursor.close()
+
+
+def _failure(exc: sqlite3.Error, timeout_ms: int = 0) -> ConnectorError | Retry:
+    detail = str(exc)
+    if detail == "interrupted":
+        return timeout_error(timeout_ms, detail)
+    if "locked" in detail or "busy" in detail:
+        return Retry(DatasourceUnavailable("Data source busy: database is locked", detail=detail))
+    if "unable to open" in detail:
+        return ConnectorError("Connection failed: cannot open the database file", detail=detail)
+    if "readonly" in detail or "read-only" in detail:
+        return ConnectorError("Query failed: not allowed in this transaction", detail=detail)
+    if isinstance(exc, sqlite3.IntegrityError):
+        return ConnectorError("Query failed: constraint violation", detail=detail)
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.ProgrammingError):
+        return ConnectorError("Query failed: invalid statement or parameters", detail=detail)
+    return ConnectorError("Query failed: database error", detail=detail)
+
+
+_TABLES_SQL = """
+SELECT m.name AS table_name, p.name AS column_name, p.type AS column_type
+FROM sqlite_master m JOIN pragma_table_info(m.name) p
+WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+ORDER BY m.name, p.cid
+"""

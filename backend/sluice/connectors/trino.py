@@ -1,0 +1,310 @@
+# mypy: disallow-untyped-calls=False
+# (the trino client ships py.typed but leaves connect/execute/cancel/close unannotated)
+"""Trino (and so the engines behind it) through the `trino` client, off the event loop.
+
+The client is synchronous HTTP: each call runs on one of `pool_size` worker threads of
+this connector, with one of `pool_size` client connections (each keeps its HTTP session
+alive). Catalog and schema come from `options`.
+
+The timeout is the client's: past it the query is cancelled (the client's DELETE on its
+next URI) and the call answers QueryTimeout at once, without waiting for the thread.
+Parameters are bound with `EXECUTE IMMEDIATE ... USING` (one request, no PREPARE).
+
+Transactions use Trino's own (`START TRANSACTION` / `COMMIT`); the client cannot ask for
+a read-only one, so `read_only` is not enforced on Trino (most Trino catalogs cannot write
+in a transaction anyway).
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, ClassVar, Literal, TypeVar
+
+import requests
+import trino
+from trino.dbapi import Connection, Cursor
+from trino.transaction import IsolationLevel
+
+from sluice.connectors.base import (
+    Column,
+    ConnectionConfig,
+    ConnectorError,
+    DatasourceUnavailable,
+    InvalidConfig,
+    Params,
+    QueryResult,
+    Table,
+    Transaction,
+)
+from sluice.connectors.common import (
+    DEFAULT_RETRY_DELAYS_MS,
+    Retry,
+    check_timeout,
+    detached,
+    scrub,
+    timeout_error,
+    with_retries,
+)
+from sluice.connectors.values import json_value, parse_json
+
+T = TypeVar("T")
+
+SAFE_OPTIONS = frozenset({"catalog", "schema", "http_scheme", "verify", "source"})
+_UNAVAILABLE_ERRORS = frozenset(
+    {"SERVER_STARTING_UP", "SERVER_SHUTTING_DOWN", "NO_NODES_AVAILABLE", "TOO_MANY_REQUESTS_FAILED"}
+)
+
+
+def connection_kwargs(config: ConnectionConfig) -> dict[str, Any]:
+    """trino.dbapi.connect() arguments; InvalidConfig for anything unsafe or unknown."""
+    if not config.host:
+        raise InvalidConfig("Trino data source needs a host")
+    unknown = set(config.options) - SAFE_OPTIONS
+    if unknown:
+        raise InvalidConfig(f"Unsupported Trino option(s): {', '.join(sorted(unknown))}")
+    scheme = config.options.get("http_scheme", "http")
+    if scheme not in ("http", "https"):
+        raise InvalidConfig("Trino option http_scheme must be http or https")
+    kwargs: dict[str, Any] = {
+        "host": config.host,
+        "port": config.port or (443 if scheme == "https" else 8080),
+        "user": config.username or "sluice",
+        "catalog": config.options.get("catalog"),
+        "schema": config.options.get("schema"),
+        "source": str(config.options.get("source", "sluice")),
+        "http_scheme": scheme,
+        "verify": bool(config.options.get("verify", True)),
+        "max_attempts": 1,
+        "request_timeout": config.connect_timeout_s,
+        "legacy_prepared_statements": False,
+        "encoding": None,
+        "heartbeat_interval": None,
+    }
+    if config.password:
+        if scheme != "https":
+            raise InvalidConfig("Trino password authentication needs http_scheme https")
+        kwargs["auth"] = trino.auth.BasicAuthentication(config.username or "", config.password)
+    return kwargs
+
+
+class TrinoConnector:
+    """One Trino coordinator: client connections used on a bounded pool of threads."""
+
+    paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
+
+    def __init__(
+        self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS
+    ) -> None:
+        self._config = config
+        self._kwargs = connection_kwargs(config)
+        self._delays = tuple(retry_delays_ms)
+        self._size = max(1, config.pool_size)
+        self._threads = ThreadPoolExecutor(
+            max_workers=self._size, thread_name_prefix="sluice-trino"
+        )
+        self._idle: list[Connection] = []
+        self._slots: asyncio.Semaphore | None = None
+
+    def __repr__(self) -> str:
+        return f"<TrinoConnector {self._config.host}:{self._kwargs['port']}>"
+
+    async def execute(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        check_timeout(timeout_ms)
+        wanted = timeout_ms or self._config.statement_timeout_ms
+        try:
+            try:  # the first attempt inline: the hot path pays for no retry machinery
+                return await self._execute_once(sql, params, wanted)
+            except Retry as signal:
+                failed = signal.error
+            retry = lambda: self._execute_once(sql, params, wanted)  # noqa: E731
+            return await with_retries(retry, self._delays, failed=failed)
+        except ConnectorError as error:
+            detached(error)
+            raise
+
+    def transaction(
+        self,
+        *,
+        read_only: bool = False,  # noqa: ARG002 (not enforceable on Trino: see module doc)
+        timeout_ms: int | None = None,
+    ) -> AbstractAsyncContextManager[Transaction]:
+        check_timeout(timeout_ms)
+        return self._transaction(timeout_ms or self._config.statement_timeout_ms)
+
+    async def ping(self) -> None:
+        await self.execute("SELECT 1")
+
+    async def tables(self) -> list[Table]:
+        result = await self.execute(_TABLES_SQL)
+        tables: dict[tuple[str, str], list[Column]] = {}
+        for row in result.rows or []:
+            key = (row["table_schema"], row["table_name"])
+            tables.setdefault(key, []).append(Column(row["column_name"], row["data_type"]))
+        return [Table(schema=s, name=t, columns=columns) for (s, t), columns in tables.items()]
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    # -- connections and threads -------------------------------------------------------
+
+    async def _call(self, function: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._threads, function)
+
+    @asynccontextmanager
+    async def _connection(self, **extra: Any) -> AsyncIterator[Connection]:
+        """A client connection for one call (at most pool_size at a time)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._size)
+        async with self._slots:
+            connection = self._idle.pop() if self._idle and not extra else None
+            connection = connection or trino.dbapi.connect(**self._kwargs, **extra)
+            yield connection
+            # Reached only on success: a connection whose call failed or timed out may
+            # still be in use by its abandoned thread, so it is left to the collector.
+            if not extra:
+                self._idle.append(connection)
+
+    async def _run(
+        self, connection: Connection, sql: str, params: Params, wanted_ms: int
+    ) -> QueryResult:
+        cursor = connection.cursor()
+        work = self._call(lambda: _execute(cursor, sql, params))
+        try:
+            async with asyncio.timeout(wanted_ms / 1000):
+                return await work
+        except TimeoutError:
+            asyncio.get_running_loop().run_in_executor(None, _cancel, cursor)
+            failure: ConnectorError | Retry = timeout_error(wanted_ms, "cancelled by the client")
+        except Exception as exc:
+            failure = self._failure(exc)
+        raise failure
+
+    async def _execute_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
+        async with self._connection() as connection:
+            return await self._run(connection, sql, params, wanted_ms)
+
+    @asynccontextmanager
+    async def _transaction(self, wanted_ms: int) -> AsyncIterator[Transaction]:
+        isolation = {"isolation_level": IsolationLevel.READ_COMMITTED}
+        async with self._connection(**isolation) as connection:
+            await with_retries(lambda: self._begin(connection), self._delays)
+            try:
+                yield _TrinoTransaction(self, connection, wanted_ms)
+                await self._finish(connection.commit)
+            except ConnectorError as error:
+                await self._finish(connection.rollback, quiet=True)
+                detached(error)
+                raise
+            except BaseException:
+                await self._finish(connection.rollback, quiet=True)
+                raise
+
+    async def _begin(self, connection: Connection) -> None:
+        try:
+            await self._call(connection.start_transaction)
+        except Exception as exc:
+            raise self._failure(exc) from None
+
+    async def _finish(self, step: Callable[[], None], *, quiet: bool = False) -> None:
+        try:
+            await self._call(step)
+        except Exception as exc:
+            if not quiet:
+                failure = self._failure(exc)
+                raise failure.error if isinstance(failure, Retry) else failure from None
+
+    # -- errors ------------------------------------------------------------------------
+
+    def _failure(self, exc: Exception) -> ConnectorError | Retry:
+        """Translate a client error. A refused connection never reached the server and a
+        starting/overloaded cluster did not run the query: both are retried."""
+        detail = scrub(_describe(exc), self._config.password)
+        name = getattr(exc, "error_name", None)
+        if name == "EXCEEDED_TIME_LIMIT":
+            return timeout_error(self._config.statement_timeout_ms, detail)
+        if name in _UNAVAILABLE_ERRORS or _refused(exc):
+            return Retry(
+                DatasourceUnavailable("Data source unavailable: cannot connect", detail=detail)
+            )
+        if isinstance(exc, trino.exceptions.TrinoUserError):
+            return ConnectorError("Query failed: invalid statement or parameters", detail=detail)
+        if isinstance(exc, trino.exceptions.TrinoAuthError) or "401" in detail:
+            return ConnectorError("Connection failed: authentication rejected", detail=detail)
+        if isinstance(exc, requests.RequestException | trino.exceptions.OperationalError):
+            return DatasourceUnavailable("Data source unavailable: connection lost", detail=detail)
+        return ConnectorError("Query failed: database error", detail=detail)
+
+
+class _TrinoTransaction:
+    def __init__(self, owner: TrinoConnector, connection: Connection, wanted_ms: int) -> None:
+        self._owner = owner
+        self._connection = connection
+        self._wanted_ms = wanted_ms
+
+    def __repr__(self) -> str:
+        return "<TrinoTransaction>"
+
+    async def execute(self, sql: str, params: Params = None) -> QueryResult:
+        try:
+            return await self._owner._run(self._connection, sql, params, self._wanted_ms)
+        except Retry as signal:
+            error = signal.error
+        except ConnectorError as failure:
+            error = failure
+        raise detached(error)
+
+
+def _execute(cursor: Cursor, sql: str, params: Params) -> QueryResult:
+    """Runs on a worker thread: the whole HTTP exchange, every page fetched."""
+    if params is not None and not isinstance(params, list | tuple):
+        raise trino.exceptions.NotSupportedError("Trino takes positional parameters only")
+    cursor.execute(sql, list(params) if params else None)
+    rows = cursor.fetchall()
+    if cursor.update_type is not None:
+        return QueryResult(columns=[], rows=None, rowcount=cursor.rowcount)
+    description = cursor.description or []
+    columns = [column[0] for column in description]
+    convert = [parse_json if str(column[1]) == "json" else json_value for column in description]
+    return QueryResult(
+        columns=columns,
+        rows=[
+            {name: c(value) for name, c, value in zip(columns, convert, row, strict=True)}
+            for row in rows
+        ],
+    )
+
+
+def _cancel(cursor: Cursor) -> None:
+    try:
+        cursor.cancel()
+    except Exception:  # best effort: the server ends an abandoned query by itself
+        return
+
+
+def _refused(exc: Exception) -> bool:
+    text = str(exc)
+    return isinstance(exc, requests.ConnectionError | trino.exceptions.TrinoConnectionError) and (
+        "refused" in text.lower() or "NewConnectionError" in text
+    )
+
+
+def _describe(exc: Exception) -> str:
+    message = getattr(exc, "message", None)
+    name = getattr(exc, "error_name", None)
+    if isinstance(message, str):
+        return f"{name}: {message}" if name else message
+    return str(exc) or type(exc).__name__
+
+
+_TABLES_SQL = """
+SELECT table_schema, table_name, column_name, data_type
+FROM information_schema.columns
+WHERE table_schema <> 'information_schema'
+ORDER BY table_schema, table_name, ordinal_position
+"""
