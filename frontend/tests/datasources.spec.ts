@@ -15,7 +15,7 @@ test("a superuser connects a PostgreSQL data source, tests it and browses its ta
   await logIn(page);
   const nav = page.getByRole("navigation", { name: "Main" });
   await nav.getByRole("link", { name: "Data sources" }).click();
-  await expect(page.getByRole("heading", { name: "Data sources" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Data sources", exact: true })).toBeVisible();
   await page.getByRole("link", { name: "New data source" }).first().click();
   await expect(page.getByRole("heading", { name: "New data source" })).toBeVisible();
 
@@ -43,7 +43,7 @@ test("a superuser connects a PostgreSQL data source, tests it and browses its ta
   await expect(result).toContainText("Connected");
 
   await page.getByRole("button", { name: "Create data source" }).click();
-  await expect(page.getByRole("heading", { name: "Data sources" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Data sources", exact: true })).toBeVisible();
   const row = page.getByRole("row").filter({ hasText: "e2e-postgres" });
   await expect(row).toContainText("PostgreSQL");
   await expect(row).toContainText(`${postgres.host}:${postgres.port}/${postgres.database}`);

@@ -3,7 +3,7 @@ import { postgres, postgresTable } from "./e2e-settings";
 
 /** Give the data source journey a table to find in its PostgreSQL database. */
 export default function globalSetup(): void {
-  const sql = `CREATE TABLE IF NOT EXISTS public.${postgresTable} (
+  const sql = `SET client_min_messages = warning; CREATE TABLE IF NOT EXISTS public.${postgresTable} (
     id serial PRIMARY KEY,
     customer text NOT NULL,
     total numeric(10, 2),

@@ -38,6 +38,7 @@ export function AdvancedFields({ values, set, errors }: FieldsProps) {
             {...control}
             type="number"
             min={1}
+            max={100}
             placeholder="Server default"
             value={values.poolSize}
             onChange={(event) => set({ poolSize: event.target.value })}
@@ -55,7 +56,8 @@ export function AdvancedFields({ values, set, errors }: FieldsProps) {
           <Input
             {...control}
             type="number"
-            min={0}
+            min={100}
+            max={3600000}
             step={100}
             placeholder="Server default"
             value={values.statementTimeoutMs}

@@ -17,7 +17,8 @@ export type FieldsProps = {
 
 function ServerFields({ values, set, errors }: FieldsProps) {
   const id = useId();
-  const defaultPort = typeInfo[values.type].defaultPort;
+  const https = values.type === "trino" && values.httpScheme === "https";
+  const defaultPort = https ? 443 : typeInfo[values.type].defaultPort;
   return (
     <>
       <FormField id={`${id}-host`} label="Host" error={errors.host} className="sm:col-span-4">
@@ -202,6 +203,30 @@ function SslModeField({ values, set, errors }: FieldsProps) {
   );
 }
 
+function HttpSchemeField({ values, set, errors }: FieldsProps) {
+  const id = useId();
+  return (
+    <FormField
+      id={`${id}-scheme`}
+      label="Protocol"
+      hint="Trino accepts a password only over HTTPS."
+      error={errors["options.http_scheme"]}
+      className="sm:col-span-3"
+    >
+      {(control) => (
+        <NativeSelect
+          {...control}
+          value={values.httpScheme}
+          onChange={(event) => set({ httpScheme: event.target.value })}
+        >
+          <option value="">HTTP</option>
+          <option value="https">HTTPS</option>
+        </NativeSelect>
+      )}
+    </FormField>
+  );
+}
+
 function SqliteFields({ values, set, errors }: FieldsProps) {
   const id = useId();
   return (
@@ -236,6 +261,7 @@ export function ConnectionFields(props: CredentialProps) {
       <TargetFields {...props} />
       <CredentialFields {...props} />
       {props.values.type === "postgres" && <SslModeField {...props} />}
+      {props.values.type === "trino" && <HttpSchemeField {...props} />}
     </>
   );
 }

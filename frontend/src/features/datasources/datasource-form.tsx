@@ -79,8 +79,8 @@ function useSaveDatasource(
       datasourcesReadDatasourceQueryKey({ path: { datasource_id: saved.id } }),
       saved,
     );
-    onSaved(saved);
     await refreshDatasources(source ? { id: saved.id } : undefined);
+    onSaved(saved);
   };
   const create = useMutation({ ...datasourcesCreateDatasourceMutation(), onSuccess });
   const update = useMutation({ ...datasourcesUpdateDatasourceMutation(), onSuccess });

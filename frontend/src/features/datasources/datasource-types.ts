@@ -4,7 +4,7 @@ import type { DatasourcePublic } from "@/client/types.gen";
 export type DatasourceType = DatasourcePublic["type"];
 
 /** The `options` keys the form edits; any other key of a source is kept as it is. */
-export type OptionKey = "sslmode" | "catalog" | "schema" | "path";
+export type OptionKey = "sslmode" | "catalog" | "schema" | "http_scheme" | "path";
 
 export type TypeInfo = {
   label: string;
@@ -23,7 +23,7 @@ export type TypeInfo = {
 
 export const DATASOURCE_TYPES: DatasourceType[] = ["postgres", "mysql", "trino", "sqlite"];
 
-export const ALL_OPTION_KEYS: OptionKey[] = ["sslmode", "catalog", "schema", "path"];
+export const ALL_OPTION_KEYS: OptionKey[] = ["sslmode", "catalog", "schema", "http_scheme", "path"];
 
 export const typeInfo: Record<DatasourceType, TypeInfo> = {
   postgres: {
@@ -54,7 +54,7 @@ export const typeInfo: Record<DatasourceType, TypeInfo> = {
     network: true,
     defaultPort: 8080,
     usesDatabase: false,
-    optionKeys: ["catalog", "schema"],
+    optionKeys: ["catalog", "schema", "http_scheme"],
   },
   sqlite: {
     label: "SQLite",

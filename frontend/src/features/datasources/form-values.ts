@@ -15,6 +15,8 @@ export type FormValues = {
   sslmode: string;
   catalog: string;
   schema: string;
+  /** Trino: "http" or "https"; a password needs https. */
+  httpScheme: string;
   path: string;
   poolSize: string;
   statementTimeoutMs: string;
@@ -23,6 +25,15 @@ export type FormValues = {
 };
 
 type Options = Record<string, unknown>;
+
+/** The form value that holds each option. */
+const OPTION_FIELDS = {
+  sslmode: "sslmode",
+  catalog: "catalog",
+  schema: "schema",
+  http_scheme: "httpScheme",
+  path: "path",
+} as const satisfies Record<OptionKey, keyof FormValues>;
 
 const text = (value: string | null | undefined): string => value ?? "";
 const numberText = (value: number | null | undefined): string =>
@@ -47,6 +58,8 @@ export function initialValues(source?: DatasourcePublic): FormValues {
     sslmode: optionText(options, "sslmode"),
     catalog: optionText(options, "catalog"),
     schema: optionText(options, "schema"),
+    // "http" is the default, so the form holds it as "".
+    httpScheme: optionText(options, "http_scheme") === "https" ? "https" : "",
     path: optionText(options, "path"),
     poolSize: numberText(source?.pool_size),
     statementTimeoutMs: numberText(source?.statement_timeout_ms),
@@ -72,7 +85,7 @@ function buildOptions(values: FormValues, existing: Options | undefined): Option
     Object.entries(existing ?? {}).filter(([key]) => !managed.has(key)),
   );
   for (const key of typeInfo[values.type].optionKeys) {
-    const value = values[key].trim();
+    const value = values[OPTION_FIELDS[key]].trim();
     if (value) options[key] = value;
   }
   return options;
