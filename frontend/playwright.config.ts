@@ -13,10 +13,12 @@ const origin = `http://127.0.0.1:${backendPort}`;
 // A fresh app store for every run. Set in the environment so that the worker
 // processes, which load this file again, see the same directory.
 process.env.SLUICE_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "sluice-e2e-"));
-const databaseFile = join(process.env.SLUICE_E2E_DATA_DIR, "sluice.db");
+const dataDir = process.env.SLUICE_E2E_DATA_DIR;
+const databaseFile = join(dataDir, "sluice.db");
 
 export default defineConfig({
   testDir: "./tests",
+  globalSetup: "./tests/global-setup.ts",
   fullyParallel: false,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
@@ -50,6 +52,7 @@ export default defineConfig({
     stdout: "ignore",
     stderr: "pipe",
     env: {
+      DATA_DIR: dataDir,
       DATABASE_URL: `sqlite:///${databaseFile}`,
       FIRST_SUPERUSER: superuser.email,
       FIRST_SUPERUSER_PASSWORD: superuser.password,

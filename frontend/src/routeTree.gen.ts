@@ -16,13 +16,15 @@ import { Route as AppAccessLogsRouteImport } from './routes/_app/access-logs'
 import { Route as AppAccountRouteImport } from './routes/_app/account'
 import { Route as AppApisRouteImport } from './routes/_app/apis'
 import { Route as AppClientsRouteImport } from './routes/_app/clients'
-import { Route as AppDatasourcesRouteImport } from './routes/_app/datasources'
 import { Route as AppGroupsRouteImport } from './routes/_app/groups'
 import { Route as AppMacrosRouteImport } from './routes/_app/macros'
 import { Route as AppModulesRouteImport } from './routes/_app/modules'
 import { Route as AppRolesRouteImport } from './routes/_app/roles'
 import { Route as AppUsersRouteImport } from './routes/_app/users'
 import { Route as AppVersionsRouteImport } from './routes/_app/versions'
+import { Route as AppDatasourcesIndexRouteImport } from './routes/_app/datasources/index'
+import { Route as AppDatasourcesIdRouteImport } from './routes/_app/datasources/$id'
+import { Route as AppDatasourcesNewRouteImport } from './routes/_app/datasources/new'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -58,11 +60,6 @@ const AppClientsRoute = AppClientsRouteImport.update({
   path: '/clients',
   getParentRoute: () => AppRoute,
 } as any)
-const AppDatasourcesRoute = AppDatasourcesRouteImport.update({
-  id: '/datasources',
-  path: '/datasources',
-  getParentRoute: () => AppRoute,
-} as any)
 const AppGroupsRoute = AppGroupsRouteImport.update({
   id: '/groups',
   path: '/groups',
@@ -93,6 +90,21 @@ const AppVersionsRoute = AppVersionsRouteImport.update({
   path: '/versions',
   getParentRoute: () => AppRoute,
 } as any)
+const AppDatasourcesIndexRoute = AppDatasourcesIndexRouteImport.update({
+  id: '/datasources/',
+  path: '/datasources/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDatasourcesIdRoute = AppDatasourcesIdRouteImport.update({
+  id: '/datasources/$id',
+  path: '/datasources/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDatasourcesNewRoute = AppDatasourcesNewRouteImport.update({
+  id: '/datasources/new',
+  path: '/datasources/new',
+  getParentRoute: () => AppRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
@@ -101,13 +113,15 @@ export interface FileRoutesByFullPath {
   '/account': typeof AppAccountRoute
   '/apis': typeof AppApisRoute
   '/clients': typeof AppClientsRoute
-  '/datasources': typeof AppDatasourcesRoute
   '/groups': typeof AppGroupsRoute
   '/macros': typeof AppMacrosRoute
   '/modules': typeof AppModulesRoute
   '/roles': typeof AppRolesRoute
   '/users': typeof AppUsersRoute
   '/versions': typeof AppVersionsRoute
+  '/datasources/$id': typeof AppDatasourcesIdRoute
+  '/datasources/new': typeof AppDatasourcesNewRoute
+  '/datasources/': typeof AppDatasourcesIndexRoute
 }
 export interface FileRoutesByTo {
   '/login': typeof LoginRoute
@@ -115,7 +129,6 @@ export interface FileRoutesByTo {
   '/account': typeof AppAccountRoute
   '/apis': typeof AppApisRoute
   '/clients': typeof AppClientsRoute
-  '/datasources': typeof AppDatasourcesRoute
   '/groups': typeof AppGroupsRoute
   '/macros': typeof AppMacrosRoute
   '/modules': typeof AppModulesRoute
@@ -123,6 +136,9 @@ export interface FileRoutesByTo {
   '/users': typeof AppUsersRoute
   '/versions': typeof AppVersionsRoute
   '/': typeof AppIndexRoute
+  '/datasources/$id': typeof AppDatasourcesIdRoute
+  '/datasources/new': typeof AppDatasourcesNewRoute
+  '/datasources': typeof AppDatasourcesIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -132,7 +148,6 @@ export interface FileRoutesById {
   '/_app/account': typeof AppAccountRoute
   '/_app/apis': typeof AppApisRoute
   '/_app/clients': typeof AppClientsRoute
-  '/_app/datasources': typeof AppDatasourcesRoute
   '/_app/groups': typeof AppGroupsRoute
   '/_app/macros': typeof AppMacrosRoute
   '/_app/modules': typeof AppModulesRoute
@@ -140,6 +155,9 @@ export interface FileRoutesById {
   '/_app/users': typeof AppUsersRoute
   '/_app/versions': typeof AppVersionsRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/datasources/$id': typeof AppDatasourcesIdRoute
+  '/_app/datasources/new': typeof AppDatasourcesNewRoute
+  '/_app/datasources/': typeof AppDatasourcesIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -150,13 +168,15 @@ export interface FileRouteTypes {
     | '/account'
     | '/apis'
     | '/clients'
-    | '/datasources'
     | '/groups'
     | '/macros'
     | '/modules'
     | '/roles'
     | '/users'
     | '/versions'
+    | '/datasources/$id'
+    | '/datasources/new'
+    | '/datasources/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/login'
@@ -164,7 +184,6 @@ export interface FileRouteTypes {
     | '/account'
     | '/apis'
     | '/clients'
-    | '/datasources'
     | '/groups'
     | '/macros'
     | '/modules'
@@ -172,6 +191,9 @@ export interface FileRouteTypes {
     | '/users'
     | '/versions'
     | '/'
+    | '/datasources/$id'
+    | '/datasources/new'
+    | '/datasources'
   id:
     | '__root__'
     | '/_app'
@@ -180,7 +202,6 @@ export interface FileRouteTypes {
     | '/_app/account'
     | '/_app/apis'
     | '/_app/clients'
-    | '/_app/datasources'
     | '/_app/groups'
     | '/_app/macros'
     | '/_app/modules'
@@ -188,6 +209,9 @@ export interface FileRouteTypes {
     | '/_app/users'
     | '/_app/versions'
     | '/_app/'
+    | '/_app/datasources/$id'
+    | '/_app/datasources/new'
+    | '/_app/datasources/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -246,13 +270,6 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppClientsRouteImport
       parentRoute: typeof AppRoute
     }
-    '/_app/datasources': {
-      id: '/_app/datasources'
-      path: '/datasources'
-      fullPath: '/datasources'
-      preLoaderRoute: typeof AppDatasourcesRouteImport
-      parentRoute: typeof AppRoute
-    }
     '/_app/groups': {
       id: '/_app/groups'
       path: '/groups'
@@ -295,6 +312,27 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppVersionsRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/datasources/': {
+      id: '/_app/datasources/'
+      path: '/datasources'
+      fullPath: '/datasources/'
+      preLoaderRoute: typeof AppDatasourcesIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/datasources/$id': {
+      id: '/_app/datasources/$id'
+      path: '/datasources/$id'
+      fullPath: '/datasources/$id'
+      preLoaderRoute: typeof AppDatasourcesIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/datasources/new': {
+      id: '/_app/datasources/new'
+      path: '/datasources/new'
+      fullPath: '/datasources/new'
+      preLoaderRoute: typeof AppDatasourcesNewRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
@@ -303,7 +341,6 @@ interface AppRouteChildren {
   AppAccountRoute: typeof AppAccountRoute
   AppApisRoute: typeof AppApisRoute
   AppClientsRoute: typeof AppClientsRoute
-  AppDatasourcesRoute: typeof AppDatasourcesRoute
   AppGroupsRoute: typeof AppGroupsRoute
   AppMacrosRoute: typeof AppMacrosRoute
   AppModulesRoute: typeof AppModulesRoute
@@ -311,6 +348,9 @@ interface AppRouteChildren {
   AppUsersRoute: typeof AppUsersRoute
   AppVersionsRoute: typeof AppVersionsRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppDatasourcesIdRoute: typeof AppDatasourcesIdRoute
+  AppDatasourcesNewRoute: typeof AppDatasourcesNewRoute
+  AppDatasourcesIndexRoute: typeof AppDatasourcesIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -318,7 +358,6 @@ const AppRouteChildren: AppRouteChildren = {
   AppAccountRoute: AppAccountRoute,
   AppApisRoute: AppApisRoute,
   AppClientsRoute: AppClientsRoute,
-  AppDatasourcesRoute: AppDatasourcesRoute,
   AppGroupsRoute: AppGroupsRoute,
   AppMacrosRoute: AppMacrosRoute,
   AppModulesRoute: AppModulesRoute,
@@ -326,6 +365,9 @@ const AppRouteChildren: AppRouteChildren = {
   AppUsersRoute: AppUsersRoute,
   AppVersionsRoute: AppVersionsRoute,
   AppIndexRoute: AppIndexRoute,
+  AppDatasourcesIdRoute: AppDatasourcesIdRoute,
+  AppDatasourcesNewRoute: AppDatasourcesNewRoute,
+  AppDatasourcesIndexRoute: AppDatasourcesIndexRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

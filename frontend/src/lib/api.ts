@@ -5,22 +5,47 @@ import { clearToken, getToken } from "@/lib/session";
 export class ApiError extends Error {
   readonly status: number;
   readonly retryAfterSeconds: number | null;
+  /** Validation messages by field path ("port", "options.path"), from a 422's `detail`. */
+  readonly fieldErrors: Readonly<Record<string, string>>;
 
-  constructor(status: number, message: string, retryAfterSeconds: number | null = null) {
+  constructor(
+    status: number,
+    message: string,
+    retryAfterSeconds: number | null = null,
+    fieldErrors: Record<string, string> = {},
+  ) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.fieldErrors = fieldErrors;
   }
 }
 
-/** One FastAPI validation issue, `{loc: ["body", "email"], msg: "..."}`, as "email: ...". */
-function describeIssue(issue: unknown): string {
-  if (typeof issue !== "object" || issue === null) return String(issue);
+/** The field path and message of one FastAPI validation issue, `{loc: ["body", "email"], msg}`. */
+function parseIssue(issue: unknown): { field: string; message: string } {
+  if (typeof issue !== "object" || issue === null) return { field: "", message: String(issue) };
   const loc = "loc" in issue && Array.isArray(issue.loc) ? (issue.loc as unknown[]) : [];
   const field = loc.filter((part) => part !== "body").join(".");
   const message = "msg" in issue && typeof issue.msg === "string" ? issue.msg : "is invalid";
+  return { field, message };
+}
+
+/** One validation issue as "email: ...". */
+function describeIssue(issue: unknown): string {
+  const { field, message } = parseIssue(issue);
   return field ? `${field}: ${message}` : message;
+}
+
+/** The validation issues of a FastAPI `detail` list that name a field, by field path. */
+export function fieldErrors(body: unknown): Record<string, string> {
+  const detail = typeof body === "object" && body !== null && "detail" in body ? body.detail : null;
+  if (!Array.isArray(detail)) return {};
+  const errors: Record<string, string> = {};
+  for (const { field, message } of (detail as unknown[]).map(parseIssue)) {
+    if (field && !(field in errors)) errors[field] = message;
+  }
+  return errors;
 }
 
 /** Turn a FastAPI `detail` (a string or a list of validation issues) into one sentence. */
@@ -67,6 +92,12 @@ export function configureApiClient(onUnauthorized: () => void): void {
       response.status,
       detailMessage(body, response.status),
       retryAfter(response),
+      fieldErrors(body),
     );
   });
+}
+
+/** The per-field validation messages of an error, if it is an ApiError that has any. */
+export function fieldErrorsOf(error: unknown): Readonly<Record<string, string>> {
+  return error instanceof ApiError ? error.fieldErrors : {};
 }

@@ -12,6 +12,7 @@ export const badgeVariants = cva(
         outline: "text-foreground",
         success: "border-transparent bg-success/15 text-success",
         muted: "border-transparent bg-muted text-muted-foreground",
+        destructive: "border-transparent bg-destructive/12 text-destructive",
       },
     },
     defaultVariants: { variant: "default" },

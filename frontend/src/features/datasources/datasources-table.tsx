@@ -1,0 +1,110 @@
+import { Link } from "@tanstack/react-router";
+import { PencilIcon, Trash2Icon } from "lucide-react";
+import type { DatasourcePublic } from "@/client/types.gen";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@/components/ui/table";
+import { DatasourceTypeBadge } from "./datasource-type-badge";
+import { connectionSummary } from "./datasource-types";
+import { HealthCell } from "./health-cell";
+
+type DatasourcesTableProps = {
+  sources: DatasourcePublic[];
+  onDelete?: (source: DatasourcePublic) => void;
+};
+
+function NameCell({ source }: { source: DatasourcePublic }) {
+  return (
+    <TableCell className="max-w-64">
+      <Link
+        to="/datasources/$id"
+        params={{ id: source.id }}
+        className="font-medium hover:underline"
+      >
+        {source.name}
+      </Link>
+      {source.description && (
+        <p className="mt-0.5 truncate text-xs text-muted-foreground">{source.description}</p>
+      )}
+    </TableCell>
+  );
+}
+
+function Actions({
+  source,
+  onDelete,
+}: {
+  source: DatasourcePublic;
+  onDelete: DatasourcesTableProps["onDelete"];
+}) {
+  return (
+    <TableCell className="text-right whitespace-nowrap">
+      <Button variant="ghost" size="icon-sm" asChild>
+        <Link to="/datasources/$id" params={{ id: source.id }} aria-label={`Edit ${source.name}`}>
+          <PencilIcon />
+        </Link>
+      </Button>
+      {onDelete && (
+        <Button
+          variant="ghost"
+          size="icon-sm"
+          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+          aria-label={`Delete ${source.name}`}
+          onClick={() => onDelete(source)}
+        >
+          <Trash2Icon />
+        </Button>
+      )}
+    </TableCell>
+  );
+}
+
+export function DatasourcesTable({ sources, onDelete }: DatasourcesTableProps) {
+  return (
+    <Table>
+      <TableHeader>
+        <TableRow className="hover:bg-transparent">
+          <TableHead>Name</TableHead>
+          <TableHead>Type</TableHead>
+          <TableHead>Connection</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>Health</TableHead>
+          <TableHead className="text-right">Actions</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {sources.map((source) => (
+          <TableRow key={source.id}>
+            <NameCell source={source} />
+            <TableCell>
+              <DatasourceTypeBadge type={source.type} />
+            </TableCell>
+            <TableCell>
+              <code className="font-mono text-xs text-muted-foreground">
+                {connectionSummary(source)}
+              </code>
+            </TableCell>
+            <TableCell>
+              {(source.is_active ?? true) ? (
+                <Badge variant="success">Active</Badge>
+              ) : (
+                <Badge variant="muted">Inactive</Badge>
+              )}
+            </TableCell>
+            <TableCell>
+              <HealthCell source={source} />
+            </TableCell>
+            <Actions source={source} onDelete={onDelete} />
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
