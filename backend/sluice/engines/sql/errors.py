@@ -8,7 +8,6 @@ class TemplateSyntaxError(Unprocessable):
     """The template (or a macro it imports) does not compile. Raised once, at save or
     publish time; the message names the line."""
 
-
     def __init__(self, message: str, *, lineno: int | None = None, name: str | None = None):
         where = _where(lineno, name)
         super().__init__(f"{where}{message}" if where else message)
