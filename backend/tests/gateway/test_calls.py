@@ -5,7 +5,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import make_api, make_module, make_source, publish
+from tests.factories import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    login,
+    make_api,
+    make_module,
+    make_source,
+    publish,
+)
 
 
 class Live:
@@ -271,3 +279,31 @@ def test_oversized_body_is_413(live: Live) -> None:
     )
     assert response.status_code == 413
     assert response.json()["error"] == "payload_too_large"
+
+
+def test_an_unreachable_or_inactive_source_is_503(app_factory: Any) -> None:
+    with TestClient(app_factory(EXTERNAL_DB_RETRY_DELAYS_MS=[10, 20])) as client:
+        headers = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+        body = {"name": "gone", "type": "postgres", "host": "127.0.0.1", "port": 1, "database": "x"}
+        source = make_source(client, headers, body)
+        module = make_module(client, headers)
+        api = make_api(
+            client,
+            headers,
+            module_id=module["id"],
+            datasource_id=source["id"],
+            path="p",
+            content="SELECT 1 AS one",
+        )
+        publish(client, headers, api["id"])
+        response = client.get("/shop/p")
+        assert response.status_code == 503
+        assert response.json()["error"] == "datasource_unavailable"
+        assert "x" not in response.json()["message"].split()
+
+        client.patch(
+            f"/api/v1/datasources/{source['id']}", json={"is_active": False}, headers=headers
+        )
+        inactive = client.get("/shop/p")
+        assert inactive.status_code == 503
+        assert "inactive" in inactive.json()["message"]
