@@ -1,6 +1,6 @@
 """Connector overhead: point queries through each connector vs. its raw driver.
 
-Run from backend/: `python -m bench.connectors [-n 2000] [--concurrency 16] [--rounds 7]
+Run from backend/: `python -m bench.connectors [-n 1000] [--concurrency 16] [--rounds 15]
 [--only postgres,mariadb]`. For each of PostgreSQL, MariaDB and SQLite it runs N queries
 of two kinds (`SELECT <param>` and a primary-key lookup in a small table) through the
 connector and through the bare driver, one at a time and with `--concurrency` tasks.
@@ -14,9 +14,10 @@ fetches with the driver's dict rows (psycopg `dict_row`, asyncmy `DictCursor`, s
 The machine is shared with the database servers, so a single run swings by more than
 the difference measured: after a warm-up, the sides alternate for `--rounds` runs
 (which goes first alternates too), and each line shows the median rate of each side,
-the median of the per-round ratios, and the spread (lowest and highest) of those
-ratios. `overhead` is the connector's extra time per query at the median rates. The
-target is a ratio of at least 0.85 on PostgreSQL and MariaDB. Servers come from
+the median of the per-round ratios with their spread (lowest-highest), and the median
+CPU time this process spent per query on each side, with the difference: the
+connector's own cost, which other load on the machine disturbs far less than the rates.
+The target is a ratio of at least 0.85 on PostgreSQL and MariaDB. Servers come from
 TEST_POSTGRES_URL / TEST_MYSQL_URL (local defaults).
 
 With aiomysql installed, a last line compares it with asyncmy (the driver choice).
@@ -31,6 +32,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,31 +53,43 @@ TABLE = "sluice_bench_items"
 Query = Callable[[str, tuple[Any, ...]], Awaitable[object]]
 
 
-async def rate(query: Query, sql: str, count: int, concurrency: int) -> float:
-    """Queries per second for `count` queries spread over `concurrency` tasks."""
+@dataclass(frozen=True)
+class Run:
+    rate: float
+    """Queries per second (wall clock)."""
+    cpu_us: float
+    """This process's CPU time per query: the client's own work, which other load on the
+    machine disturbs far less than the wall clock."""
+
+
+async def run(query: Query, sql: str, count: int, concurrency: int) -> Run:
+    """`count` queries spread over `concurrency` tasks."""
     per_task = max(1, count // concurrency)
 
     async def worker() -> None:
         for i in range(per_task):
             await query(sql, (i % 100 + 1,))
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return per_task * concurrency / (time.perf_counter() - started)
+    done = per_task * concurrency
+    return Run(done / (time.perf_counter() - started), (time.process_time() - cpu) / done * 1e6)
 
 
 def say(line: str) -> None:
     print(line, flush=True)  # noqa: T201 (a command-line report)
 
 
-def report(name: str, kind: str, concurrency: int, ours: list[float], raw: list[float]) -> None:
-    ratios = [mine / theirs for mine, theirs in zip(ours, raw, strict=True)]
-    mine, theirs = statistics.median(ours), statistics.median(raw)
-    overhead_us = (1 / mine - 1 / theirs) * 1e6
+def report(name: str, kind: str, concurrency: int, ours: list[Run], raw: list[Run]) -> None:
+    ratios = [mine.rate / theirs.rate for mine, theirs in zip(ours, raw, strict=True)]
+    my_cpu = statistics.median(mine.cpu_us for mine in ours)
+    raw_cpu = statistics.median(theirs.cpu_us for theirs in raw)
     say(
-        f"{name:<9} {kind:<7} c={concurrency:<3} connector {mine:7.0f} q/s"
-        f"   raw {theirs:7.0f} q/s   ratio {statistics.median(ratios):4.2f}"
-        f" ({min(ratios):4.2f}-{max(ratios):4.2f})   overhead {overhead_us:5.1f} us/q"
+        f"{name:<8} {kind:<6} c={concurrency:<3}"
+        f" connector {statistics.median(mine.rate for mine in ours):6.0f} q/s"
+        f"  raw {statistics.median(theirs.rate for theirs in raw):6.0f} q/s"
+        f"  ratio {statistics.median(ratios):4.2f} ({min(ratios):4.2f}-{max(ratios):4.2f})"
+        f"  cpu {my_cpu:5.1f} vs {raw_cpu:5.1f} us/q ({my_cpu - raw_cpu:+4.1f})"
     )
 
 
@@ -84,17 +98,17 @@ async def compare(name: str, ours: Query, raw: Query, sql: dict[str, str], args:
     for kind, statement in sql.items():
         for concurrency in (1, args.concurrency):
             for _ in range(2):  # warm up: pools filled, statements prepared, caches hot
-                await rate(ours, statement, max(200, args.n // 4), concurrency)
-                await rate(raw, statement, max(200, args.n // 4), concurrency)
-            raw_rates, our_rates = [], []
+                await run(ours, statement, max(200, args.n // 4), concurrency)
+                await run(raw, statement, max(200, args.n // 4), concurrency)
+            raw_runs, our_runs = [], []
             for round_ in range(args.rounds):
                 if round_ % 2:
-                    raw_rates.append(await rate(raw, statement, args.n, concurrency))
-                    our_rates.append(await rate(ours, statement, args.n, concurrency))
+                    raw_runs.append(await run(raw, statement, args.n, concurrency))
+                    our_runs.append(await run(ours, statement, args.n, concurrency))
                 else:
-                    our_rates.append(await rate(ours, statement, args.n, concurrency))
-                    raw_rates.append(await rate(raw, statement, args.n, concurrency))
-            report(name, kind, concurrency, our_rates, raw_rates)
+                    our_runs.append(await run(ours, statement, args.n, concurrency))
+                    raw_runs.append(await run(raw, statement, args.n, concurrency))
+            report(name, kind, concurrency, our_runs, raw_runs)
 
 
 def via(connector: Connector) -> Query:
@@ -203,11 +217,11 @@ async def driver_choice(
             return await cursor.fetchall()
 
     for concurrency in (1, args.concurrency):
-        fast = await rate(asyncmy_query, sql, args.n, concurrency)
-        slow = await rate(query, sql, args.n, concurrency)
+        fast = (await run(asyncmy_query, sql, args.n, concurrency)).rate
+        slow = (await run(query, sql, args.n, concurrency)).rate
         say(
-            f"driver    lookup  c={concurrency:<3} asyncmy   {fast:7.0f} q/s"
-            f"   aiomysql {slow:6.0f} q/s   ratio {fast / slow:4.2f}"
+            f"driver   lookup c={concurrency:<3} asyncmy   {fast:6.0f} q/s"
+            f"  aiomysql {slow:6.0f} q/s  ratio {fast / slow:4.2f}"
         )
     pool.close()
     await pool.wait_closed()
@@ -255,9 +269,9 @@ async def main(args: Any) -> None:
 
 def parse() -> Any:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("-n", type=int, default=2000, help="queries per measurement")
+    parser.add_argument("-n", type=int, default=1000, help="queries per run")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent tasks")
-    parser.add_argument("--rounds", type=int, default=7, help="interleaved runs per side")
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved runs per side")
     parser.add_argument(
         "--only", default=",".join(BENCHES), help="comma-separated: postgres,mariadb,sqlite"
     )
