@@ -12,12 +12,17 @@ import redis
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute, iter_route_contexts
+from redis.asyncio import Redis as AsyncRedis
 
 from sluice.admin.router import api_router
+from sluice.background import Periodic
 from sluice.config import Settings, get_settings
 from sluice.connectors import PoolManager
 from sluice.db import make_engine
+from sluice.gateway.access_log import AccessLog
 from sluice.gateway.auth import TokenCache
+from sluice.gateway.cache import ResponseCache
+from sluice.gateway.limits import Limiter
 from sluice.gateway.router import router as gateway_router
 from sluice.gateway.token import router as token_router
 from sluice.http import RejectLargeBodies, install_error_handlers
@@ -45,10 +50,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(app.state.registry.rebuild)
-        watcher = asyncio.create_task(app.state.registry.watch(settings.REGISTRY_POLL_SECONDS))
+        background = Periodic()
+        background.every(
+            settings.REGISTRY_POLL_SECONDS, app.state.registry.refresh, "registry refresh"
+        )
+        background.every(0.5, app.state.access_log.flush, "writing access records")
+        retention = settings.ACCESS_LOG_RETENTION_DAYS
+        background.every(
+            3600, lambda: app.state.access_log.prune(retention), "pruning access records"
+        )
         yield
-        watcher.cancel()
+        await background.stop()
+        await app.state.access_log.flush()
         await app.state.pools.close_all()
+        if app.state.redis_async is not None:
+            await app.state.redis_async.aclose()
         app.state.engine.dispose()
         if app.state.redis is not None:
             app.state.redis.close()
@@ -74,6 +90,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.client_secret_key = derive_key(settings.secret_key, "client-secret")
     app.state.client_token_key = derive_key(settings.secret_key, "client-token")
     app.state.tokens = TokenCache(app.state.client_token_key)
+    app.state.redis_async = _async_redis(settings.REDIS_URL)
+    app.state.limiter = Limiter(app.state.redis_async, settings.FLOW_CONTROL_SLOT_LEASE_SECONDS)
+    app.state.cache = ResponseCache(app.state.redis_async)
+    app.state.access_log = AccessLog(app.state.engine, app.state.metrics)
     app.state.token_throttle = Throttle(
         "token",
         {"client": settings.TOKEN_RATE_LIMIT_PER_CLIENT, "ip": settings.TOKEN_RATE_LIMIT_PER_IP},
@@ -111,6 +131,12 @@ def route_templates(app: FastAPI) -> dict[int, str]:
         id(context.original_route): context.path_format or "unmatched"
         for context in iter_route_contexts(app.routes)
     }
+
+
+def _async_redis(url: str | None) -> "AsyncRedis | None":
+    if not url:
+        return None
+    return AsyncRedis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
 def _redis_client(url: str | None) -> "redis.Redis | None":

@@ -44,6 +44,14 @@ class Outcome:
     statements: list[Statement]
     page: PageInfo | None = None
 
+    @property
+    def read_only(self) -> bool:
+        return all(s.read_only for s in self.statements)
+
+    def cacheable(self) -> dict[str, Any]:
+        """The answer as plain data: what a response (or the cache) holds."""
+        return {"data": self.data, "pagination": self.page.as_dict() if self.page else None}
+
 
 def shape(result: QueryResult) -> Any:
     if result.rows is not None:

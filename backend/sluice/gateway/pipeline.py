@@ -1,26 +1,86 @@
 """The gateway's stages, in order. Each returns a value or raises a SluiceError with a stable
-code; the router renders the one error body. Stages to come slot into this list."""
+code; the router renders the one error body and writes the access record."""
+
+from typing import Any
 
 from fastapi import Request, Response
 
+from sluice.gateway.access_log import Call
 from sluice.gateway.auth import authenticate, check_access
+from sluice.gateway.cache import cache_key
 from sluice.gateway.engine import execute
 from sluice.gateway.firewall import check_global, client_ip
+from sluice.gateway.limits import Budget
 from sluice.gateway.params import page_request, read_params
 from sluice.gateway.resolve import resolve
 from sluice.gateway.respond import respond
+from sluice.services.registry import LiveApi, LiveClient
 
 
-async def run(request: Request, module: str, path: str) -> Response:
+async def run(request: Request, module: str, path: str, call: Call) -> Response:
     state, settings = request.app.state, request.app.state.settings
     registry = state.registry.current
     api, path_values = resolve(registry, module, path, request.method)
+    call.api_id = api.api_id
     ip = client_ip(request, settings.TRUSTED_PROXY_COUNT)
+    call.ip = str(ip) if ip else None
     check_global(ip, tuple(settings.GATEWAY_IP_ALLOWLIST), tuple(settings.GATEWAY_IP_DENYLIST))
+    client = None
     if api.access != "public":
         client = authenticate(request, registry, state.tokens)
+        call.client_id = client.client_id
         check_access(api, client, ip)
+    budget = budget_for(api, client, call.ip, settings)
+    grant = await state.limiter.take(budget)
+    try:
+        return await _answer(request, api, client, path_values, grant.headers)
+    finally:
+        await state.limiter.give_back(budget, grant)
+
+
+async def _answer(
+    request: Request,
+    api: LiveApi,
+    client: LiveClient | None,
+    path_values: dict[str, str],
+    headers: dict[str, str],
+) -> Response:
+    state = request.app.state
     params = await read_params(request, api, path_values)
     page = page_request(request, api)
-    outcome = await execute(state.pools, api, params, page)
-    return respond(request, outcome, headers={})
+    key = (
+        cache_key(api, {"params": params, "page": page}, client) if api.cache_ttl_seconds else None
+    )
+    if key is not None and (hit := await state.cache.get(key)) is not None:
+        return respond(request, hit, headers | {"X-Cache": "HIT"})
+    outcome = await execute(state.pools, api, params, page, client_context(client))
+    if key is not None:
+        headers = headers | {"X-Cache": "MISS"}
+        if outcome.read_only:
+            await state.cache.put(key, outcome.cacheable(), api.cache_ttl_seconds or 0)
+    return respond(request, outcome.cacheable(), headers)
+
+
+def client_context(client: LiveClient | None) -> dict[str, Any] | None:
+    """What templates see as `client`: its id and attributes, bound like any value."""
+    if client is None:
+        return None
+    return {"client_id": client.client_id, "attributes": client.attributes}
+
+
+def budget_for(api: LiveApi, client: LiveClient | None, ip: str | None, settings: Any) -> Budget:
+    """Per client for private APIs, per IP for public ones; the stricter of the API's and
+    the client's rate, else the global default (0 means no limit)."""
+    rates = [
+        r
+        for r in (api.rate_limit_per_minute, client.rate_limit_per_minute if client else None)
+        if r
+    ]
+    rate = min(rates) if rates else settings.FLOW_CONTROL_RATE_LIMIT_PER_MINUTE
+    if not settings.FLOW_CONTROL_RATE_LIMIT_ENABLED:
+        rate = 0
+    concurrent = client.max_concurrent if client and client.max_concurrent is not None else None
+    if concurrent is None:
+        concurrent = settings.FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT
+    subject = f"client:{client.client_id}" if client else f"ip:{ip}"
+    return Budget(subject, api.api_id, rate, concurrent)

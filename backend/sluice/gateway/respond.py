@@ -10,7 +10,6 @@ import orjson
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 
-from sluice.engines.execute import Outcome
 from sluice.errors import BadRequest
 from sluice.http import FastJSONResponse
 
@@ -35,13 +34,14 @@ def wants_camel(request: Request) -> bool:
     return (asked or "").lower() == "camel"
 
 
-def respond(request: Request, outcome: Outcome, headers: dict[str, str]) -> Response:
-    data = camelize(outcome.data) if wants_camel(request) else outcome.data
+def respond(request: Request, answer: dict[str, Any], headers: dict[str, str]) -> Response:
+    """`answer` is `{"data", "pagination"}` as the engine or the cache gave it."""
+    data = camelize(answer["data"]) if wants_camel(request) else answer["data"]
     if request.query_params.get("format", "json").lower() == "csv":
         return csv_response(data, headers)
     body: dict[str, Any] = {"success": True, "message": None, "data": data}
-    if outcome.page is not None:
-        body["pagination"] = outcome.page.as_dict()
+    if answer.get("pagination") is not None:
+        body["pagination"] = answer["pagination"]
     return FastJSONResponse(body, headers=headers)
 
 

@@ -3,7 +3,7 @@
 With several worker processes each keeps its own counters; see docs/TECHNICAL.md.
 """
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -22,6 +22,40 @@ class Metrics:
             "sluice_http_request_duration_seconds",
             "HTTP request latency by route template",
             ["method", "route"],
+            registry=self.registry,
+        )
+
+        self.gateway_calls = Counter(
+            "sluice_gateway_calls_total",
+            "Gateway calls by API and status",
+            ["api_id", "status"],
+            registry=self.registry,
+        )
+        self.gateway_latency = Histogram(
+            "sluice_gateway_call_duration_seconds",
+            "Gateway call latency by API",
+            ["api_id"],
+            registry=self.registry,
+        )
+        self.limiter_rejections = Counter(
+            "sluice_limiter_rejections_total",
+            "Calls refused by flow control",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.limiter_shared = Gauge(
+            "sluice_limiter_redis_up",
+            "1 while flow control is shared through Redis, 0 while per-process",
+            registry=self.registry,
+        )
+        self.access_queue_depth = Gauge(
+            "sluice_access_record_queue_depth",
+            "Access records waiting to be written",
+            registry=self.registry,
+        )
+        self.access_records_dropped = Counter(
+            "sluice_access_records_dropped_total",
+            "Access records dropped (queue full or store away)",
             registry=self.registry,
         )
 

@@ -8,6 +8,7 @@ within a poll interval in every other process.
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 from typing import Any
@@ -29,6 +30,7 @@ from sluice.services.datasources import connection_config, stored_password
 from sluice.services.macros import pinned_sources
 
 log = logging.getLogger(__name__)
+CLIENT_REFERENCE = re.compile(r"\bclient\b")
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +55,8 @@ class LiveApi:
     cache_ttl_seconds: int | None
     rate_limit_per_minute: int | None
     result_transform: str | None
+    uses_client: bool = False
+    """The template reads `client`, so cached answers are kept per client."""
     unavailable: str | None = None
     """Why this API cannot run (its data source was removed or disabled, it no longer
     compiles); calls get a 503 saying so instead of a 404."""
@@ -267,12 +271,7 @@ class RegistryHolder:
         with Session(self._engine) as session:
             return publication.current(session) != self.current.version
 
-    async def watch(self, interval: float) -> None:
-        """Poll the published-state counter (one tiny query per interval, never per call)."""
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                if await asyncio.to_thread(self.stale):
-                    await asyncio.to_thread(self.rebuild)
-            except Exception:  # the store may be briefly unreachable; keep serving
-                log.exception("registry refresh failed; serving the previous registry")
+    async def refresh(self) -> None:
+        """Rebuild when another process changed the published state (one tiny query)."""
+        if await asyncio.to_thread(self.stale):
+            await asyncio.to_thread(self.rebuild)

@@ -148,14 +148,13 @@ def diff(old: ApiVersion, new: ApiVersion) -> VersionDiff:
     if old.macro_versions != new.macro_versions:
         changed["macro_versions"] = [old.macro_versions, new.macro_versions]
     lines = difflib.unified_diff(
-        str(old.snapshot.get("content", "")).splitlines(keepends=True),
-        str(new.snapshot.get("content", "")).splitlines(keepends=True),
+        str(old.snapshot.get("content", "")).splitlines(),
+        str(new.snapshot.get("content", "")).splitlines(),
         fromfile=f"version {old.version}",
         tofile=f"version {new.version}",
+        lineterm="",
     )
+    text = "\n".join(lines)
     return VersionDiff(
-        from_version=old.version,
-        to_version=new.version,
-        changed=changed,
-        content_diff="".join(lines),
+        from_version=old.version, to_version=new.version, changed=changed, content_diff=text
     )

@@ -1,0 +1,161 @@
+"""Stage: flow control. A concurrency slot and a rate budget, taken together.
+
+Rate: GCRA per (subject, API), exact under concurrency: `limit` calls a minute, any burst
+up to `limit`, so the call past the limit is the one refused. Concurrency: a sorted set of
+slot leases per subject; a lease left behind by a crashed process expires on its own.
+On Redis one Lua script takes both in a single round trip (atomic across workers and
+hosts); without Redis, or while it is unreachable, the same rules run in process memory.
+"""
+
+import logging
+import math
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from sluice.errors import RateLimited, SluiceError
+
+log = logging.getLogger(__name__)
+
+
+class ConcurrencyLimited(SluiceError):
+    status = 429
+    code = "concurrency_limited"
+
+
+@dataclass(frozen=True)
+class Budget:
+    subject: str
+    api_id: int
+    rate_per_minute: int  # 0: no rate limit
+    max_concurrent: int  # 0: no concurrency limit
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What was taken: the slot to give back, and the headers to send."""
+
+    slot: str | None
+    headers: dict[str, str]
+
+
+# KEYS: rate key, slot key. ARGV: now_ms, interval_ms, burst_ms, max_concurrent, slot, lease_ms
+_LUA = """
+local now, interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local maxc, lease = tonumber(ARGV[4]), tonumber(ARGV[6])
+local tat = now
+if interval > 0 then
+  tat = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now)
+  if tat - now > burst - interval then
+    return {0, tat - (burst - interval) - now, 0}
+  end
+end
+if maxc > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  if redis.call('ZCARD', KEYS[2]) >= maxc then
+    return {1, 0, 0}
+  end
+  redis.call('ZADD', KEYS[2], now + lease, ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], lease)
+end
+if interval > 0 then
+  redis.call('SET', KEYS[1], tat + interval, 'PX', burst + interval)
+end
+return {2, 0, tat + interval - now}
+"""
+
+
+class Limiter:
+    def __init__(self, redis: Redis | None, lease_seconds: float) -> None:
+        self._redis = redis
+        self._lease_ms = int(lease_seconds * 1000)
+        self._script: Any = redis.register_script(_LUA) if redis is not None else None
+        self._tats: dict[str, float] = {}
+        self._slots: dict[str, dict[str, float]] = {}
+        self.redis_ok = redis is not None
+
+    async def take(self, budget: Budget) -> Grant:
+        if budget.rate_per_minute == 0 and budget.max_concurrent == 0:
+            return Grant(None, {})
+        slot = uuid.uuid4().hex
+        outcome = await self._take(budget, slot)
+        return _judge(budget, outcome, slot)
+
+    async def give_back(self, budget: Budget, grant: Grant) -> None:
+        if grant.slot is None or budget.max_concurrent == 0:
+            return
+        key = f"sluice:slots:{budget.subject}"
+        if self._script is not None and self.redis_ok:
+            try:
+                await self._redis.zrem(key, grant.slot)  # type: ignore[union-attr]
+                return
+            except RedisError:
+                self._degrade()
+        self._slots.get(key, {}).pop(grant.slot, None)
+
+    async def _take(self, budget: Budget, slot: str) -> tuple[int, float, float]:
+        now = time.time() * 1000
+        interval = 60_000 / budget.rate_per_minute if budget.rate_per_minute else 0
+        args = (now, interval, interval * budget.rate_per_minute, budget.max_concurrent, slot)
+        keys = (f"sluice:rate:{budget.subject}:{budget.api_id}", f"sluice:slots:{budget.subject}")
+        if self._script is not None:
+            try:
+                found = await self._script(keys=list(keys), args=[*args, self._lease_ms])
+                self._recover()
+                return int(found[0]), float(found[1]), float(found[2])
+            except RedisError:
+                self._degrade()
+        return self._take_in_memory(keys, *args)
+
+    def _take_in_memory(
+        self, keys: tuple[str, str], now: float, interval: float, burst: float, maxc: int, slot: str
+    ) -> tuple[int, float, float]:
+        tat = max(self._tats.get(keys[0], now), now)
+        if interval and tat - now > burst - interval:
+            return 0, tat - (burst - interval) - now, 0
+        if maxc:
+            slots = self._slots.setdefault(keys[1], {})
+            for held, expiry in list(slots.items()):
+                if expiry <= now:
+                    del slots[held]
+            if len(slots) >= maxc:
+                return 1, 0, 0
+            slots[slot] = now + self._lease_ms
+        if interval:
+            self._tats[keys[0]] = tat + interval
+        return 2, 0, tat + interval - now
+
+    def _degrade(self) -> None:
+        if self.redis_ok:
+            log.warning("Redis unreachable: flow control falls back to per-process limits")
+        self.redis_ok = False
+
+    def _recover(self) -> None:
+        if not self.redis_ok:
+            log.warning("Redis reachable again: flow control is shared again")
+        self.redis_ok = True
+
+
+def _judge(budget: Budget, outcome: tuple[int, float, float], slot: str) -> Grant:
+    verdict, wait_ms, used_ms = outcome
+    headers: dict[str, str] = {}
+    if budget.rate_per_minute:
+        interval = 60_000 / budget.rate_per_minute
+        remaining = (
+            max(0, budget.rate_per_minute - math.ceil(used_ms / interval)) if verdict == 2 else 0
+        )
+        headers = {
+            "X-RateLimit-Limit": str(budget.rate_per_minute),
+            "X-RateLimit-Remaining": str(remaining),
+        }
+    if verdict == 0:
+        error = RateLimited("Rate limit exceeded; slow down", retry_after=math.ceil(wait_ms / 1000))
+        error.headers.update(headers)
+        raise error
+    if verdict == 1:
+        raise ConcurrencyLimited("Too many calls in flight for this client; try again shortly")
+    return Grant(slot if budget.max_concurrent else None, headers)
