@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
+import type { ApisCreateApiData, ApisCreateApiErrors, ApisCreateApiResponses, ApisDebugApiData, ApisDebugApiErrors, ApisDebugApiResponses, ApisDeleteApiData, ApisDeleteApiErrors, ApisDeleteApiResponses, ApisDiffApiVersionData, ApisDiffApiVersionErrors, ApisDiffApiVersionResponses, ApisPublishApiData, ApisPublishApiErrors, ApisPublishApiResponses, ApisReadApiData, ApisReadApiErrors, ApisReadApiResponses, ApisReadApisData, ApisReadApisErrors, ApisReadApisResponses, ApisReadApiVersionData, ApisReadApiVersionErrors, ApisReadApiVersionResponses, ApisReadApiVersionsData, ApisReadApiVersionsErrors, ApisReadApiVersionsResponses, ApisRestoreApiVersionData, ApisRestoreApiVersionErrors, ApisRestoreApiVersionResponses, ApisUnpublishApiData, ApisUnpublishApiErrors, ApisUnpublishApiResponses, ApisUpdateApiData, ApisUpdateApiErrors, ApisUpdateApiResponses, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, MacrosCreateMacroData, MacrosCreateMacroErrors, MacrosCreateMacroResponses, MacrosDeleteMacroData, MacrosDeleteMacroErrors, MacrosDeleteMacroResponses, MacrosPublishMacroData, MacrosPublishMacroErrors, MacrosPublishMacroResponses, MacrosReadMacroData, MacrosReadMacroErrors, MacrosReadMacroResponses, MacrosReadMacrosData, MacrosReadMacrosErrors, MacrosReadMacrosResponses, MacrosReadMacroVersionsData, MacrosReadMacroVersionsErrors, MacrosReadMacroVersionsResponses, MacrosUpdateMacroData, MacrosUpdateMacroErrors, MacrosUpdateMacroResponses, ModulesCreateModuleData, ModulesCreateModuleErrors, ModulesCreateModuleResponses, ModulesDeleteModuleData, ModulesDeleteModuleErrors, ModulesDeleteModuleResponses, ModulesReadModuleData, ModulesReadModuleErrors, ModulesReadModuleResponses, ModulesReadModulesData, ModulesReadModulesErrors, ModulesReadModulesResponses, ModulesUpdateModuleData, ModulesUpdateModuleErrors, ModulesUpdateModuleResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -266,6 +266,262 @@ export const datasourcesTestDatasource = <ThrowOnError extends boolean = false>(
 export const datasourcesReadTables = <ThrowOnError extends boolean = false>(options: Options<DatasourcesReadTablesData, ThrowOnError>) => (options.client ?? client).get<DatasourcesReadTablesResponses, DatasourcesReadTablesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/datasources/{datasource_id}/tables',
+    ...options
+});
+
+/**
+ * Read Modules
+ */
+export const modulesReadModules = <ThrowOnError extends boolean = false>(options?: Options<ModulesReadModulesData, ThrowOnError>) => (options?.client ?? client).get<ModulesReadModulesResponses, ModulesReadModulesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/modules',
+    ...options
+});
+
+/**
+ * Create Module
+ */
+export const modulesCreateModule = <ThrowOnError extends boolean = false>(options: Options<ModulesCreateModuleData, ThrowOnError>) => (options.client ?? client).post<ModulesCreateModuleResponses, ModulesCreateModuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/modules',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Module
+ */
+export const modulesDeleteModule = <ThrowOnError extends boolean = false>(options: Options<ModulesDeleteModuleData, ThrowOnError>) => (options.client ?? client).delete<ModulesDeleteModuleResponses, ModulesDeleteModuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/modules/{module_id}',
+    ...options
+});
+
+/**
+ * Read Module
+ */
+export const modulesReadModule = <ThrowOnError extends boolean = false>(options: Options<ModulesReadModuleData, ThrowOnError>) => (options.client ?? client).get<ModulesReadModuleResponses, ModulesReadModuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/modules/{module_id}',
+    ...options
+});
+
+/**
+ * Update Module
+ */
+export const modulesUpdateModule = <ThrowOnError extends boolean = false>(options: Options<ModulesUpdateModuleData, ThrowOnError>) => (options.client ?? client).patch<ModulesUpdateModuleResponses, ModulesUpdateModuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/modules/{module_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read Apis
+ */
+export const apisReadApis = <ThrowOnError extends boolean = false>(options?: Options<ApisReadApisData, ThrowOnError>) => (options?.client ?? client).get<ApisReadApisResponses, ApisReadApisErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis',
+    ...options
+});
+
+/**
+ * Create Api
+ */
+export const apisCreateApi = <ThrowOnError extends boolean = false>(options: Options<ApisCreateApiData, ThrowOnError>) => (options.client ?? client).post<ApisCreateApiResponses, ApisCreateApiErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Api
+ */
+export const apisDeleteApi = <ThrowOnError extends boolean = false>(options: Options<ApisDeleteApiData, ThrowOnError>) => (options.client ?? client).delete<ApisDeleteApiResponses, ApisDeleteApiErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}',
+    ...options
+});
+
+/**
+ * Read Api
+ */
+export const apisReadApi = <ThrowOnError extends boolean = false>(options: Options<ApisReadApiData, ThrowOnError>) => (options.client ?? client).get<ApisReadApiResponses, ApisReadApiErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}',
+    ...options
+});
+
+/**
+ * Update Api
+ */
+export const apisUpdateApi = <ThrowOnError extends boolean = false>(options: Options<ApisUpdateApiData, ThrowOnError>) => (options.client ?? client).patch<ApisUpdateApiResponses, ApisUpdateApiErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Debug Api
+ *
+ * Run the draft with the given params: data, rendered SQL, bound values, duration.
+ */
+export const apisDebugApi = <ThrowOnError extends boolean = false>(options: Options<ApisDebugApiData, ThrowOnError>) => (options.client ?? client).post<ApisDebugApiResponses, ApisDebugApiErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/debug',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Publish Api
+ */
+export const apisPublishApi = <ThrowOnError extends boolean = false>(options: Options<ApisPublishApiData, ThrowOnError>) => (options.client ?? client).post<ApisPublishApiResponses, ApisPublishApiErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/publish',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Unpublish Api
+ */
+export const apisUnpublishApi = <ThrowOnError extends boolean = false>(options: Options<ApisUnpublishApiData, ThrowOnError>) => (options.client ?? client).post<ApisUnpublishApiResponses, ApisUnpublishApiErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/unpublish',
+    ...options
+});
+
+/**
+ * Read Api Versions
+ */
+export const apisReadApiVersions = <ThrowOnError extends boolean = false>(options: Options<ApisReadApiVersionsData, ThrowOnError>) => (options.client ?? client).get<ApisReadApiVersionsResponses, ApisReadApiVersionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/versions',
+    ...options
+});
+
+/**
+ * Read Api Version
+ */
+export const apisReadApiVersion = <ThrowOnError extends boolean = false>(options: Options<ApisReadApiVersionData, ThrowOnError>) => (options.client ?? client).get<ApisReadApiVersionResponses, ApisReadApiVersionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/versions/{version_id}',
+    ...options
+});
+
+/**
+ * Diff Api Version
+ *
+ * What changed from version `against` to this version.
+ */
+export const apisDiffApiVersion = <ThrowOnError extends boolean = false>(options: Options<ApisDiffApiVersionData, ThrowOnError>) => (options.client ?? client).get<ApisDiffApiVersionResponses, ApisDiffApiVersionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/versions/{version_id}/diff',
+    ...options
+});
+
+/**
+ * Restore Api Version
+ */
+export const apisRestoreApiVersion = <ThrowOnError extends boolean = false>(options: Options<ApisRestoreApiVersionData, ThrowOnError>) => (options.client ?? client).post<ApisRestoreApiVersionResponses, ApisRestoreApiVersionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/versions/{version_id}/restore',
+    ...options
+});
+
+/**
+ * Read Macros
+ */
+export const macrosReadMacros = <ThrowOnError extends boolean = false>(options?: Options<MacrosReadMacrosData, ThrowOnError>) => (options?.client ?? client).get<MacrosReadMacrosResponses, MacrosReadMacrosErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/macros',
+    ...options
+});
+
+/**
+ * Create Macro
+ */
+export const macrosCreateMacro = <ThrowOnError extends boolean = false>(options: Options<MacrosCreateMacroData, ThrowOnError>) => (options.client ?? client).post<MacrosCreateMacroResponses, MacrosCreateMacroErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/macros',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Macro
+ */
+export const macrosDeleteMacro = <ThrowOnError extends boolean = false>(options: Options<MacrosDeleteMacroData, ThrowOnError>) => (options.client ?? client).delete<MacrosDeleteMacroResponses, MacrosDeleteMacroErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/macros/{macro_id}',
+    ...options
+});
+
+/**
+ * Read Macro
+ */
+export const macrosReadMacro = <ThrowOnError extends boolean = false>(options: Options<MacrosReadMacroData, ThrowOnError>) => (options.client ?? client).get<MacrosReadMacroResponses, MacrosReadMacroErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/macros/{macro_id}',
+    ...options
+});
+
+/**
+ * Update Macro
+ */
+export const macrosUpdateMacro = <ThrowOnError extends boolean = false>(options: Options<MacrosUpdateMacroData, ThrowOnError>) => (options.client ?? client).patch<MacrosUpdateMacroResponses, MacrosUpdateMacroErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/macros/{macro_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Publish Macro
+ */
+export const macrosPublishMacro = <ThrowOnError extends boolean = false>(options: Options<MacrosPublishMacroData, ThrowOnError>) => (options.client ?? client).post<MacrosPublishMacroResponses, MacrosPublishMacroErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/macros/{macro_id}/publish',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read Macro Versions
+ */
+export const macrosReadMacroVersions = <ThrowOnError extends boolean = false>(options: Options<MacrosReadMacroVersionsData, ThrowOnError>) => (options.client ?? client).get<MacrosReadMacroVersionsResponses, MacrosReadMacroVersionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/macros/{macro_id}/versions',
     ...options
 });
 

@@ -5,6 +5,332 @@ export type ClientOptions = {
 };
 
 /**
+ * ApiCreate
+ */
+export type ApiCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Path
+     */
+    path: string;
+    /**
+     * Method
+     */
+    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    /**
+     * Engine
+     */
+    engine?: 'sql' | 'script';
+    /**
+     * Datasource Id
+     */
+    datasource_id?: number | null;
+    /**
+     * Content
+     */
+    content?: string;
+    /**
+     * Result Transform
+     */
+    result_transform?: string | null;
+    /**
+     * Access
+     */
+    access?: 'public' | 'private';
+    /**
+     * Cache Ttl Seconds
+     */
+    cache_ttl_seconds?: number | null;
+    /**
+     * Rate Limit Per Minute
+     */
+    rate_limit_per_minute?: number | null;
+    /**
+     * Timeout Ms
+     */
+    timeout_ms?: number | null;
+    /**
+     * Pagination
+     */
+    pagination?: 'none' | 'page' | 'offset';
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Params
+     */
+    params?: Array<ParamDef>;
+    /**
+     * Module Id
+     */
+    module_id: number;
+};
+
+/**
+ * ApiPublic
+ */
+export type ApiPublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Path
+     */
+    path: string;
+    /**
+     * Method
+     */
+    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    /**
+     * Engine
+     */
+    engine?: 'sql' | 'script';
+    /**
+     * Datasource Id
+     */
+    datasource_id?: number | null;
+    /**
+     * Content
+     */
+    content?: string;
+    /**
+     * Result Transform
+     */
+    result_transform?: string | null;
+    /**
+     * Access
+     */
+    access?: 'public' | 'private';
+    /**
+     * Cache Ttl Seconds
+     */
+    cache_ttl_seconds?: number | null;
+    /**
+     * Rate Limit Per Minute
+     */
+    rate_limit_per_minute?: number | null;
+    /**
+     * Timeout Ms
+     */
+    timeout_ms?: number | null;
+    /**
+     * Pagination
+     */
+    pagination?: 'none' | 'page' | 'offset';
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Params
+     */
+    params?: Array<ParamDef>;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Module Id
+     */
+    module_id: number;
+    /**
+     * Is Published
+     */
+    is_published: boolean;
+    /**
+     * Published Version Id
+     */
+    published_version_id: number | null;
+    /**
+     * Parameters In Content
+     */
+    parameters_in_content?: Array<string>;
+    /**
+     * Uses Raw
+     */
+    uses_raw?: boolean;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ApiUpdate
+ */
+export type ApiUpdate = {
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Path
+     */
+    path?: string | null;
+    /**
+     * Method
+     */
+    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | null;
+    /**
+     * Engine
+     */
+    engine?: 'sql' | 'script' | null;
+    /**
+     * Datasource Id
+     */
+    datasource_id?: number | null;
+    /**
+     * Content
+     */
+    content?: string | null;
+    /**
+     * Params
+     */
+    params?: Array<ParamDef> | null;
+    /**
+     * Result Transform
+     */
+    result_transform?: string | null;
+    /**
+     * Access
+     */
+    access?: 'public' | 'private' | null;
+    /**
+     * Cache Ttl Seconds
+     */
+    cache_ttl_seconds?: number | null;
+    /**
+     * Rate Limit Per Minute
+     */
+    rate_limit_per_minute?: number | null;
+    /**
+     * Timeout Ms
+     */
+    timeout_ms?: number | null;
+    /**
+     * Pagination
+     */
+    pagination?: 'none' | 'page' | 'offset' | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+};
+
+/**
+ * ApiVersionDetail
+ */
+export type ApiVersionDetail = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string | null;
+    /**
+     * Is Live
+     */
+    is_live?: boolean;
+    /**
+     * Snapshot
+     */
+    snapshot: {
+        [key: string]: unknown;
+    };
+    /**
+     * Macro Versions
+     */
+    macro_versions: {
+        [key: string]: number;
+    };
+};
+
+/**
+ * ApiVersionPublic
+ */
+export type ApiVersionPublic = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string | null;
+    /**
+     * Is Live
+     */
+    is_live?: boolean;
+};
+
+/**
+ * ApiVersionsPublic
+ */
+export type ApiVersionsPublic = {
+    /**
+     * Data
+     */
+    data: Array<ApiVersionPublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
+ * ApisPublic
+ */
+export type ApisPublic = {
+    /**
+     * Data
+     */
+    data: Array<ApiPublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
  * Body_login-login_access_token
  */
 export type BodyLoginLoginAccessToken = {
@@ -264,6 +590,48 @@ export type DatasourcesPublic = {
 };
 
 /**
+ * DebugRequest
+ */
+export type DebugRequest = {
+    /**
+     * Params
+     */
+    params?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * DebugResult
+ */
+export type DebugResult = {
+    /**
+     * Ok
+     */
+    ok: boolean;
+    /**
+     * Data
+     */
+    data?: unknown;
+    /**
+     * Rendered Sql
+     */
+    rendered_sql?: string | null;
+    /**
+     * Bind Params
+     */
+    bind_params?: Array<unknown> | null;
+    /**
+     * Duration Ms
+     */
+    duration_ms: number;
+    /**
+     * Error
+     */
+    error?: string | null;
+};
+
+/**
  * HTTPValidationError
  */
 export type HttpValidationError = {
@@ -274,6 +642,188 @@ export type HttpValidationError = {
 };
 
 /**
+ * MacroCreate
+ */
+export type MacroCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind?: 'sql' | 'python';
+    /**
+     * Content
+     */
+    content?: string;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+};
+
+/**
+ * MacroPublic
+ */
+export type MacroPublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind?: 'sql' | 'python';
+    /**
+     * Content
+     */
+    content?: string;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Published Version Id
+     */
+    published_version_id: number | null;
+    /**
+     * Latest Version
+     */
+    latest_version?: number | null;
+    /**
+     * Used By
+     */
+    used_by?: Array<MacroUsage>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * MacroUpdate
+ */
+export type MacroUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Kind
+     */
+    kind?: 'sql' | 'python' | null;
+    /**
+     * Content
+     */
+    content?: string | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+};
+
+/**
+ * MacroUsage
+ */
+export type MacroUsage = {
+    /**
+     * Api Id
+     */
+    api_id: number;
+    /**
+     * Api Name
+     */
+    api_name: string;
+    /**
+     * Pinned Version
+     */
+    pinned_version: number;
+    /**
+     * Is Latest
+     */
+    is_latest: boolean;
+};
+
+/**
+ * MacroVersionPublic
+ */
+export type MacroVersionPublic = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Content
+     */
+    content: string;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string | null;
+};
+
+/**
+ * MacroVersionsPublic
+ */
+export type MacroVersionsPublic = {
+    /**
+     * Data
+     */
+    data: Array<MacroVersionPublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
+ * MacrosPublic
+ */
+export type MacrosPublic = {
+    /**
+     * Data
+     */
+    data: Array<MacroPublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
  * Message
  */
 export type Message = {
@@ -281,6 +831,138 @@ export type Message = {
      * Message
      */
     message: string;
+};
+
+/**
+ * ModuleCreate
+ */
+export type ModuleCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean;
+};
+
+/**
+ * ModulePublic
+ */
+export type ModulePublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Api Count
+     */
+    api_count?: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ModuleUpdate
+ */
+export type ModuleUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean | null;
+};
+
+/**
+ * ModulesPublic
+ */
+export type ModulesPublic = {
+    /**
+     * Data
+     */
+    data: Array<ModulePublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
+ * ParamDef
+ *
+ * One API parameter, as the API developer declares it.
+ */
+export type ParamDef = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Location
+     */
+    location: 'path' | 'query' | 'body' | 'header';
+    /**
+     * Type
+     */
+    type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'array' | 'object';
+    /**
+     * Required
+     */
+    required?: boolean;
+    /**
+     * Default
+     */
+    default?: unknown;
+    /**
+     * Pattern
+     */
+    pattern?: string | null;
+    /**
+     * Min
+     */
+    min?: number | null;
+    /**
+     * Max
+     */
+    max?: number | null;
+    /**
+     * Enum
+     */
+    enum?: Array<unknown> | null;
+    /**
+     * Description
+     */
+    description?: string | null;
 };
 
 /**
@@ -309,6 +991,16 @@ export type PermissionsPublic = {
      * Count
      */
     count: number;
+};
+
+/**
+ * PublishRequest
+ */
+export type PublishRequest = {
+    /**
+     * Message
+     */
+    message?: string | null;
 };
 
 /**
@@ -595,6 +1287,30 @@ export type ValidationError = {
     ctx?: {
         [key: string]: unknown;
     };
+};
+
+/**
+ * VersionDiff
+ */
+export type VersionDiff = {
+    /**
+     * From Version
+     */
+    from_version: number;
+    /**
+     * To Version
+     */
+    to_version: number;
+    /**
+     * Changed
+     */
+    changed: {
+        [key: string]: Array<unknown>;
+    };
+    /**
+     * Content Diff
+     */
+    content_diff: string;
 };
 
 export type LoginLoginAccessTokenData = {
@@ -1257,6 +1973,786 @@ export type DatasourcesReadTablesResponses = {
 };
 
 export type DatasourcesReadTablesResponse = DatasourcesReadTablesResponses[keyof DatasourcesReadTablesResponses];
+
+export type ModulesReadModulesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/modules';
+};
+
+export type ModulesReadModulesErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ModulesReadModulesError = ModulesReadModulesErrors[keyof ModulesReadModulesErrors];
+
+export type ModulesReadModulesResponses = {
+    /**
+     * Successful Response
+     */
+    200: ModulesPublic;
+};
+
+export type ModulesReadModulesResponse = ModulesReadModulesResponses[keyof ModulesReadModulesResponses];
+
+export type ModulesCreateModuleData = {
+    body: ModuleCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/modules';
+};
+
+export type ModulesCreateModuleErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ModulesCreateModuleError = ModulesCreateModuleErrors[keyof ModulesCreateModuleErrors];
+
+export type ModulesCreateModuleResponses = {
+    /**
+     * Successful Response
+     */
+    201: ModulePublic;
+};
+
+export type ModulesCreateModuleResponse = ModulesCreateModuleResponses[keyof ModulesCreateModuleResponses];
+
+export type ModulesDeleteModuleData = {
+    body?: never;
+    path: {
+        /**
+         * Module Id
+         *
+         * A row id
+         */
+        module_id: number;
+    };
+    query?: never;
+    url: '/api/v1/modules/{module_id}';
+};
+
+export type ModulesDeleteModuleErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ModulesDeleteModuleError = ModulesDeleteModuleErrors[keyof ModulesDeleteModuleErrors];
+
+export type ModulesDeleteModuleResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ModulesDeleteModuleResponse = ModulesDeleteModuleResponses[keyof ModulesDeleteModuleResponses];
+
+export type ModulesReadModuleData = {
+    body?: never;
+    path: {
+        /**
+         * Module Id
+         *
+         * A row id
+         */
+        module_id: number;
+    };
+    query?: never;
+    url: '/api/v1/modules/{module_id}';
+};
+
+export type ModulesReadModuleErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ModulesReadModuleError = ModulesReadModuleErrors[keyof ModulesReadModuleErrors];
+
+export type ModulesReadModuleResponses = {
+    /**
+     * Successful Response
+     */
+    200: ModulePublic;
+};
+
+export type ModulesReadModuleResponse = ModulesReadModuleResponses[keyof ModulesReadModuleResponses];
+
+export type ModulesUpdateModuleData = {
+    body: ModuleUpdate;
+    path: {
+        /**
+         * Module Id
+         *
+         * A row id
+         */
+        module_id: number;
+    };
+    query?: never;
+    url: '/api/v1/modules/{module_id}';
+};
+
+export type ModulesUpdateModuleErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ModulesUpdateModuleError = ModulesUpdateModuleErrors[keyof ModulesUpdateModuleErrors];
+
+export type ModulesUpdateModuleResponses = {
+    /**
+     * Successful Response
+     */
+    200: ModulePublic;
+};
+
+export type ModulesUpdateModuleResponse = ModulesUpdateModuleResponses[keyof ModulesUpdateModuleResponses];
+
+export type ApisReadApisData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Module Id
+         */
+        module_id?: number | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/apis';
+};
+
+export type ApisReadApisErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisReadApisError = ApisReadApisErrors[keyof ApisReadApisErrors];
+
+export type ApisReadApisResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApisPublic;
+};
+
+export type ApisReadApisResponse = ApisReadApisResponses[keyof ApisReadApisResponses];
+
+export type ApisCreateApiData = {
+    body: ApiCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/apis';
+};
+
+export type ApisCreateApiErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisCreateApiError = ApisCreateApiErrors[keyof ApisCreateApiErrors];
+
+export type ApisCreateApiResponses = {
+    /**
+     * Successful Response
+     */
+    201: ApiPublic;
+};
+
+export type ApisCreateApiResponse = ApisCreateApiResponses[keyof ApisCreateApiResponses];
+
+export type ApisDeleteApiData = {
+    body?: never;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}';
+};
+
+export type ApisDeleteApiErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisDeleteApiError = ApisDeleteApiErrors[keyof ApisDeleteApiErrors];
+
+export type ApisDeleteApiResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ApisDeleteApiResponse = ApisDeleteApiResponses[keyof ApisDeleteApiResponses];
+
+export type ApisReadApiData = {
+    body?: never;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}';
+};
+
+export type ApisReadApiErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisReadApiError = ApisReadApiErrors[keyof ApisReadApiErrors];
+
+export type ApisReadApiResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiPublic;
+};
+
+export type ApisReadApiResponse = ApisReadApiResponses[keyof ApisReadApiResponses];
+
+export type ApisUpdateApiData = {
+    body: ApiUpdate;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}';
+};
+
+export type ApisUpdateApiErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisUpdateApiError = ApisUpdateApiErrors[keyof ApisUpdateApiErrors];
+
+export type ApisUpdateApiResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiPublic;
+};
+
+export type ApisUpdateApiResponse = ApisUpdateApiResponses[keyof ApisUpdateApiResponses];
+
+export type ApisDebugApiData = {
+    body: DebugRequest;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/debug';
+};
+
+export type ApisDebugApiErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisDebugApiError = ApisDebugApiErrors[keyof ApisDebugApiErrors];
+
+export type ApisDebugApiResponses = {
+    /**
+     * Successful Response
+     */
+    200: DebugResult;
+};
+
+export type ApisDebugApiResponse = ApisDebugApiResponses[keyof ApisDebugApiResponses];
+
+export type ApisPublishApiData = {
+    body: PublishRequest;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/publish';
+};
+
+export type ApisPublishApiErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisPublishApiError = ApisPublishApiErrors[keyof ApisPublishApiErrors];
+
+export type ApisPublishApiResponses = {
+    /**
+     * Successful Response
+     */
+    201: ApiVersionPublic;
+};
+
+export type ApisPublishApiResponse = ApisPublishApiResponses[keyof ApisPublishApiResponses];
+
+export type ApisUnpublishApiData = {
+    body?: never;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/unpublish';
+};
+
+export type ApisUnpublishApiErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisUnpublishApiError = ApisUnpublishApiErrors[keyof ApisUnpublishApiErrors];
+
+export type ApisUnpublishApiResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiPublic;
+};
+
+export type ApisUnpublishApiResponse = ApisUnpublishApiResponses[keyof ApisUnpublishApiResponses];
+
+export type ApisReadApiVersionsData = {
+    body?: never;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/versions';
+};
+
+export type ApisReadApiVersionsErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisReadApiVersionsError = ApisReadApiVersionsErrors[keyof ApisReadApiVersionsErrors];
+
+export type ApisReadApiVersionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiVersionsPublic;
+};
+
+export type ApisReadApiVersionsResponse = ApisReadApiVersionsResponses[keyof ApisReadApiVersionsResponses];
+
+export type ApisReadApiVersionData = {
+    body?: never;
+    path: {
+        /**
+         * Version Id
+         *
+         * A row id
+         */
+        version_id: number;
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/versions/{version_id}';
+};
+
+export type ApisReadApiVersionErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisReadApiVersionError = ApisReadApiVersionErrors[keyof ApisReadApiVersionErrors];
+
+export type ApisReadApiVersionResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiVersionDetail;
+};
+
+export type ApisReadApiVersionResponse = ApisReadApiVersionResponses[keyof ApisReadApiVersionResponses];
+
+export type ApisDiffApiVersionData = {
+    body?: never;
+    path: {
+        /**
+         * Version Id
+         *
+         * A row id
+         */
+        version_id: number;
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query: {
+        /**
+         * Against
+         */
+        against: number;
+    };
+    url: '/api/v1/apis/{api_id}/versions/{version_id}/diff';
+};
+
+export type ApisDiffApiVersionErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisDiffApiVersionError = ApisDiffApiVersionErrors[keyof ApisDiffApiVersionErrors];
+
+export type ApisDiffApiVersionResponses = {
+    /**
+     * Successful Response
+     */
+    200: VersionDiff;
+};
+
+export type ApisDiffApiVersionResponse = ApisDiffApiVersionResponses[keyof ApisDiffApiVersionResponses];
+
+export type ApisRestoreApiVersionData = {
+    body?: never;
+    path: {
+        /**
+         * Version Id
+         *
+         * A row id
+         */
+        version_id: number;
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/versions/{version_id}/restore';
+};
+
+export type ApisRestoreApiVersionErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ApisRestoreApiVersionError = ApisRestoreApiVersionErrors[keyof ApisRestoreApiVersionErrors];
+
+export type ApisRestoreApiVersionResponses = {
+    /**
+     * Successful Response
+     */
+    201: ApiVersionPublic;
+};
+
+export type ApisRestoreApiVersionResponse = ApisRestoreApiVersionResponses[keyof ApisRestoreApiVersionResponses];
+
+export type MacrosReadMacrosData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/macros';
+};
+
+export type MacrosReadMacrosErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type MacrosReadMacrosError = MacrosReadMacrosErrors[keyof MacrosReadMacrosErrors];
+
+export type MacrosReadMacrosResponses = {
+    /**
+     * Successful Response
+     */
+    200: MacrosPublic;
+};
+
+export type MacrosReadMacrosResponse = MacrosReadMacrosResponses[keyof MacrosReadMacrosResponses];
+
+export type MacrosCreateMacroData = {
+    body: MacroCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/macros';
+};
+
+export type MacrosCreateMacroErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type MacrosCreateMacroError = MacrosCreateMacroErrors[keyof MacrosCreateMacroErrors];
+
+export type MacrosCreateMacroResponses = {
+    /**
+     * Successful Response
+     */
+    201: MacroPublic;
+};
+
+export type MacrosCreateMacroResponse = MacrosCreateMacroResponses[keyof MacrosCreateMacroResponses];
+
+export type MacrosDeleteMacroData = {
+    body?: never;
+    path: {
+        /**
+         * Macro Id
+         *
+         * A row id
+         */
+        macro_id: number;
+    };
+    query?: never;
+    url: '/api/v1/macros/{macro_id}';
+};
+
+export type MacrosDeleteMacroErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type MacrosDeleteMacroError = MacrosDeleteMacroErrors[keyof MacrosDeleteMacroErrors];
+
+export type MacrosDeleteMacroResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type MacrosDeleteMacroResponse = MacrosDeleteMacroResponses[keyof MacrosDeleteMacroResponses];
+
+export type MacrosReadMacroData = {
+    body?: never;
+    path: {
+        /**
+         * Macro Id
+         *
+         * A row id
+         */
+        macro_id: number;
+    };
+    query?: never;
+    url: '/api/v1/macros/{macro_id}';
+};
+
+export type MacrosReadMacroErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type MacrosReadMacroError = MacrosReadMacroErrors[keyof MacrosReadMacroErrors];
+
+export type MacrosReadMacroResponses = {
+    /**
+     * Successful Response
+     */
+    200: MacroPublic;
+};
+
+export type MacrosReadMacroResponse = MacrosReadMacroResponses[keyof MacrosReadMacroResponses];
+
+export type MacrosUpdateMacroData = {
+    body: MacroUpdate;
+    path: {
+        /**
+         * Macro Id
+         *
+         * A row id
+         */
+        macro_id: number;
+    };
+    query?: never;
+    url: '/api/v1/macros/{macro_id}';
+};
+
+export type MacrosUpdateMacroErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type MacrosUpdateMacroError = MacrosUpdateMacroErrors[keyof MacrosUpdateMacroErrors];
+
+export type MacrosUpdateMacroResponses = {
+    /**
+     * Successful Response
+     */
+    200: MacroPublic;
+};
+
+export type MacrosUpdateMacroResponse = MacrosUpdateMacroResponses[keyof MacrosUpdateMacroResponses];
+
+export type MacrosPublishMacroData = {
+    body: PublishRequest;
+    path: {
+        /**
+         * Macro Id
+         *
+         * A row id
+         */
+        macro_id: number;
+    };
+    query?: never;
+    url: '/api/v1/macros/{macro_id}/publish';
+};
+
+export type MacrosPublishMacroErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type MacrosPublishMacroError = MacrosPublishMacroErrors[keyof MacrosPublishMacroErrors];
+
+export type MacrosPublishMacroResponses = {
+    /**
+     * Successful Response
+     */
+    201: MacroVersionPublic;
+};
+
+export type MacrosPublishMacroResponse = MacrosPublishMacroResponses[keyof MacrosPublishMacroResponses];
+
+export type MacrosReadMacroVersionsData = {
+    body?: never;
+    path: {
+        /**
+         * Macro Id
+         *
+         * A row id
+         */
+        macro_id: number;
+    };
+    query?: never;
+    url: '/api/v1/macros/{macro_id}/versions';
+};
+
+export type MacrosReadMacroVersionsErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type MacrosReadMacroVersionsError = MacrosReadMacroVersionsErrors[keyof MacrosReadMacroVersionsErrors];
+
+export type MacrosReadMacroVersionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: MacroVersionsPublic;
+};
+
+export type MacrosReadMacroVersionsResponse = MacrosReadMacroVersionsResponses[keyof MacrosReadMacroVersionsResponses];
 
 export type HealthLiveData = {
     body?: never;

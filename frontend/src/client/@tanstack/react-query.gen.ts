@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, healthLive, healthReady, loginLoginAccessToken, type Options, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
-import type { DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
+import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
+import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
 
 /**
  * Login Access Token
@@ -551,6 +551,509 @@ export const datasourcesReadTablesOptions = (options: Options<DatasourcesReadTab
         return data;
     },
     queryKey: datasourcesReadTablesQueryKey(options)
+});
+
+export const modulesReadModulesQueryKey = (options?: Options<ModulesReadModulesData>) => createQueryKey('modulesReadModules', options);
+
+/**
+ * Read Modules
+ */
+export const modulesReadModulesOptions = (options?: Options<ModulesReadModulesData>) => queryOptions<ModulesReadModulesResponse, ModulesReadModulesError, ModulesReadModulesResponse, ReturnType<typeof modulesReadModulesQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await modulesReadModules({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: modulesReadModulesQueryKey(options)
+});
+
+export const modulesReadModulesInfiniteQueryKey = (options?: Options<ModulesReadModulesData>): QueryKey<Options<ModulesReadModulesData>> => createQueryKey('modulesReadModules', options, true);
+
+/**
+ * Read Modules
+ */
+export const modulesReadModulesInfiniteOptions = (options?: Options<ModulesReadModulesData>) => infiniteQueryOptions<ModulesReadModulesResponse, ModulesReadModulesError, InfiniteData<ModulesReadModulesResponse>, QueryKey<Options<ModulesReadModulesData>>, number | Pick<QueryKey<Options<ModulesReadModulesData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ModulesReadModulesData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await modulesReadModules({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: modulesReadModulesInfiniteQueryKey(options)
+});
+
+/**
+ * Create Module
+ */
+export const modulesCreateModuleMutation = (options?: Partial<Options<ModulesCreateModuleData>>): UseMutationOptions<ModulesCreateModuleResponse, ModulesCreateModuleError, Options<ModulesCreateModuleData>> => {
+    const mutationOptions: UseMutationOptions<ModulesCreateModuleResponse, ModulesCreateModuleError, Options<ModulesCreateModuleData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await modulesCreateModule({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Module
+ */
+export const modulesDeleteModuleMutation = (options?: Partial<Options<ModulesDeleteModuleData>>): UseMutationOptions<ModulesDeleteModuleResponse, ModulesDeleteModuleError, Options<ModulesDeleteModuleData>> => {
+    const mutationOptions: UseMutationOptions<ModulesDeleteModuleResponse, ModulesDeleteModuleError, Options<ModulesDeleteModuleData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await modulesDeleteModule({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const modulesReadModuleQueryKey = (options: Options<ModulesReadModuleData>) => createQueryKey('modulesReadModule', options);
+
+/**
+ * Read Module
+ */
+export const modulesReadModuleOptions = (options: Options<ModulesReadModuleData>) => queryOptions<ModulesReadModuleResponse, ModulesReadModuleError, ModulesReadModuleResponse, ReturnType<typeof modulesReadModuleQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await modulesReadModule({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: modulesReadModuleQueryKey(options)
+});
+
+/**
+ * Update Module
+ */
+export const modulesUpdateModuleMutation = (options?: Partial<Options<ModulesUpdateModuleData>>): UseMutationOptions<ModulesUpdateModuleResponse, ModulesUpdateModuleError, Options<ModulesUpdateModuleData>> => {
+    const mutationOptions: UseMutationOptions<ModulesUpdateModuleResponse, ModulesUpdateModuleError, Options<ModulesUpdateModuleData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await modulesUpdateModule({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const apisReadApisQueryKey = (options?: Options<ApisReadApisData>) => createQueryKey('apisReadApis', options);
+
+/**
+ * Read Apis
+ */
+export const apisReadApisOptions = (options?: Options<ApisReadApisData>) => queryOptions<ApisReadApisResponse, ApisReadApisError, ApisReadApisResponse, ReturnType<typeof apisReadApisQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await apisReadApis({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: apisReadApisQueryKey(options)
+});
+
+export const apisReadApisInfiniteQueryKey = (options?: Options<ApisReadApisData>): QueryKey<Options<ApisReadApisData>> => createQueryKey('apisReadApis', options, true);
+
+/**
+ * Read Apis
+ */
+export const apisReadApisInfiniteOptions = (options?: Options<ApisReadApisData>) => infiniteQueryOptions<ApisReadApisResponse, ApisReadApisError, InfiniteData<ApisReadApisResponse>, QueryKey<Options<ApisReadApisData>>, number | Pick<QueryKey<Options<ApisReadApisData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ApisReadApisData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await apisReadApis({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: apisReadApisInfiniteQueryKey(options)
+});
+
+/**
+ * Create Api
+ */
+export const apisCreateApiMutation = (options?: Partial<Options<ApisCreateApiData>>): UseMutationOptions<ApisCreateApiResponse, ApisCreateApiError, Options<ApisCreateApiData>> => {
+    const mutationOptions: UseMutationOptions<ApisCreateApiResponse, ApisCreateApiError, Options<ApisCreateApiData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await apisCreateApi({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Api
+ */
+export const apisDeleteApiMutation = (options?: Partial<Options<ApisDeleteApiData>>): UseMutationOptions<ApisDeleteApiResponse, ApisDeleteApiError, Options<ApisDeleteApiData>> => {
+    const mutationOptions: UseMutationOptions<ApisDeleteApiResponse, ApisDeleteApiError, Options<ApisDeleteApiData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await apisDeleteApi({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const apisReadApiQueryKey = (options: Options<ApisReadApiData>) => createQueryKey('apisReadApi', options);
+
+/**
+ * Read Api
+ */
+export const apisReadApiOptions = (options: Options<ApisReadApiData>) => queryOptions<ApisReadApiResponse, ApisReadApiError, ApisReadApiResponse, ReturnType<typeof apisReadApiQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await apisReadApi({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: apisReadApiQueryKey(options)
+});
+
+/**
+ * Update Api
+ */
+export const apisUpdateApiMutation = (options?: Partial<Options<ApisUpdateApiData>>): UseMutationOptions<ApisUpdateApiResponse, ApisUpdateApiError, Options<ApisUpdateApiData>> => {
+    const mutationOptions: UseMutationOptions<ApisUpdateApiResponse, ApisUpdateApiError, Options<ApisUpdateApiData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await apisUpdateApi({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Debug Api
+ *
+ * Run the draft with the given params: data, rendered SQL, bound values, duration.
+ */
+export const apisDebugApiMutation = (options?: Partial<Options<ApisDebugApiData>>): UseMutationOptions<ApisDebugApiResponse, ApisDebugApiError, Options<ApisDebugApiData>> => {
+    const mutationOptions: UseMutationOptions<ApisDebugApiResponse, ApisDebugApiError, Options<ApisDebugApiData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await apisDebugApi({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Publish Api
+ */
+export const apisPublishApiMutation = (options?: Partial<Options<ApisPublishApiData>>): UseMutationOptions<ApisPublishApiResponse, ApisPublishApiError, Options<ApisPublishApiData>> => {
+    const mutationOptions: UseMutationOptions<ApisPublishApiResponse, ApisPublishApiError, Options<ApisPublishApiData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await apisPublishApi({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Unpublish Api
+ */
+export const apisUnpublishApiMutation = (options?: Partial<Options<ApisUnpublishApiData>>): UseMutationOptions<ApisUnpublishApiResponse, ApisUnpublishApiError, Options<ApisUnpublishApiData>> => {
+    const mutationOptions: UseMutationOptions<ApisUnpublishApiResponse, ApisUnpublishApiError, Options<ApisUnpublishApiData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await apisUnpublishApi({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const apisReadApiVersionsQueryKey = (options: Options<ApisReadApiVersionsData>) => createQueryKey('apisReadApiVersions', options);
+
+/**
+ * Read Api Versions
+ */
+export const apisReadApiVersionsOptions = (options: Options<ApisReadApiVersionsData>) => queryOptions<ApisReadApiVersionsResponse, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ReturnType<typeof apisReadApiVersionsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await apisReadApiVersions({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: apisReadApiVersionsQueryKey(options)
+});
+
+export const apisReadApiVersionQueryKey = (options: Options<ApisReadApiVersionData>) => createQueryKey('apisReadApiVersion', options);
+
+/**
+ * Read Api Version
+ */
+export const apisReadApiVersionOptions = (options: Options<ApisReadApiVersionData>) => queryOptions<ApisReadApiVersionResponse, ApisReadApiVersionError, ApisReadApiVersionResponse, ReturnType<typeof apisReadApiVersionQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await apisReadApiVersion({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: apisReadApiVersionQueryKey(options)
+});
+
+export const apisDiffApiVersionQueryKey = (options: Options<ApisDiffApiVersionData>) => createQueryKey('apisDiffApiVersion', options);
+
+/**
+ * Diff Api Version
+ *
+ * What changed from version `against` to this version.
+ */
+export const apisDiffApiVersionOptions = (options: Options<ApisDiffApiVersionData>) => queryOptions<ApisDiffApiVersionResponse, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ReturnType<typeof apisDiffApiVersionQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await apisDiffApiVersion({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: apisDiffApiVersionQueryKey(options)
+});
+
+/**
+ * Restore Api Version
+ */
+export const apisRestoreApiVersionMutation = (options?: Partial<Options<ApisRestoreApiVersionData>>): UseMutationOptions<ApisRestoreApiVersionResponse, ApisRestoreApiVersionError, Options<ApisRestoreApiVersionData>> => {
+    const mutationOptions: UseMutationOptions<ApisRestoreApiVersionResponse, ApisRestoreApiVersionError, Options<ApisRestoreApiVersionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await apisRestoreApiVersion({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const macrosReadMacrosQueryKey = (options?: Options<MacrosReadMacrosData>) => createQueryKey('macrosReadMacros', options);
+
+/**
+ * Read Macros
+ */
+export const macrosReadMacrosOptions = (options?: Options<MacrosReadMacrosData>) => queryOptions<MacrosReadMacrosResponse, MacrosReadMacrosError, MacrosReadMacrosResponse, ReturnType<typeof macrosReadMacrosQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await macrosReadMacros({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: macrosReadMacrosQueryKey(options)
+});
+
+export const macrosReadMacrosInfiniteQueryKey = (options?: Options<MacrosReadMacrosData>): QueryKey<Options<MacrosReadMacrosData>> => createQueryKey('macrosReadMacros', options, true);
+
+/**
+ * Read Macros
+ */
+export const macrosReadMacrosInfiniteOptions = (options?: Options<MacrosReadMacrosData>) => infiniteQueryOptions<MacrosReadMacrosResponse, MacrosReadMacrosError, InfiniteData<MacrosReadMacrosResponse>, QueryKey<Options<MacrosReadMacrosData>>, number | Pick<QueryKey<Options<MacrosReadMacrosData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<MacrosReadMacrosData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await macrosReadMacros({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: macrosReadMacrosInfiniteQueryKey(options)
+});
+
+/**
+ * Create Macro
+ */
+export const macrosCreateMacroMutation = (options?: Partial<Options<MacrosCreateMacroData>>): UseMutationOptions<MacrosCreateMacroResponse, MacrosCreateMacroError, Options<MacrosCreateMacroData>> => {
+    const mutationOptions: UseMutationOptions<MacrosCreateMacroResponse, MacrosCreateMacroError, Options<MacrosCreateMacroData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await macrosCreateMacro({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Macro
+ */
+export const macrosDeleteMacroMutation = (options?: Partial<Options<MacrosDeleteMacroData>>): UseMutationOptions<MacrosDeleteMacroResponse, MacrosDeleteMacroError, Options<MacrosDeleteMacroData>> => {
+    const mutationOptions: UseMutationOptions<MacrosDeleteMacroResponse, MacrosDeleteMacroError, Options<MacrosDeleteMacroData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await macrosDeleteMacro({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const macrosReadMacroQueryKey = (options: Options<MacrosReadMacroData>) => createQueryKey('macrosReadMacro', options);
+
+/**
+ * Read Macro
+ */
+export const macrosReadMacroOptions = (options: Options<MacrosReadMacroData>) => queryOptions<MacrosReadMacroResponse, MacrosReadMacroError, MacrosReadMacroResponse, ReturnType<typeof macrosReadMacroQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await macrosReadMacro({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: macrosReadMacroQueryKey(options)
+});
+
+/**
+ * Update Macro
+ */
+export const macrosUpdateMacroMutation = (options?: Partial<Options<MacrosUpdateMacroData>>): UseMutationOptions<MacrosUpdateMacroResponse, MacrosUpdateMacroError, Options<MacrosUpdateMacroData>> => {
+    const mutationOptions: UseMutationOptions<MacrosUpdateMacroResponse, MacrosUpdateMacroError, Options<MacrosUpdateMacroData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await macrosUpdateMacro({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Publish Macro
+ */
+export const macrosPublishMacroMutation = (options?: Partial<Options<MacrosPublishMacroData>>): UseMutationOptions<MacrosPublishMacroResponse, MacrosPublishMacroError, Options<MacrosPublishMacroData>> => {
+    const mutationOptions: UseMutationOptions<MacrosPublishMacroResponse, MacrosPublishMacroError, Options<MacrosPublishMacroData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await macrosPublishMacro({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const macrosReadMacroVersionsQueryKey = (options: Options<MacrosReadMacroVersionsData>) => createQueryKey('macrosReadMacroVersions', options);
+
+/**
+ * Read Macro Versions
+ */
+export const macrosReadMacroVersionsOptions = (options: Options<MacrosReadMacroVersionsData>) => queryOptions<MacrosReadMacroVersionsResponse, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, ReturnType<typeof macrosReadMacroVersionsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await macrosReadMacroVersions({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: macrosReadMacroVersionsQueryKey(options)
 });
 
 export const healthLiveQueryKey = (options?: Options<HealthLiveData>) => createQueryKey('healthLive', options);
