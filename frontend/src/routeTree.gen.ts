@@ -14,7 +14,6 @@ import { Route as LoginRouteImport } from './routes/login'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppAccessLogsRouteImport } from './routes/_app/access-logs'
 import { Route as AppAccountRouteImport } from './routes/_app/account'
-import { Route as AppApisRouteImport } from './routes/_app/apis'
 import { Route as AppClientsRouteImport } from './routes/_app/clients'
 import { Route as AppGroupsRouteImport } from './routes/_app/groups'
 import { Route as AppMacrosRouteImport } from './routes/_app/macros'
@@ -22,6 +21,9 @@ import { Route as AppModulesRouteImport } from './routes/_app/modules'
 import { Route as AppRolesRouteImport } from './routes/_app/roles'
 import { Route as AppUsersRouteImport } from './routes/_app/users'
 import { Route as AppVersionsRouteImport } from './routes/_app/versions'
+import { Route as AppApisIndexRouteImport } from './routes/_app/apis/index'
+import { Route as AppApisIdRouteImport } from './routes/_app/apis/$id'
+import { Route as AppApisNewRouteImport } from './routes/_app/apis/new'
 import { Route as AppDatasourcesIndexRouteImport } from './routes/_app/datasources/index'
 import { Route as AppDatasourcesIdRouteImport } from './routes/_app/datasources/$id'
 import { Route as AppDatasourcesNewRouteImport } from './routes/_app/datasources/new'
@@ -48,11 +50,6 @@ const AppAccessLogsRoute = AppAccessLogsRouteImport.update({
 const AppAccountRoute = AppAccountRouteImport.update({
   id: '/account',
   path: '/account',
-  getParentRoute: () => AppRoute,
-} as any)
-const AppApisRoute = AppApisRouteImport.update({
-  id: '/apis',
-  path: '/apis',
   getParentRoute: () => AppRoute,
 } as any)
 const AppClientsRoute = AppClientsRouteImport.update({
@@ -90,6 +87,21 @@ const AppVersionsRoute = AppVersionsRouteImport.update({
   path: '/versions',
   getParentRoute: () => AppRoute,
 } as any)
+const AppApisIndexRoute = AppApisIndexRouteImport.update({
+  id: '/apis/',
+  path: '/apis/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppApisIdRoute = AppApisIdRouteImport.update({
+  id: '/apis/$id',
+  path: '/apis/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppApisNewRoute = AppApisNewRouteImport.update({
+  id: '/apis/new',
+  path: '/apis/new',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppDatasourcesIndexRoute = AppDatasourcesIndexRouteImport.update({
   id: '/datasources/',
   path: '/datasources/',
@@ -111,7 +123,6 @@ export interface FileRoutesByFullPath {
   '/login': typeof LoginRoute
   '/access-logs': typeof AppAccessLogsRoute
   '/account': typeof AppAccountRoute
-  '/apis': typeof AppApisRoute
   '/clients': typeof AppClientsRoute
   '/groups': typeof AppGroupsRoute
   '/macros': typeof AppMacrosRoute
@@ -119,15 +130,17 @@ export interface FileRoutesByFullPath {
   '/roles': typeof AppRolesRoute
   '/users': typeof AppUsersRoute
   '/versions': typeof AppVersionsRoute
+  '/apis/$id': typeof AppApisIdRoute
+  '/apis/new': typeof AppApisNewRoute
   '/datasources/$id': typeof AppDatasourcesIdRoute
   '/datasources/new': typeof AppDatasourcesNewRoute
+  '/apis/': typeof AppApisIndexRoute
   '/datasources/': typeof AppDatasourcesIndexRoute
 }
 export interface FileRoutesByTo {
   '/login': typeof LoginRoute
   '/access-logs': typeof AppAccessLogsRoute
   '/account': typeof AppAccountRoute
-  '/apis': typeof AppApisRoute
   '/clients': typeof AppClientsRoute
   '/groups': typeof AppGroupsRoute
   '/macros': typeof AppMacrosRoute
@@ -136,8 +149,11 @@ export interface FileRoutesByTo {
   '/users': typeof AppUsersRoute
   '/versions': typeof AppVersionsRoute
   '/': typeof AppIndexRoute
+  '/apis/$id': typeof AppApisIdRoute
+  '/apis/new': typeof AppApisNewRoute
   '/datasources/$id': typeof AppDatasourcesIdRoute
   '/datasources/new': typeof AppDatasourcesNewRoute
+  '/apis': typeof AppApisIndexRoute
   '/datasources': typeof AppDatasourcesIndexRoute
 }
 export interface FileRoutesById {
@@ -146,7 +162,6 @@ export interface FileRoutesById {
   '/login': typeof LoginRoute
   '/_app/access-logs': typeof AppAccessLogsRoute
   '/_app/account': typeof AppAccountRoute
-  '/_app/apis': typeof AppApisRoute
   '/_app/clients': typeof AppClientsRoute
   '/_app/groups': typeof AppGroupsRoute
   '/_app/macros': typeof AppMacrosRoute
@@ -155,8 +170,11 @@ export interface FileRoutesById {
   '/_app/users': typeof AppUsersRoute
   '/_app/versions': typeof AppVersionsRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/apis/$id': typeof AppApisIdRoute
+  '/_app/apis/new': typeof AppApisNewRoute
   '/_app/datasources/$id': typeof AppDatasourcesIdRoute
   '/_app/datasources/new': typeof AppDatasourcesNewRoute
+  '/_app/apis/': typeof AppApisIndexRoute
   '/_app/datasources/': typeof AppDatasourcesIndexRoute
 }
 export interface FileRouteTypes {
@@ -166,7 +184,6 @@ export interface FileRouteTypes {
     | '/login'
     | '/access-logs'
     | '/account'
-    | '/apis'
     | '/clients'
     | '/groups'
     | '/macros'
@@ -174,15 +191,17 @@ export interface FileRouteTypes {
     | '/roles'
     | '/users'
     | '/versions'
+    | '/apis/$id'
+    | '/apis/new'
     | '/datasources/$id'
     | '/datasources/new'
+    | '/apis/'
     | '/datasources/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/login'
     | '/access-logs'
     | '/account'
-    | '/apis'
     | '/clients'
     | '/groups'
     | '/macros'
@@ -191,8 +210,11 @@ export interface FileRouteTypes {
     | '/users'
     | '/versions'
     | '/'
+    | '/apis/$id'
+    | '/apis/new'
     | '/datasources/$id'
     | '/datasources/new'
+    | '/apis'
     | '/datasources'
   id:
     | '__root__'
@@ -200,7 +222,6 @@ export interface FileRouteTypes {
     | '/login'
     | '/_app/access-logs'
     | '/_app/account'
-    | '/_app/apis'
     | '/_app/clients'
     | '/_app/groups'
     | '/_app/macros'
@@ -209,8 +230,11 @@ export interface FileRouteTypes {
     | '/_app/users'
     | '/_app/versions'
     | '/_app/'
+    | '/_app/apis/$id'
+    | '/_app/apis/new'
     | '/_app/datasources/$id'
     | '/_app/datasources/new'
+    | '/_app/apis/'
     | '/_app/datasources/'
   fileRoutesById: FileRoutesById
 }
@@ -254,13 +278,6 @@ declare module '@tanstack/react-router' {
       path: '/account'
       fullPath: '/account'
       preLoaderRoute: typeof AppAccountRouteImport
-      parentRoute: typeof AppRoute
-    }
-    '/_app/apis': {
-      id: '/_app/apis'
-      path: '/apis'
-      fullPath: '/apis'
-      preLoaderRoute: typeof AppApisRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/clients': {
@@ -312,6 +329,27 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppVersionsRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/apis/': {
+      id: '/_app/apis/'
+      path: '/apis'
+      fullPath: '/apis/'
+      preLoaderRoute: typeof AppApisIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/apis/$id': {
+      id: '/_app/apis/$id'
+      path: '/apis/$id'
+      fullPath: '/apis/$id'
+      preLoaderRoute: typeof AppApisIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/apis/new': {
+      id: '/_app/apis/new'
+      path: '/apis/new'
+      fullPath: '/apis/new'
+      preLoaderRoute: typeof AppApisNewRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/datasources/': {
       id: '/_app/datasources/'
       path: '/datasources'
@@ -339,7 +377,6 @@ declare module '@tanstack/react-router' {
 interface AppRouteChildren {
   AppAccessLogsRoute: typeof AppAccessLogsRoute
   AppAccountRoute: typeof AppAccountRoute
-  AppApisRoute: typeof AppApisRoute
   AppClientsRoute: typeof AppClientsRoute
   AppGroupsRoute: typeof AppGroupsRoute
   AppMacrosRoute: typeof AppMacrosRoute
@@ -348,15 +385,17 @@ interface AppRouteChildren {
   AppUsersRoute: typeof AppUsersRoute
   AppVersionsRoute: typeof AppVersionsRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppApisIdRoute: typeof AppApisIdRoute
+  AppApisNewRoute: typeof AppApisNewRoute
   AppDatasourcesIdRoute: typeof AppDatasourcesIdRoute
   AppDatasourcesNewRoute: typeof AppDatasourcesNewRoute
+  AppApisIndexRoute: typeof AppApisIndexRoute
   AppDatasourcesIndexRoute: typeof AppDatasourcesIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
   AppAccessLogsRoute: AppAccessLogsRoute,
   AppAccountRoute: AppAccountRoute,
-  AppApisRoute: AppApisRoute,
   AppClientsRoute: AppClientsRoute,
   AppGroupsRoute: AppGroupsRoute,
   AppMacrosRoute: AppMacrosRoute,
@@ -365,8 +404,11 @@ const AppRouteChildren: AppRouteChildren = {
   AppUsersRoute: AppUsersRoute,
   AppVersionsRoute: AppVersionsRoute,
   AppIndexRoute: AppIndexRoute,
+  AppApisIdRoute: AppApisIdRoute,
+  AppApisNewRoute: AppApisNewRoute,
   AppDatasourcesIdRoute: AppDatasourcesIdRoute,
   AppDatasourcesNewRoute: AppDatasourcesNewRoute,
+  AppApisIndexRoute: AppApisIndexRoute,
   AppDatasourcesIndexRoute: AppDatasourcesIndexRoute,
 }
 
