@@ -4,6 +4,7 @@ Everything the app holds (settings, store engine, Redis, limiter, metrics) hangs
 `app.state`, so tests build an app from their own Settings and nothing is global.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from sluice.admin.router import api_router
 from sluice.config import Settings, get_settings
 from sluice.connectors import PoolManager
 from sluice.db import make_engine
+from sluice.gateway.router import router as gateway_router
 from sluice.http import RejectLargeBodies, install_error_handlers
 from sluice.observability import health
 from sluice.observability.metrics import Metrics
@@ -26,6 +28,7 @@ from sluice.observability.requests import (
 )
 from sluice.security import Keyring
 from sluice.services.login_guard import LoginGuard
+from sluice.services.registry import RegistryHolder
 from sluice.ui import mount_ui
 
 
@@ -39,7 +42,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(app.state.registry.rebuild)
+        watcher = asyncio.create_task(app.state.registry.watch(settings.REGISTRY_POLL_SECONDS))
         yield
+        watcher.cancel()
         await app.state.pools.close_all()
         app.state.engine.dispose()
         if app.state.redis is not None:
@@ -62,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.secret_key, settings.DATASOURCE_ENCRYPTION_KEY
     )
     app.state.pools = PoolManager(retry_delays_ms=settings.EXTERNAL_DB_RETRY_DELAYS_MS)
+    app.state.registry = RegistryHolder(app.state.engine, settings, app.state.keyring)
     app.state.login_guard = LoginGuard(
         settings.LOGIN_RATE_LIMIT_PER_ACCOUNT, settings.LOGIN_RATE_LIMIT_PER_IP, settings.REDIS_URL
     )
@@ -70,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(health.router)
     mount_ui(app, settings.UI_DIST_DIR)
+    app.include_router(gateway_router)
     app.state.route_templates = route_templates(app)
 
     app.add_middleware(RejectLargeBodies, max_body_size=settings.MAX_REQUEST_BODY_BYTES)

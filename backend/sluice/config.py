@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     FLOW_CONTROL_RATE_LIMIT_PER_MINUTE: int = Field(default=600, ge=0)
     FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT: int = Field(default=0, ge=0)
     GATEWAY_ACCESS_LOG_BODY: bool = False
+    REGISTRY_POLL_SECONDS: float = Field(default=1.0, gt=0)
 
     # Script engine
     SCRIPT_EXEC_TIMEOUT: float = Field(default=5.0, gt=0)

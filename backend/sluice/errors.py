@@ -70,3 +70,11 @@ class Unprocessable(SluiceError):
 
     status = 422
     code = "validation_error"
+
+
+class MethodNotAllowed(SluiceError):
+    status = 405
+    code = "method_not_allowed"
+
+    def __init__(self, message: str, *, allowed: list[str]) -> None:
+        super().__init__(message, headers={"Allow": ", ".join(sorted(allowed))})

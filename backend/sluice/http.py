@@ -92,7 +92,8 @@ class RejectLargeBodies:
         message = f"Request body too large: the limit is {self.max_body_size} bytes"
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_size:
-            body = PayloadTooLarge(message).body()
+            gateway = {"success": False, "message": message, "error": "payload_too_large"}
+            body = PayloadTooLarge(message).body() | gateway | {"request_id": correlation_id.get()}
             await JSONResponse(body, status_code=413)(scope, receive, send)
             return
         received = 0
@@ -106,3 +107,13 @@ class RejectLargeBodies:
             return event
 
         await self.app(scope, counted_receive, send)
+
+
+class FastJSONResponse(Response):
+    """JSON rendered by orjson: the gateway's bodies hold rows of plain values, and orjson
+    writes them several times faster than the standard encoder."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)

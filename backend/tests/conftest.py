@@ -155,3 +155,8 @@ def session(app: FastAPI) -> Iterator[Session]:
 def admin_headers(client: TestClient) -> dict[str, str]:
     """Headers of the superuser, logged in through the login route."""
     return login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+from tests.databases import database  # noqa: E402  (a shared fixture: real scratch tables)
+
+__all__ = ["database"]

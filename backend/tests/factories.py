@@ -1,5 +1,7 @@
 """Plain functions over services that make test data, and log in through the real route."""
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -48,3 +50,38 @@ def user_with_role(client: TestClient, session: Session, role: str) -> dict[str,
     email = f"{role}-role@example.com"
     make_user(session, email, roles=(role,))
     return login(client, email)
+
+
+def make_module(client: TestClient, headers: dict[str, str], name: str = "shop") -> dict[str, Any]:
+    response = client.post("/api/v1/modules", json={"name": name}, headers=headers)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def make_source(
+    client: TestClient, headers: dict[str, str], body: dict[str, Any]
+) -> dict[str, Any]:
+    response = client.post("/api/v1/datasources", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def make_api(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
+    body = {"name": fields.get("path", "api"), "access": "public"} | fields
+    response = client.post("/api/v1/apis", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def publish(
+    client: TestClient, headers: dict[str, str], api_id: int, message: str = "ship it"
+) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/apis/{api_id}/publish", json={"message": message}, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result

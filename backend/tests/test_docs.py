@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from sluice.config import Settings
+from sluice.engines.sql import compile_template
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,3 +42,14 @@ def test_every_contract_variable_is_a_setting() -> None:
         "EXTERNAL_DB_STATEMENT_TIMEOUT",
     ]
     assert set(contract) <= set(Settings.model_fields)
+
+
+def test_every_sql_example_in_the_user_guide_compiles_and_renders() -> None:
+    guide = ROOT.joinpath("docs", "USER_GUIDE.md").read_text()
+    examples = re.findall(r"```sql\n(.*?)```", guide, re.DOTALL)
+    assert examples
+    context = {"name": "ada", "min_age": 30, "age": 31, "id": 7}
+    for example in examples:
+        rendered = compile_template(example).render(context | {"params": context}, "format")
+        assert rendered.statements, example
+        assert "ada" not in rendered.statements[0].sql

@@ -16,6 +16,7 @@ from sluice.errors import Forbidden, Unauthorized
 from sluice.models.user import RESOURCE_ACTIONS, User
 from sluice.security import decode_user_token
 from sluice.services.login_guard import LoginGuard
+from sluice.services.registry import RegistryHolder
 from sluice.services.users import permissions_of
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token", auto_error=False)
@@ -82,3 +83,11 @@ Page = Annotated[tuple[int, int], Depends(pagination)]
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id")]
 """A path id; out-of-range ids are a 422 here, not an overflow in the store driver."""
+
+
+def get_registry(request: Request) -> RegistryHolder:
+    registry: RegistryHolder = request.app.state.registry
+    return registry
+
+
+RegistryDep = Annotated[RegistryHolder, Depends(get_registry)]

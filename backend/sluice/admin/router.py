@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from sluice.admin.routes import datasources, login, roles, users
+from sluice.admin.routes import apis, datasources, login, macros, modules, roles, users
 from sluice.http import StrictJSONRoute
 
 api_router = APIRouter(prefix="/api/v1", route_class=StrictJSONRoute)
@@ -10,3 +10,6 @@ api_router.include_router(login.router)
 api_router.include_router(users.router)
 api_router.include_router(roles.router)
 api_router.include_router(datasources.router)
+api_router.include_router(modules.router)
+api_router.include_router(apis.router)
+api_router.include_router(macros.router)

@@ -69,6 +69,8 @@ class Connector(Protocol):
     `format` (%s, psycopg and PyMySQL), `qmark` (?, SQLite and Trino)."""
 
     paramstyle: ClassVar[Literal["format", "qmark"]]
+    offset_first: ClassVar[bool]
+    """Whether the dialect writes `OFFSET n LIMIT m` (Trino) rather than `LIMIT m OFFSET n`."""
 
     async def execute(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None

@@ -137,6 +137,7 @@ class MySQLConnector:
     """One MySQL-protocol data source: a lazily created asyncmy pool plus the translation."""
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
+    offset_first: ClassVar[bool] = False
 
     def __init__(
         self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS

@@ -147,6 +147,7 @@ class PostgresConnector:
     """One PostgreSQL data source: a lazily opened pool plus the error translation."""
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
+    offset_first: ClassVar[bool] = False
 
     def __init__(
         self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS

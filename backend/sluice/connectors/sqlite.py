@@ -70,6 +70,7 @@ class SQLiteConnector:
     """One SQLite file: a few connections, used on a bounded pool of threads."""
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
+    offset_first: ClassVar[bool] = False
 
     def __init__(
         self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS

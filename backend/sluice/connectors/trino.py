@@ -92,6 +92,7 @@ class TrinoConnector:
     """One Trino coordinator: client connections used on a bounded pool of threads."""
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
+    offset_first: ClassVar[bool] = True
 
     def __init__(
         self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS

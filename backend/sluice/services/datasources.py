@@ -14,6 +14,7 @@ from sluice.config import Settings
 from sluice.connectors import connect
 from sluice.connectors.base import ConnectionConfig, ConnectorError, Table
 from sluice.errors import Conflict, Unprocessable
+from sluice.models.api import Api
 from sluice.models.datasource import (
     DEFAULT_PORTS,
     Datasource,
@@ -25,6 +26,7 @@ from sluice.models.datasource import (
 from sluice.models.user import utcnow
 from sluice.security import Keyring, SecretUndecryptable
 from sluice.services.common import commit, count
+from sluice.services.publication import bump
 
 
 def bound_to(datasource_id: int) -> str:
@@ -104,6 +106,7 @@ def update_datasource(
         ds.password_encrypted = keyring.encrypt(password, bound_to(ds.id))
     ds.updated_at = utcnow()
     session.add(ds)
+    bump(session)
     commit(session, f"A data source named {checked.name!r} already exists")
     session.refresh(ds)
     return ds
@@ -121,7 +124,11 @@ _NULLABLE = {
 
 
 def delete_datasource(session: Session, ds: Datasource) -> None:
+    users = session.exec(select(Api.name).where(Api.datasource_id == ds.id)).all()
+    if users:
+        raise Conflict(f"Data source {ds.name!r} is used by API(s) {', '.join(sorted(users)[:5])}")
     session.delete(ds)
+    bump(session)
     session.commit()
 
 

@@ -1,0 +1,144 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from sluice.admin.deps import Id, Page, RegistryDep, SessionDep, SettingsDep, require
+from sluice.http import StrictJSONRoute
+from sluice.models.api import (
+    Api,
+    ApiCreate,
+    ApiPublic,
+    ApisPublic,
+    ApiUpdate,
+    ApiVersionDetail,
+    ApiVersionPublic,
+    ApiVersionsPublic,
+    DebugRequest,
+    DebugResult,
+    PublishRequest,
+    VersionDiff,
+)
+from sluice.models.user import User
+from sluice.services import apis as service
+from sluice.services import debug, versions
+from sluice.services.common import get_or_404
+
+router = APIRouter(prefix="/apis", tags=["apis"], route_class=StrictJSONRoute)
+
+Reader = Annotated[User, Depends(require("api", "read"))]
+Writer = Annotated[User, Depends(require("api", "write"))]
+Publisher = Annotated[User, Depends(require("api", "publish"))]
+Debugger = Annotated[User, Depends(require("api", "debug"))]
+
+
+def load(session: SessionDep, api_id: Id) -> Api:
+    return get_or_404(session, Api, api_id)
+
+
+Loaded = Annotated[Api, Depends(load)]
+
+
+@router.get("")
+def read_apis(
+    session: SessionDep,
+    _: Reader,
+    page: Page,
+    module_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> ApisPublic:
+    items, total = service.list_apis(session, *page, module_id=module_id)
+    return ApisPublic(data=[service.api_public(a) for a in items], count=total)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_api(session: SessionDep, _: Writer, body: ApiCreate) -> ApiPublic:
+    return service.api_public(service.create_api(session, body))
+
+
+@router.get("/{api_id}")
+def read_api(_: Reader, api: Loaded) -> ApiPublic:
+    return service.api_public(api)
+
+
+@router.patch("/{api_id}")
+def update_api(
+    session: SessionDep, _: Writer, registry: RegistryDep, api: Loaded, body: ApiUpdate
+) -> ApiPublic:
+    updated = service.update_api(session, api, body)
+    registry.rebuild()
+    return service.api_public(updated)
+
+
+@router.delete("/{api_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_api(session: SessionDep, _: Writer, registry: RegistryDep, api: Loaded) -> None:
+    service.delete_api(session, api)
+    registry.rebuild()
+
+
+def draft_plan(
+    session: SessionDep, settings: SettingsDep, request: Request, api: Loaded
+) -> debug.DraftPlan:
+    return debug.prepare(session, api, settings, request.app.state.keyring)
+
+
+@router.post("/{api_id}/debug")
+async def debug_api(
+    request: Request,
+    _: Debugger,
+    plan: Annotated[debug.DraftPlan, Depends(draft_plan)],
+    body: DebugRequest,
+) -> DebugResult:
+    """Run the draft with the given params: data, rendered SQL, bound values, duration."""
+    return await debug.run(plan, body.params, request.app.state.pools)
+
+
+@router.post("/{api_id}/publish", status_code=status.HTTP_201_CREATED)
+def publish_api(
+    session: SessionDep, user: Publisher, registry: RegistryDep, api: Loaded, body: PublishRequest
+) -> ApiVersionPublic:
+    version = versions.publish(session, api, body.message, user.email)
+    registry.rebuild()
+    return versions.version_public(api, version)
+
+
+@router.post("/{api_id}/unpublish")
+def unpublish_api(
+    session: SessionDep, _: Publisher, registry: RegistryDep, api: Loaded
+) -> ApiPublic:
+    updated = versions.unpublish(session, api)
+    registry.rebuild()
+    return service.api_public(updated)
+
+
+@router.get("/{api_id}/versions")
+def read_api_versions(session: SessionDep, _: Reader, api: Loaded) -> ApiVersionsPublic:
+    items = [versions.version_public(api, v) for v in versions.list_versions(session, api)]
+    return ApiVersionsPublic(data=items, count=len(items))
+
+
+@router.get("/{api_id}/versions/{version_id}")
+def read_api_version(
+    session: SessionDep, _: Reader, api: Loaded, version_id: Id
+) -> ApiVersionDetail:
+    return versions.version_detail(api, versions.get_version(session, api, version_id))
+
+
+@router.get("/{api_id}/versions/{version_id}/diff")
+def diff_api_version(
+    session: SessionDep,
+    _: Reader,
+    api: Loaded,
+    version_id: Id,
+    against: Annotated[int, Query(ge=1, le=2**31 - 1)],
+) -> VersionDiff:
+    """What changed from version `against` to this version."""
+    old = versions.get_version(session, api, against)
+    return versions.diff(old, versions.get_version(session, api, version_id))
+
+
+@router.post("/{api_id}/versions/{version_id}/restore", status_code=status.HTTP_201_CREATED)
+def restore_api_version(
+    session: SessionDep, user: Publisher, registry: RegistryDep, api: Loaded, version_id: Id
+) -> ApiVersionPublic:
+    version = versions.restore(session, api, version_id, user.email)
+    registry.rebuild()
+    return versions.version_public(api, version)

@@ -1,0 +1,1 @@
+"""The runtime client apps call: `/{module}/{path}` through an explicit chain of stages."""

@@ -1,0 +1,71 @@
+"""Stage: the call's parameters, read from where each is declared and coerced.
+
+Query keys that steer the response (`naming`, `format`, and the pagination keys of a
+paginated API) are not parameters.
+"""
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+
+from sluice.engines.execute import PageRequest
+from sluice.engines.params import RawParams, coerce
+from sluice.errors import BadRequest
+from sluice.services.registry import LiveApi
+
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 50
+
+
+async def read_params(
+    request: Request, api: LiveApi, path_values: dict[str, str]
+) -> dict[str, Any]:
+    body, form = await _body(request)
+    raw = RawParams(
+        path=path_values,
+        query=request.query_params.multi_items(),
+        body=body,
+        form=form,
+        headers=dict(request.headers),
+    )
+    return coerce(api.params, raw)
+
+
+async def _body(request: Request) -> tuple[Any, list[tuple[str, str]] | None]:
+    if request.method in ("GET", "DELETE") and not request.headers.get("content-length"):
+        return None, None
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        return None, [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    raw = await request.body()
+    if not raw.strip():
+        return None, None
+    if kind and kind != "application/json" and not kind.endswith("+json"):
+        raise BadRequest(f"Unsupported body type {kind!r}: send JSON or a form")
+    try:
+        return orjson.loads(raw), None
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}") from None
+
+
+def page_request(request: Request, api: LiveApi) -> PageRequest | None:
+    """`page`/`page_size` for page APIs, `limit`/`offset` for offset APIs."""
+    query = request.query_params
+    if api.pagination == "page":
+        page = _int(query.get("page"), "page", 1, 1)
+        size = _int(query.get("page_size"), "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        return PageRequest(limit=size, offset=(page - 1) * size, page=page)
+    if api.pagination == "offset":
+        limit = _int(query.get("limit"), "limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        return PageRequest(limit=limit, offset=_int(query.get("offset"), "offset", 0, 0))
+    return None
+
+
+def _int(text: str | None, name: str, default: int, low: int, high: int = 10**9) -> int:
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit() and len(text) < 12) or not low <= int(text) <= high:
+        raise BadRequest(f"parameter {name!r}: must be an integer from {low} to {high}")
+    return int(text)

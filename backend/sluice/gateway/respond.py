@@ -1,0 +1,73 @@
+"""Stage: the success envelope, camel-cased keys on request, or CSV streamed."""
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
+
+from sluice.engines.execute import Outcome
+from sluice.errors import BadRequest
+from sluice.http import FastJSONResponse
+
+_CAMEL = re.compile(r"_([a-z0-9])")
+
+
+def camel(key: str) -> str:
+    return _CAMEL.sub(lambda m: m.group(1).upper(), key)
+
+
+def camelize(value: Any) -> Any:
+    """Camel-case every object key, at any depth (rows, nested JSON, the write count)."""
+    if isinstance(value, dict):
+        return {camel(k) if isinstance(k, str) else k: camelize(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [camelize(item) for item in value]
+    return value
+
+
+def wants_camel(request: Request) -> bool:
+    asked = request.query_params.get("naming") or request.headers.get("x-response-naming")
+    return (asked or "").lower() == "camel"
+
+
+def respond(request: Request, outcome: Outcome, headers: dict[str, str]) -> Response:
+    data = camelize(outcome.data) if wants_camel(request) else outcome.data
+    if request.query_params.get("format", "json").lower() == "csv":
+        return csv_response(data, headers)
+    body: dict[str, Any] = {"success": True, "message": None, "data": data}
+    if outcome.page is not None:
+        body["pagination"] = outcome.page.as_dict()
+    return FastJSONResponse(body, headers=headers)
+
+
+def csv_response(data: Any, headers: dict[str, str]) -> StreamingResponse:
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        raise BadRequest("format=csv needs a row result")
+    columns = list(data[0]) if data else []
+    return StreamingResponse(
+        _csv_lines(columns, data), media_type="text/csv; charset=utf-8", headers=headers
+    )
+
+
+def _csv_lines(columns: list[str], rows: list[dict[str, Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for index, row in enumerate(rows, start=1):
+        writer.writerow([_cell(row.get(c)) for c in columns])
+        if index % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return orjson.dumps(value).decode()
+    return "" if value is None else value

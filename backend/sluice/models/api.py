@@ -1,0 +1,265 @@
+"""Modules, APIs and their immutable published versions.
+
+A module is the first path segment of its APIs. An API's draft is edited freely; publishing
+freezes it (with the versions of the macros it imports) into an ApiVersion, and the gateway
+serves only that frozen copy.
+"""
+
+import re
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import field_validator
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from sluice.engines.params import ParamDef
+from sluice.models.user import utcnow
+
+RESERVED_SEGMENTS = frozenset(
+    {"api", "ui", "token", "health", "metrics", "docs", "openapi.json", "assets", "static"}
+)
+MODULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+PATH_SEGMENT = re.compile(r"^(\{[A-Za-z_][A-Za-z0-9_]{0,62}\}|[A-Za-z0-9._~-]{1,100})$")
+
+Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+Engine = Literal["sql", "script"]
+Access = Literal["public", "private"]
+Pagination = Literal["none", "page", "offset"]
+
+
+def check_module_name(name: str) -> str:
+    if not MODULE_NAME.match(name):
+        raise ValueError(
+            "must match ^[a-z0-9][a-z0-9_-]{0,62}$ (lowercase letters, digits, _ and -)"
+        )
+    if name in RESERVED_SEGMENTS:
+        raise ValueError(f"{name!r} is reserved: {', '.join(sorted(RESERVED_SEGMENTS))}")
+    return name
+
+
+def check_api_path(path: str) -> str:
+    """`users/{id}/orders`: segments of URL-safe text or `{placeholder}`, no empty segment."""
+    path = path.strip("/")
+    if not path or len(path) > 255:
+        raise ValueError("must be 1 to 255 characters, such as users/{id}")
+    names = []
+    for segment in path.split("/"):
+        if not PATH_SEGMENT.match(segment):
+            raise ValueError(f"segment {segment!r} is neither text nor a {{placeholder}}")
+        if segment.startswith("{"):
+            names.append(segment[1:-1])
+    if len(names) != len(set(names)):
+        raise ValueError("a placeholder appears twice")
+    return path
+
+
+def path_placeholders(path: str) -> list[str]:
+    return [s[1:-1] for s in path.split("/") if s.startswith("{")]
+
+
+class ModuleFields(SQLModel):
+    name: str = Field(min_length=1, max_length=63)
+    description: str | None = Field(default=None, max_length=1000)
+    is_active: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        return check_module_name(name)
+
+
+class ModuleCreate(ModuleFields):
+    pass
+
+
+class ModuleUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=63)
+    description: str | None = Field(default=None, max_length=1000)
+    is_active: bool | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str | None) -> str | None:
+        return None if name is None else check_module_name(name)
+
+
+class Module(ModuleFields, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=63)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ModulePublic(ModuleFields):
+    id: int
+    api_count: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+class ModulesPublic(SQLModel):
+    data: list[ModulePublic]
+    count: int
+
+
+class ApiFields(SQLModel):
+    """Everything of an API that a version freezes, except where it lives and its params."""
+
+    name: str = Field(min_length=1, max_length=128)
+    path: str = Field(min_length=1, max_length=255)
+    method: Method = "GET"
+    engine: Engine = "sql"
+    datasource_id: int | None = None
+    content: str = Field(default="", max_length=100_000)
+    result_transform: str | None = Field(default=None, max_length=100_000)
+    access: Access = "private"
+    cache_ttl_seconds: int | None = Field(default=None, ge=0, le=86_400)
+    rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
+    timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
+    pagination: Pagination = "none"
+    description: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, path: str) -> str:
+        return check_api_path(path)
+
+
+class ApiSettings(ApiFields):
+    """The fields of an API as the admin API reads and writes them."""
+
+    params: list[ParamDef] = Field(default_factory=list)
+
+    @field_validator("params")
+    @classmethod
+    def _unique_params(cls, params: list[ParamDef]) -> list[ParamDef]:
+        names = [p.name for p in params]
+        if len(names) != len(set(names)):
+            raise ValueError("two params share a name")
+        return params
+
+
+class ApiCreate(ApiSettings):
+    module_id: int
+
+
+class ApiUpdate(SQLModel):
+    module_id: int | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=128)
+    path: str | None = Field(default=None, min_length=1, max_length=255)
+    method: Method | None = None
+    engine: Engine | None = None
+    datasource_id: int | None = None
+    content: str | None = Field(default=None, max_length=100_000)
+    params: list[ParamDef] | None = None
+    result_transform: str | None = Field(default=None, max_length=100_000)
+    access: Access | None = None
+    cache_ttl_seconds: int | None = Field(default=None, ge=0, le=86_400)
+    rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
+    timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
+    pagination: Pagination | None = None
+    description: str | None = Field(default=None, max_length=1000)
+
+
+def _fk(target: str, nullable: bool, ondelete: str | None = None) -> Column[int]:
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+class Api(ApiFields, table=True):
+    __table_args__ = (UniqueConstraint("module_id", "method", "path", name="uq_api_route"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    module_id: int = Field(sa_column=_fk("module.id", nullable=False))
+    datasource_id: int | None = Field(default=None, sa_column=_fk("datasource.id", nullable=True))
+    method: Method = Field(default="GET", sa_column=Column(String(8), nullable=False))
+    engine: Engine = Field(default="sql", sa_column=Column(String(8), nullable=False))
+    access: Access = Field(default="private", sa_column=Column(String(8), nullable=False))
+    pagination: Pagination = Field(default="none", sa_column=Column(String(8), nullable=False))
+    params: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    is_published: bool = False
+    published_version_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiPublic(ApiSettings):
+    id: int
+    module_id: int
+    is_published: bool
+    published_version_id: int | None
+    parameters_in_content: list[str] = []
+    """Names the SQL template reads, for the editor to suggest params."""
+    uses_raw: bool = False
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApisPublic(SQLModel):
+    data: list[ApiPublic]
+    count: int
+
+
+class ApiVersion(SQLModel, table=True):
+    """An immutable snapshot of an API as published."""
+
+    __tablename__ = "api_version"
+    __table_args__ = (UniqueConstraint("api_id", "version", name="uq_api_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    api_id: int = Field(sa_column=_fk("api.id", nullable=False, ondelete="CASCADE"))
+    version: int
+    snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    macro_versions: dict[str, int] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    message: str | None = Field(default=None, max_length=1000)
+    created_by: str | None = Field(default=None, max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PublishRequest(SQLModel):
+    message: str | None = Field(default=None, max_length=1000)
+
+
+class ApiVersionPublic(SQLModel):
+    id: int
+    version: int
+    message: str | None
+    created_at: datetime
+    created_by: str | None
+    is_live: bool = False
+
+
+class ApiVersionDetail(ApiVersionPublic):
+    snapshot: dict[str, Any]
+    macro_versions: dict[str, int]
+
+
+class ApiVersionsPublic(SQLModel):
+    data: list[ApiVersionPublic]
+    count: int
+
+
+class VersionDiff(SQLModel):
+    from_version: int
+    to_version: int
+    changed: dict[str, list[Any]]
+    """Field name -> [old, new] for every frozen field that differs (content excluded)."""
+    content_diff: str
+    """A unified diff of the template or script."""
+
+
+class DebugRequest(SQLModel):
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class DebugResult(SQLModel):
+    ok: bool
+    data: Any = None
+    rendered_sql: str | None = None
+    bind_params: list[Any] | None = None
+    duration_ms: float
+    error: str | None = None

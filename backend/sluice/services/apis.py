@@ -1,0 +1,143 @@
+"""API drafts: CRUD, with the route rules checked at every change.
+
+`(module, method, path)` is unique, and two paths that would match the same URL with the
+same method (`users/{id}` and `users/{name}`) are refused with a 409 naming the other API.
+A static segment wins over a placeholder, so `users/me` and `users/{id}` live together.
+"""
+
+import ast
+import re
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from sluice.engines.sql import TemplateSyntaxError, template_parameters
+from sluice.errors import Conflict, NotFound, Unprocessable
+from sluice.models.api import Api, ApiCreate, ApiPublic, ApiSettings, ApiUpdate, Module
+from sluice.models.datasource import Datasource
+from sluice.models.user import utcnow
+from sluice.services.common import commit, get_or_404
+from sluice.services.publication import bump
+
+RAW_FILTER = re.compile(r"\|\s*raw\b")
+
+
+def api_public(api: Api) -> ApiPublic:
+    names: list[str] = []
+    uses_raw = False
+    if api.engine == "sql":
+        try:
+            names = template_parameters(api.content)
+        except TemplateSyntaxError:
+            names = []
+        uses_raw = RAW_FILTER.search(api.content) is not None
+    return ApiPublic(**api.model_dump(), parameters_in_content=names, uses_raw=uses_raw)
+
+
+def list_apis(
+    session: Session, limit: int, offset: int, module_id: int | None = None
+) -> tuple[list[Api], int]:
+    query = select(Api)
+    if module_id is not None:
+        query = query.where(Api.module_id == module_id)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = (
+        query.order_by(col(Api.module_id), col(Api.path), col(Api.method))
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.exec(page).all()), total
+
+
+def shape(path: str) -> tuple[str, ...]:
+    """The path with every placeholder made alike: two paths of one shape match one URL."""
+    return tuple("{}" if s.startswith("{") else s for s in path.split("/"))
+
+
+def check_route(
+    session: Session, module_id: int, method: str, path: str, api_id: int | None
+) -> None:
+    """Refuse a route another API of the module already answers."""
+    query = select(Api).where(Api.module_id == module_id, Api.method == method)
+    for other in session.exec(query).all():
+        if other.id != api_id and shape(other.path) == shape(path):
+            raise Conflict(
+                f"{method} {path} would answer the same URLs as API {other.name!r} "
+                f"(id {other.id}, {other.method} {other.path})"
+            )
+
+
+def _check_references(session: Session, settings: ApiSettings, module_id: int) -> None:
+    if session.get(Module, module_id) is None:
+        raise NotFound(f"Module {module_id} not found")
+    if (
+        settings.datasource_id is not None
+        and session.get(Datasource, settings.datasource_id) is None
+    ):
+        raise NotFound(f"Datasource {settings.datasource_id} not found")
+    check_transform_syntax(settings.result_transform)
+
+
+def check_transform_syntax(source: str | None) -> None:
+    """Transforms run in the script engine; until then their syntax is checked on save."""
+    if not source:
+        return
+    try:
+        ast.parse(source, filename="<transform>")
+    except SyntaxError as exc:
+        raise Unprocessable(f"result_transform: line {exc.lineno}: {exc.msg}") from None
+
+
+def create_api(session: Session, data: ApiCreate) -> Api:
+    _check_references(session, data, data.module_id)
+    check_route(session, data.module_id, data.method, data.path, None)
+    api = Api.model_validate(data.model_dump(mode="json"))
+    session.add(api)
+    commit(session, f"{data.method} {data.path} already exists in this module")
+    session.refresh(api)
+    return api
+
+
+def update_api(session: Session, api: Api, data: ApiUpdate) -> Api:
+    """Apply the sent fields to the draft; the live version changes only when published."""
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    merged = api.model_dump(
+        exclude={"id", "created_at", "updated_at", "is_published", "published_version_id"}
+    ) | {k: v for k, v in changes.items() if v is not None or k in _NULLABLE}
+    try:
+        checked = ApiCreate.model_validate(merged)
+    except ValueError as exc:
+        raise Unprocessable(str(exc).splitlines()[-1].strip()) from None
+    _check_references(session, checked, checked.module_id)
+    check_route(session, checked.module_id, checked.method, checked.path, api.id)
+    for field, value in checked.model_dump(mode="json").items():
+        setattr(api, field, value)
+    api.updated_at = utcnow()
+    session.add(api)
+    if api.is_published and {"module_id", "path", "method"} & changes.keys():
+        bump(session)
+    commit(session, f"{checked.method} {checked.path} already exists in this module")
+    session.refresh(api)
+    return api
+
+
+_NULLABLE = {
+    "datasource_id",
+    "result_transform",
+    "cache_ttl_seconds",
+    "rate_limit_per_minute",
+    "timeout_ms",
+    "description",
+}
+
+
+def delete_api(session: Session, api: Api) -> None:
+    was_live = api.is_published
+    session.delete(api)
+    if was_live:
+        bump(session)
+    session.commit()
+
+
+def get_api(session: Session, api_id: int) -> Api:
+    return get_or_404(session, Api, api_id)

@@ -1,0 +1,215 @@
+"""The gateway's registry: every published API compiled once, looked up without the store.
+
+Static paths sit in a dict; paths with placeholders are matched segment by segment, a
+literal segment winning over a placeholder. The registry is rebuilt when the published
+state counter moves (see `publication`): at once in the process that made the change, and
+within a poll interval in every other process.
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from sluice.config import Settings
+from sluice.connectors.base import ConnectionConfig
+from sluice.engines.params import ParamDef
+from sluice.engines.sql import CompiledTemplate, compile_template
+from sluice.errors import MethodNotAllowed, NotFound, SluiceError
+from sluice.models.api import Api, ApiVersion, Module
+from sluice.models.datasource import Datasource
+from sluice.security import Keyring
+from sluice.services import publication
+from sluice.services.datasources import connection_config, stored_password
+from sluice.services.macros import pinned_sources
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class LiveApi:
+    """One published API version, ready to run."""
+
+    api_id: int
+    version_id: int
+    version: int
+    module: str
+    path: str
+    method: str
+    access: str
+    engine: str
+    params: tuple[ParamDef, ...]
+    template: CompiledTemplate | None
+    datasource_id: int | None
+    datasource_key: str
+    connection: ConnectionConfig | None
+    timeout_ms: int | None
+    pagination: str
+    cache_ttl_seconds: int | None
+    rate_limit_per_minute: int | None
+    result_transform: str | None
+    unavailable: str | None = None
+    """Why this API cannot run (its data source was removed or disabled, it no longer
+    compiles); calls get a 503 saying so instead of a 404."""
+
+
+Methods = dict[str, LiveApi]
+
+
+@dataclass
+class _Pattern:
+    segments: tuple[str | None, ...]  # None for a placeholder
+    names: tuple[str, ...]
+    methods: Methods = field(default_factory=dict)
+
+    def match(self, parts: list[str]) -> dict[str, str] | None:
+        if len(parts) != len(self.segments):
+            return None
+        values: list[str] = []
+        for part, segment in zip(parts, self.segments, strict=True):
+            if segment is None:
+                values.append(part)
+            elif segment != part:
+                return None
+        return dict(zip(self.names, values, strict=True))
+
+
+class Registry:
+    def __init__(self, apis: list[LiveApi], version: int) -> None:
+        self.version = version
+        self.apis = apis
+        self._static: dict[tuple[str, str], Methods] = {}
+        self._patterns: dict[str, list[_Pattern]] = {}
+        for api in apis:
+            self._add(api)
+        for patterns in self._patterns.values():
+            patterns.sort(key=lambda p: tuple(s is None for s in p.segments))
+
+    def _add(self, api: LiveApi) -> None:
+        segments = tuple(None if s.startswith("{") else s for s in api.path.split("/"))
+        if None not in segments:
+            self._static.setdefault((api.module, api.path), {})[api.method] = api
+            return
+        patterns = self._patterns.setdefault(api.module, [])
+        found = next((p for p in patterns if p.segments == segments), None)
+        if found is None:
+            names = tuple(s[1:-1] for s in api.path.split("/") if s.startswith("{"))
+            found = _Pattern(segments, names)
+            patterns.append(found)
+        found.methods[api.method] = api
+
+    def resolve(self, module: str, path: str, method: str) -> tuple[LiveApi, dict[str, str]]:
+        """The API answering `method /module/path`, and the path parameters' raw values."""
+        path = path.strip("/")
+        values: dict[str, str] = {}
+        methods = self._static.get((module, path))
+        if methods is None:
+            methods, values = self._match(module, path)
+        api = methods.get(method)
+        if api is None:
+            raise MethodNotAllowed(f"{method} is not allowed here", allowed=list(methods))
+        return api, values
+
+    def _match(self, module: str, path: str) -> tuple[Methods, dict[str, str]]:
+        parts = path.split("/")
+        for pattern in self._patterns.get(module, ()):
+            values = pattern.match(parts)
+            if values is not None:
+                return pattern.methods, values
+        raise NotFound(f"No API at /{module}/{path}")
+
+
+def build(session: Session, settings: Settings, keyring: Keyring) -> Registry:
+    """Compile every published API of an active module from its live version."""
+    version = publication.current(session)
+    query = (
+        select(Api, ApiVersion, Module)
+        .where(col(Api.is_published), col(Api.published_version_id) == ApiVersion.id)
+        .where(col(Module.id) == Api.module_id, col(Module.is_active))
+    )
+    apis = [_live(session, settings, keyring, a, v, m) for a, v, m in session.exec(query).all()]
+    return Registry(apis, version)
+
+
+def _live(
+    session: Session,
+    settings: Settings,
+    keyring: Keyring,
+    api: Api,
+    version: ApiVersion,
+    module: Module,
+) -> LiveApi:
+    frozen = version.snapshot
+    assert api.id is not None and version.id is not None
+    template, connection, key, problem = None, None, "", None
+    try:
+        if frozen["engine"] == "sql":
+            template = compile_template(
+                frozen["content"], pinned_sources(session, version.macro_versions)
+            )
+        connection, key = _connection(session, settings, keyring, frozen.get("datasource_id"))
+    except SluiceError as exc:
+        problem = exc.message
+        log.warning("published API %s cannot run: %s", api.id, problem)
+    return LiveApi(
+        api_id=api.id,
+        version_id=version.id,
+        version=version.version,
+        module=module.name,
+        path=frozen["path"],
+        method=frozen["method"],
+        access=frozen["access"],
+        engine=frozen["engine"],
+        params=tuple(ParamDef.model_validate(p) for p in frozen["params"]),
+        template=template,
+        datasource_id=frozen.get("datasource_id"),
+        datasource_key=key,
+        connection=connection,
+        timeout_ms=frozen.get("timeout_ms"),
+        pagination=frozen.get("pagination", "none"),
+        cache_ttl_seconds=frozen.get("cache_ttl_seconds"),
+        rate_limit_per_minute=frozen.get("rate_limit_per_minute"),
+        result_transform=frozen.get("result_transform"),
+        unavailable=problem,
+    )
+
+
+def _connection(
+    session: Session, settings: Settings, keyring: Keyring, datasource_id: int | None
+) -> tuple[ConnectionConfig | None, str]:
+    if datasource_id is None:
+        return None, ""
+    ds = session.get(Datasource, datasource_id)
+    if ds is None or not ds.is_active:
+        raise SluiceError(f"its data source {datasource_id} is missing or inactive")
+    config = connection_config(ds, settings, stored_password(ds, keyring))
+    return config, ds.updated_at.isoformat()
+
+
+class RegistryHolder:
+    """The current registry of one process, and the loop that keeps it fresh."""
+
+    def __init__(self, engine: Engine, settings: Settings, keyring: Keyring) -> None:
+        self._engine, self._settings, self._keyring = engine, settings, keyring
+        self.current = Registry([], 0)
+
+    def rebuild(self) -> Registry:
+        with Session(self._engine) as session:
+            self.current = build(session, self._settings, self._keyring)
+        return self.current
+
+    def stale(self) -> bool:
+        with Session(self._engine) as session:
+            return publication.current(session) != self.current.version
+
+    async def watch(self, interval: float) -> None:
+        """Poll the published-state counter (one tiny query per interval, never per call)."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if await asyncio.to_thread(self.stale):
+                    await asyncio.to_thread(self.rebuild)
+            except Exception:  # the store may be briefly unreachable; keep serving
+                log.exception("registry refresh failed; serving the previous registry")

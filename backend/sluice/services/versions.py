@@ -1,0 +1,161 @@
+"""Publishing: every publish freezes the API into a new immutable, numbered version.
+
+The snapshot holds every field that decides what a call does, and the ids of the macro
+versions the template imports, so a later macro publish never changes a live API.
+"""
+
+import difflib
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from sluice.engines.sql import compile_template
+from sluice.errors import NotFound, Unprocessable
+from sluice.models.api import Api, ApiVersion, ApiVersionDetail, ApiVersionPublic, VersionDiff
+from sluice.models.user import utcnow
+from sluice.services.common import commit
+from sluice.services.macros import published_sources
+from sluice.services.publication import bump
+
+FROZEN_FIELDS = (
+    "name",
+    "path",
+    "method",
+    "engine",
+    "datasource_id",
+    "content",
+    "params",
+    "result_transform",
+    "access",
+    "cache_ttl_seconds",
+    "rate_limit_per_minute",
+    "timeout_ms",
+    "pagination",
+    "description",
+)
+
+
+def snapshot(api: Api) -> dict[str, Any]:
+    data = api.model_dump(include=set(FROZEN_FIELDS), mode="json")
+    return {field: data[field] for field in FROZEN_FIELDS}
+
+
+def pin_macros(session: Session, api: Api) -> dict[str, int]:
+    """Compile the draft against the latest published macros; pin the ones it imports."""
+    if api.engine != "sql":
+        return {}
+    sources = published_sources(session)
+    compiled = compile_template(api.content, {n: v.content for n, v in sources.items()})
+    return {name: _id(sources[name].id) for name in compiled.macro_names}
+
+
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value
+
+
+def publish(session: Session, api: Api, message: str | None, author: str) -> ApiVersion:
+    if api.engine == "sql" and api.datasource_id is None:
+        raise Unprocessable("An SQL API needs a data source before it can be published")
+    pins = pin_macros(session, api)
+    return _new_version(session, api, snapshot(api), pins, message, author)
+
+
+def _new_version(
+    session: Session,
+    api: Api,
+    frozen: dict[str, Any],
+    pins: dict[str, int],
+    message: str | None,
+    author: str,
+) -> ApiVersion:
+    assert api.id is not None
+    last = session.exec(
+        select(func.max(ApiVersion.version)).where(ApiVersion.api_id == api.id)
+    ).one()
+    version = ApiVersion(
+        api_id=api.id,
+        version=(last or 0) + 1,
+        snapshot=frozen,
+        macro_versions=pins,
+        message=message,
+        created_by=author,
+    )
+    session.add(version)
+    session.flush()
+    api.published_version_id = version.id
+    api.is_published = True
+    api.updated_at = utcnow()
+    session.add(api)
+    bump(session)
+    commit(session, "This API was published at the same time; try again")
+    session.refresh(version)
+    return version
+
+
+def unpublish(session: Session, api: Api) -> Api:
+    api.is_published = False
+    api.updated_at = utcnow()
+    session.add(api)
+    bump(session)
+    session.commit()
+    session.refresh(api)
+    return api
+
+
+def restore(session: Session, api: Api, version_id: int, author: str) -> ApiVersion:
+    """Publish an older version's content again as a new version; the draft follows it."""
+    old = get_version(session, api, version_id)
+    for field, value in old.snapshot.items():
+        setattr(api, field, value)
+    message = f"Restored version {old.version}"
+    return _new_version(session, api, dict(old.snapshot), dict(old.macro_versions), message, author)
+
+
+def get_version(session: Session, api: Api, version_id: int) -> ApiVersion:
+    version = session.get(ApiVersion, version_id)
+    if version is None or version.api_id != api.id:
+        raise NotFound(f"Version {version_id} of API {api.id} not found")
+    return version
+
+
+def list_versions(session: Session, api: Api) -> list[ApiVersion]:
+    query = select(ApiVersion).where(ApiVersion.api_id == api.id)
+    return list(session.exec(query.order_by(col(ApiVersion.version).desc())).all())
+
+
+def version_public(api: Api, version: ApiVersion) -> ApiVersionPublic:
+    return ApiVersionPublic(
+        **version.model_dump(include={"id", "version", "message", "created_at", "created_by"}),
+        is_live=api.is_published and api.published_version_id == version.id,
+    )
+
+
+def version_detail(api: Api, version: ApiVersion) -> ApiVersionDetail:
+    return ApiVersionDetail(
+        **version_public(api, version).model_dump(),
+        snapshot=version.snapshot,
+        macro_versions=version.macro_versions,
+    )
+
+
+def diff(old: ApiVersion, new: ApiVersion) -> VersionDiff:
+    changed = {
+        field: [old.snapshot.get(field), new.snapshot.get(field)]
+        for field in FROZEN_FIELDS
+        if field != "content" and old.snapshot.get(field) != new.snapshot.get(field)
+    }
+    if old.macro_versions != new.macro_versions:
+        changed["macro_versions"] = [old.macro_versions, new.macro_versions]
+    lines = difflib.unified_diff(
+        str(old.snapshot.get("content", "")).splitlines(keepends=True),
+        str(new.snapshot.get("content", "")).splitlines(keepends=True),
+        fromfile=f"version {old.version}",
+        tofile=f"version {new.version}",
+    )
+    return VersionDiff(
+        from_version=old.version,
+        to_version=new.version,
+        changed=changed,
+        content_diff="".join(lines),
+    )
