@@ -38,7 +38,7 @@ export function DebugPanel({ rows, debug, blocked, dirty }: DebugPanelProps) {
   }
 
   return (
-    <Card aria-label="Debug">
+    <Card role="region" aria-label="Debug">
       <CardHeader className="flex-row items-start justify-between gap-4 pb-4">
         <div className="space-y-1.5">
           <CardTitle className="flex items-center gap-2">
