@@ -16,7 +16,6 @@ import { Route as AppAccessLogsRouteImport } from './routes/_app/access-logs'
 import { Route as AppAccountRouteImport } from './routes/_app/account'
 import { Route as AppClientsRouteImport } from './routes/_app/clients'
 import { Route as AppGroupsRouteImport } from './routes/_app/groups'
-import { Route as AppMacrosRouteImport } from './routes/_app/macros'
 import { Route as AppModulesRouteImport } from './routes/_app/modules'
 import { Route as AppRolesRouteImport } from './routes/_app/roles'
 import { Route as AppUsersRouteImport } from './routes/_app/users'
@@ -27,6 +26,9 @@ import { Route as AppApisNewRouteImport } from './routes/_app/apis/new'
 import { Route as AppDatasourcesIndexRouteImport } from './routes/_app/datasources/index'
 import { Route as AppDatasourcesIdRouteImport } from './routes/_app/datasources/$id'
 import { Route as AppDatasourcesNewRouteImport } from './routes/_app/datasources/new'
+import { Route as AppMacrosIndexRouteImport } from './routes/_app/macros/index'
+import { Route as AppMacrosIdRouteImport } from './routes/_app/macros/$id'
+import { Route as AppMacrosNewRouteImport } from './routes/_app/macros/new'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -60,11 +62,6 @@ const AppClientsRoute = AppClientsRouteImport.update({
 const AppGroupsRoute = AppGroupsRouteImport.update({
   id: '/groups',
   path: '/groups',
-  getParentRoute: () => AppRoute,
-} as any)
-const AppMacrosRoute = AppMacrosRouteImport.update({
-  id: '/macros',
-  path: '/macros',
   getParentRoute: () => AppRoute,
 } as any)
 const AppModulesRoute = AppModulesRouteImport.update({
@@ -117,6 +114,21 @@ const AppDatasourcesNewRoute = AppDatasourcesNewRouteImport.update({
   path: '/datasources/new',
   getParentRoute: () => AppRoute,
 } as any)
+const AppMacrosIndexRoute = AppMacrosIndexRouteImport.update({
+  id: '/macros/',
+  path: '/macros/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppMacrosIdRoute = AppMacrosIdRouteImport.update({
+  id: '/macros/$id',
+  path: '/macros/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppMacrosNewRoute = AppMacrosNewRouteImport.update({
+  id: '/macros/new',
+  path: '/macros/new',
+  getParentRoute: () => AppRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
@@ -125,7 +137,6 @@ export interface FileRoutesByFullPath {
   '/account': typeof AppAccountRoute
   '/clients': typeof AppClientsRoute
   '/groups': typeof AppGroupsRoute
-  '/macros': typeof AppMacrosRoute
   '/modules': typeof AppModulesRoute
   '/roles': typeof AppRolesRoute
   '/users': typeof AppUsersRoute
@@ -134,8 +145,11 @@ export interface FileRoutesByFullPath {
   '/apis/new': typeof AppApisNewRoute
   '/datasources/$id': typeof AppDatasourcesIdRoute
   '/datasources/new': typeof AppDatasourcesNewRoute
+  '/macros/$id': typeof AppMacrosIdRoute
+  '/macros/new': typeof AppMacrosNewRoute
   '/apis/': typeof AppApisIndexRoute
   '/datasources/': typeof AppDatasourcesIndexRoute
+  '/macros/': typeof AppMacrosIndexRoute
 }
 export interface FileRoutesByTo {
   '/login': typeof LoginRoute
@@ -143,7 +157,6 @@ export interface FileRoutesByTo {
   '/account': typeof AppAccountRoute
   '/clients': typeof AppClientsRoute
   '/groups': typeof AppGroupsRoute
-  '/macros': typeof AppMacrosRoute
   '/modules': typeof AppModulesRoute
   '/roles': typeof AppRolesRoute
   '/users': typeof AppUsersRoute
@@ -153,8 +166,11 @@ export interface FileRoutesByTo {
   '/apis/new': typeof AppApisNewRoute
   '/datasources/$id': typeof AppDatasourcesIdRoute
   '/datasources/new': typeof AppDatasourcesNewRoute
+  '/macros/$id': typeof AppMacrosIdRoute
+  '/macros/new': typeof AppMacrosNewRoute
   '/apis': typeof AppApisIndexRoute
   '/datasources': typeof AppDatasourcesIndexRoute
+  '/macros': typeof AppMacrosIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -164,7 +180,6 @@ export interface FileRoutesById {
   '/_app/account': typeof AppAccountRoute
   '/_app/clients': typeof AppClientsRoute
   '/_app/groups': typeof AppGroupsRoute
-  '/_app/macros': typeof AppMacrosRoute
   '/_app/modules': typeof AppModulesRoute
   '/_app/roles': typeof AppRolesRoute
   '/_app/users': typeof AppUsersRoute
@@ -174,8 +189,11 @@ export interface FileRoutesById {
   '/_app/apis/new': typeof AppApisNewRoute
   '/_app/datasources/$id': typeof AppDatasourcesIdRoute
   '/_app/datasources/new': typeof AppDatasourcesNewRoute
+  '/_app/macros/$id': typeof AppMacrosIdRoute
+  '/_app/macros/new': typeof AppMacrosNewRoute
   '/_app/apis/': typeof AppApisIndexRoute
   '/_app/datasources/': typeof AppDatasourcesIndexRoute
+  '/_app/macros/': typeof AppMacrosIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -186,7 +204,6 @@ export interface FileRouteTypes {
     | '/account'
     | '/clients'
     | '/groups'
-    | '/macros'
     | '/modules'
     | '/roles'
     | '/users'
@@ -195,8 +212,11 @@ export interface FileRouteTypes {
     | '/apis/new'
     | '/datasources/$id'
     | '/datasources/new'
+    | '/macros/$id'
+    | '/macros/new'
     | '/apis/'
     | '/datasources/'
+    | '/macros/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/login'
@@ -204,7 +224,6 @@ export interface FileRouteTypes {
     | '/account'
     | '/clients'
     | '/groups'
-    | '/macros'
     | '/modules'
     | '/roles'
     | '/users'
@@ -214,8 +233,11 @@ export interface FileRouteTypes {
     | '/apis/new'
     | '/datasources/$id'
     | '/datasources/new'
+    | '/macros/$id'
+    | '/macros/new'
     | '/apis'
     | '/datasources'
+    | '/macros'
   id:
     | '__root__'
     | '/_app'
@@ -224,7 +246,6 @@ export interface FileRouteTypes {
     | '/_app/account'
     | '/_app/clients'
     | '/_app/groups'
-    | '/_app/macros'
     | '/_app/modules'
     | '/_app/roles'
     | '/_app/users'
@@ -234,8 +255,11 @@ export interface FileRouteTypes {
     | '/_app/apis/new'
     | '/_app/datasources/$id'
     | '/_app/datasources/new'
+    | '/_app/macros/$id'
+    | '/_app/macros/new'
     | '/_app/apis/'
     | '/_app/datasources/'
+    | '/_app/macros/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -292,13 +316,6 @@ declare module '@tanstack/react-router' {
       path: '/groups'
       fullPath: '/groups'
       preLoaderRoute: typeof AppGroupsRouteImport
-      parentRoute: typeof AppRoute
-    }
-    '/_app/macros': {
-      id: '/_app/macros'
-      path: '/macros'
-      fullPath: '/macros'
-      preLoaderRoute: typeof AppMacrosRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/modules': {
@@ -371,6 +388,27 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppDatasourcesNewRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/macros/': {
+      id: '/_app/macros/'
+      path: '/macros'
+      fullPath: '/macros/'
+      preLoaderRoute: typeof AppMacrosIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/macros/$id': {
+      id: '/_app/macros/$id'
+      path: '/macros/$id'
+      fullPath: '/macros/$id'
+      preLoaderRoute: typeof AppMacrosIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/macros/new': {
+      id: '/_app/macros/new'
+      path: '/macros/new'
+      fullPath: '/macros/new'
+      preLoaderRoute: typeof AppMacrosNewRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
@@ -379,7 +417,6 @@ interface AppRouteChildren {
   AppAccountRoute: typeof AppAccountRoute
   AppClientsRoute: typeof AppClientsRoute
   AppGroupsRoute: typeof AppGroupsRoute
-  AppMacrosRoute: typeof AppMacrosRoute
   AppModulesRoute: typeof AppModulesRoute
   AppRolesRoute: typeof AppRolesRoute
   AppUsersRoute: typeof AppUsersRoute
@@ -389,8 +426,11 @@ interface AppRouteChildren {
   AppApisNewRoute: typeof AppApisNewRoute
   AppDatasourcesIdRoute: typeof AppDatasourcesIdRoute
   AppDatasourcesNewRoute: typeof AppDatasourcesNewRoute
+  AppMacrosIdRoute: typeof AppMacrosIdRoute
+  AppMacrosNewRoute: typeof AppMacrosNewRoute
   AppApisIndexRoute: typeof AppApisIndexRoute
   AppDatasourcesIndexRoute: typeof AppDatasourcesIndexRoute
+  AppMacrosIndexRoute: typeof AppMacrosIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -398,7 +438,6 @@ const AppRouteChildren: AppRouteChildren = {
   AppAccountRoute: AppAccountRoute,
   AppClientsRoute: AppClientsRoute,
   AppGroupsRoute: AppGroupsRoute,
-  AppMacrosRoute: AppMacrosRoute,
   AppModulesRoute: AppModulesRoute,
   AppRolesRoute: AppRolesRoute,
   AppUsersRoute: AppUsersRoute,
@@ -408,8 +447,11 @@ const AppRouteChildren: AppRouteChildren = {
   AppApisNewRoute: AppApisNewRoute,
   AppDatasourcesIdRoute: AppDatasourcesIdRoute,
   AppDatasourcesNewRoute: AppDatasourcesNewRoute,
+  AppMacrosIdRoute: AppMacrosIdRoute,
+  AppMacrosNewRoute: AppMacrosNewRoute,
   AppApisIndexRoute: AppApisIndexRoute,
   AppDatasourcesIndexRoute: AppDatasourcesIndexRoute,
+  AppMacrosIndexRoute: AppMacrosIndexRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

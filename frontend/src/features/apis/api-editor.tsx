@@ -2,6 +2,7 @@ import { Link } from "@tanstack/react-router";
 import { ArrowLeftIcon, CodeXmlIcon, HistoryIcon } from "lucide-react";
 import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
 import type { ApiPublic } from "@/client/types.gen";
+import { DraftSaveBar } from "@/components/draft-save-bar";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -11,7 +12,6 @@ import { useCurrentUser } from "@/lib/session";
 import { AccessBadge } from "./access-badge";
 import { endpointPath } from "./api-types";
 import { DebugPanel } from "./debug-panel";
-import { EditorSaveBar } from "./editor-save-bar";
 import { type ApiFormValues, initialValues, isDirty } from "./form-values";
 import { LimitsCard } from "./limits-card";
 import { LiveVersion } from "./live-version";
@@ -150,7 +150,13 @@ export function ApiEditor(props: ApiEditorProps) {
         </div>
       </div>
       {mayWrite && (
-        <EditorSaveBar isNew={!api} dirty={dirty} pending={save.isPending} error={save.error} />
+        <DraftSaveBar
+          isNew={!api}
+          createLabel="Create API"
+          dirty={dirty}
+          pending={save.isPending}
+          error={save.error}
+        />
       )}
     </form>
   );

@@ -2,15 +2,17 @@ import { AlertCircleIcon, CheckCircle2Icon, CircleDotIcon, LoaderCircleIcon } fr
 import { Button } from "@/components/ui/button";
 import { errorMessage } from "@/lib/api";
 
-type EditorSaveBarProps = {
+type DraftSaveBarProps = {
   isNew: boolean;
+  /** The submit button's text for something not created yet, e.g. "Create API". */
+  createLabel: string;
   dirty: boolean;
   pending: boolean;
   /** Why the last save failed, if it did. */
   error: unknown;
 };
 
-function Status({ isNew, dirty, error }: Omit<EditorSaveBarProps, "pending">) {
+function Status({ isNew, dirty, error }: Pick<DraftSaveBarProps, "isNew" | "dirty" | "error">) {
   if (error !== null) {
     return (
       <p role="alert" className="flex items-start gap-2 text-destructive">
@@ -36,8 +38,8 @@ function Status({ isNew, dirty, error }: Omit<EditorSaveBarProps, "pending">) {
   );
 }
 
-/** Save, kept in view at the bottom, with the state of the draft. */
-export function EditorSaveBar({ isNew, dirty, pending, error }: EditorSaveBarProps) {
+/** Save, kept in view at the bottom of an editor form, with the state of the draft. */
+export function DraftSaveBar({ isNew, createLabel, dirty, pending, error }: DraftSaveBarProps) {
   return (
     <div className="sticky bottom-0 z-10 -mx-1 flex flex-wrap items-center gap-3 border-t bg-background/85 px-1 py-4 backdrop-blur">
       <div className="min-w-0 flex-1 text-sm">
@@ -46,7 +48,7 @@ export function EditorSaveBar({ isNew, dirty, pending, error }: EditorSaveBarPro
       <span className="hidden text-xs text-muted-foreground sm:inline">Ctrl+S</span>
       <Button type="submit" disabled={pending || (!dirty && !isNew)}>
         {pending && <LoaderCircleIcon className="animate-spin" />}
-        {isNew ? "Create API" : "Save draft"}
+        {isNew ? createLabel : "Save draft"}
       </Button>
     </div>
   );
