@@ -9,6 +9,15 @@ const tones: Record<Method, string> = {
   DELETE: "bg-red-500/12 text-red-700 dark:text-red-300",
 };
 
+/** The method's colour alone, for text. */
+export const METHOD_TEXT_TONES: Record<Method, string> = {
+  GET: "text-emerald-700 dark:text-emerald-300",
+  POST: "text-sky-700 dark:text-sky-300",
+  PUT: "text-amber-700 dark:text-amber-300",
+  PATCH: "text-violet-700 dark:text-violet-300",
+  DELETE: "text-red-700 dark:text-red-300",
+};
+
 /** The HTTP method in a colour of its own, in a fixed width so that paths line up. */
 export function MethodBadge({ method, className }: { method: Method; className?: string }) {
   return (

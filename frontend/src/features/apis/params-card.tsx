@@ -114,8 +114,11 @@ function ParamRowEditor({ row, index, readOnly, errors, onChange, onRemove }: Ro
   const count = constraintCount(row);
   return (
     <li className="overflow-hidden rounded-lg border bg-card" aria-label={`Parameter ${label}`}>
-      <fieldset disabled={readOnly} className="grid min-w-0 gap-3 p-3 sm:grid-cols-12 sm:items-end">
-        <Cell label="Name" className="sm:col-span-3">
+      <fieldset
+        disabled={readOnly}
+        className="grid min-w-0 gap-3 p-3 sm:grid-cols-[minmax(7rem,1fr)_6.5rem_6.5rem_minmax(5rem,7rem)_auto] sm:items-end"
+      >
+        <Cell label="Name">
           <Input
             aria-label={`Name of ${label}`}
             className="font-mono"
@@ -126,7 +129,7 @@ function ParamRowEditor({ row, index, readOnly, errors, onChange, onRemove }: Ro
             onChange={(event) => onChange({ name: event.target.value })}
           />
         </Cell>
-        <Cell label="In" className="sm:col-span-2">
+        <Cell label="In">
           <NativeSelect
             aria-label={`Location of ${label}`}
             value={row.location}
@@ -139,7 +142,7 @@ function ParamRowEditor({ row, index, readOnly, errors, onChange, onRemove }: Ro
             ))}
           </NativeSelect>
         </Cell>
-        <Cell label="Type" className="sm:col-span-2">
+        <Cell label="Type">
           <NativeSelect
             aria-label={`Type of ${label}`}
             value={row.type}
@@ -152,7 +155,7 @@ function ParamRowEditor({ row, index, readOnly, errors, onChange, onRemove }: Ro
             ))}
           </NativeSelect>
         </Cell>
-        <Cell label="Default" className="sm:col-span-2">
+        <Cell label="Default">
           <Input
             aria-label={`Default of ${label}`}
             placeholder={row.type === "array" ? "a, b" : "—"}
@@ -160,18 +163,18 @@ function ParamRowEditor({ row, index, readOnly, errors, onChange, onRemove }: Ro
             onChange={(event) => onChange({ default: event.target.value })}
           />
         </Cell>
-        <div className="flex h-9 items-center gap-2 text-sm sm:col-span-1">
-          <Checkbox
-            id={requiredId}
-            aria-label={`${label} is required`}
-            checked={row.required}
-            onCheckedChange={(state) => onChange({ required: state === true })}
-          />
-          <Label htmlFor={requiredId} className="text-xs font-normal">
-            Required
-          </Label>
-        </div>
-        <div className="flex h-9 items-center justify-end gap-1 sm:col-span-2">
+        <div className="flex h-9 items-center gap-1">
+          <div className="flex items-center gap-2 pr-2">
+            <Checkbox
+              id={requiredId}
+              aria-label={`${label} is required`}
+              checked={row.required}
+              onCheckedChange={(state) => onChange({ required: state === true })}
+            />
+            <Label htmlFor={requiredId} className="text-xs font-normal">
+              Required
+            </Label>
+          </div>
           <Button
             type="button"
             variant="ghost"

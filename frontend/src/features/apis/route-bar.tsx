@@ -1,9 +1,11 @@
+import { ChevronDownIcon } from "lucide-react";
+import type { ComponentProps } from "react";
 import type { ModulePublic } from "@/client/types.gen";
 import { CopyButton } from "@/components/copy-button";
 import { cn } from "@/lib/utils";
 import { endpointPath, METHODS, type Method } from "./api-types";
 import type { ApiFormValues } from "./form-values";
-import { MethodBadge } from "./method-badge";
+import { METHOD_TEXT_TONES, MethodBadge } from "./method-badge";
 
 type RouteBarProps = {
   values: ApiFormValues;
@@ -18,6 +20,22 @@ type RouteBarProps = {
 const segment =
   "h-10 bg-transparent text-sm outline-none disabled:cursor-not-allowed focus-visible:bg-accent/50";
 
+type SegmentSelectProps = ComponentProps<"select"> & { label: string };
+
+/** A borderless select as wide as its value, for the request line. */
+function SegmentSelect({ label, className, ...props }: SegmentSelectProps) {
+  return (
+    <div className="relative flex items-center">
+      <select
+        aria-label={label}
+        className={cn(segment, "field-sizing-content appearance-none pr-7", className)}
+        {...props}
+      />
+      <ChevronDownIcon className="pointer-events-none absolute right-2 size-3.5 text-muted-foreground" />
+    </div>
+  );
+}
+
 /** Method, module and path as one request line, and the URL clients call with a copy button. */
 export function RouteBar({ values, set, modules, readOnly, error, isPublished }: RouteBarProps) {
   const moduleName = modules?.find((module) => String(module.id) === values.moduleId)?.name;
@@ -31,10 +49,10 @@ export function RouteBar({ values, set, modules, readOnly, error, isPublished }:
           error && "border-destructive",
         )}
       >
-        <select
-          aria-label="Method"
+        <SegmentSelect
+          label="Method"
           disabled={readOnly}
-          className={cn(segment, "border-r pr-2 pl-3 font-mono font-semibold")}
+          className={cn("pl-3 font-mono font-semibold", METHOD_TEXT_TONES[values.method])}
           value={values.method}
           onChange={(event) => set({ method: event.target.value as Method })}
         >
@@ -43,13 +61,13 @@ export function RouteBar({ values, set, modules, readOnly, error, isPublished }:
               {method}
             </option>
           ))}
-        </select>
-        <span className="flex items-center pl-3 font-mono text-muted-foreground">/</span>
-        <select
-          aria-label="Module"
+        </SegmentSelect>
+        <span className="flex items-center border-l pl-3 font-mono text-muted-foreground">/</span>
+        <SegmentSelect
+          label="Module"
           required
           disabled={readOnly}
-          className={cn(segment, "max-w-48 px-1 font-mono text-primary")}
+          className="max-w-56 pl-1 font-mono font-medium text-primary"
           value={values.moduleId}
           onChange={(event) => set({ moduleId: event.target.value })}
         >
@@ -65,7 +83,7 @@ export function RouteBar({ values, set, modules, readOnly, error, isPublished }:
               {module.name}
             </option>
           ))}
-        </select>
+        </SegmentSelect>
         <span className="flex items-center font-mono text-muted-foreground">/</span>
         <input
           aria-label="Path"
