@@ -17,7 +17,9 @@ from sluice.admin.router import api_router
 from sluice.config import Settings, get_settings
 from sluice.connectors import PoolManager
 from sluice.db import make_engine
+from sluice.gateway.auth import TokenCache
 from sluice.gateway.router import router as gateway_router
+from sluice.gateway.token import router as token_router
 from sluice.http import RejectLargeBodies, install_error_handlers
 from sluice.observability import health
 from sluice.observability.metrics import Metrics
@@ -26,9 +28,9 @@ from sluice.observability.requests import (
     ObserveRequests,
     request_id_middleware,
 )
-from sluice.security import Keyring
-from sluice.services.login_guard import LoginGuard
+from sluice.security import Keyring, derive_key
 from sluice.services.registry import RegistryHolder
+from sluice.services.throttle import LoginGuard, Throttle
 from sluice.ui import mount_ui
 
 
@@ -69,6 +71,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.pools = PoolManager(retry_delays_ms=settings.EXTERNAL_DB_RETRY_DELAYS_MS)
     app.state.registry = RegistryHolder(app.state.engine, settings, app.state.keyring)
+    app.state.client_secret_key = derive_key(settings.secret_key, "client-secret")
+    app.state.client_token_key = derive_key(settings.secret_key, "client-token")
+    app.state.tokens = TokenCache(app.state.client_token_key)
+    app.state.token_throttle = Throttle(
+        "token",
+        {"client": settings.TOKEN_RATE_LIMIT_PER_CLIENT, "ip": settings.TOKEN_RATE_LIMIT_PER_IP},
+        settings.REDIS_URL,
+    )
     app.state.login_guard = LoginGuard(
         settings.LOGIN_RATE_LIMIT_PER_ACCOUNT, settings.LOGIN_RATE_LIMIT_PER_IP, settings.REDIS_URL
     )
@@ -77,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(health.router)
     mount_ui(app, settings.UI_DIST_DIR)
+    app.include_router(token_router)
     app.include_router(gateway_router)
     app.state.route_templates = route_templates(app)
 

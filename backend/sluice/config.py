@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     FLOW_CONTROL_RATE_LIMIT_PER_MINUTE: int = Field(default=600, ge=0)
     FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT: int = Field(default=0, ge=0)
     GATEWAY_ACCESS_LOG_BODY: bool = False
+    GATEWAY_JWT_EXPIRE_SECONDS: int = Field(default=3600, ge=60, le=30 * 86_400)
+    TOKEN_RATE_LIMIT_PER_CLIENT: str = "30/minute"
+    TOKEN_RATE_LIMIT_PER_IP: str = "120/minute"
+    TRUSTED_PROXY_COUNT: int = Field(default=0, ge=0, le=10)
+    GATEWAY_IP_ALLOWLIST: CommaList = []
+    GATEWAY_IP_DENYLIST: CommaList = []
     REGISTRY_POLL_SECONDS: float = Field(default=1.0, gt=0)
 
     # Script engine

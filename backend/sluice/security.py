@@ -7,7 +7,11 @@ of their own so a dashboard token is never taken for a client token.
 """
 
 import base64
+import hashlib
+import hmac
 import os
+import secrets
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -95,7 +99,7 @@ class Keyring:
 
     @classmethod
     def from_settings(cls, secret_key: str, explicit: str | None) -> "Keyring":
-        keys = {0: _derive_key(secret_key)}
+        keys = {0: derive_key(secret_key, "datasource-password")}
         for item in (explicit or "").split(","):
             if item.strip():
                 version, key = _parse_key(item.strip())
@@ -124,11 +128,6 @@ class Keyring:
         return token.startswith(f"v{self.current}:")
 
 
-def _derive_key(secret_key: str) -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"sluice", info=b"datasource-password")
-    return hkdf.derive(secret_key.encode())
-
-
 def _parse_key(item: str) -> tuple[int, bytes]:
     version, _, encoded = item.partition(":")
     try:
@@ -145,3 +144,57 @@ def _parse_key(item: str) -> tuple[int, bytes]:
 
 def new_encryption_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+
+
+CLIENT_AUDIENCE = "sluice:gateway"
+
+
+def derive_key(secret_key: str, purpose: str) -> bytes:
+    """A key of its own for each use of SECRET_KEY (client secrets, client tokens)."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"sluice", info=purpose.encode())
+    return hkdf.derive(secret_key.encode())
+
+
+def new_client_id() -> str:
+    return "cl_" + secrets.token_urlsafe(12)
+
+
+def new_client_secret() -> str:
+    return "cs_" + secrets.token_urlsafe(32)
+
+
+def hash_client_secret(secret: str, key: bytes) -> str:
+    """An HMAC, not a slow hash: secrets are long and random, and the token route is hot."""
+    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
+
+
+def client_secret_matches(secret: str, stored_hash: str, key: bytes) -> bool:
+    return hmac.compare_digest(hash_client_secret(secret, key), stored_hash)
+
+
+def create_client_token(client_id: str, generation: int, key: bytes, expires_in: int) -> str:
+    now = int(time.time())
+    claims = {"sub": client_id, "gen": generation, "iat": now, "exp": now + expires_in}
+    claims |= {"iss": ISSUER, "aud": CLIENT_AUDIENCE}
+    return jwt.encode(claims, key, algorithm=ALGORITHM)
+
+
+def decode_client_token(token: str, key: bytes) -> tuple[str, int, int]:
+    """(client_id, token generation, expiry) of a valid client token; Unauthorized else."""
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            audience=CLIENT_AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("Token has expired") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("Invalid token") from exc
+    subject, generation = claims["sub"], claims.get("gen")
+    if not isinstance(subject, str) or not isinstance(generation, int):
+        raise Unauthorized("Invalid token")
+    return subject, generation, int(claims["exp"])

@@ -15,8 +15,8 @@ from sluice.config import Settings
 from sluice.errors import Forbidden, Unauthorized
 from sluice.models.user import RESOURCE_ACTIONS, User
 from sluice.security import decode_user_token
-from sluice.services.login_guard import LoginGuard
 from sluice.services.registry import RegistryHolder
+from sluice.services.throttle import LoginGuard
 from sluice.services.users import permissions_of
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token", auto_error=False)

@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from sluice.admin.routes import apis, datasources, login, macros, modules, roles, users
+from sluice.admin.routes import (
+    apis,
+    clients,
+    datasources,
+    groups,
+    login,
+    macros,
+    modules,
+    roles,
+    users,
+)
 from sluice.http import StrictJSONRoute
 
 api_router = APIRouter(prefix="/api/v1", route_class=StrictJSONRoute)
@@ -13,3 +23,5 @@ api_router.include_router(datasources.router)
 api_router.include_router(modules.router)
 api_router.include_router(apis.router)
 api_router.include_router(macros.router)
+api_router.include_router(groups.router)
+api_router.include_router(clients.router)

@@ -22,6 +22,8 @@ DEFAULT_RETRY_DELAYS_MS: tuple[int, ...] = (200, 400, 800, 1600)
 _READ_KEYWORDS = frozenset({"select", "show", "values", "table", "describe", "desc"})
 _LEADING_NOISE = re.compile(r"^(?:\s+|--[^\n]*\n?|/\*.*?\*/|\()*", re.DOTALL)
 _SECRET_ASSIGNMENT = re.compile(r"(password|passwd|pwd)(\s*[=:]\s*)(\S+)", re.IGNORECASE)
+_current_task = asyncio.current_task
+_monotonic = time.monotonic
 
 
 class Retry(Exception):
@@ -109,15 +111,16 @@ class Deadlines:
         self._ticker: asyncio.Task[None] | None = None
 
     def start(self, seconds: float) -> "asyncio.Task[object] | None":
-        task = asyncio.current_task()
-        self._calls[task] = time.monotonic() + seconds
+        task = _current_task()
+        self._calls[task] = _monotonic() + seconds
         if self._ticker is None:
             self._ticker = asyncio.get_running_loop().create_task(self._tick())
         return task
 
     def finish(self, task: "asyncio.Task[object] | None") -> None:
         self._calls.pop(task, None)
-        self._expired.discard(task)
+        if self._expired:
+            self._expired.discard(task)
 
     def expired(self, task: "asyncio.Task[object] | None") -> bool:
         """After a CancelledError: True (and the cancel absorbed) when it was ours."""

@@ -27,8 +27,9 @@ own JSON type is always parsed.
 import asyncio
 import re
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from typing import Any, ClassVar, Literal
 
 import asyncmy
@@ -44,6 +45,7 @@ from sluice.connectors.base import (
     QueryResult,
     Table,
     Transaction,
+    query_result,
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
@@ -56,7 +58,7 @@ from sluice.connectors.common import (
     timeout_error,
     with_retries,
 )
-from sluice.connectors.values import json_value, parse_json
+from sluice.connectors.values import Converter, RowShape, ShapeCache, json_value, parse_json
 
 SAFE_OPTIONS = frozenset({"charset", "ssl"})
 """Driver options a data source may set: `charset` (default utf8mb4) and `ssl` (true, or
@@ -66,6 +68,11 @@ the Sluice host's files) and option files."""
 
 _JSON_TYPE = 245
 _TEXT_TYPES = frozenset({249, 250, 251, 252})
+_STRING_TYPES = _TEXT_TYPES | {15, 253, 254}
+"""VARCHAR, the TEXT/BLOB family, VAR_STRING, STRING: str, or bytes for a binary charset."""
+_READY_TYPES = frozenset({1, 2, 3, 8, 9, 13, 6})
+"""TINY, SHORT, LONG, LONGLONG, INT24, YEAR (ints) and NULL: JSON-ready as decoded."""
+_BINARY_CHARSET = 63
 _TIMEOUT_CODES = frozenset({1969, 3024, 1317})
 _CONFLICT_CODES = frozenset({1213, 1205})
 _GONE_CODES = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 1927, 4031})
@@ -149,6 +156,8 @@ class MySQLConnector:
         self._open_lock = asyncio.Lock()
         self._mariadb = False
         self._json_columns: dict[str, frozenset[str]] = {}
+        self._shapes = ShapeCache()
+        self._default_ms = config.statement_timeout_ms
         self._deadlines = Deadlines()
 
     def __repr__(self) -> str:
@@ -159,14 +168,17 @@ class MySQLConnector:
     async def execute(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None
     ) -> QueryResult:
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._config.statement_timeout_ms
+        if timeout_ms is None:
+            wanted = self._default_ms
+        else:
+            check_timeout(timeout_ms)
+            wanted = timeout_ms
         try:
             try:  # the first attempt inline: the hot path pays for no retry machinery
                 return await self._execute_once(sql, params, wanted)
             except Retry as signal:
                 failed = signal.error
-            retry = lambda: self._execute_once(sql, params, wanted)  # noqa: E731
+            retry = partial(self._execute_once, sql, params, wanted)
             return await with_retries(retry, self._delays, failed=failed)
         except ConnectorError as error:
             detached(error)
@@ -221,20 +233,30 @@ class MySQLConnector:
         return None
 
     async def _acquire(self) -> tuple[Pool, Connection]:
-        """A pooled connection, waiting at most connect_timeout_s for a free one."""
+        """A pooled connection, waiting at most connect_timeout_s for a free one. The wait
+        is bounded by the deadline ticker, not a timer of its own: with more callers than
+        connections, every other call waits here, and a timer each measured at several
+        microseconds a call."""
+        deadlines = self._deadlines
+        waiting = None
         try:
             pool = self._pool or await self._open_pool()
-            if pool.freesize:  # the common case: no wait, so no timer either
+            if pool.freesize:  # no wait, so no deadline either
                 return pool, await pool.acquire()
-            async with asyncio.timeout(self._config.connect_timeout_s):
-                return pool, await pool.acquire()
-        except TimeoutError:
+            waiting = deadlines.start(self._config.connect_timeout_s)
+            return pool, await pool.acquire()
+        except asyncio.CancelledError:
+            if waiting is None or not deadlines.expired(waiting):
+                raise
             unavailable = DatasourceUnavailable(
                 "Data source unavailable: no free connection",
                 detail=f"no connection from the pool within {self._config.connect_timeout_s} s",
             )
         except Exception as exc:  # asyncmy raises OSError, RuntimeError and its own errors
             raise self._failure(exc, "", 0, retry_safe=True, sent=False) from None
+        finally:
+            if waiting is not None:
+                deadlines.finish(waiting)
         raise Retry(unavailable)
 
     async def _kill(self, thread_id: int) -> None:
@@ -264,7 +286,15 @@ class MySQLConnector:
         return sql, 0.0
 
     async def _execute_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
-        pool, connection = await self._acquire()
+        """One attempt on a pooled connection (the hot path: one coroutine, no timer)."""
+        pool = self._pool
+        if pool is not None and pool.freesize:  # the common case: no wait
+            try:
+                connection = await pool.acquire()
+            except Exception as exc:  # asyncmy raises OSError, RuntimeError and its own
+                raise self._failure(exc, "", 0, retry_safe=True, sent=False) from None
+        else:
+            pool, connection = await self._acquire()
         try:
             return await self._run(connection, sql, params, wanted_ms, retry_safe=True)
         finally:
@@ -273,14 +303,28 @@ class MySQLConnector:
     async def _run(
         self, connection: Connection, sql: str, params: Params, wanted_ms: int, *, retry_safe: bool
     ) -> QueryResult:
-        statement, grace = self._timed(sql, wanted_ms)
-        deadline = self._deadlines.start(wanted_ms / 1000 + grace)
+        if self._mariadb and wanted_ms == self._default_ms:
+            statement, grace = sql, _BACKSTOP_S  # the connection's own timeout applies
+        else:
+            statement, grace = self._timed(sql, wanted_ms)
+        deadlines = self._deadlines
+        deadline = deadlines.start(wanted_ms / 1000 + grace)
         try:
-            async with connection.cursor() as cursor:
-                await cursor.execute(statement, _bind(params))
-                return await self._result(connection, cursor)
+            cursor = connection.cursor()
+            await cursor.execute(statement, _bind(params))
+            description = cursor.description
+            if description:
+                shape = self._shapes.get(description)
+                if shape is None or (shape.guard and not _holds(shape.guard, cursor)):
+                    shape = await self._shape(connection, cursor, description)
+                rows = shape.rows(await cursor.fetchall())
+                result = query_result(shape.columns.copy(), rows, _rowcount(cursor))
+            else:
+                result = query_result([], None, _rowcount(cursor))
+            await cursor.close()  # reads any further result set (a procedure's status)
+            return result
         except asyncio.CancelledError:
-            if not self._deadlines.expired(deadline):
+            if not deadlines.expired(deadline):
                 connection.close()
                 raise
             await self._kill(connection.thread_id())
@@ -289,37 +333,46 @@ class MySQLConnector:
         except Exception as exc:
             raise self._failure(exc, sql, wanted_ms, retry_safe=retry_safe, sent=True) from None
         finally:
-            self._deadlines.finish(deadline)
+            deadlines.finish(deadline)
 
-    async def _result(self, connection: Connection, cursor: Cursor) -> QueryResult:
-        description = cursor.description
-        if not description:
-            return QueryResult(columns=[], rows=None, rowcount=_rowcount(cursor))
+    async def _shape(
+        self, connection: Connection, cursor: Cursor, description: tuple[Any, ...]
+    ) -> RowShape:
+        """Work out (and cache, by the description) how to convert this result's rows.
+
+        The description does not tell a binary string from a text one, nor (on MariaDB)
+        a JSON column from another LONGTEXT, so the shape is guarded by those fields'
+        charset and origin, checked on every cache hit."""
         columns = [column[0] for column in description]
-        converters = await self._converters(connection, cursor)
-        rows = [
-            {
-                name: convert(value)
-                for name, convert, value in zip(columns, converters, row, strict=True)
-            }
-            for row in await cursor.fetchall()
-        ]
-        return QueryResult(columns=columns, rows=rows, rowcount=_rowcount(cursor))
+        fields = _fields(cursor)
+        if len(fields) != len(columns):  # no field metadata: convert every value
+            return RowShape(columns, [json_value] * len(columns))
+        converters: list[Converter | None] = []
+        guard = []
+        for index, field in enumerate(fields):
+            code = field.type_code
+            converter: Converter | None = json_value
+            if code == _JSON_TYPE:
+                converter = parse_json
+            elif code in _READY_TYPES:
+                converter = None
+            elif code in _STRING_TYPES:
+                guard.append((index, field.charsetnr, field.org_table, field.org_name))
+                if await self._is_json(connection, field):
+                    converter = parse_json
+                elif field.charsetnr != _BINARY_CHARSET:
+                    converter = None
+            converters.append(converter)
+        return self._shapes.put(description, RowShape(columns, converters, tuple(guard)))
 
-    async def _converters(
-        self, connection: Connection, cursor: Cursor
-    ) -> list[Callable[[Any], Any]]:
-        fields = getattr(getattr(cursor, "_result", None), "fields", None) or []
-        converters: list[Callable[[Any], Any]] = []
-        for field in fields:
-            is_json = field.type_code == _JSON_TYPE or (
-                self._mariadb
-                and field.type_code in _TEXT_TYPES
-                and field.org_table
-                and field.org_name in await self._json_columns_of(connection, field.org_table)
-            )
-            converters.append(parse_json if is_json else json_value)
-        return converters or [json_value] * len(cursor.description or ())
+    async def _is_json(self, connection: Connection, field: Any) -> bool:
+        """A MariaDB text column taken straight from a table column declared JSON."""
+        return bool(
+            self._mariadb
+            and field.type_code in _TEXT_TYPES
+            and field.org_table
+            and field.org_name in await self._json_columns_of(connection, field.org_table)
+        )
 
     async def _json_columns_of(self, connection: Connection, table: str) -> frozenset[str]:
         """MariaDB's JSON columns of a table in the current database (cached)."""
@@ -432,13 +485,31 @@ class _MySQLTransaction:
             raise
 
 
+def _fields(cursor: Cursor) -> list[Any]:
+    """The driver's per-column metadata of the current result (charset, origin)."""
+    return getattr(getattr(cursor, "_result", None), "fields", None) or []
+
+
+def _holds(guard: tuple[Any, ...], cursor: Cursor) -> bool:
+    """Whether a cached shape's guarded fields still have the charset and origin seen."""
+    fields = _fields(cursor)
+    try:
+        for index, charset, table, name in guard:
+            field = fields[index]
+            if field.charsetnr != charset or field.org_table != table or field.org_name != name:
+                return False
+    except IndexError:
+        return False
+    return True
+
+
 def _rowcount(cursor: Cursor) -> int | None:
     count = cursor.rowcount
     return count if isinstance(count, int) and count >= 0 else None
 
 
 def _bind(params: Params) -> Sequence[Any] | Mapping[str, Any] | None:
-    if params is None or isinstance(params, Mapping):
+    if params is None or params.__class__ is tuple or isinstance(params, Mapping):
         return params
     return tuple(params)
 

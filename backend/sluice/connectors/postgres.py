@@ -18,6 +18,7 @@ import select
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from typing import Any, ClassVar, Literal
 
 import psycopg
@@ -35,6 +36,7 @@ from sluice.connectors.base import (
     QueryResult,
     Table,
     Transaction,
+    query_result,
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
@@ -47,7 +49,7 @@ from sluice.connectors.common import (
     timeout_error,
     with_retries,
 )
-from sluice.connectors.values import make_row
+from sluice.connectors.values import Converter, RowShape, ShapeCache, json_value
 
 Connection = psycopg.AsyncConnection[TupleRow]
 
@@ -93,6 +95,13 @@ _CLASS_MESSAGES = {
     "28": "Connection failed: authentication rejected",
     "42": "Query failed: invalid statement",
 }
+_READY_OIDS = frozenset({16, 20, 21, 23, 26})
+"""bool, int8, int2, int4, oid: JSON-ready as loaded."""
+_TEXT_OIDS = frozenset({18, 19, 25, 1042, 1043})
+""""char", name, text, bpchar, varchar: str, except under SQL_ASCII (psycopg gives bytes)."""
+_ROW_STATUSES = frozenset(
+    {pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK}
+)
 _BACKSTOP_S = 2.0
 """How long past its server-side timeout a call may hang (a silent network) before the
 client gives up on it and drops the connection."""
@@ -159,6 +168,8 @@ class PostgresConnector:
         self._open_lock = asyncio.Lock()
         self._reachable = False
         self._timeouts: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
+        self._shapes = ShapeCache()
+        self._default_ms = config.statement_timeout_ms
         self._deadlines = Deadlines()
 
     def __repr__(self) -> str:
@@ -169,14 +180,17 @@ class PostgresConnector:
     async def execute(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None
     ) -> QueryResult:
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._config.statement_timeout_ms
+        if timeout_ms is None:
+            wanted = self._default_ms
+        else:
+            check_timeout(timeout_ms)
+            wanted = timeout_ms
         try:
             try:  # the first attempt inline: the hot path pays for no retry machinery
                 return await self._execute_once(sql, params, wanted)
             except Retry as signal:
                 failed = signal.error
-            retry = lambda: self._execute_once(sql, params, wanted)  # noqa: E731
+            retry = partial(self._execute_once, sql, params, wanted)
             return await with_retries(retry, self._delays, failed=failed)
         except ConnectorError as error:
             detached(error)
@@ -255,34 +269,37 @@ class PostgresConnector:
     async def _execute_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
         pool, connection = await self._getconn()
         broken = False
-        deadline = self._deadlines.start(wanted_ms / 1000 + _BACKSTOP_S)
+        deadlines = self._deadlines
+        deadline = deadlines.start(wanted_ms / 1000 + _BACKSTOP_S)
         try:
-            return await self._run(connection, sql, params, wanted_ms)
+            if self._timeouts.get(connection, self._default_ms) == wanted_ms:
+                cursor = await connection.execute(sql, _bind(params))
+            else:
+                cursor = await self._execute_timed(connection, sql, params, wanted_ms)
+            return await _result(cursor, self._shapes)
         except psycopg.Error as exc:
             broken = connection.broken
             raise self._query_failure(exc, sql, wanted_ms, retry_safe=True) from None
         except asyncio.CancelledError:
             broken = True
-            if not self._deadlines.expired(deadline):
+            if not deadlines.expired(deadline):
                 raise
             raise timeout_error(wanted_ms, "no answer from the server") from None
         finally:
-            self._deadlines.finish(deadline)
+            deadlines.finish(deadline)
             await self._putconn(pool, connection, broken=broken)
 
-    async def _run(
+    async def _execute_timed(
         self, connection: Connection, sql: str, params: Params, wanted_ms: int
-    ) -> QueryResult:
-        if self._timeouts.get(connection, self._config.statement_timeout_ms) == wanted_ms:
-            cursor = await connection.execute(sql, _bind(params))
-            return await _result(cursor)
-        # SET and statement share one implicit transaction (one Sync): on failure both
-        # roll back and the connection keeps the value it had.
+    ) -> psycopg.AsyncCursor[TupleRow]:
+        """The statement under another timeout than the connection has. SET and statement
+        share one implicit transaction (one Sync): on failure both roll back and the
+        connection keeps the value it had."""
         async with connection.pipeline():
             await connection.execute(f"SET statement_timeout = {int(wanted_ms)}")
             cursor = await connection.execute(sql, _bind(params))
         self._timeouts[connection] = wanted_ms
-        return await _result(cursor)
+        return cursor
 
     @asynccontextmanager
     async def _transaction(self, read_only: bool, wanted_ms: int) -> AsyncIterator[Transaction]:
@@ -404,7 +421,7 @@ class _PostgresTransaction:
         deadline = deadlines.start(self._wanted_ms / 1000 + _BACKSTOP_S)
         try:
             cursor = await self._connection.execute(sql, _bind(params))
-            return await _result(cursor)
+            return await _result(cursor, self._owner._shapes)
         except psycopg.Error as exc:
             error = self._owner._query_failure(exc, sql, self._wanted_ms, retry_safe=False)
         except asyncio.CancelledError:
@@ -423,18 +440,42 @@ def _is_disconnect(exc: psycopg.Error) -> bool:
 
 
 def _bind(params: Params) -> Sequence[Any] | Mapping[str, Any] | None:
-    if params is None or isinstance(params, Mapping):
+    if params is None or params.__class__ is tuple or isinstance(params, Mapping):
         return params
     return tuple(params)
 
 
-async def _result(cursor: psycopg.AsyncCursor[TupleRow]) -> QueryResult:
-    description = cursor.description
-    if description is None:
-        return QueryResult(columns=[], rows=None, rowcount=cursor.rowcount)
-    columns = [column.name for column in description]
-    rows = [make_row(columns, row) for row in await cursor.fetchall()]
-    return QueryResult(columns=columns, rows=rows, rowcount=cursor.rowcount)
+async def _result(cursor: psycopg.AsyncCursor[TupleRow], shapes: ShapeCache) -> QueryResult:
+    """The cursor's rows as JSON-ready dicts, converted by the plan cached for their shape:
+    the client encoding and each column's name and type OID (cheaper to read than
+    `cursor.description`, which builds a Column per field on every call)."""
+    res = cursor.pgresult
+    if res is None or not (res.nfields or res.status in _ROW_STATUSES):
+        return query_result([], None, cursor.rowcount)
+    fields = range(res.nfields)
+    key = (
+        cursor.connection.pgconn.parameter_status(b"client_encoding"),
+        tuple(map(res.fname, fields)),
+        tuple(map(res.ftype, fields)),
+    )
+    shape = shapes.get(key) or shapes.put(key, _shape(cursor, key[0], key[2]))
+    rows = shape.rows(await cursor.fetchall())
+    return query_result(shape.columns.copy(), rows, cursor.rowcount)
+
+
+def _shape(
+    cursor: psycopg.AsyncCursor[TupleRow],
+    encoding: bytes | None,
+    oids: tuple[int, ...],
+) -> RowShape:
+    """Which columns psycopg already loads as JSON-ready values (ints, bools, text)."""
+    columns = [column.name for column in cursor.description or ()]
+    text_ready = encoding != b"SQL_ASCII"
+    converters: list[Converter | None] = [
+        None if oid in _READY_OIDS or (text_ready and oid in _TEXT_OIDS) else json_value
+        for oid in oids
+    ]
+    return RowShape(columns, converters)
 
 
 _TABLES_SQL = """

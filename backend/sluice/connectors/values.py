@@ -20,8 +20,9 @@ import datetime
 import json
 import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 _PLAIN: frozenset[type] = frozenset({int, str, bool, type(None)})
@@ -106,3 +107,75 @@ def parse_json(value: Any) -> Any:
 def make_row(columns: list[str], values: tuple[Any, ...] | list[Any]) -> dict[str, Any]:
     """A row dict in column order with every value JSON-ready."""
     return {name: json_value(value) for name, value in zip(columns, values, strict=True)}
+
+
+Converter = Callable[[Any], Any]
+
+
+def text_value(value: Any) -> Any:
+    """A column the driver decodes to text: a str (or NULL) as it is, anything else (a
+    binary string returned as bytes) converted."""
+    if value is None or value.__class__ is str:
+        return value
+    return json_value(value)
+
+
+class RowShape:
+    """How one result shape's driver rows become JSON-ready dicts, worked out once.
+
+    `converters` has one entry per column: None where the driver's value is JSON-ready
+    as it is (ints, text), a function otherwise. A row is then built with
+    `dict(zip(columns, row))` and only the converted columns are rewritten in place. As in
+    a dict built column by column, a repeated column name keeps the last column's value
+    (and so the last column's converter). `guard` is for the connector: what it checks
+    on a cache hit beyond the cache key (empty when the key says it all).
+    """
+
+    __slots__ = ("columns", "guard", "_fixups")
+
+    def __init__(
+        self,
+        columns: list[str],
+        converters: Sequence[Converter | None],
+        guard: tuple[Any, ...] = (),
+    ) -> None:
+        self.columns = columns
+        self.guard = guard
+        last = {name: index for index, name in enumerate(columns)}
+        self._fixups = tuple(
+            (name, convert)
+            for name, index in last.items()
+            if (convert := converters[index]) is not None
+        )
+
+    def rows(self, values: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+        columns = self.columns
+        fixups = self._fixups
+        # zip(strict=...) would take a slower call path; driver rows match the columns
+        if not fixups:
+            if len(values) == 1:  # a point query
+                return [dict(zip(columns, values[0]))]  # noqa: B905
+            return list(map(dict, map(zip, repeat(columns), values)))
+        rows = []
+        for row in values:
+            item = dict(zip(columns, row))  # noqa: B905
+            for name, convert in fixups:
+                item[name] = convert(item[name])
+            rows.append(item)
+        return rows
+
+
+class ShapeCache(dict[Hashable, RowShape]):
+    """RowShapes by a hashable key (a driver's result description), bounded: when full
+    it starts over, so a stream of ad-hoc shapes cannot grow it without limit. Lookups
+    are the dict's own `get`."""
+
+    def __init__(self, limit: int = 256) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key: Hashable, shape: RowShape) -> RowShape:
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = shape
+        return shape

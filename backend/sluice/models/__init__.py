@@ -1,11 +1,20 @@
 """App-store tables. Importing this package registers every table on SQLModel.metadata."""
 
+from sluice.models.access_record import AccessRecord, AuditLog
 from sluice.models.api import Api, ApiVersion, Module
+from sluice.models.client import Client, ClientApiLink, ClientGroupLink, Group, GroupApiLink
 from sluice.models.datasource import Datasource
 from sluice.models.macro import Macro, MacroVersion
 from sluice.models.user import Role, RolePermission, User, UserRoleLink
 
 __all__ = [
+    "AccessRecord",
+    "AuditLog",
+    "Client",
+    "ClientApiLink",
+    "ClientGroupLink",
+    "Group",
+    "GroupApiLink",
     "Api",
     "ApiVersion",
     "Datasource",

@@ -142,6 +142,7 @@ class ApiSettings(ApiFields):
 
 class ApiCreate(ApiSettings):
     module_id: int
+    group_ids: list[int] = []
 
 
 class ApiUpdate(SQLModel):
@@ -160,6 +161,7 @@ class ApiUpdate(SQLModel):
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     pagination: Pagination | None = None
     description: str | None = Field(default=None, max_length=1000)
+    group_ids: list[int] | None = None
 
 
 def _fk(target: str, nullable: bool, ondelete: str | None = None) -> Column[int]:
@@ -190,6 +192,7 @@ class ApiPublic(ApiSettings):
     module_id: int
     is_published: bool
     published_version_id: int | None
+    group_ids: list[int] = []
     parameters_in_content: list[str] = []
     """Names the SQL template reads, for the editor to suggest params."""
     uses_raw: bool = False

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from sluice.engines.sql import TemplateSyntaxError, template_parameters
 from sluice.errors import Conflict, NotFound, Unprocessable
 from sluice.models.api import Api, ApiCreate, ApiPublic, ApiSettings, ApiUpdate, Module
+from sluice.models.client import Group, GroupApiLink
 from sluice.models.datasource import Datasource
 from sluice.models.user import utcnow
 from sluice.services.common import commit, get_or_404
@@ -22,7 +23,7 @@ from sluice.services.publication import bump
 RAW_FILTER = re.compile(r"\|\s*raw\b")
 
 
-def api_public(api: Api) -> ApiPublic:
+def api_public(session: Session, api: Api) -> ApiPublic:
     names: list[str] = []
     uses_raw = False
     if api.engine == "sql":
@@ -31,7 +32,25 @@ def api_public(api: Api) -> ApiPublic:
         except TemplateSyntaxError:
             names = []
         uses_raw = RAW_FILTER.search(api.content) is not None
-    return ApiPublic(**api.model_dump(), parameters_in_content=names, uses_raw=uses_raw)
+    groups = session.exec(select(GroupApiLink.group_id).where(GroupApiLink.api_id == api.id)).all()
+    return ApiPublic(
+        **api.model_dump(),
+        group_ids=sorted(g for g in groups if g is not None),
+        parameters_in_content=names,
+        uses_raw=uses_raw,
+    )
+
+
+def set_groups(session: Session, api: Api, group_ids: list[int]) -> None:
+    wanted = set(group_ids)
+    found = set(session.exec(select(Group.id).where(col(Group.id).in_(wanted))).all())
+    if wanted - found:
+        raise NotFound(f"Group {min(wanted - found)} not found")
+    for link in session.exec(select(GroupApiLink).where(GroupApiLink.api_id == api.id)).all():
+        session.delete(link)
+    session.flush()
+    for group_id in sorted(wanted):
+        session.add(GroupApiLink(group_id=group_id, api_id=api.id))
 
 
 def list_apis(
@@ -91,8 +110,11 @@ def check_transform_syntax(source: str | None) -> None:
 def create_api(session: Session, data: ApiCreate) -> Api:
     _check_references(session, data, data.module_id)
     check_route(session, data.module_id, data.method, data.path, None)
-    api = Api.model_validate(data.model_dump(mode="json"))
+    api = Api.model_validate(data.model_dump(mode="json", exclude={"group_ids"}))
     session.add(api)
+    session.flush()
+    set_groups(session, api, data.group_ids)
+    bump(session)
     commit(session, f"{data.method} {data.path} already exists in this module")
     session.refresh(api)
     return api
@@ -110,12 +132,13 @@ def update_api(session: Session, api: Api, data: ApiUpdate) -> Api:
         raise Unprocessable(str(exc).splitlines()[-1].strip()) from None
     _check_references(session, checked, checked.module_id)
     check_route(session, checked.module_id, checked.method, checked.path, api.id)
-    for field, value in checked.model_dump(mode="json").items():
+    for field, value in checked.model_dump(mode="json", exclude={"group_ids"}).items():
         setattr(api, field, value)
+    if data.group_ids is not None:
+        set_groups(session, api, data.group_ids)
     api.updated_at = utcnow()
     session.add(api)
-    if api.is_published and {"module_id", "path", "method"} & changes.keys():
-        bump(session)
+    bump(session)
     commit(session, f"{checked.method} {checked.path} already exists in this module")
     session.refresh(api)
     return api

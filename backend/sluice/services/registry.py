@@ -9,6 +9,8 @@ within a poll interval in every other process.
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -19,6 +21,7 @@ from sluice.engines.params import ParamDef
 from sluice.engines.sql import CompiledTemplate, compile_template
 from sluice.errors import MethodNotAllowed, NotFound, SluiceError
 from sluice.models.api import Api, ApiVersion, Module
+from sluice.models.client import Client, ClientApiLink, ClientGroupLink, GroupApiLink
 from sluice.models.datasource import Datasource
 from sluice.security import Keyring
 from sluice.services import publication
@@ -58,6 +61,29 @@ class LiveApi:
 Methods = dict[str, LiveApi]
 
 
+@dataclass(frozen=True, eq=False)
+class LiveClient:
+    """A client app as the gateway needs it: credentials, policy and grants."""
+
+    id: int
+    client_id: str
+    secret_hash: str
+    is_active: bool
+    generation: int
+    networks: tuple[IPv4Network | IPv6Network, ...]
+    max_concurrent: int | None
+    rate_limit_per_minute: int | None
+    token_expire_seconds: int | None
+    attributes: dict[str, Any]
+    api_ids: frozenset[int]
+    """Every API the client reaches, directly or through a group."""
+
+    def allows_ip(self, ip: IPv4Address | IPv6Address | None) -> bool:
+        if not self.networks:
+            return True
+        return ip is not None and any(ip in network for network in self.networks)
+
+
 @dataclass
 class _Pattern:
     segments: tuple[str | None, ...]  # None for a placeholder
@@ -77,9 +103,12 @@ class _Pattern:
 
 
 class Registry:
-    def __init__(self, apis: list[LiveApi], version: int) -> None:
+    def __init__(
+        self, apis: list[LiveApi], version: int, clients: list[LiveClient] | None = None
+    ) -> None:
         self.version = version
         self.apis = apis
+        self.clients = {c.client_id: c for c in clients or []}
         self._static: dict[tuple[str, str], Methods] = {}
         self._patterns: dict[str, list[_Pattern]] = {}
         for api in apis:
@@ -130,7 +159,41 @@ def build(session: Session, settings: Settings, keyring: Keyring) -> Registry:
         .where(col(Module.id) == Api.module_id, col(Module.is_active))
     )
     apis = [_live(session, settings, keyring, a, v, m) for a, v, m in session.exec(query).all()]
-    return Registry(apis, version)
+    return Registry(apis, version, _clients(session))
+
+
+def _clients(session: Session) -> list[LiveClient]:
+    direct: dict[int, set[int]] = {}
+    for client_id, api_id in session.exec(
+        select(ClientApiLink.client_id, ClientApiLink.api_id)
+    ).all():
+        direct.setdefault(client_id or 0, set()).add(api_id or 0)
+    via = select(ClientGroupLink.client_id, GroupApiLink.api_id).where(
+        ClientGroupLink.group_id == GroupApiLink.group_id
+    )
+    for client_id, api_id in session.exec(via).all():
+        direct.setdefault(client_id or 0, set()).add(api_id or 0)
+    return [
+        _live_client(c, frozenset(direct.get(c.id or 0, ())))
+        for c in session.exec(select(Client)).all()
+    ]
+
+
+def _live_client(client: Client, api_ids: frozenset[int]) -> LiveClient:
+    assert client.id is not None
+    return LiveClient(
+        id=client.id,
+        client_id=client.client_id,
+        secret_hash=client.secret_hash,
+        is_active=client.is_active,
+        generation=client.token_generation,
+        networks=tuple(ip_network(n, strict=False) for n in client.allowed_ips),
+        max_concurrent=client.max_concurrent,
+        rate_limit_per_minute=client.rate_limit_per_minute,
+        token_expire_seconds=client.token_expire_seconds,
+        attributes=dict(client.attributes),
+        api_ids=api_ids,
+    )
 
 
 def _live(

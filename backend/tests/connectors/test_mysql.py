@@ -170,3 +170,62 @@ async def test_value_types(my: MySQLConnector) -> None:
             "s": "héllo",
         }
     ]
+
+
+async def test_result_shapes_share_a_connection() -> None:
+    """One pooled connection, results of different shapes in turn: each is converted by
+    its own plan, also when the same description comes back from another origin."""
+    require_mariadb()
+    my = MySQLConnector(mysql_config(pool_size=1), retry_delays_ms=FAST_RETRIES)
+    docs, texts, blobs = unique("docs"), unique("texts"), unique("blobs")
+    try:
+        await my.execute(f"CREATE TABLE {docs} (v JSON)")
+        await my.execute(f"CREATE TABLE {texts} (v LONGTEXT)")
+        await my.execute(f"CREATE TABLE {blobs} (v VARBINARY(8), w VARCHAR(8) CHARSET latin1)")
+        await my.execute(f"INSERT INTO {docs} VALUES ('{{\"a\": [1, 2.5]}}')")
+        await my.execute(f"INSERT INTO {texts} VALUES ('{{\"a\": [1, 2.5]}}')")
+        await my.execute(f"INSERT INTO {blobs} VALUES (x'00ff', 'ab')")
+        for _ in range(2):  # the second round runs on cached plans
+            assert (await my.execute("SELECT %s AS a", [1])).rows == [{"a": 1}]
+            assert (await my.execute("SELECT %s AS a", ["x"])).rows == [{"a": "x"}]
+            assert (await my.execute("SELECT 1 AS a, 'x' AS b")).rows == [{"a": 1, "b": "x"}]
+            parsed = await my.execute(f"SELECT v FROM {docs}")
+            assert parsed.rows == [{"v": {"a": [1, 2.5]}}]
+            assert (await my.execute(f"SELECT v FROM {texts}")).rows == [{"v": '{"a": [1, 2.5]}'}]
+            assert (await my.execute(f"SELECT v FROM {blobs}")).rows == [{"v": "AP8="}]
+            assert (await my.execute(f"SELECT w AS v FROM {blobs}")).rows == [{"v": "ab"}]
+            money = await my.execute("SELECT CAST(%s AS DECIMAL(8, 2)) AS m", ["12.3"])
+            assert money.rows == [{"m": "12.30"}]
+            same_name = await my.execute("SELECT 1 AS a, x'00ff' AS a, 2 AS b")
+            assert same_name.rows == [{"a": "AP8=", "b": 2}]
+            assert same_name.columns == ["a", "a", "b"]
+        many = await my.execute("SELECT seq AS n, CONCAT('r', seq) AS s FROM seq_1_to_3")
+        assert many.rows == [{"n": i, "s": f"r{i}"} for i in (1, 2, 3)]
+        many.columns.append("changed by a caller")
+        again = await my.execute("SELECT seq AS n, CONCAT('r', seq) AS s FROM seq_1_to_3")
+        assert again.columns == ["n", "s"]
+    finally:
+        for table in (docs, texts, blobs):
+            await my.execute(f"DROP TABLE IF EXISTS {table}")
+        await my.close()
+
+
+async def test_no_free_connection_gives_up_after_all_retries() -> None:
+    require_mariadb()
+    narrow = MySQLConnector(
+        mysql_config(pool_size=1, connect_timeout_s=0.2), retry_delays_ms=FAST_RETRIES
+    )
+    try:
+        async with narrow.transaction() as tx:  # holds the only connection
+            await tx.execute("SELECT 1")
+            started = time.monotonic()
+            with pytest.raises(DatasourceUnavailable) as caught:
+                await narrow.execute("SELECT 1")
+            waited = time.monotonic() - started
+        assert caught.value.message == "Data source unavailable: no free connection"
+        assert caught.value.retries == len(FAST_RETRIES)
+        assert 0.8 <= waited < 3
+        assert_ours(caught.value)
+        assert (await narrow.execute("SELECT 2 AS n")).rows == [{"n": 2}]  # free again
+    finally:
+        await narrow.close()

@@ -199,3 +199,37 @@ async def test_value_types(pg: PostgresConnector) -> None:
             "empty": None,
         }
     ]
+
+
+async def test_result_shapes_share_a_connection() -> None:
+    """One pooled connection, results of different shapes in turn, each converted by its
+    own plan; a changed client encoding is a different shape (text comes back as bytes)."""
+    require_postgres()
+    pg = PostgresConnector(pg_config(pool_size=1), retry_delays_ms=FAST_RETRIES)
+    try:
+        for _ in range(2):  # the second round runs on cached plans
+            assert (await pg.execute("SELECT %s::int AS a", [1])).rows == [{"a": 1}]
+            assert (await pg.execute("SELECT %s::text AS a", ["x"])).rows == [{"a": "x"}]
+            assert (await pg.execute("SELECT %s::numeric AS a", ["1.50"])).rows == [{"a": "1.50"}]
+            floats = await pg.execute("SELECT 'NaN'::float8 AS a, '-Infinity'::float8 AS b")
+            assert floats.rows == [{"a": None, "b": None}]
+            assert (await pg.execute("SELECT 'NaN'::numeric AS a")).rows == [{"a": None}]
+            doc = await pg.execute("""SELECT '{"x": [1, 2.5]}'::jsonb AS a, true AS b""")
+            assert doc.rows == [{"a": {"x": [1, 2.5]}, "b": True}]
+            same_name = await pg.execute("SELECT 1 AS a, '\\x00ff'::bytea AS a, 2 AS b")
+            assert same_name.rows == [{"a": "AP8=", "b": 2}]
+            assert same_name.columns == ["a", "a", "b"]
+            empty = await pg.execute("SELECT 1 AS a WHERE false")
+            assert empty.rows == [] and empty.columns == ["a"]
+        many = await pg.execute("SELECT g AS n, 'r' || g AS s FROM generate_series(1, 3) g")
+        assert many.rows == [{"n": i, "s": f"r{i}"} for i in (1, 2, 3)]
+        many.columns.append("changed by a caller")
+        again = await pg.execute("SELECT g AS n, 'r' || g AS s FROM generate_series(1, 3) g")
+        assert again.columns == ["n", "s"]
+        async with pg.transaction() as tx:
+            assert (await tx.execute("SELECT 'abc'::text AS t")).rows == [{"t": "abc"}]
+            await tx.execute("SET LOCAL client_encoding = 'SQL_ASCII'")
+            assert (await tx.execute("SELECT 'abc'::text AS t")).rows == [{"t": "YWJj"}]
+        assert (await pg.execute("SELECT 'abc'::text AS t")).rows == [{"t": "abc"}]
+    finally:
+        await pg.close()

@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { ApisCreateApiData, ApisCreateApiErrors, ApisCreateApiResponses, ApisDebugApiData, ApisDebugApiErrors, ApisDebugApiResponses, ApisDeleteApiData, ApisDeleteApiErrors, ApisDeleteApiResponses, ApisDiffApiVersionData, ApisDiffApiVersionErrors, ApisDiffApiVersionResponses, ApisPublishApiData, ApisPublishApiErrors, ApisPublishApiResponses, ApisReadApiData, ApisReadApiErrors, ApisReadApiResponses, ApisReadApisData, ApisReadApisErrors, ApisReadApisResponses, ApisReadApiVersionData, ApisReadApiVersionErrors, ApisReadApiVersionResponses, ApisReadApiVersionsData, ApisReadApiVersionsErrors, ApisReadApiVersionsResponses, ApisRestoreApiVersionData, ApisRestoreApiVersionErrors, ApisRestoreApiVersionResponses, ApisUnpublishApiData, ApisUnpublishApiErrors, ApisUnpublishApiResponses, ApisUpdateApiData, ApisUpdateApiErrors, ApisUpdateApiResponses, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, MacrosCreateMacroData, MacrosCreateMacroErrors, MacrosCreateMacroResponses, MacrosDeleteMacroData, MacrosDeleteMacroErrors, MacrosDeleteMacroResponses, MacrosPublishMacroData, MacrosPublishMacroErrors, MacrosPublishMacroResponses, MacrosReadMacroData, MacrosReadMacroErrors, MacrosReadMacroResponses, MacrosReadMacrosData, MacrosReadMacrosErrors, MacrosReadMacrosResponses, MacrosReadMacroVersionsData, MacrosReadMacroVersionsErrors, MacrosReadMacroVersionsResponses, MacrosUpdateMacroData, MacrosUpdateMacroErrors, MacrosUpdateMacroResponses, ModulesCreateModuleData, ModulesCreateModuleErrors, ModulesCreateModuleResponses, ModulesDeleteModuleData, ModulesDeleteModuleErrors, ModulesDeleteModuleResponses, ModulesReadModuleData, ModulesReadModuleErrors, ModulesReadModuleResponses, ModulesReadModulesData, ModulesReadModulesErrors, ModulesReadModulesResponses, ModulesUpdateModuleData, ModulesUpdateModuleErrors, ModulesUpdateModuleResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
+import type { ApisCreateApiData, ApisCreateApiErrors, ApisCreateApiResponses, ApisDebugApiData, ApisDebugApiErrors, ApisDebugApiResponses, ApisDeleteApiData, ApisDeleteApiErrors, ApisDeleteApiResponses, ApisDiffApiVersionData, ApisDiffApiVersionErrors, ApisDiffApiVersionResponses, ApisPublishApiData, ApisPublishApiErrors, ApisPublishApiResponses, ApisReadApiData, ApisReadApiErrors, ApisReadApiResponses, ApisReadApisData, ApisReadApisErrors, ApisReadApisResponses, ApisReadApiVersionData, ApisReadApiVersionErrors, ApisReadApiVersionResponses, ApisReadApiVersionsData, ApisReadApiVersionsErrors, ApisReadApiVersionsResponses, ApisRestoreApiVersionData, ApisRestoreApiVersionErrors, ApisRestoreApiVersionResponses, ApisUnpublishApiData, ApisUnpublishApiErrors, ApisUnpublishApiResponses, ApisUpdateApiData, ApisUpdateApiErrors, ApisUpdateApiResponses, ClientsCreateClientData, ClientsCreateClientErrors, ClientsCreateClientResponses, ClientsDeleteClientData, ClientsDeleteClientErrors, ClientsDeleteClientResponses, ClientsReadClientData, ClientsReadClientErrors, ClientsReadClientResponses, ClientsReadClientsData, ClientsReadClientsErrors, ClientsReadClientsResponses, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretErrors, ClientsRegenerateClientSecretResponses, ClientsUpdateClientData, ClientsUpdateClientErrors, ClientsUpdateClientResponses, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, GroupsCreateGroupData, GroupsCreateGroupErrors, GroupsCreateGroupResponses, GroupsDeleteGroupData, GroupsDeleteGroupErrors, GroupsDeleteGroupResponses, GroupsReadGroupData, GroupsReadGroupErrors, GroupsReadGroupResponses, GroupsReadGroupsData, GroupsReadGroupsErrors, GroupsReadGroupsResponses, GroupsUpdateGroupData, GroupsUpdateGroupErrors, GroupsUpdateGroupResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, MacrosCreateMacroData, MacrosCreateMacroErrors, MacrosCreateMacroResponses, MacrosDeleteMacroData, MacrosDeleteMacroErrors, MacrosDeleteMacroResponses, MacrosPublishMacroData, MacrosPublishMacroErrors, MacrosPublishMacroResponses, MacrosReadMacroData, MacrosReadMacroErrors, MacrosReadMacroResponses, MacrosReadMacrosData, MacrosReadMacrosErrors, MacrosReadMacrosResponses, MacrosReadMacroVersionsData, MacrosReadMacroVersionsErrors, MacrosReadMacroVersionsResponses, MacrosUpdateMacroData, MacrosUpdateMacroErrors, MacrosUpdateMacroResponses, ModulesCreateModuleData, ModulesCreateModuleErrors, ModulesCreateModuleResponses, ModulesDeleteModuleData, ModulesDeleteModuleErrors, ModulesDeleteModuleResponses, ModulesReadModuleData, ModulesReadModuleErrors, ModulesReadModuleResponses, ModulesReadModulesData, ModulesReadModulesErrors, ModulesReadModulesResponses, ModulesUpdateModuleData, ModulesUpdateModuleErrors, ModulesUpdateModuleResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -522,6 +522,125 @@ export const macrosPublishMacro = <ThrowOnError extends boolean = false>(options
 export const macrosReadMacroVersions = <ThrowOnError extends boolean = false>(options: Options<MacrosReadMacroVersionsData, ThrowOnError>) => (options.client ?? client).get<MacrosReadMacroVersionsResponses, MacrosReadMacroVersionsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/macros/{macro_id}/versions',
+    ...options
+});
+
+/**
+ * Read Groups
+ */
+export const groupsReadGroups = <ThrowOnError extends boolean = false>(options?: Options<GroupsReadGroupsData, ThrowOnError>) => (options?.client ?? client).get<GroupsReadGroupsResponses, GroupsReadGroupsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/groups',
+    ...options
+});
+
+/**
+ * Create Group
+ */
+export const groupsCreateGroup = <ThrowOnError extends boolean = false>(options: Options<GroupsCreateGroupData, ThrowOnError>) => (options.client ?? client).post<GroupsCreateGroupResponses, GroupsCreateGroupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/groups',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Group
+ */
+export const groupsDeleteGroup = <ThrowOnError extends boolean = false>(options: Options<GroupsDeleteGroupData, ThrowOnError>) => (options.client ?? client).delete<GroupsDeleteGroupResponses, GroupsDeleteGroupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/groups/{group_id}',
+    ...options
+});
+
+/**
+ * Read Group
+ */
+export const groupsReadGroup = <ThrowOnError extends boolean = false>(options: Options<GroupsReadGroupData, ThrowOnError>) => (options.client ?? client).get<GroupsReadGroupResponses, GroupsReadGroupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/groups/{group_id}',
+    ...options
+});
+
+/**
+ * Update Group
+ */
+export const groupsUpdateGroup = <ThrowOnError extends boolean = false>(options: Options<GroupsUpdateGroupData, ThrowOnError>) => (options.client ?? client).patch<GroupsUpdateGroupResponses, GroupsUpdateGroupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/groups/{group_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read Clients
+ */
+export const clientsReadClients = <ThrowOnError extends boolean = false>(options?: Options<ClientsReadClientsData, ThrowOnError>) => (options?.client ?? client).get<ClientsReadClientsResponses, ClientsReadClientsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/clients',
+    ...options
+});
+
+/**
+ * Create Client
+ *
+ * The answer holds `client_secret`: it is shown this once and stored only as an HMAC.
+ */
+export const clientsCreateClient = <ThrowOnError extends boolean = false>(options: Options<ClientsCreateClientData, ThrowOnError>) => (options.client ?? client).post<ClientsCreateClientResponses, ClientsCreateClientErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/clients',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Client
+ */
+export const clientsDeleteClient = <ThrowOnError extends boolean = false>(options: Options<ClientsDeleteClientData, ThrowOnError>) => (options.client ?? client).delete<ClientsDeleteClientResponses, ClientsDeleteClientErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/clients/{client_id}',
+    ...options
+});
+
+/**
+ * Read Client
+ */
+export const clientsReadClient = <ThrowOnError extends boolean = false>(options: Options<ClientsReadClientData, ThrowOnError>) => (options.client ?? client).get<ClientsReadClientResponses, ClientsReadClientErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/clients/{client_id}',
+    ...options
+});
+
+/**
+ * Update Client
+ */
+export const clientsUpdateClient = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdateClientData, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdateClientResponses, ClientsUpdateClientErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/clients/{client_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Regenerate Client Secret
+ *
+ * A new secret; every token issued before it stops working at once.
+ */
+export const clientsRegenerateClientSecret = <ThrowOnError extends boolean = false>(options: Options<ClientsRegenerateClientSecretData, ThrowOnError>) => (options.client ?? client).post<ClientsRegenerateClientSecretResponses, ClientsRegenerateClientSecretErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/clients/{client_id}/secret',
     ...options
 });
 

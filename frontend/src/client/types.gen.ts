@@ -68,6 +68,10 @@ export type ApiCreate = {
      * Module Id
      */
     module_id: number;
+    /**
+     * Group Ids
+     */
+    group_ids?: Array<number>;
 };
 
 /**
@@ -146,6 +150,10 @@ export type ApiPublic = {
      * Published Version Id
      */
     published_version_id: number | null;
+    /**
+     * Group Ids
+     */
+    group_ids?: Array<number>;
     /**
      * Parameters In Content
      */
@@ -228,6 +236,10 @@ export type ApiUpdate = {
      * Description
      */
     description?: string | null;
+    /**
+     * Group Ids
+     */
+    group_ids?: Array<number> | null;
 };
 
 /**
@@ -358,6 +370,250 @@ export type BodyLoginLoginAccessToken = {
      * Client Secret
      */
     client_secret?: string | null;
+};
+
+/**
+ * ClientCreate
+ */
+export type ClientCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean;
+    /**
+     * Max Concurrent
+     */
+    max_concurrent?: number | null;
+    /**
+     * Rate Limit Per Minute
+     */
+    rate_limit_per_minute?: number | null;
+    /**
+     * Token Expire Seconds
+     */
+    token_expire_seconds?: number | null;
+    /**
+     * Allowed Ips
+     */
+    allowed_ips?: Array<string>;
+    /**
+     * Attributes
+     */
+    attributes?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Group Ids
+     */
+    group_ids?: Array<number>;
+    /**
+     * Api Ids
+     */
+    api_ids?: Array<number>;
+};
+
+/**
+ * ClientPublic
+ */
+export type ClientPublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean;
+    /**
+     * Max Concurrent
+     */
+    max_concurrent?: number | null;
+    /**
+     * Rate Limit Per Minute
+     */
+    rate_limit_per_minute?: number | null;
+    /**
+     * Token Expire Seconds
+     */
+    token_expire_seconds?: number | null;
+    /**
+     * Allowed Ips
+     */
+    allowed_ips?: Array<string>;
+    /**
+     * Attributes
+     */
+    attributes?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Client Id
+     */
+    client_id: string;
+    /**
+     * Group Ids
+     */
+    group_ids: Array<number>;
+    /**
+     * Api Ids
+     */
+    api_ids: Array<number>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ClientUpdate
+ */
+export type ClientUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean | null;
+    /**
+     * Max Concurrent
+     */
+    max_concurrent?: number | null;
+    /**
+     * Rate Limit Per Minute
+     */
+    rate_limit_per_minute?: number | null;
+    /**
+     * Token Expire Seconds
+     */
+    token_expire_seconds?: number | null;
+    /**
+     * Allowed Ips
+     */
+    allowed_ips?: Array<string> | null;
+    /**
+     * Attributes
+     */
+    attributes?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Group Ids
+     */
+    group_ids?: Array<number> | null;
+    /**
+     * Api Ids
+     */
+    api_ids?: Array<number> | null;
+};
+
+/**
+ * ClientWithSecret
+ *
+ * Only the answers to create and regenerate carry the secret; it is never stored.
+ */
+export type ClientWithSecret = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Is Active
+     */
+    is_active?: boolean;
+    /**
+     * Max Concurrent
+     */
+    max_concurrent?: number | null;
+    /**
+     * Rate Limit Per Minute
+     */
+    rate_limit_per_minute?: number | null;
+    /**
+     * Token Expire Seconds
+     */
+    token_expire_seconds?: number | null;
+    /**
+     * Allowed Ips
+     */
+    allowed_ips?: Array<string>;
+    /**
+     * Attributes
+     */
+    attributes?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Client Id
+     */
+    client_id: string;
+    /**
+     * Group Ids
+     */
+    group_ids: Array<number>;
+    /**
+     * Api Ids
+     */
+    api_ids: Array<number>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Client Secret
+     */
+    client_secret: string;
+};
+
+/**
+ * ClientsPublic
+ */
+export type ClientsPublic = {
+    /**
+     * Data
+     */
+    data: Array<ClientPublic>;
+    /**
+     * Count
+     */
+    count: number;
 };
 
 /**
@@ -629,6 +885,90 @@ export type DebugResult = {
      * Error
      */
     error?: string | null;
+};
+
+/**
+ * GroupCreate
+ */
+export type GroupCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Api Ids
+     */
+    api_ids?: Array<number>;
+};
+
+/**
+ * GroupPublic
+ */
+export type GroupPublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Api Ids
+     */
+    api_ids: Array<number>;
+    /**
+     * Client Count
+     */
+    client_count?: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * GroupUpdate
+ */
+export type GroupUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Api Ids
+     */
+    api_ids?: Array<number> | null;
+};
+
+/**
+ * GroupsPublic
+ */
+export type GroupsPublic = {
+    /**
+     * Data
+     */
+    data: Array<GroupPublic>;
+    /**
+     * Count
+     */
+    count: number;
 };
 
 /**
@@ -2753,6 +3093,348 @@ export type MacrosReadMacroVersionsResponses = {
 };
 
 export type MacrosReadMacroVersionsResponse = MacrosReadMacroVersionsResponses[keyof MacrosReadMacroVersionsResponses];
+
+export type GroupsReadGroupsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/groups';
+};
+
+export type GroupsReadGroupsErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GroupsReadGroupsError = GroupsReadGroupsErrors[keyof GroupsReadGroupsErrors];
+
+export type GroupsReadGroupsResponses = {
+    /**
+     * Successful Response
+     */
+    200: GroupsPublic;
+};
+
+export type GroupsReadGroupsResponse = GroupsReadGroupsResponses[keyof GroupsReadGroupsResponses];
+
+export type GroupsCreateGroupData = {
+    body: GroupCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/groups';
+};
+
+export type GroupsCreateGroupErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GroupsCreateGroupError = GroupsCreateGroupErrors[keyof GroupsCreateGroupErrors];
+
+export type GroupsCreateGroupResponses = {
+    /**
+     * Successful Response
+     */
+    201: GroupPublic;
+};
+
+export type GroupsCreateGroupResponse = GroupsCreateGroupResponses[keyof GroupsCreateGroupResponses];
+
+export type GroupsDeleteGroupData = {
+    body?: never;
+    path: {
+        /**
+         * Group Id
+         *
+         * A row id
+         */
+        group_id: number;
+    };
+    query?: never;
+    url: '/api/v1/groups/{group_id}';
+};
+
+export type GroupsDeleteGroupErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GroupsDeleteGroupError = GroupsDeleteGroupErrors[keyof GroupsDeleteGroupErrors];
+
+export type GroupsDeleteGroupResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type GroupsDeleteGroupResponse = GroupsDeleteGroupResponses[keyof GroupsDeleteGroupResponses];
+
+export type GroupsReadGroupData = {
+    body?: never;
+    path: {
+        /**
+         * Group Id
+         *
+         * A row id
+         */
+        group_id: number;
+    };
+    query?: never;
+    url: '/api/v1/groups/{group_id}';
+};
+
+export type GroupsReadGroupErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GroupsReadGroupError = GroupsReadGroupErrors[keyof GroupsReadGroupErrors];
+
+export type GroupsReadGroupResponses = {
+    /**
+     * Successful Response
+     */
+    200: GroupPublic;
+};
+
+export type GroupsReadGroupResponse = GroupsReadGroupResponses[keyof GroupsReadGroupResponses];
+
+export type GroupsUpdateGroupData = {
+    body: GroupUpdate;
+    path: {
+        /**
+         * Group Id
+         *
+         * A row id
+         */
+        group_id: number;
+    };
+    query?: never;
+    url: '/api/v1/groups/{group_id}';
+};
+
+export type GroupsUpdateGroupErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GroupsUpdateGroupError = GroupsUpdateGroupErrors[keyof GroupsUpdateGroupErrors];
+
+export type GroupsUpdateGroupResponses = {
+    /**
+     * Successful Response
+     */
+    200: GroupPublic;
+};
+
+export type GroupsUpdateGroupResponse = GroupsUpdateGroupResponses[keyof GroupsUpdateGroupResponses];
+
+export type ClientsReadClientsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/clients';
+};
+
+export type ClientsReadClientsErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ClientsReadClientsError = ClientsReadClientsErrors[keyof ClientsReadClientsErrors];
+
+export type ClientsReadClientsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ClientsPublic;
+};
+
+export type ClientsReadClientsResponse = ClientsReadClientsResponses[keyof ClientsReadClientsResponses];
+
+export type ClientsCreateClientData = {
+    body: ClientCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/clients';
+};
+
+export type ClientsCreateClientErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ClientsCreateClientError = ClientsCreateClientErrors[keyof ClientsCreateClientErrors];
+
+export type ClientsCreateClientResponses = {
+    /**
+     * Successful Response
+     */
+    201: ClientWithSecret;
+};
+
+export type ClientsCreateClientResponse = ClientsCreateClientResponses[keyof ClientsCreateClientResponses];
+
+export type ClientsDeleteClientData = {
+    body?: never;
+    path: {
+        /**
+         * Client Id
+         *
+         * A row id
+         */
+        client_id: number;
+    };
+    query?: never;
+    url: '/api/v1/clients/{client_id}';
+};
+
+export type ClientsDeleteClientErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ClientsDeleteClientError = ClientsDeleteClientErrors[keyof ClientsDeleteClientErrors];
+
+export type ClientsDeleteClientResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ClientsDeleteClientResponse = ClientsDeleteClientResponses[keyof ClientsDeleteClientResponses];
+
+export type ClientsReadClientData = {
+    body?: never;
+    path: {
+        /**
+         * Client Id
+         *
+         * A row id
+         */
+        client_id: number;
+    };
+    query?: never;
+    url: '/api/v1/clients/{client_id}';
+};
+
+export type ClientsReadClientErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ClientsReadClientError = ClientsReadClientErrors[keyof ClientsReadClientErrors];
+
+export type ClientsReadClientResponses = {
+    /**
+     * Successful Response
+     */
+    200: ClientPublic;
+};
+
+export type ClientsReadClientResponse = ClientsReadClientResponses[keyof ClientsReadClientResponses];
+
+export type ClientsUpdateClientData = {
+    body: ClientUpdate;
+    path: {
+        /**
+         * Client Id
+         *
+         * A row id
+         */
+        client_id: number;
+    };
+    query?: never;
+    url: '/api/v1/clients/{client_id}';
+};
+
+export type ClientsUpdateClientErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ClientsUpdateClientError = ClientsUpdateClientErrors[keyof ClientsUpdateClientErrors];
+
+export type ClientsUpdateClientResponses = {
+    /**
+     * Successful Response
+     */
+    200: ClientPublic;
+};
+
+export type ClientsUpdateClientResponse = ClientsUpdateClientResponses[keyof ClientsUpdateClientResponses];
+
+export type ClientsRegenerateClientSecretData = {
+    body?: never;
+    path: {
+        /**
+         * Client Id
+         *
+         * A row id
+         */
+        client_id: number;
+    };
+    query?: never;
+    url: '/api/v1/clients/{client_id}/secret';
+};
+
+export type ClientsRegenerateClientSecretErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ClientsRegenerateClientSecretError = ClientsRegenerateClientSecretErrors[keyof ClientsRegenerateClientSecretErrors];
+
+export type ClientsRegenerateClientSecretResponses = {
+    /**
+     * Successful Response
+     */
+    200: ClientWithSecret;
+};
+
+export type ClientsRegenerateClientSecretResponse = ClientsRegenerateClientSecretResponses[keyof ClientsRegenerateClientSecretResponses];
 
 export type HealthLiveData = {
     body?: never;

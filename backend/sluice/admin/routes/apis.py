@@ -46,17 +46,17 @@ def read_apis(
     module_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> ApisPublic:
     items, total = service.list_apis(session, *page, module_id=module_id)
-    return ApisPublic(data=[service.api_public(a) for a in items], count=total)
+    return ApisPublic(data=[service.api_public(session, a) for a in items], count=total)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_api(session: SessionDep, _: Writer, body: ApiCreate) -> ApiPublic:
-    return service.api_public(service.create_api(session, body))
+    return service.api_public(session, service.create_api(session, body))
 
 
 @router.get("/{api_id}")
-def read_api(_: Reader, api: Loaded) -> ApiPublic:
-    return service.api_public(api)
+def read_api(session: SessionDep, _: Reader, api: Loaded) -> ApiPublic:
+    return service.api_public(session, api)
 
 
 @router.patch("/{api_id}")
@@ -65,7 +65,7 @@ def update_api(
 ) -> ApiPublic:
     updated = service.update_api(session, api, body)
     registry.rebuild()
-    return service.api_public(updated)
+    return service.api_public(session, updated)
 
 
 @router.delete("/{api_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -106,7 +106,7 @@ def unpublish_api(
 ) -> ApiPublic:
     updated = versions.unpublish(session, api)
     registry.rebuild()
-    return service.api_public(updated)
+    return service.api_public(session, updated)
 
 
 @router.get("/{api_id}/versions")

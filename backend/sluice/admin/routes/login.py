@@ -24,7 +24,7 @@ def login_access_token(
 ) -> Token:
     """OAuth2 password flow: the email as `username`, and the password."""
     email, ip = normalize_email(form.username), request.client.host if request.client else "-"
-    guard.check(email, ip)
+    guard.check_login(email, ip)
     user = authenticate(session, email, form.password)
     if user is None:
         guard.failed(email, ip)

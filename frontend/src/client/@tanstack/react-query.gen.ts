@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
-import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
+import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, clientsCreateClient, clientsDeleteClient, clientsReadClient, clientsReadClients, clientsRegenerateClientSecret, clientsUpdateClient, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, groupsCreateGroup, groupsDeleteGroup, groupsReadGroup, groupsReadGroups, groupsUpdateGroup, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
+import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, ClientsCreateClientData, ClientsCreateClientError, ClientsCreateClientResponse, ClientsDeleteClientData, ClientsDeleteClientError, ClientsDeleteClientResponse, ClientsReadClientData, ClientsReadClientError, ClientsReadClientResponse, ClientsReadClientsData, ClientsReadClientsError, ClientsReadClientsResponse, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretError, ClientsRegenerateClientSecretResponse, ClientsUpdateClientData, ClientsUpdateClientError, ClientsUpdateClientResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, GroupsCreateGroupData, GroupsCreateGroupError, GroupsCreateGroupResponse, GroupsDeleteGroupData, GroupsDeleteGroupError, GroupsDeleteGroupResponse, GroupsReadGroupData, GroupsReadGroupError, GroupsReadGroupResponse, GroupsReadGroupsData, GroupsReadGroupsError, GroupsReadGroupsResponse, GroupsUpdateGroupData, GroupsUpdateGroupError, GroupsUpdateGroupResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
 
 /**
  * Login Access Token
@@ -1055,6 +1055,255 @@ export const macrosReadMacroVersionsOptions = (options: Options<MacrosReadMacroV
     },
     queryKey: macrosReadMacroVersionsQueryKey(options)
 });
+
+export const groupsReadGroupsQueryKey = (options?: Options<GroupsReadGroupsData>) => createQueryKey('groupsReadGroups', options);
+
+/**
+ * Read Groups
+ */
+export const groupsReadGroupsOptions = (options?: Options<GroupsReadGroupsData>) => queryOptions<GroupsReadGroupsResponse, GroupsReadGroupsError, GroupsReadGroupsResponse, ReturnType<typeof groupsReadGroupsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await groupsReadGroups({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: groupsReadGroupsQueryKey(options)
+});
+
+export const groupsReadGroupsInfiniteQueryKey = (options?: Options<GroupsReadGroupsData>): QueryKey<Options<GroupsReadGroupsData>> => createQueryKey('groupsReadGroups', options, true);
+
+/**
+ * Read Groups
+ */
+export const groupsReadGroupsInfiniteOptions = (options?: Options<GroupsReadGroupsData>) => infiniteQueryOptions<GroupsReadGroupsResponse, GroupsReadGroupsError, InfiniteData<GroupsReadGroupsResponse>, QueryKey<Options<GroupsReadGroupsData>>, number | Pick<QueryKey<Options<GroupsReadGroupsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<GroupsReadGroupsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await groupsReadGroups({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: groupsReadGroupsInfiniteQueryKey(options)
+});
+
+/**
+ * Create Group
+ */
+export const groupsCreateGroupMutation = (options?: Partial<Options<GroupsCreateGroupData>>): UseMutationOptions<GroupsCreateGroupResponse, GroupsCreateGroupError, Options<GroupsCreateGroupData>> => {
+    const mutationOptions: UseMutationOptions<GroupsCreateGroupResponse, GroupsCreateGroupError, Options<GroupsCreateGroupData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await groupsCreateGroup({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Group
+ */
+export const groupsDeleteGroupMutation = (options?: Partial<Options<GroupsDeleteGroupData>>): UseMutationOptions<GroupsDeleteGroupResponse, GroupsDeleteGroupError, Options<GroupsDeleteGroupData>> => {
+    const mutationOptions: UseMutationOptions<GroupsDeleteGroupResponse, GroupsDeleteGroupError, Options<GroupsDeleteGroupData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await groupsDeleteGroup({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const groupsReadGroupQueryKey = (options: Options<GroupsReadGroupData>) => createQueryKey('groupsReadGroup', options);
+
+/**
+ * Read Group
+ */
+export const groupsReadGroupOptions = (options: Options<GroupsReadGroupData>) => queryOptions<GroupsReadGroupResponse, GroupsReadGroupError, GroupsReadGroupResponse, ReturnType<typeof groupsReadGroupQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await groupsReadGroup({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: groupsReadGroupQueryKey(options)
+});
+
+/**
+ * Update Group
+ */
+export const groupsUpdateGroupMutation = (options?: Partial<Options<GroupsUpdateGroupData>>): UseMutationOptions<GroupsUpdateGroupResponse, GroupsUpdateGroupError, Options<GroupsUpdateGroupData>> => {
+    const mutationOptions: UseMutationOptions<GroupsUpdateGroupResponse, GroupsUpdateGroupError, Options<GroupsUpdateGroupData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await groupsUpdateGroup({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const clientsReadClientsQueryKey = (options?: Options<ClientsReadClientsData>) => createQueryKey('clientsReadClients', options);
+
+/**
+ * Read Clients
+ */
+export const clientsReadClientsOptions = (options?: Options<ClientsReadClientsData>) => queryOptions<ClientsReadClientsResponse, ClientsReadClientsError, ClientsReadClientsResponse, ReturnType<typeof clientsReadClientsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await clientsReadClients({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: clientsReadClientsQueryKey(options)
+});
+
+export const clientsReadClientsInfiniteQueryKey = (options?: Options<ClientsReadClientsData>): QueryKey<Options<ClientsReadClientsData>> => createQueryKey('clientsReadClients', options, true);
+
+/**
+ * Read Clients
+ */
+export const clientsReadClientsInfiniteOptions = (options?: Options<ClientsReadClientsData>) => infiniteQueryOptions<ClientsReadClientsResponse, ClientsReadClientsError, InfiniteData<ClientsReadClientsResponse>, QueryKey<Options<ClientsReadClientsData>>, number | Pick<QueryKey<Options<ClientsReadClientsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ClientsReadClientsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await clientsReadClients({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: clientsReadClientsInfiniteQueryKey(options)
+});
+
+/**
+ * Create Client
+ *
+ * The answer holds `client_secret`: it is shown this once and stored only as an HMAC.
+ */
+export const clientsCreateClientMutation = (options?: Partial<Options<ClientsCreateClientData>>): UseMutationOptions<ClientsCreateClientResponse, ClientsCreateClientError, Options<ClientsCreateClientData>> => {
+    const mutationOptions: UseMutationOptions<ClientsCreateClientResponse, ClientsCreateClientError, Options<ClientsCreateClientData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await clientsCreateClient({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Client
+ */
+export const clientsDeleteClientMutation = (options?: Partial<Options<ClientsDeleteClientData>>): UseMutationOptions<ClientsDeleteClientResponse, ClientsDeleteClientError, Options<ClientsDeleteClientData>> => {
+    const mutationOptions: UseMutationOptions<ClientsDeleteClientResponse, ClientsDeleteClientError, Options<ClientsDeleteClientData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await clientsDeleteClient({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const clientsReadClientQueryKey = (options: Options<ClientsReadClientData>) => createQueryKey('clientsReadClient', options);
+
+/**
+ * Read Client
+ */
+export const clientsReadClientOptions = (options: Options<ClientsReadClientData>) => queryOptions<ClientsReadClientResponse, ClientsReadClientError, ClientsReadClientResponse, ReturnType<typeof clientsReadClientQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await clientsReadClient({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: clientsReadClientQueryKey(options)
+});
+
+/**
+ * Update Client
+ */
+export const clientsUpdateClientMutation = (options?: Partial<Options<ClientsUpdateClientData>>): UseMutationOptions<ClientsUpdateClientResponse, ClientsUpdateClientError, Options<ClientsUpdateClientData>> => {
+    const mutationOptions: UseMutationOptions<ClientsUpdateClientResponse, ClientsUpdateClientError, Options<ClientsUpdateClientData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await clientsUpdateClient({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Regenerate Client Secret
+ *
+ * A new secret; every token issued before it stops working at once.
+ */
+export const clientsRegenerateClientSecretMutation = (options?: Partial<Options<ClientsRegenerateClientSecretData>>): UseMutationOptions<ClientsRegenerateClientSecretResponse, ClientsRegenerateClientSecretError, Options<ClientsRegenerateClientSecretData>> => {
+    const mutationOptions: UseMutationOptions<ClientsRegenerateClientSecretResponse, ClientsRegenerateClientSecretError, Options<ClientsRegenerateClientSecretData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await clientsRegenerateClientSecret({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
 
 export const healthLiveQueryKey = (options?: Options<HealthLiveData>) => createQueryKey('healthLive', options);
 

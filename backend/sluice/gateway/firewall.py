@@ -1,0 +1,40 @@
+"""Stage: who is calling from where. The client IP behind TRUSTED_PROXY_COUNT proxies,
+the global deny and allow lists, and (after auth) the client's own allowed networks."""
+
+from functools import lru_cache
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
+
+from fastapi import Request
+
+from sluice.errors import Forbidden
+
+Address = IPv4Address | IPv6Address
+Network = IPv4Network | IPv6Network
+
+
+def client_ip(request: Request, trusted_proxies: int) -> Address | None:
+    """The peer's address, or with N trusted proxies the Nth address from the right of
+    X-Forwarded-For (each proxy appends the address it saw)."""
+    text = request.client.host if request.client else ""
+    if trusted_proxies:
+        hops = [
+            h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()
+        ]
+        if len(hops) >= trusted_proxies:
+            text = hops[-trusted_proxies]
+    try:
+        return ip_address(text)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=64)
+def networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ip_network(e, strict=False) for e in entries)
+
+
+def check_global(ip: Address | None, allow: tuple[str, ...], deny: tuple[str, ...]) -> None:
+    if ip is not None and any(ip in n for n in networks(deny)):
+        raise Forbidden("Calls from this address are refused")
+    if allow and (ip is None or not any(ip in n for n in networks(allow))):
+        raise Forbidden("Calls from this address are not allowed")
