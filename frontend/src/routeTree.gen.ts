@@ -14,17 +14,21 @@ import { Route as LoginRouteImport } from './routes/login'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppAccessLogsRouteImport } from './routes/_app/access-logs'
 import { Route as AppAccountRouteImport } from './routes/_app/account'
-import { Route as AppApisRouteImport } from './routes/_app/apis'
 import { Route as AppClientsRouteImport } from './routes/_app/clients'
 import { Route as AppGroupsRouteImport } from './routes/_app/groups'
-import { Route as AppMacrosRouteImport } from './routes/_app/macros'
 import { Route as AppModulesRouteImport } from './routes/_app/modules'
 import { Route as AppRolesRouteImport } from './routes/_app/roles'
 import { Route as AppUsersRouteImport } from './routes/_app/users'
 import { Route as AppVersionsRouteImport } from './routes/_app/versions'
+import { Route as AppApisIndexRouteImport } from './routes/_app/apis/index'
+import { Route as AppApisIdRouteImport } from './routes/_app/apis/$id'
+import { Route as AppApisNewRouteImport } from './routes/_app/apis/new'
 import { Route as AppDatasourcesIndexRouteImport } from './routes/_app/datasources/index'
 import { Route as AppDatasourcesIdRouteImport } from './routes/_app/datasources/$id'
 import { Route as AppDatasourcesNewRouteImport } from './routes/_app/datasources/new'
+import { Route as AppMacrosIndexRouteImport } from './routes/_app/macros/index'
+import { Route as AppMacrosIdRouteImport } from './routes/_app/macros/$id'
+import { Route as AppMacrosNewRouteImport } from './routes/_app/macros/new'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -50,11 +54,6 @@ const AppAccountRoute = AppAccountRouteImport.update({
   path: '/account',
   getParentRoute: () => AppRoute,
 } as any)
-const AppApisRoute = AppApisRouteImport.update({
-  id: '/apis',
-  path: '/apis',
-  getParentRoute: () => AppRoute,
-} as any)
 const AppClientsRoute = AppClientsRouteImport.update({
   id: '/clients',
   path: '/clients',
@@ -63,11 +62,6 @@ const AppClientsRoute = AppClientsRouteImport.update({
 const AppGroupsRoute = AppGroupsRouteImport.update({
   id: '/groups',
   path: '/groups',
-  getParentRoute: () => AppRoute,
-} as any)
-const AppMacrosRoute = AppMacrosRouteImport.update({
-  id: '/macros',
-  path: '/macros',
   getParentRoute: () => AppRoute,
 } as any)
 const AppModulesRoute = AppModulesRouteImport.update({
@@ -90,6 +84,21 @@ const AppVersionsRoute = AppVersionsRouteImport.update({
   path: '/versions',
   getParentRoute: () => AppRoute,
 } as any)
+const AppApisIndexRoute = AppApisIndexRouteImport.update({
+  id: '/apis/',
+  path: '/apis/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppApisIdRoute = AppApisIdRouteImport.update({
+  id: '/apis/$id',
+  path: '/apis/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppApisNewRoute = AppApisNewRouteImport.update({
+  id: '/apis/new',
+  path: '/apis/new',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppDatasourcesIndexRoute = AppDatasourcesIndexRouteImport.update({
   id: '/datasources/',
   path: '/datasources/',
@@ -105,40 +114,63 @@ const AppDatasourcesNewRoute = AppDatasourcesNewRouteImport.update({
   path: '/datasources/new',
   getParentRoute: () => AppRoute,
 } as any)
+const AppMacrosIndexRoute = AppMacrosIndexRouteImport.update({
+  id: '/macros/',
+  path: '/macros/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppMacrosIdRoute = AppMacrosIdRouteImport.update({
+  id: '/macros/$id',
+  path: '/macros/$id',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppMacrosNewRoute = AppMacrosNewRouteImport.update({
+  id: '/macros/new',
+  path: '/macros/new',
+  getParentRoute: () => AppRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
   '/login': typeof LoginRoute
   '/access-logs': typeof AppAccessLogsRoute
   '/account': typeof AppAccountRoute
-  '/apis': typeof AppApisRoute
   '/clients': typeof AppClientsRoute
   '/groups': typeof AppGroupsRoute
-  '/macros': typeof AppMacrosRoute
   '/modules': typeof AppModulesRoute
   '/roles': typeof AppRolesRoute
   '/users': typeof AppUsersRoute
   '/versions': typeof AppVersionsRoute
+  '/apis/$id': typeof AppApisIdRoute
+  '/apis/new': typeof AppApisNewRoute
   '/datasources/$id': typeof AppDatasourcesIdRoute
   '/datasources/new': typeof AppDatasourcesNewRoute
+  '/macros/$id': typeof AppMacrosIdRoute
+  '/macros/new': typeof AppMacrosNewRoute
+  '/apis/': typeof AppApisIndexRoute
   '/datasources/': typeof AppDatasourcesIndexRoute
+  '/macros/': typeof AppMacrosIndexRoute
 }
 export interface FileRoutesByTo {
   '/login': typeof LoginRoute
   '/access-logs': typeof AppAccessLogsRoute
   '/account': typeof AppAccountRoute
-  '/apis': typeof AppApisRoute
   '/clients': typeof AppClientsRoute
   '/groups': typeof AppGroupsRoute
-  '/macros': typeof AppMacrosRoute
   '/modules': typeof AppModulesRoute
   '/roles': typeof AppRolesRoute
   '/users': typeof AppUsersRoute
   '/versions': typeof AppVersionsRoute
   '/': typeof AppIndexRoute
+  '/apis/$id': typeof AppApisIdRoute
+  '/apis/new': typeof AppApisNewRoute
   '/datasources/$id': typeof AppDatasourcesIdRoute
   '/datasources/new': typeof AppDatasourcesNewRoute
+  '/macros/$id': typeof AppMacrosIdRoute
+  '/macros/new': typeof AppMacrosNewRoute
+  '/apis': typeof AppApisIndexRoute
   '/datasources': typeof AppDatasourcesIndexRoute
+  '/macros': typeof AppMacrosIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -146,18 +178,22 @@ export interface FileRoutesById {
   '/login': typeof LoginRoute
   '/_app/access-logs': typeof AppAccessLogsRoute
   '/_app/account': typeof AppAccountRoute
-  '/_app/apis': typeof AppApisRoute
   '/_app/clients': typeof AppClientsRoute
   '/_app/groups': typeof AppGroupsRoute
-  '/_app/macros': typeof AppMacrosRoute
   '/_app/modules': typeof AppModulesRoute
   '/_app/roles': typeof AppRolesRoute
   '/_app/users': typeof AppUsersRoute
   '/_app/versions': typeof AppVersionsRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/apis/$id': typeof AppApisIdRoute
+  '/_app/apis/new': typeof AppApisNewRoute
   '/_app/datasources/$id': typeof AppDatasourcesIdRoute
   '/_app/datasources/new': typeof AppDatasourcesNewRoute
+  '/_app/macros/$id': typeof AppMacrosIdRoute
+  '/_app/macros/new': typeof AppMacrosNewRoute
+  '/_app/apis/': typeof AppApisIndexRoute
   '/_app/datasources/': typeof AppDatasourcesIndexRoute
+  '/_app/macros/': typeof AppMacrosIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -166,52 +202,64 @@ export interface FileRouteTypes {
     | '/login'
     | '/access-logs'
     | '/account'
-    | '/apis'
     | '/clients'
     | '/groups'
-    | '/macros'
     | '/modules'
     | '/roles'
     | '/users'
     | '/versions'
+    | '/apis/$id'
+    | '/apis/new'
     | '/datasources/$id'
     | '/datasources/new'
+    | '/macros/$id'
+    | '/macros/new'
+    | '/apis/'
     | '/datasources/'
+    | '/macros/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/login'
     | '/access-logs'
     | '/account'
-    | '/apis'
     | '/clients'
     | '/groups'
-    | '/macros'
     | '/modules'
     | '/roles'
     | '/users'
     | '/versions'
     | '/'
+    | '/apis/$id'
+    | '/apis/new'
     | '/datasources/$id'
     | '/datasources/new'
+    | '/macros/$id'
+    | '/macros/new'
+    | '/apis'
     | '/datasources'
+    | '/macros'
   id:
     | '__root__'
     | '/_app'
     | '/login'
     | '/_app/access-logs'
     | '/_app/account'
-    | '/_app/apis'
     | '/_app/clients'
     | '/_app/groups'
-    | '/_app/macros'
     | '/_app/modules'
     | '/_app/roles'
     | '/_app/users'
     | '/_app/versions'
     | '/_app/'
+    | '/_app/apis/$id'
+    | '/_app/apis/new'
     | '/_app/datasources/$id'
     | '/_app/datasources/new'
+    | '/_app/macros/$id'
+    | '/_app/macros/new'
+    | '/_app/apis/'
     | '/_app/datasources/'
+    | '/_app/macros/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -256,13 +304,6 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppAccountRouteImport
       parentRoute: typeof AppRoute
     }
-    '/_app/apis': {
-      id: '/_app/apis'
-      path: '/apis'
-      fullPath: '/apis'
-      preLoaderRoute: typeof AppApisRouteImport
-      parentRoute: typeof AppRoute
-    }
     '/_app/clients': {
       id: '/_app/clients'
       path: '/clients'
@@ -275,13 +316,6 @@ declare module '@tanstack/react-router' {
       path: '/groups'
       fullPath: '/groups'
       preLoaderRoute: typeof AppGroupsRouteImport
-      parentRoute: typeof AppRoute
-    }
-    '/_app/macros': {
-      id: '/_app/macros'
-      path: '/macros'
-      fullPath: '/macros'
-      preLoaderRoute: typeof AppMacrosRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/modules': {
@@ -312,6 +346,27 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppVersionsRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/apis/': {
+      id: '/_app/apis/'
+      path: '/apis'
+      fullPath: '/apis/'
+      preLoaderRoute: typeof AppApisIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/apis/$id': {
+      id: '/_app/apis/$id'
+      path: '/apis/$id'
+      fullPath: '/apis/$id'
+      preLoaderRoute: typeof AppApisIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/apis/new': {
+      id: '/_app/apis/new'
+      path: '/apis/new'
+      fullPath: '/apis/new'
+      preLoaderRoute: typeof AppApisNewRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/datasources/': {
       id: '/_app/datasources/'
       path: '/datasources'
@@ -333,41 +388,70 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppDatasourcesNewRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/macros/': {
+      id: '/_app/macros/'
+      path: '/macros'
+      fullPath: '/macros/'
+      preLoaderRoute: typeof AppMacrosIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/macros/$id': {
+      id: '/_app/macros/$id'
+      path: '/macros/$id'
+      fullPath: '/macros/$id'
+      preLoaderRoute: typeof AppMacrosIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/macros/new': {
+      id: '/_app/macros/new'
+      path: '/macros/new'
+      fullPath: '/macros/new'
+      preLoaderRoute: typeof AppMacrosNewRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
 interface AppRouteChildren {
   AppAccessLogsRoute: typeof AppAccessLogsRoute
   AppAccountRoute: typeof AppAccountRoute
-  AppApisRoute: typeof AppApisRoute
   AppClientsRoute: typeof AppClientsRoute
   AppGroupsRoute: typeof AppGroupsRoute
-  AppMacrosRoute: typeof AppMacrosRoute
   AppModulesRoute: typeof AppModulesRoute
   AppRolesRoute: typeof AppRolesRoute
   AppUsersRoute: typeof AppUsersRoute
   AppVersionsRoute: typeof AppVersionsRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppApisIdRoute: typeof AppApisIdRoute
+  AppApisNewRoute: typeof AppApisNewRoute
   AppDatasourcesIdRoute: typeof AppDatasourcesIdRoute
   AppDatasourcesNewRoute: typeof AppDatasourcesNewRoute
+  AppMacrosIdRoute: typeof AppMacrosIdRoute
+  AppMacrosNewRoute: typeof AppMacrosNewRoute
+  AppApisIndexRoute: typeof AppApisIndexRoute
   AppDatasourcesIndexRoute: typeof AppDatasourcesIndexRoute
+  AppMacrosIndexRoute: typeof AppMacrosIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
   AppAccessLogsRoute: AppAccessLogsRoute,
   AppAccountRoute: AppAccountRoute,
-  AppApisRoute: AppApisRoute,
   AppClientsRoute: AppClientsRoute,
   AppGroupsRoute: AppGroupsRoute,
-  AppMacrosRoute: AppMacrosRoute,
   AppModulesRoute: AppModulesRoute,
   AppRolesRoute: AppRolesRoute,
   AppUsersRoute: AppUsersRoute,
   AppVersionsRoute: AppVersionsRoute,
   AppIndexRoute: AppIndexRoute,
+  AppApisIdRoute: AppApisIdRoute,
+  AppApisNewRoute: AppApisNewRoute,
   AppDatasourcesIdRoute: AppDatasourcesIdRoute,
   AppDatasourcesNewRoute: AppDatasourcesNewRoute,
+  AppMacrosIdRoute: AppMacrosIdRoute,
+  AppMacrosNewRoute: AppMacrosNewRoute,
+  AppApisIndexRoute: AppApisIndexRoute,
   AppDatasourcesIndexRoute: AppDatasourcesIndexRoute,
+  AppMacrosIndexRoute: AppMacrosIndexRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

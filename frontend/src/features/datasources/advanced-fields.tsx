@@ -1,10 +1,10 @@
 import { useId } from "react";
+import { FormField } from "@/components/form-field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import type { FieldsProps } from "./connection-fields";
-import { FormField } from "./form-field";
 
 function ActiveSwitch({ values, set }: Pick<FieldsProps, "values" | "set">) {
   const id = useId();

@@ -1,11 +1,11 @@
 import { useId } from "react";
 import type { DatasourcePublic } from "@/client/types.gen";
+import { FormField } from "@/components/form-field";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { SSL_MODES, typeInfo } from "./datasource-types";
-import { FormField } from "./form-field";
 import type { FormValues } from "./form-values";
 
 export type FieldsProps = {

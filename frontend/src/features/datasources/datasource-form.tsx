@@ -6,6 +6,7 @@ import {
   datasourcesUpdateDatasourceMutation,
 } from "@/client/@tanstack/react-query.gen";
 import type { DatasourcePublic } from "@/client/types.gen";
+import { FormField } from "@/components/form-field";
 import {
   Card,
   CardContent,
@@ -19,7 +20,6 @@ import { ApiError, fieldErrorsOf } from "@/lib/api";
 import { AdvancedFields } from "./advanced-fields";
 import { ConnectionFields } from "./connection-fields";
 import { ConnectionTest, useConnectionTest } from "./connection-test";
-import { FormField } from "./form-field";
 import {
   type FormValues,
   initialValues,

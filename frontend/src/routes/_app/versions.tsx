@@ -1,11 +1,6 @@
 import { createFileRoute } from "@tanstack/react-router";
-import { ComingSoon } from "@/components/coming-soon";
+import { PublishedApisPage } from "@/features/apis/published-apis-page";
 
 export const Route = createFileRoute("/_app/versions")({
-  component: () => (
-    <ComingSoon
-      title="Versions"
-      description="Published versions of your APIs, to compare and restore."
-    />
-  ),
+  component: PublishedApisPage,
 });

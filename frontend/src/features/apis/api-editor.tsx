@@ -1,0 +1,218 @@
+import { Link } from "@tanstack/react-router";
+import { ArrowLeftIcon, CodeXmlIcon, HistoryIcon } from "lucide-react";
+import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
+import type { ApiPublic } from "@/client/types.gen";
+import { DraftSaveBar } from "@/components/draft-save-bar";
+import { PageHeader } from "@/components/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { ApiError, fieldErrorsOf } from "@/lib/api";
+import { can } from "@/lib/permissions";
+import { useCurrentUser } from "@/lib/session";
+import { AccessBadge } from "./access-badge";
+import { endpointPath } from "./api-types";
+import { DebugPanel } from "./debug-panel";
+import { type ApiFormValues, initialValues, isDirty } from "./form-values";
+import { LimitsCard } from "./limits-card";
+import { LiveVersion } from "./live-version";
+import { ParamsCard } from "./params-card";
+import { PublishActions } from "./publish-actions";
+import { RouteBar } from "./route-bar";
+import { SettingsCard } from "./settings-card";
+import { SqlCard } from "./sql-card";
+import { TransformCard } from "./transform-card";
+import { useDebugApi, useSaveApi } from "./use-api-mutations";
+import { useDatasources, useModules } from "./use-lookups";
+import { VersionsTab } from "./versions-tab";
+
+export type ApiTab = "editor" | "versions";
+
+export type ApiEditorProps = {
+  /** The saved API; without it the editor creates one. */
+  api?: ApiPublic;
+  /** The module a new API starts in. */
+  initialModuleId?: number;
+  tab: ApiTab;
+  onTabChange: (tab: ApiTab) => void;
+  onCreated: (api: ApiPublic) => void;
+  /** Runs after a version was restored: the draft changed on the server. */
+  onRestored: () => Promise<void>;
+};
+
+/** Settings whose 422 message arrives as "field: message" in a plain `detail`. */
+const PREFIXED_FIELDS = ["result_transform", "content", "params", "path"];
+
+function serverErrors(error: unknown): Record<string, string> {
+  const errors = { ...fieldErrorsOf(error) };
+  if (error instanceof ApiError && error.status === 422) {
+    const match = /^(\w+): ([\s\S]+)$/.exec(error.message);
+    if (match?.[1] && match[2] && PREFIXED_FIELDS.includes(match[1])) errors[match[1]] = match[2];
+  }
+  return errors;
+}
+
+function routeError(error: unknown, errors: Record<string, string>): string | undefined {
+  if (error instanceof ApiError && error.status === 409) return error.message;
+  return errors.path ?? errors.module_id ?? errors.method;
+}
+
+function debugBlocked(api: ApiPublic | undefined, values: ApiFormValues): string | null {
+  if (!api) return "Create the API first: the debugger runs the saved draft.";
+  if (api.engine === "script") return "Script APIs cannot be debugged here yet.";
+  if (!values.datasourceId) return "Choose a data source in the settings first.";
+  return null;
+}
+
+function BackToList() {
+  return (
+    <Link
+      to="/apis"
+      className="inline-flex items-center gap-1.5 text-sm text-muted-foreground hover:text-foreground"
+    >
+      <ArrowLeftIcon className="size-4" />
+      APIs
+    </Link>
+  );
+}
+
+/** Write, debug, publish and version one API. */
+export function ApiEditor(props: ApiEditorProps) {
+  const { api } = props;
+  const me = useCurrentUser();
+  const mayWrite = can(me, "api", "write");
+  const modules = useModules();
+  const datasources = useDatasources();
+  const [values, setValues] = useState(() => initialValues(api, props.initialModuleId));
+  const save = useSaveApi(api);
+  const dirty = isDirty(values, api);
+  const formId = useId();
+  const set = (change: Partial<ApiFormValues>) => setValues((old) => ({ ...old, ...change }));
+
+  async function saveValues(): Promise<ApiPublic> {
+    const submitted = values;
+    const saved = await save.mutateAsync(submitted);
+    setValues((old) => (old === submitted ? initialValues(saved) : old));
+    if (!api) props.onCreated(saved);
+    return saved;
+  }
+  const saveFirst = dirty && mayWrite ? saveValues : null;
+  const debug = useDebugApi(api?.id, saveFirst);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    saveValues().catch(() => undefined);
+  }
+  function saveShortcut(event: KeyboardEvent<HTMLFormElement>) {
+    if ((event.metaKey || event.ctrlKey) && event.key === "s") {
+      event.preventDefault();
+      if (mayWrite) event.currentTarget.requestSubmit();
+    }
+  }
+
+  const errors = serverErrors(save.error);
+  const fields = { values, set, errors, readOnly: !mayWrite };
+  const moduleName = modules?.find((m) => String(m.id) === values.moduleId)?.name;
+  const endpoint = endpointPath(moduleName, values.path);
+
+  const editor = (
+    <form
+      id={formId}
+      aria-label={api ? `Edit ${api.name}` : "New API"}
+      className="space-y-6"
+      onSubmit={submit}
+      onKeyDown={saveShortcut}
+    >
+      <RouteBar
+        values={values}
+        set={set}
+        modules={modules}
+        readOnly={!mayWrite}
+        error={routeError(save.error, errors)}
+        isPublished={api?.is_published ?? false}
+      />
+      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_17rem]">
+        <div className="min-w-0 space-y-6">
+          <SqlCard {...fields} api={api} />
+          <ParamsCard {...fields} api={api} />
+          <TransformCard {...fields} />
+          {can(me, "api", "debug") && (
+            <DebugPanel
+              rows={values.params}
+              debug={debug}
+              blocked={debugBlocked(api, values)}
+              dirty={dirty}
+            />
+          )}
+        </div>
+        <div className="space-y-6">
+          <SettingsCard {...fields} datasources={datasources} />
+          <LimitsCard {...fields} />
+        </div>
+      </div>
+      {mayWrite && (
+        <DraftSaveBar
+          isNew={!api}
+          createLabel="Create API"
+          dirty={dirty}
+          pending={save.isPending}
+          error={save.error}
+        />
+      )}
+    </form>
+  );
+
+  return (
+    <div className="space-y-6">
+      <div className="space-y-3">
+        <BackToList />
+        <PageHeader
+          title={api?.name || "New API"}
+          description={
+            api ? (
+              <div className="flex flex-wrap items-center gap-2 pt-1">
+                <LiveVersion api={api} />
+                <AccessBadge access={api.access ?? "private"} />
+                {dirty && <Badge variant="outline">Unsaved changes</Badge>}
+              </div>
+            ) : (
+              "Write the SQL, declare its parameters, then debug and publish it."
+            )
+          }
+          actions={
+            api &&
+            can(me, "api", "publish") && (
+              <PublishActions api={api} saveFirst={saveFirst} endpoint={endpoint} />
+            )
+          }
+        />
+      </div>
+      {api ? (
+        <Tabs value={props.tab} onValueChange={(tab) => props.onTabChange(tab as ApiTab)}>
+          <TabsList>
+            <TabsTrigger value="editor">
+              <CodeXmlIcon />
+              Editor
+            </TabsTrigger>
+            <TabsTrigger value="versions">
+              <HistoryIcon />
+              Versions
+            </TabsTrigger>
+          </TabsList>
+          <TabsContent value="editor" className="mt-6 data-[state=inactive]:hidden" forceMount>
+            {editor}
+          </TabsContent>
+          <TabsContent value="versions" className="mt-6">
+            <VersionsTab
+              apiId={api.id}
+              mayPublish={can(me, "api", "publish")}
+              dirty={dirty}
+              onRestored={props.onRestored}
+            />
+          </TabsContent>
+        </Tabs>
+      ) : (
+        editor
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
+import { AlertCircleIcon, PlusIcon, SquareFunctionIcon } from "lucide-react";
+import { useState } from "react";
+import { macrosReadMacrosOptions } from "@/client/@tanstack/react-query.gen";
+import type { MacroPublic } from "@/client/types.gen";
+import { EmptyState } from "@/components/empty-state";
+import { PageHeader } from "@/components/page-header";
+import { Pagination } from "@/components/pagination";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { errorMessage } from "@/lib/api";
+import { can } from "@/lib/permissions";
+import { useCurrentUser } from "@/lib/session";
+import { DeleteMacroDialog } from "./delete-macro-dialog";
+import { MacrosTable } from "./macros-table";
+import { useModules } from "./use-modules";
+
+const PAGE_SIZE = 20;
+
+type MacrosPageProps = { page: number; onPageChange: (page: number) => void };
+
+function NewMacroButton() {
+  return (
+    <Button asChild>
+      <Link to="/macros/new">
+        <PlusIcon />
+        New macro
+      </Link>
+    </Button>
+  );
+}
+
+function NoMacros({ page, mayWrite, onPageChange }: MacrosPageProps & { mayWrite: boolean }) {
+  if (page > 1) {
+    return (
+      <EmptyState icon={SquareFunctionIcon} title="No macros on this page">
+        <Button variant="link" onClick={() => onPageChange(1)}>
+          Go to the first page
+        </Button>
+      </EmptyState>
+    );
+  }
+  return (
+    <EmptyState icon={SquareFunctionIcon} title="No macros yet">
+      <p>
+        A macro is SQL or Python that many APIs share: write it once, publish it, and import it in a
+        template.
+      </p>
+      {mayWrite && (
+        <div className="mt-4">
+          <NewMacroButton />
+        </div>
+      )}
+    </EmptyState>
+  );
+}
+
+export function MacrosPage({ page, onPageChange }: MacrosPageProps) {
+  const mayWrite = can(useCurrentUser(), "macro", "write");
+  const macros = useQuery({
+    ...macrosReadMacrosOptions({ query: { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } }),
+    placeholderData: keepPreviousData,
+  });
+  const modules = useModules();
+  const [deleting, setDeleting] = useState<MacroPublic | null>(null);
+
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="Macros"
+        description="Reusable SQL and Python that templates import by name."
+        actions={mayWrite && <NewMacroButton />}
+      />
+      {macros.isError && (
+        <Alert variant="destructive">
+          <AlertCircleIcon />
+          <span>{errorMessage(macros.error)}</span>
+        </Alert>
+      )}
+      {macros.isPending && !macros.isError && (
+        <Card className="space-y-3 p-6">
+          <Skeleton className="h-5 w-1/3" />
+          <Skeleton className="h-5 w-full" />
+          <Skeleton className="h-5 w-full" />
+        </Card>
+      )}
+      {macros.data && macros.data.data.length === 0 && (
+        <NoMacros page={page} mayWrite={mayWrite} onPageChange={onPageChange} />
+      )}
+      {macros.data && macros.data.data.length > 0 && (
+        <Card className="overflow-hidden">
+          <MacrosTable
+            macros={macros.data.data}
+            modules={modules}
+            onDelete={mayWrite ? setDeleting : undefined}
+          />
+          {macros.data.count > PAGE_SIZE && (
+            <div className="border-t px-4 py-3">
+              <Pagination
+                page={page}
+                pageSize={PAGE_SIZE}
+                total={macros.data.count}
+                onPageChange={onPageChange}
+              />
+            </div>
+          )}
+        </Card>
+      )}
+      <DeleteMacroDialog macro={deleting} onClose={() => setDeleting(null)} />
+    </div>
+  );
+}

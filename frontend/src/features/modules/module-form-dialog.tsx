@@ -1,0 +1,177 @@
+import { useMutation } from "@tanstack/react-query";
+import { AlertCircleIcon, LoaderCircleIcon } from "lucide-react";
+import { type FormEvent, useId, useState } from "react";
+import {
+  modulesCreateModuleMutation,
+  modulesUpdateModuleMutation,
+} from "@/client/@tanstack/react-query.gen";
+import type { ModulePublic } from "@/client/types.gen";
+import { FormField } from "@/components/form-field";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Switch } from "@/components/ui/switch";
+import { Textarea } from "@/components/ui/textarea";
+import { ApiError, errorMessage, fieldErrorsOf } from "@/lib/api";
+import { useRefreshModules } from "./use-refresh-modules";
+
+type ModuleFormDialogProps = {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** The module to edit; without it the dialog creates one. */
+  module?: ModulePublic;
+};
+
+const RESERVED = [
+  "api",
+  "ui",
+  "token",
+  "health",
+  "metrics",
+  "docs",
+  "openapi.json",
+  "assets",
+  "static",
+];
+
+/** What is wrong with a module name before the server is asked, if anything. */
+function nameProblem(name: string): string | undefined {
+  if (name === "") return undefined;
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name)) {
+    return "Lower-case letters, digits, - and _; starts with a letter or digit.";
+  }
+  if (RESERVED.includes(name)) return `"${name}" is reserved by Sluice.`;
+  return undefined;
+}
+
+function ActiveSwitch({
+  checked,
+  onChange,
+}: {
+  checked: boolean;
+  onChange: (on: boolean) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="flex items-start justify-between gap-4 rounded-lg border p-4">
+      <div className="grid gap-1">
+        <Label htmlFor={id}>Active</Label>
+        <p className="text-xs text-muted-foreground">
+          The gateway serves the APIs of an active module only.
+        </p>
+      </div>
+      <Switch id={id} checked={checked} onCheckedChange={onChange} />
+    </div>
+  );
+}
+
+function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => void }) {
+  const [name, setName] = useState(module?.name ?? "");
+  const [description, setDescription] = useState(module?.description ?? "");
+  const [isActive, setIsActive] = useState(module?.is_active ?? true);
+  const refreshModules = useRefreshModules();
+  const onSuccess = async () => {
+    await refreshModules();
+    onDone();
+  };
+  const create = useMutation({ ...modulesCreateModuleMutation(), onSuccess });
+  const update = useMutation({ ...modulesUpdateModuleMutation(), onSuccess });
+  const mutation = module ? update : create;
+  const ids = { name: useId(), description: useId() };
+  const errors = fieldErrorsOf(mutation.error);
+  const conflict = mutation.error instanceof ApiError && mutation.error.status === 409;
+  const problem = nameProblem(name);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const body = { name, description: description.trim() || null, is_active: isActive };
+    if (module) update.mutate({ path: { module_id: module.id }, body });
+    else create.mutate({ body });
+  }
+
+  return (
+    <form className="grid gap-4" onSubmit={submit}>
+      {mutation.isError && !conflict && !errors.name && (
+        <Alert variant="destructive">
+          <AlertCircleIcon />
+          <span>{errorMessage(mutation.error)}</span>
+        </Alert>
+      )}
+      <FormField
+        id={ids.name}
+        label="Name"
+        hint="The first segment of every API's URL in this module."
+        error={problem ?? (conflict ? errorMessage(mutation.error) : errors.name)}
+      >
+        {(control) => (
+          <div className="flex items-center rounded-md border border-input shadow-xs focus-within:border-ring focus-within:ring-[3px] focus-within:ring-ring/40">
+            <span className="pl-3 font-mono text-sm text-muted-foreground">/</span>
+            <Input
+              {...control}
+              required
+              autoComplete="off"
+              maxLength={63}
+              placeholder="orders"
+              className="border-0 pl-0.5 font-mono shadow-none focus-visible:ring-0 dark:bg-transparent"
+              value={name}
+              onChange={(event) => setName(event.target.value.toLowerCase())}
+            />
+          </div>
+        )}
+      </FormField>
+      <FormField id={ids.description} label="Description" error={errors.description}>
+        {(control) => (
+          <Textarea
+            {...control}
+            rows={2}
+            maxLength={1000}
+            placeholder="What these APIs are for"
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+          />
+        )}
+      </FormField>
+      <ActiveSwitch checked={isActive} onChange={setIsActive} />
+      <DialogFooter className="pt-2">
+        <DialogClose asChild>
+          <Button type="button" variant="outline">
+            Cancel
+          </Button>
+        </DialogClose>
+        <Button type="submit" disabled={mutation.isPending || problem !== undefined}>
+          {mutation.isPending && <LoaderCircleIcon className="animate-spin" />}
+          {module ? "Save changes" : "Create module"}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}
+
+/** Create a module, or rename, describe and switch one on or off. */
+export function ModuleFormDialog({ open, onOpenChange, module }: ModuleFormDialogProps) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>{module ? "Edit module" : "New module"}</DialogTitle>
+          <DialogDescription>
+            {module
+              ? `Renaming changes the URL of every API under /${module.name}.`
+              : "A module groups APIs under one URL prefix."}
+          </DialogDescription>
+        </DialogHeader>
+        <ModuleForm module={module} onDone={() => onOpenChange(false)} />
+      </DialogContent>
+    </Dialog>
+  );
+}
