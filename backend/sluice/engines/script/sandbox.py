@@ -441,6 +441,7 @@ StopIteration TypeError UnicodeError ValueError ZeroDivisionError""".split()
 
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in SAFE_BUILTIN_NAMES}
 SAFE_BUILTINS |= {
+    "__build_class__": builtins.__build_class__,  # what a `class` statement calls
     "getattr": guarded_getattr,
     "hasattr": guarded_hasattr,
     "SandboxError": SandboxError,

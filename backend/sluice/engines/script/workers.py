@@ -81,6 +81,7 @@ class ScriptPool:
         self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[WorkerProcess]]]
         self._waiters = deque()
         self._alive: set[WorkerProcess] = set()
+        self._replacing: set[threading.Thread] = set()
         self._started = False
         self._closed = False
         max_logs = self.limits.max_log_lines * (self.limits.max_log_line_chars + 64)
@@ -107,13 +108,19 @@ class ScriptPool:
             if self._started or self._closed:
                 return
             self._started = True
+        atexit.register(self.close)
         workers = [WorkerProcess.spawn(self._config) for _ in range(self.size)]
+        try:
+            for worker in workers:
+                worker.wait_ready(self._spawn_timeout_s)
+        except (OSError, WorkerGone, WorkerProtocolError) as error:
+            for worker in workers:
+                worker.dispose()
+            raise ScriptError(f"the script workers did not start: {error}") from None
         for worker in workers:
-            worker.wait_ready(self._spawn_timeout_s)
             with self._lock:
                 self._alive.add(worker)
             self._release(worker)
-        atexit.register(self.close)
 
     def close(self) -> None:
         """Kill every worker; calls in flight fail with ScriptCrashed. Idempotent."""
@@ -128,11 +135,21 @@ class ScriptPool:
             worker.kill()
         for loop, waiter in waiters:
             _call_soon(loop, _fail_waiter, waiter)
+        with self._lock:
+            replacing = list(self._replacing)
+        for thread in replacing:
+            thread.join(self._spawn_timeout_s)
         atexit.unregister(self.close)
 
     def worker_pids(self) -> list[int]:
+        """The process ids of the live workers (idle and busy)."""
         with self._lock:
             return sorted(worker.pid for worker in self._alive)
+
+    def busy_pids(self) -> list[int]:
+        """The process ids of the workers running a call now."""
+        with self._lock:
+            return sorted(worker.pid for worker in self._alive - set(self._idle))
 
     def check(self, source: str) -> None:
         """Compile `source` with this pool's policy (at save time): ScriptCompileError."""
@@ -212,6 +229,14 @@ class ScriptPool:
     # -- the idle list ---------------------------------------------------------------
 
     async def _acquire(self) -> WorkerProcess:
+        """A live idle worker; one that died while idle is replaced, not handed out."""
+        while True:
+            worker = await self._take()
+            if worker.process.poll() is None:
+                return worker
+            self._retire(worker)
+
+    async def _take(self) -> WorkerProcess:
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._closed:
@@ -230,6 +255,7 @@ class ScriptPool:
     def _release(self, worker: WorkerProcess) -> None:
         with self._lock:
             if self._closed:
+                self._alive.discard(worker)
                 worker.dispose()
                 return
             while self._waiters:
@@ -251,9 +277,19 @@ class ScriptPool:
         if worker is None:
             return
         worker.kill()
-        threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+        thread = threading.Thread(target=self._replace, args=(worker,), daemon=True)
+        with self._lock:
+            self._replacing.add(thread)
+        thread.start()
 
     def _replace(self, old: WorkerProcess) -> None:
+        try:
+            self._respawn(old)
+        finally:
+            with self._lock:
+                self._replacing.discard(threading.current_thread())
+
+    def _respawn(self, old: WorkerProcess) -> None:
         old.dispose()
         with self._lock:
             self._alive.discard(old)
@@ -261,17 +297,27 @@ class ScriptPool:
             time.sleep(delay)
             if self._closed:
                 return
-            try:
-                worker = WorkerProcess.spawn(self._config)
-                worker.wait_ready(self._spawn_timeout_s)
-            except (OSError, WorkerGone, WorkerProtocolError):
-                logger.exception("starting a script worker failed")
-                continue
-            with self._lock:
-                self._alive.add(worker)
-            self._release(worker)
-            return
+            worker = self._start_one()
+            if worker is not None:
+                self._release(worker)
+                return
         logger.error("gave up starting a script worker; the pool is one short")
+
+    def _start_one(self) -> WorkerProcess | None:
+        try:
+            worker = WorkerProcess.spawn(self._config)
+        except OSError:
+            logger.exception("starting a script worker failed")
+            return None
+        try:
+            worker.wait_ready(self._spawn_timeout_s)
+        except (OSError, WorkerGone, WorkerProtocolError):
+            logger.exception("a script worker did not start")
+            worker.dispose()
+            return None
+        with self._lock:
+            self._alive.add(worker)
+        return worker
 
 
 async def _answer(session: HostSession, message: dict[str, Any]) -> bytes:
