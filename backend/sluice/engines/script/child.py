@@ -120,17 +120,15 @@ class Macros:
         self._new_scope = new_scope
         self._loaded: dict[str, Facade] = {}
         self._loading: set[str] = set()
+        self.package = MacroPackage(self)
 
-    def __call__(self, name: str, fromlist: tuple[str, ...]) -> Facade:
+    def __call__(self, name: str, fromlist: tuple[str, ...]) -> Any:
         if name == MACRO_PACKAGE:
-            for item in fromlist or tuple(self._sources):
+            for item in fromlist:  # `from macros import a, b`: load them, with clear errors
                 self.load(item)
-            return self.package()
+            return self.package
         leaf = self.load(name[len(MACRO_PACKAGE) + 1 :])
-        return leaf if fromlist else self.package()
-
-    def package(self) -> Facade:
-        return Facade(MACRO_PACKAGE, self._loaded)
+        return leaf if fromlist else self.package
 
     def load(self, name: str) -> Facade:
         if name in self._loaded:
@@ -148,6 +146,29 @@ class Macros:
         self._loaded[name] = Facade(f"{MACRO_PACKAGE}.{name}", public)
         self._loading.discard(name)
         return self._loaded[name]
+
+
+class MacroPackage:
+    """`macros` itself: each attribute loads that macro on first use."""
+
+    def __init__(self, macros: Macros) -> None:
+        self._macros = macros
+
+    def __getattr__(self, name: str) -> Facade:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._macros.load(name)
+        except ImportError as error:
+            raise AttributeError(str(error)) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name != "_macros":
+            raise AttributeError("macros is read-only")
+        object.__setattr__(self, name, value)
+
+    def __repr__(self) -> str:
+        return "<macros>"
 
 
 class Worker:
