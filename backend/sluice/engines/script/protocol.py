@@ -6,7 +6,7 @@ code, and everything it sends is decoded as plain data and checked before use.
 Parent to worker: `{"op": "run", ...}` and RPC answers `{"ok": value}` / `{"error": ...}`.
 Worker to parent: `{"op": "ready"}`, RPC requests `{"op": "rpc", "call": "db.query",
 "args": [...]}`, and the call's end `{"op": "done", "value", "logs"}` or
-`{"op": "fail", "error": {...}, "logs", "retire"}`.
+`{"op": "fail", "error": {"kind", "message", "line", ...}, "logs"}`.
 """
 
 import datetime
