@@ -139,9 +139,6 @@ class Facade:
     def __repr__(self) -> str:
         return f"<{self._facade_name}>"
 
-    def names(self) -> list[str]:
-        return sorted(self._facade_items)
-
 
 # -- compile time ------------------------------------------------------------------------
 

@@ -166,9 +166,11 @@ class ScriptPool:
         result: Any = None,
         host: Host | None = None,
         macros: Mapping[str, str] | None = None,
+        timeout_s: float | None = None,
     ) -> ScriptOutcome:
         """Run one script; its value and logs, or a ScriptError / ScriptCompileError /
-        ScriptRejected (a validation script's refusal)."""
+        ScriptRejected (a validation script's refusal). `timeout_s` shortens (never
+        lengthens) the pool's wall-clock limit for this call."""
         if kind not in KINDS:
             raise ValueError(f"unknown script kind {kind!r}")
         started = time.perf_counter()
@@ -178,12 +180,15 @@ class ScriptPool:
         payload = protocol.encode(message | {"macros": dict(macros or {})})
         if not self._started:
             await asyncio.to_thread(self.start)
-        reply = await self._call(payload, host.session(), started)
+        limit = min(timeout_s or self.limits.timeout_s, self.limits.timeout_s)
+        reply = await self._call(payload, host.session(), started, limit)
         return _outcome(reply, started)
 
-    async def _call(self, payload: bytes, session: HostSession, started: float) -> dict[str, Any]:
+    async def _call(
+        self, payload: bytes, session: HostSession, started: float, limit: float
+    ) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.limits.timeout_s - (time.perf_counter() - started)
+        deadline = loop.time() + limit - (time.perf_counter() - started)
         worker: WorkerProcess | None = None
         try:
             async with asyncio.timeout_at(deadline):
@@ -191,7 +196,7 @@ class ScriptPool:
                 reply = await self._converse(worker, payload, session)
         except TimeoutError:
             self._retire(worker)
-            raise ScriptTimeout(f"the script ran past {self.limits.timeout_s:g} s") from None
+            raise ScriptTimeout(f"the script ran past its time limit ({limit:g} s)") from None
         except (WorkerGone, WorkerProtocolError):
             self._retire(worker)
             raise ScriptCrashed(await asyncio.to_thread(_gone, worker)) from None

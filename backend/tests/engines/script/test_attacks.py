@@ -143,8 +143,8 @@ def test_the_corpus_is_large() -> None:
 
 
 LIMIT_ATTACKS = [
-    Attack("infinite loop", "while True:\n    pass", ScriptTimeout, "1.5 s"),
-    Attack("cpu loop", "n = 0\nwhile True:\n    n += 1", ScriptTimeout, "1.5 s"),
+    Attack("infinite loop", "while True:\n    pass", ScriptTimeout, "(1.5 s)"),
+    Attack("cpu loop", "n = 0\nwhile True:\n    n += 1", ScriptTimeout, "(1.5 s)"),
     Attack(
         "catch-all cannot hold the deadline",
         "while True:\n    try:\n        while True:\n            pass\n    except:\n        pass",
