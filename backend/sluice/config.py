@@ -5,6 +5,7 @@ three in step.
 """
 
 import json
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -86,6 +87,14 @@ class Settings(BaseSettings):
     # Script engine
     SCRIPT_EXEC_TIMEOUT: float = Field(default=5.0, gt=0)
     SCRIPT_EXTRA_MODULES: CommaList = []
+    SCRIPT_WORKERS: int = Field(default=2, gt=0)
+    SCRIPT_CPU_SECONDS: float | None = Field(default=None, gt=0)
+    SCRIPT_MEMORY_MB: int = Field(default=256, ge=64)
+    SCRIPT_MAX_OUTPUT_BYTES: int = Field(default=10 * 1024 * 1024, gt=0)
+    SCRIPT_HTTP_ALLOWED_HOSTS: CommaList = []
+    SCRIPT_HTTP_TIMEOUT: float = Field(default=10.0, gt=0)
+    SCRIPT_HTTP_MAX_BYTES: int = Field(default=1024 * 1024, gt=0)
+    SCRIPT_ENV_ALLOWED: CommaList = []
 
     # External data sources
     EXTERNAL_DB_POOL_SIZE: int = Field(default=5, gt=0)
@@ -122,6 +131,18 @@ class Settings(BaseSettings):
                 )
             )
         return f"sqlite:///{self.DATA_DIR / 'sluice.db'}"
+
+    @model_validator(mode="after")
+    def _refuse_own_settings_in_script_env(self) -> "Settings":
+        """Scripts may read allow-listed variables, never one of Sluice's own settings."""
+        own = set(type(self).model_fields) & set(self.SCRIPT_ENV_ALLOWED)
+        if own:
+            raise ValueError(f"SCRIPT_ENV_ALLOWED may not name Sluice settings: {sorted(own)}")
+        return self
+
+    def script_env(self) -> dict[str, str]:
+        """The environment variables named in SCRIPT_ENV_ALLOWED that are set (for `env`)."""
+        return {name: os.environ[name] for name in self.SCRIPT_ENV_ALLOWED if name in os.environ}
 
     @property
     def sqlite_datasource_dir(self) -> Path:
