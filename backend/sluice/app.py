@@ -19,6 +19,7 @@ from sluice.background import Periodic
 from sluice.config import Settings, get_settings
 from sluice.connectors import PoolManager
 from sluice.db import make_engine
+from sluice.engines.script import ScriptPool
 from sluice.gateway.access_log import AccessLog
 from sluice.gateway.auth import TokenCache
 from sluice.gateway.cache import ResponseCache
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await background.stop()
         await app.state.access_log.flush()
         await app.state.pools.close_all()
+        await asyncio.to_thread(app.state.scripts.close)
         if app.state.redis_async is not None:
             await app.state.redis_async.aclose()
         app.state.engine.dispose()
@@ -94,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = Limiter(app.state.redis_async, settings.FLOW_CONTROL_SLOT_LEASE_SECONDS)
     app.state.cache = ResponseCache(app.state.redis_async)
     app.state.access_log = AccessLog(app.state.engine, app.state.metrics)
+    app.state.scripts = ScriptPool.from_settings(settings)
     app.state.token_throttle = Throttle(
         "token",
         {"client": settings.TOKEN_RATE_LIMIT_PER_CLIENT, "ip": settings.TOKEN_RATE_LIMIT_PER_IP},

@@ -43,10 +43,12 @@ class Outcome:
     data: Any
     statements: list[Statement]
     page: PageInfo | None = None
+    scripted: bool = False
+    """Produced by a script, which may have written anything: never cached."""
 
     @property
     def read_only(self) -> bool:
-        return all(s.read_only for s in self.statements)
+        return not self.scripted and all(s.read_only for s in self.statements)
 
     def cacheable(self) -> dict[str, Any]:
         """The answer as plain data: what a response (or the cache) holds."""

@@ -4,12 +4,15 @@
 error's safe message: never a stack trace, a password or SQL text.
 """
 
+import logging
 from typing import Any
 
 from asgi_correlation_id import correlation_id
 
 from sluice.errors import SluiceError
 from sluice.http import FastJSONResponse
+
+log = logging.getLogger(__name__)
 
 GATEWAY_CODES: dict[str, int] = {
     "bad_request": 400,
@@ -23,6 +26,8 @@ GATEWAY_CODES: dict[str, int] = {
     "datasource_error": 502,
     "datasource_unavailable": 503,
     "timeout": 504,
+    "script_error": 500,
+    "script_limit": 500,
 }
 """Every code the gateway answers with; docs/TECHNICAL.md documents each (a test checks)."""
 
@@ -36,6 +41,10 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 def error_response(error: SluiceError) -> FastJSONResponse:
+    if error.code in ("script_error", "script_limit"):
+        log.warning("script failed: %s", error.message)
+        message = "The API's script failed; the request id identifies it in the logs"
+        return FastJSONResponse(error_body(error.code, message), status_code=500)
     code = error.code if error.code in GATEWAY_CODES else "bad_request"
     status = GATEWAY_CODES[code] if error.code in GATEWAY_CODES else 400
     if error.status >= 500 and code == "bad_request":

@@ -8,13 +8,13 @@ from fastapi import Request, Response
 from sluice.gateway.access_log import Call
 from sluice.gateway.auth import authenticate, check_access
 from sluice.gateway.cache import cache_key
-from sluice.gateway.engine import execute
 from sluice.gateway.firewall import check_global, client_ip
 from sluice.gateway.limits import Budget
 from sluice.gateway.params import page_request, read_params
 from sluice.gateway.resolve import resolve
 from sluice.gateway.respond import respond
 from sluice.services.registry import LiveApi, LiveClient
+from sluice.services.runner import execute
 
 
 async def run(request: Request, module: str, path: str, call: Call) -> Response:
@@ -53,7 +53,7 @@ async def _answer(
     )
     if key is not None and (hit := await state.cache.get(key)) is not None:
         return respond(request, hit, headers | {"X-Cache": "HIT"})
-    outcome = await execute(state.pools, api, params, page, client_context(client))
+    outcome = await execute(state, api, params, page, client_context(client))
     if key is not None:
         headers = headers | {"X-Cache": "MISS"}
         if outcome.read_only:

@@ -266,3 +266,5 @@ class DebugResult(SQLModel):
     bind_params: list[Any] | None = None
     duration_ms: float
     error: str | None = None
+    logs: list[str] = []
+    """What a script printed or logged, in order."""

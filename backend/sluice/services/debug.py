@@ -7,51 +7,44 @@ own words, which only the dashboard sees.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from sqlmodel import Session
 
 from sluice.config import Settings
-from sluice.connectors import PoolManager
-from sluice.connectors.base import ConnectionConfig, ConnectorError
+from sluice.connectors.base import ConnectorError
 from sluice.engines.execute import run_rendered
 from sluice.engines.params import ParamDef, RawParams, coerce
-from sluice.engines.sql import CompiledTemplate, Statement, compile_template
+from sluice.engines.sql import Statement
 from sluice.errors import SluiceError, Unprocessable
-from sluice.models.api import Api, DebugResult
-from sluice.models.datasource import Datasource
+from sluice.models.api import Api, ApiVersion, DebugResult, Module
 from sluice.security import Keyring
-from sluice.services.datasources import connection_config, stored_password
-from sluice.services.macros import published_sources
+from sluice.services.registry import LiveApi, live_api
+from sluice.services.runner import connector_for, run_script
+from sluice.services.versions import pin_macros, snapshot
 
 
-@dataclass(frozen=True)
-class DraftPlan:
-    template: CompiledTemplate
-    params: list[ParamDef]
-    datasource_id: int
-    datasource_key: str
-    connection: ConnectionConfig
-    timeout_ms: int | None
-
-
-def prepare(session: Session, api: Api, settings: Settings, keyring: Keyring) -> DraftPlan:
-    """Compile the draft against the latest published macros and find its data source."""
-    if api.engine != "sql":
-        raise Unprocessable("Only SQL APIs can be debugged until the script engine lands")
-    if api.datasource_id is None:
+def prepare(
+    session: Session, api: Api, settings: Settings, keyring: Keyring, modules: tuple[str, ...]
+) -> LiveApi:
+    """The draft compiled as if published now: the latest published macros, its data source."""
+    if api.engine == "sql" and api.datasource_id is None:
         raise Unprocessable("Choose a data source for this API first")
-    ds = session.get(Datasource, api.datasource_id)
-    if ds is None:
-        raise Unprocessable(f"Data source {api.datasource_id} no longer exists")
-    macros = {name: v.content for name, v in published_sources(session).items()}
-    template = compile_template(api.content, macros)
-    config = connection_config(ds, settings, stored_password(ds, keyring))
-    assert ds.id is not None
-    params = [ParamDef.model_validate(p) for p in api.params]
-    return DraftPlan(template, params, ds.id, ds.updated_at.isoformat(), config, api.timeout_ms)
+    module = session.get(Module, api.module_id)
+    assert module is not None and api.id is not None
+    frozen = ApiVersion(
+        id=0,
+        api_id=api.id,
+        version=0,
+        snapshot=snapshot(api),
+        macro_versions=pin_macros(session, api, modules),
+    )
+    live = live_api(session, settings, keyring, api, frozen, module)
+    if live.unavailable:
+        raise Unprocessable(f"This API cannot run: {live.unavailable}")
+    return live
 
 
 def placed(defs: list[ParamDef], given: dict[str, Any]) -> RawParams:
@@ -84,29 +77,55 @@ def _text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-async def run(plan: DraftPlan, given: dict[str, Any], pools: PoolManager) -> DebugResult:
+async def run(api: LiveApi, given: dict[str, Any], runtime: Any) -> DebugResult:
     """The whole result, unpaginated; a database error still shows the SQL that was sent."""
     started = time.perf_counter()
-    statements: list[Statement] = []
+    trace = Trace()
     try:
-        params = coerce(plan.params, placed(plan.params, given))
-        connector = await pools.get(
-            plan.datasource_id, plan.connection, version=plan.datasource_key
-        )
-        rendered = plan.template.render({**params, "params": params}, connector.paramstyle)
-        statements = rendered.statements
-        outcome = await run_rendered(rendered, connector, timeout_ms=plan.timeout_ms)
+        params = coerce(list(api.params), placed(list(api.params), given))
+        data = await _run(api, params, runtime, trace)
     except ConnectorError as exc:
         reason = f"{exc.message}: {exc.detail}" if exc.detail else exc.message
-        return _result(started, statements, error=reason)
+        return _result(started, trace, error=reason)
     except SluiceError as exc:
-        return _result(started, statements, error=exc.message)
-    return _result(started, statements, data=outcome.data)
+        trace.logs += getattr(exc, "logs", None) or []
+        return _result(started, trace, error=exc.message)
+    return _result(started, trace, data=data)
+
+
+@dataclass
+class Trace:
+    """What a debug run shows besides the data: the statements sent, the script's logs."""
+
+    statements: list[Statement] = field(default_factory=list)
+    logs: list[str] = field(default_factory=list)
+
+
+async def _run(api: LiveApi, params: dict[str, Any], runtime: Any, trace: Trace) -> Any:
+    connector = await connector_for(runtime, api)
+    context = {**params, "params": params, "client": None}
+    if api.script is not None:
+        ran = await run_script(runtime, api, api.script, "api", context, connector)
+        trace.logs += ran.logs
+        data = ran.value
+    else:
+        assert api.template is not None and connector is not None
+        rendered = api.template.render(context, connector.paramstyle)
+        trace.statements = rendered.statements
+        data = (await run_rendered(rendered, connector, timeout_ms=api.timeout_ms)).data
+    if api.result_transform:
+        ran = await run_script(
+            runtime, api, api.result_transform, "transform", context, connector, data
+        )
+        trace.logs += ran.logs
+        data = ran.value
+    return data
 
 
 def _result(
-    started: float, statements: list[Statement], *, data: Any = None, error: str | None = None
+    started: float, trace: Trace, *, data: Any = None, error: str | None = None
 ) -> DebugResult:
+    statements = trace.statements
     return DebugResult(
         ok=error is None,
         data=data,
@@ -114,6 +133,7 @@ def _result(
         bind_params=_binds(statements) if statements else None,
         duration_ms=_ms(started),
         error=error,
+        logs=trace.logs,
     )
 
 

@@ -138,10 +138,12 @@ def versions(session: Session, macro_id: int) -> list[MacroVersion]:
     return list(session.exec(query.order_by(col(MacroVersion.version).desc())).all())
 
 
-def published_sources(session: Session, names: list[str] | None = None) -> dict[str, MacroVersion]:
-    """The latest published version of every SQL macro (or of the named ones)."""
+def published_sources(
+    session: Session, names: list[str] | None = None, kind: str = "sql"
+) -> dict[str, MacroVersion]:
+    """The latest published version of every macro of a kind (or of the named ones)."""
     query = select(MacroVersion, Macro).where(col(Macro.published_version_id) == MacroVersion.id)
-    query = query.where(Macro.kind == "sql")
+    query = query.where(Macro.kind == kind)
     if names is not None:
         query = query.where(col(Macro.name).in_(names))
     return {macro.name: version for version, macro in session.exec(query).all()}

@@ -55,6 +55,11 @@ class LiveApi:
     cache_ttl_seconds: int | None
     rate_limit_per_minute: int | None
     result_transform: str | None
+    datasource_name: str | None = None
+    script: str | None = None
+    """The source of a script API."""
+    script_macros: dict[str, str] = field(default_factory=dict)
+    """The pinned Python macros a script or transform imports, by name."""
     uses_client: bool = False
     """The template reads `client`, so cached answers are kept per client."""
     unavailable: str | None = None
@@ -162,7 +167,7 @@ def build(session: Session, settings: Settings, keyring: Keyring) -> Registry:
         .where(col(Api.is_published), col(Api.published_version_id) == ApiVersion.id)
         .where(col(Module.id) == Api.module_id, col(Module.is_active))
     )
-    apis = [_live(session, settings, keyring, a, v, m) for a, v, m in session.exec(query).all()]
+    apis = [live_api(session, settings, keyring, a, v, m) for a, v, m in session.exec(query).all()]
     return Registry(apis, version, _clients(session))
 
 
@@ -200,7 +205,7 @@ def _live_client(client: Client, api_ids: frozenset[int]) -> LiveClient:
     )
 
 
-def _live(
+def live_api(
     session: Session,
     settings: Settings,
     keyring: Keyring,
@@ -210,13 +215,13 @@ def _live(
 ) -> LiveApi:
     frozen = version.snapshot
     assert api.id is not None and version.id is not None
-    template, connection, key, problem = None, None, "", None
+    template, connection, key, problem, name = None, None, "", None, None
+    pinned: dict[str, str] = {}
     try:
+        pinned = pinned_sources(session, version.macro_versions)
         if frozen["engine"] == "sql":
-            template = compile_template(
-                frozen["content"], pinned_sources(session, version.macro_versions)
-            )
-        connection, key = _connection(session, settings, keyring, frozen.get("datasource_id"))
+            template = compile_template(frozen["content"], pinned)
+        connection, key, name = _connection(session, settings, keyring, frozen.get("datasource_id"))
     except SluiceError as exc:
         problem = exc.message
         log.warning("published API %s cannot run: %s", api.id, problem)
@@ -240,19 +245,23 @@ def _live(
         rate_limit_per_minute=frozen.get("rate_limit_per_minute"),
         result_transform=frozen.get("result_transform"),
         unavailable=problem,
+        uses_client=bool(CLIENT_REFERENCE.search(frozen.get("content", ""))),
+        datasource_name=name,
+        script_macros=pinned,
+        script=frozen["content"] if frozen["engine"] == "script" else None,
     )
 
 
 def _connection(
     session: Session, settings: Settings, keyring: Keyring, datasource_id: int | None
-) -> tuple[ConnectionConfig | None, str]:
+) -> tuple[ConnectionConfig | None, str, str | None]:
     if datasource_id is None:
-        return None, ""
+        return None, "", None
     ds = session.get(Datasource, datasource_id)
     if ds is None or not ds.is_active:
         raise SluiceError(f"its data source {datasource_id} is missing or inactive")
     config = connection_config(ds, settings, stored_password(ds, keyring))
-    return config, ds.updated_at.isoformat()
+    return config, ds.updated_at.isoformat(), ds.name
 
 
 class RegistryHolder:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from sluice.engines.script.sandbox import compile_script, macro_imports
 from sluice.engines.sql import compile_template
 from sluice.errors import NotFound, Unprocessable
 from sluice.models.api import Api, ApiVersion, ApiVersionDetail, ApiVersionPublic, VersionDiff
@@ -40,13 +41,23 @@ def snapshot(api: Api) -> dict[str, Any]:
     return {field: data[field] for field in FROZEN_FIELDS}
 
 
-def pin_macros(session: Session, api: Api) -> dict[str, int]:
+def pin_macros(session: Session, api: Api, modules: tuple[str, ...]) -> dict[str, int]:
     """Compile the draft against the latest published macros; pin the ones it imports."""
-    if api.engine != "sql":
-        return {}
-    sources = published_sources(session)
-    compiled = compile_template(api.content, {n: v.content for n, v in sources.items()})
-    return {name: _id(sources[name].id) for name in compiled.macro_names}
+    pins: dict[str, int] = {}
+    if api.engine == "sql":
+        sources = published_sources(session)
+        compiled = compile_template(api.content, {n: v.content for n, v in sources.items()})
+        pins = {name: _id(sources[name].id) for name in compiled.macro_names}
+    scripts = [api.content] if api.engine == "script" else []
+    scripts += [api.result_transform] if api.result_transform else []
+    python = published_sources(session, kind="python")
+    for source in scripts:
+        compile_script(source, modules=modules)
+        for name in macro_imports(source):
+            if name not in python:
+                raise Unprocessable(f"Python macro {name!r} is not published")
+            pins[name] = _id(python[name].id)
+    return pins
 
 
 def _id(value: int | None) -> int:
@@ -54,10 +65,13 @@ def _id(value: int | None) -> int:
     return value
 
 
-def publish(session: Session, api: Api, message: str | None, author: str) -> ApiVersion:
+def publish(
+    session: Session, api: Api, message: str | None, author: str, modules: tuple[str, ...]
+) -> ApiVersion:
+    """`modules`: what scripts may import (the default set and SCRIPT_EXTRA_MODULES)."""
     if api.engine == "sql" and api.datasource_id is None:
         raise Unprocessable("An SQL API needs a data source before it can be published")
-    pins = pin_macros(session, api)
+    pins = pin_macros(session, api, modules)
     return _new_version(session, api, snapshot(api), pins, message, author)
 
 

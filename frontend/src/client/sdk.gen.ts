@@ -378,7 +378,8 @@ export const apisUpdateApi = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * Debug Api
  *
- * Run the draft with the given params: data, rendered SQL, bound values, duration.
+ * Run the draft with the given params: data, rendered SQL (or a script's log lines),
+ * bound values, duration.
  */
 export const apisDebugApi = <ThrowOnError extends boolean = false>(options: Options<ApisDebugApiData, ThrowOnError>) => (options.client ?? client).post<ApisDebugApiResponses, ApisDebugApiErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

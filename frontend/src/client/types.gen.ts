@@ -885,6 +885,10 @@ export type DebugResult = {
      * Error
      */
     error?: string | null;
+    /**
+     * Logs
+     */
+    logs?: Array<string>;
 };
 
 /**

@@ -22,6 +22,8 @@ from sluice.models.user import User
 from sluice.services import apis as service
 from sluice.services import debug, versions
 from sluice.services.common import get_or_404
+from sluice.services.registry import LiveApi
+from sluice.services.scripts import script_modules
 
 router = APIRouter(prefix="/apis", tags=["apis"], route_class=StrictJSONRoute)
 
@@ -76,26 +78,31 @@ def delete_api(session: SessionDep, _: Writer, registry: RegistryDep, api: Loade
 
 def draft_plan(
     session: SessionDep, settings: SettingsDep, request: Request, api: Loaded
-) -> debug.DraftPlan:
-    return debug.prepare(session, api, settings, request.app.state.keyring)
+) -> LiveApi:
+    return debug.prepare(
+        session, api, settings, request.app.state.keyring, script_modules(settings)
+    )
 
 
 @router.post("/{api_id}/debug")
 async def debug_api(
-    request: Request,
-    _: Debugger,
-    plan: Annotated[debug.DraftPlan, Depends(draft_plan)],
-    body: DebugRequest,
+    request: Request, _: Debugger, plan: Annotated[LiveApi, Depends(draft_plan)], body: DebugRequest
 ) -> DebugResult:
-    """Run the draft with the given params: data, rendered SQL, bound values, duration."""
-    return await debug.run(plan, body.params, request.app.state.pools)
+    """Run the draft with the given params: data, rendered SQL (or a script's log lines),
+    bound values, duration."""
+    return await debug.run(plan, body.params, request.app.state)
 
 
 @router.post("/{api_id}/publish", status_code=status.HTTP_201_CREATED)
 def publish_api(
-    session: SessionDep, user: Publisher, registry: RegistryDep, api: Loaded, body: PublishRequest
+    settings: SettingsDep,
+    session: SessionDep,
+    user: Publisher,
+    registry: RegistryDep,
+    api: Loaded,
+    body: PublishRequest,
 ) -> ApiVersionPublic:
-    version = versions.publish(session, api, body.message, user.email)
+    version = versions.publish(session, api, body.message, user.email, script_modules(settings))
     registry.rebuild()
     return versions.version_public(api, version)
 

@@ -494,3 +494,21 @@ def make_importer(
         return facade
 
     return guarded_import
+
+
+def macro_imports(source: str) -> list[str]:
+    """The Python macros a script imports (`from macros import m`, `from macros.m import f`,
+    `import macros.m`), so publishing can pin their versions."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == MACRO_PACKAGE:
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            MACRO_PACKAGE + "."
+        ):
+            names.add((node.module or "").split(".")[1])
+        elif isinstance(node, ast.Import):
+            names.update(
+                a.name.split(".")[1] for a in node.names if a.name.startswith(MACRO_PACKAGE + ".")
+            )
+    return sorted(names)

@@ -784,7 +784,8 @@ export const apisUpdateApiMutation = (options?: Partial<Options<ApisUpdateApiDat
 /**
  * Debug Api
  *
- * Run the draft with the given params: data, rendered SQL, bound values, duration.
+ * Run the draft with the given params: data, rendered SQL (or a script's log lines),
+ * bound values, duration.
  */
 export const apisDebugApiMutation = (options?: Partial<Options<ApisDebugApiData>>): UseMutationOptions<ApisDebugApiResponse, ApisDebugApiError, Options<ApisDebugApiData>> => {
     const mutationOptions: UseMutationOptions<ApisDebugApiResponse, ApisDebugApiError, Options<ApisDebugApiData>> = {

@@ -1,0 +1,71 @@
+"""Running a live (or draft) API: SQL on the data source's pooled connector, or a script in
+the worker pool, then its result transform. Used by the gateway and by debug runs.
+
+`runtime` is the application state: `pools`, `scripts`, `settings`, `redis_async`.
+"""
+
+from typing import Any
+
+from sluice.connectors.base import Connector, InvalidConfig
+from sluice.engines.execute import Outcome, PageRequest, run_sql
+from sluice.engines.script import ScriptOutcome
+from sluice.services.registry import LiveApi
+from sluice.services.scripts import build_host
+
+
+async def execute(
+    runtime: Any,
+    api: LiveApi,
+    params: dict[str, Any],
+    page: PageRequest | None,
+    client: dict[str, Any] | None,
+) -> Outcome:
+    connector = await connector_for(runtime, api)
+    context = {**params, "params": params, "client": client}
+    if api.script is not None:
+        ran = await run_script(runtime, api, api.script, "api", context, connector)
+        outcome = Outcome(ran.value, [], scripted=True)
+    elif api.template is not None and connector is not None:
+        outcome = await run_sql(
+            api.template, context, connector, timeout_ms=api.timeout_ms, page=page
+        )
+    else:
+        raise InvalidConfig(f"API {api.api_id} has nothing to run")
+    if api.result_transform:
+        ran = await run_script(
+            runtime, api, api.result_transform, "transform", context, connector, outcome.data
+        )
+        outcome = Outcome(ran.value, outcome.statements, outcome.page, outcome.scripted)
+    return outcome
+
+
+async def connector_for(runtime: Any, api: LiveApi) -> Connector | None:
+    if api.connection is None or api.datasource_id is None:
+        return None
+    connector: Connector = await runtime.pools.get(
+        api.datasource_id, api.connection, version=api.datasource_key
+    )
+    return connector
+
+
+async def run_script(
+    runtime: Any,
+    api: LiveApi,
+    source: str,
+    kind: str,
+    params: dict[str, Any],
+    connector: Connector | None,
+    result: Any = None,
+) -> ScriptOutcome:
+    host = build_host(
+        runtime.settings,
+        api.api_id,
+        connector,
+        api.connection,
+        api.datasource_name,
+        runtime.redis_async,
+    )
+    outcome: ScriptOutcome = await runtime.scripts.run(
+        source, kind=kind, params=params, result=result, host=host, macros=api.script_macros
+    )
+    return outcome
