@@ -35,6 +35,7 @@ from sluice.observability.requests import (
     request_id_middleware,
 )
 from sluice.security import Keyring, derive_key
+from sluice.services import audit
 from sluice.services.registry import RegistryHolder
 from sluice.services.throttle import LoginGuard, Throttle
 from sluice.ui import mount_ui
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     install_error_handlers(app)
+    audit.install()
     app.include_router(api_router)
     app.include_router(health.router)
     mount_ui(app, settings.UI_DIST_DIR)

@@ -15,6 +15,7 @@ from sluice.config import Settings
 from sluice.errors import Forbidden, Unauthorized
 from sluice.models.user import RESOURCE_ACTIONS, User
 from sluice.security import decode_user_token
+from sluice.services import audit
 from sluice.services.registry import RegistryHolder
 from sluice.services.throttle import LoginGuard
 from sluice.services.users import permissions_of
@@ -52,6 +53,7 @@ def get_current_user(
         raise Unauthorized("User no longer exists")
     if not user.is_active:
         raise Unauthorized("This account is disabled")
+    audit.set_actor(session, user.email)
     return user
 
 

@@ -10,6 +10,7 @@ from sluice.admin.routes import (
     login,
     macros,
     modules,
+    records,
     roles,
     users,
 )
@@ -25,3 +26,4 @@ api_router.include_router(apis.router)
 api_router.include_router(macros.router)
 api_router.include_router(groups.router)
 api_router.include_router(clients.router)
+api_router.include_router(records.router)

@@ -20,7 +20,7 @@ from sluice.models.api import (
 )
 from sluice.models.user import User
 from sluice.services import apis as service
-from sluice.services import debug, versions
+from sluice.services import audit, debug, versions
 from sluice.services.common import get_or_404
 from sluice.services.registry import LiveApi
 from sluice.services.scripts import script_modules
@@ -77,8 +77,9 @@ def delete_api(session: SessionDep, _: Writer, registry: RegistryDep, api: Loade
 
 
 def draft_plan(
-    session: SessionDep, settings: SettingsDep, request: Request, api: Loaded
+    session: SessionDep, settings: SettingsDep, request: Request, api: Loaded, body: DebugRequest
 ) -> LiveApi:
+    audit.record(session, "debug", "api", api.id, {"params": body.params})
     return debug.prepare(
         session, api, settings, request.app.state.keyring, script_modules(settings)
     )

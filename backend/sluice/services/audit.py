@@ -1,0 +1,117 @@
+"""The audit log: every admin change, who made it, the before and the after.
+
+Changes are captured from the ORM itself (an `after_flush` hook), so no route can forget
+to record one. The actor rides on the request's session (`session.info["actor"]`), set by
+the admin API's current-user dependency; changes made without one (the CLI, start-up)
+are not audited. Secrets never reach the log.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import UOWTransaction
+from sqlmodel import Session, SQLModel
+
+from sluice.models.access_record import AuditLog
+from sluice.models.api import Api, Module
+from sluice.models.client import Client, Group
+from sluice.models.datasource import Datasource
+from sluice.models.macro import Macro
+from sluice.models.user import Role, User
+
+
+def set_actor(session: Session, who: str) -> None:
+    session.info["actor"] = who
+
+
+AUDITED: dict[type[SQLModel], str] = {
+    User: "user",
+    Role: "role",
+    Datasource: "datasource",
+    Module: "module",
+    Api: "api",
+    Macro: "macro",
+    Group: "group",
+    Client: "client",
+}
+SECRET_FIELDS = frozenset(
+    {"hashed_password", "password_encrypted", "secret_hash", "password", "client_secret"}
+)
+MASK = "***"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: SQLModel) -> dict[str, Any]:
+    data = {c.key: getattr(obj, c.key) for c in inspect(obj).mapper.column_attrs}
+    return {k: MASK if k in SECRET_FIELDS and v is not None else _plain(v) for k, v in data.items()}
+
+
+def _changes(obj: SQLModel) -> tuple[dict[str, Any], dict[str, Any]]:
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        history = inspect(obj).attrs[attr.key].history
+        if not history.has_changes() or attr.key == "updated_at":
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        secret = attr.key in SECRET_FIELDS
+        before[attr.key] = MASK if secret and old is not None else _plain(old)
+        after[attr.key] = MASK if secret and new is not None else _plain(new)
+    return before, after
+
+
+def _row(who: str, action: str, obj: SQLModel, before: Any, after: Any) -> dict[str, Any]:
+    resource_id = getattr(obj, "id", None)
+    return {
+        "at": datetime.now(UTC),
+        "actor": who,
+        "action": action,
+        "resource": AUDITED[type(obj)],
+        "resource_id": str(resource_id) if resource_id is not None else None,
+        "before": before,
+        "after": after,
+    }
+
+
+def _capture(session: OrmSession, _: UOWTransaction) -> None:
+    who = session.info.get("actor")
+    if who is None:
+        return
+    rows = [_row(who, "create", o, None, snapshot(o)) for o in session.new if type(o) in AUDITED]
+    rows += [
+        _row(who, "delete", o, snapshot(o), None) for o in session.deleted if type(o) in AUDITED
+    ]
+    for obj in session.dirty:
+        if type(obj) in AUDITED and session.is_modified(obj):
+            before, after = _changes(obj)
+            if after:
+                rows.append(_row(who, "update", obj, before, after))
+    if rows:
+        session.connection().execute(insert(AuditLog), rows)
+
+
+def install() -> None:
+    if not event.contains(Session, "after_flush", _capture):
+        event.listen(Session, "after_flush", _capture)
+
+
+def record(
+    session: Session, action: str, resource: str, resource_id: int | None, details: dict[str, Any]
+) -> None:
+    """An audited action that changes no row (a debug run)."""
+    who = session.info.get("actor")
+    masked = {k: MASK if k in SECRET_FIELDS else v for k, v in details.items()}
+    session.add(
+        AuditLog(
+            actor=who, action=action, resource=resource, resource_id=str(resource_id), after=masked
+        )
+    )
+    session.commit()
