@@ -5,6 +5,78 @@ export type ClientOptions = {
 };
 
 /**
+ * AccessRecordPublic
+ */
+export type AccessRecordPublic = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Api Id
+     */
+    api_id: number | null;
+    /**
+     * Module
+     */
+    module: string | null;
+    /**
+     * Path
+     */
+    path: string;
+    /**
+     * Method
+     */
+    method: string;
+    /**
+     * Client Id
+     */
+    client_id: string | null;
+    /**
+     * Ip
+     */
+    ip: string | null;
+    /**
+     * Status
+     */
+    status: number;
+    /**
+     * Duration Ms
+     */
+    duration_ms: number;
+    /**
+     * Request Id
+     */
+    request_id: string | null;
+    /**
+     * Error
+     */
+    error: string | null;
+    /**
+     * Body
+     */
+    body?: string | null;
+};
+
+/**
+ * AccessRecordsPublic
+ */
+export type AccessRecordsPublic = {
+    /**
+     * Data
+     */
+    data: Array<AccessRecordPublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
  * ApiCreate
  */
 export type ApiCreate = {
@@ -336,6 +408,62 @@ export type ApisPublic = {
      * Data
      */
     data: Array<ApiPublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
+ * AuditLogPublic
+ */
+export type AuditLogPublic = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Actor
+     */
+    actor: string | null;
+    /**
+     * Action
+     */
+    action: string;
+    /**
+     * Resource
+     */
+    resource: string;
+    /**
+     * Resource Id
+     */
+    resource_id: string | null;
+    /**
+     * Before
+     */
+    before: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * After
+     */
+    after: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * AuditLogsPublic
+ */
+export type AuditLogsPublic = {
+    /**
+     * Data
+     */
+    data: Array<AuditLogPublic>;
     /**
      * Count
      */
@@ -3439,6 +3567,162 @@ export type ClientsRegenerateClientSecretResponses = {
 };
 
 export type ClientsRegenerateClientSecretResponse = ClientsRegenerateClientSecretResponses[keyof ClientsRegenerateClientSecretResponses];
+
+export type RecordsReadAccessLogsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Api Id
+         */
+        api_id?: number | null;
+        /**
+         * Client Id
+         */
+        client_id?: string | null;
+        /**
+         * Status
+         */
+        status?: number | null;
+        /**
+         * Since
+         */
+        since?: string | null;
+        /**
+         * Until
+         */
+        until?: string | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/access-logs';
+};
+
+export type RecordsReadAccessLogsErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RecordsReadAccessLogsError = RecordsReadAccessLogsErrors[keyof RecordsReadAccessLogsErrors];
+
+export type RecordsReadAccessLogsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AccessRecordsPublic;
+};
+
+export type RecordsReadAccessLogsResponse = RecordsReadAccessLogsResponses[keyof RecordsReadAccessLogsResponses];
+
+export type RecordsReadAccessLogData = {
+    body?: never;
+    path: {
+        /**
+         * Record Id
+         *
+         * A row id
+         */
+        record_id: number;
+    };
+    query?: never;
+    url: '/api/v1/access-logs/{record_id}';
+};
+
+export type RecordsReadAccessLogErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RecordsReadAccessLogError = RecordsReadAccessLogErrors[keyof RecordsReadAccessLogErrors];
+
+export type RecordsReadAccessLogResponses = {
+    /**
+     * Successful Response
+     */
+    200: AccessRecordPublic;
+};
+
+export type RecordsReadAccessLogResponse = RecordsReadAccessLogResponses[keyof RecordsReadAccessLogResponses];
+
+export type RecordsReadAuditLogsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Actor
+         */
+        actor?: string | null;
+        /**
+         * Resource
+         */
+        resource?: string | null;
+        /**
+         * Since
+         */
+        since?: string | null;
+        /**
+         * Until
+         */
+        until?: string | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/audit-logs';
+};
+
+export type RecordsReadAuditLogsErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RecordsReadAuditLogsError = RecordsReadAuditLogsErrors[keyof RecordsReadAuditLogsErrors];
+
+export type RecordsReadAuditLogsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AuditLogsPublic;
+};
+
+export type RecordsReadAuditLogsResponse = RecordsReadAuditLogsResponses[keyof RecordsReadAuditLogsResponses];
+
+export type RecordsReadOverviewData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/overview';
+};
+
+export type RecordsReadOverviewResponses = {
+    /**
+     * Response Records-Read Overview
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type RecordsReadOverviewResponse = RecordsReadOverviewResponses[keyof RecordsReadOverviewResponses];
 
 export type HealthLiveData = {
     body?: never;

@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, clientsCreateClient, clientsDeleteClient, clientsReadClient, clientsReadClients, clientsRegenerateClientSecret, clientsUpdateClient, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, groupsCreateGroup, groupsDeleteGroup, groupsReadGroup, groupsReadGroups, groupsUpdateGroup, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
-import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, ClientsCreateClientData, ClientsCreateClientError, ClientsCreateClientResponse, ClientsDeleteClientData, ClientsDeleteClientError, ClientsDeleteClientResponse, ClientsReadClientData, ClientsReadClientError, ClientsReadClientResponse, ClientsReadClientsData, ClientsReadClientsError, ClientsReadClientsResponse, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretError, ClientsRegenerateClientSecretResponse, ClientsUpdateClientData, ClientsUpdateClientError, ClientsUpdateClientResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, GroupsCreateGroupData, GroupsCreateGroupError, GroupsCreateGroupResponse, GroupsDeleteGroupData, GroupsDeleteGroupError, GroupsDeleteGroupResponse, GroupsReadGroupData, GroupsReadGroupError, GroupsReadGroupResponse, GroupsReadGroupsData, GroupsReadGroupsError, GroupsReadGroupsResponse, GroupsUpdateGroupData, GroupsUpdateGroupError, GroupsUpdateGroupResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
+import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, clientsCreateClient, clientsDeleteClient, clientsReadClient, clientsReadClients, clientsRegenerateClientSecret, clientsUpdateClient, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, groupsCreateGroup, groupsDeleteGroup, groupsReadGroup, groupsReadGroups, groupsUpdateGroup, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, recordsReadAccessLog, recordsReadAccessLogs, recordsReadAuditLogs, recordsReadOverview, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
+import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, ClientsCreateClientData, ClientsCreateClientError, ClientsCreateClientResponse, ClientsDeleteClientData, ClientsDeleteClientError, ClientsDeleteClientResponse, ClientsReadClientData, ClientsReadClientError, ClientsReadClientResponse, ClientsReadClientsData, ClientsReadClientsError, ClientsReadClientsResponse, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretError, ClientsRegenerateClientSecretResponse, ClientsUpdateClientData, ClientsUpdateClientError, ClientsUpdateClientResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, GroupsCreateGroupData, GroupsCreateGroupError, GroupsCreateGroupResponse, GroupsDeleteGroupData, GroupsDeleteGroupError, GroupsDeleteGroupResponse, GroupsReadGroupData, GroupsReadGroupError, GroupsReadGroupResponse, GroupsReadGroupsData, GroupsReadGroupsError, GroupsReadGroupsResponse, GroupsUpdateGroupData, GroupsUpdateGroupError, GroupsUpdateGroupResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RecordsReadAccessLogData, RecordsReadAccessLogError, RecordsReadAccessLogResponse, RecordsReadAccessLogsData, RecordsReadAccessLogsError, RecordsReadAccessLogsResponse, RecordsReadAuditLogsData, RecordsReadAuditLogsError, RecordsReadAuditLogsResponse, RecordsReadOverviewData, RecordsReadOverviewResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
 
 /**
  * Login Access Token
@@ -1305,6 +1305,132 @@ export const clientsRegenerateClientSecretMutation = (options?: Partial<Options<
     };
     return mutationOptions;
 };
+
+export const recordsReadAccessLogsQueryKey = (options?: Options<RecordsReadAccessLogsData>) => createQueryKey('recordsReadAccessLogs', options);
+
+/**
+ * Read Access Logs
+ */
+export const recordsReadAccessLogsOptions = (options?: Options<RecordsReadAccessLogsData>) => queryOptions<RecordsReadAccessLogsResponse, RecordsReadAccessLogsError, RecordsReadAccessLogsResponse, ReturnType<typeof recordsReadAccessLogsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await recordsReadAccessLogs({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: recordsReadAccessLogsQueryKey(options)
+});
+
+export const recordsReadAccessLogsInfiniteQueryKey = (options?: Options<RecordsReadAccessLogsData>): QueryKey<Options<RecordsReadAccessLogsData>> => createQueryKey('recordsReadAccessLogs', options, true);
+
+/**
+ * Read Access Logs
+ */
+export const recordsReadAccessLogsInfiniteOptions = (options?: Options<RecordsReadAccessLogsData>) => infiniteQueryOptions<RecordsReadAccessLogsResponse, RecordsReadAccessLogsError, InfiniteData<RecordsReadAccessLogsResponse>, QueryKey<Options<RecordsReadAccessLogsData>>, number | Pick<QueryKey<Options<RecordsReadAccessLogsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<RecordsReadAccessLogsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await recordsReadAccessLogs({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: recordsReadAccessLogsInfiniteQueryKey(options)
+});
+
+export const recordsReadAccessLogQueryKey = (options: Options<RecordsReadAccessLogData>) => createQueryKey('recordsReadAccessLog', options);
+
+/**
+ * Read Access Log
+ */
+export const recordsReadAccessLogOptions = (options: Options<RecordsReadAccessLogData>) => queryOptions<RecordsReadAccessLogResponse, RecordsReadAccessLogError, RecordsReadAccessLogResponse, ReturnType<typeof recordsReadAccessLogQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await recordsReadAccessLog({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: recordsReadAccessLogQueryKey(options)
+});
+
+export const recordsReadAuditLogsQueryKey = (options?: Options<RecordsReadAuditLogsData>) => createQueryKey('recordsReadAuditLogs', options);
+
+/**
+ * Read Audit Logs
+ */
+export const recordsReadAuditLogsOptions = (options?: Options<RecordsReadAuditLogsData>) => queryOptions<RecordsReadAuditLogsResponse, RecordsReadAuditLogsError, RecordsReadAuditLogsResponse, ReturnType<typeof recordsReadAuditLogsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await recordsReadAuditLogs({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: recordsReadAuditLogsQueryKey(options)
+});
+
+export const recordsReadAuditLogsInfiniteQueryKey = (options?: Options<RecordsReadAuditLogsData>): QueryKey<Options<RecordsReadAuditLogsData>> => createQueryKey('recordsReadAuditLogs', options, true);
+
+/**
+ * Read Audit Logs
+ */
+export const recordsReadAuditLogsInfiniteOptions = (options?: Options<RecordsReadAuditLogsData>) => infiniteQueryOptions<RecordsReadAuditLogsResponse, RecordsReadAuditLogsError, InfiniteData<RecordsReadAuditLogsResponse>, QueryKey<Options<RecordsReadAuditLogsData>>, number | Pick<QueryKey<Options<RecordsReadAuditLogsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<RecordsReadAuditLogsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await recordsReadAuditLogs({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: recordsReadAuditLogsInfiniteQueryKey(options)
+});
+
+export const recordsReadOverviewQueryKey = (options?: Options<RecordsReadOverviewData>) => createQueryKey('recordsReadOverview', options);
+
+/**
+ * Read Overview
+ */
+export const recordsReadOverviewOptions = (options?: Options<RecordsReadOverviewData>) => queryOptions<RecordsReadOverviewResponse, DefaultError, RecordsReadOverviewResponse, ReturnType<typeof recordsReadOverviewQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await recordsReadOverview({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: recordsReadOverviewQueryKey(options)
+});
 
 export const healthLiveQueryKey = (options?: Options<HealthLiveData>) => createQueryKey('healthLive', options);
 
