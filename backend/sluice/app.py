@@ -94,7 +94,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.client_token_key = derive_key(settings.secret_key, "client-token")
     app.state.tokens = TokenCache(app.state.client_token_key)
     app.state.redis_async = _async_redis(settings.REDIS_URL)
-    app.state.limiter = Limiter(app.state.redis_async, settings.FLOW_CONTROL_SLOT_LEASE_SECONDS)
+    app.state.limiter = Limiter(
+        app.state.redis_async,
+        settings.FLOW_CONTROL_SLOT_LEASE_SECONDS,
+        settings.REDIS_PREFIX,
+        app.state.metrics,
+    )
     app.state.cache = ResponseCache(app.state.redis_async)
     app.state.access_log = AccessLog(app.state.engine, app.state.metrics)
     app.state.scripts = ScriptPool.from_settings(settings)

@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from sluice.errors import RateLimited, SluiceError
+from sluice.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,16 @@ return {2, 0, tat + interval - now}
 
 
 class Limiter:
-    def __init__(self, redis: Redis | None, lease_seconds: float) -> None:
+    def __init__(
+        self,
+        redis: Redis | None,
+        lease_seconds: float,
+        prefix: str = "sluice",
+        metrics: Metrics | None = None,
+    ) -> None:
         self._redis = redis
+        self._prefix = prefix
+        self._metrics = metrics
         self._lease_ms = int(lease_seconds * 1000)
         self._script: Any = redis.register_script(_LUA) if redis is not None else None
         self._tats: dict[str, float] = {}
@@ -88,7 +97,7 @@ class Limiter:
     async def give_back(self, budget: Budget, grant: Grant) -> None:
         if grant.slot is None or budget.max_concurrent == 0:
             return
-        key = f"sluice:slots:{budget.subject}"
+        key = f"{self._prefix}:slots:{budget.subject}"
         if self._script is not None and self.redis_ok:
             try:
                 await self._redis.zrem(key, grant.slot)  # type: ignore[union-attr]
@@ -101,7 +110,10 @@ class Limiter:
         now = time.time() * 1000
         interval = 60_000 / budget.rate_per_minute if budget.rate_per_minute else 0
         args = (now, interval, interval * budget.rate_per_minute, budget.max_concurrent, slot)
-        keys = (f"sluice:rate:{budget.subject}:{budget.api_id}", f"sluice:slots:{budget.subject}")
+        keys = (
+            f"{self._prefix}:rate:{budget.subject}:{budget.api_id}",
+            f"{self._prefix}:slots:{budget.subject}",
+        )
         if self._script is not None:
             try:
                 found = await self._script(keys=list(keys), args=[*args, self._lease_ms])
@@ -132,12 +144,17 @@ class Limiter:
     def _degrade(self) -> None:
         if self.redis_ok:
             log.warning("Redis unreachable: flow control falls back to per-process limits")
-        self.redis_ok = False
+        self._set_shared(False)
 
     def _recover(self) -> None:
         if not self.redis_ok:
             log.warning("Redis reachable again: flow control is shared again")
-        self.redis_ok = True
+        self._set_shared(True)
+
+    def _set_shared(self, shared: bool) -> None:
+        self.redis_ok = shared
+        if self._metrics is not None:
+            self._metrics.limiter_shared.set(1 if shared else 0)
 
 
 def _judge(budget: Budget, outcome: tuple[int, float, float], slot: str) -> Grant:
