@@ -42,6 +42,8 @@ class Grant:
 
     slot: str | None
     headers: dict[str, str]
+    shared: bool = False
+    """The slot lives in Redis (else in this process)."""
 
 
 # KEYS: rate key, slot key. ARGV: now_ms, interval_ms, burst_ms, max_concurrent, slot, lease_ms
@@ -64,7 +66,7 @@ if maxc > 0 then
   redis.call('PEXPIRE', KEYS[2], lease)
 end
 if interval > 0 then
-  redis.call('SET', KEYS[1], tat + interval, 'PX', burst + interval)
+  redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(burst + interval))
 end
 return {2, 0, tat + interval - now}
 """
@@ -91,22 +93,22 @@ class Limiter:
         if budget.rate_per_minute == 0 and budget.max_concurrent == 0:
             return Grant(None, {})
         slot = uuid.uuid4().hex
-        outcome = await self._take(budget, slot)
-        return _judge(budget, outcome, slot)
+        outcome, shared = await self._take(budget, slot)
+        return _judge(budget, outcome, slot, shared)
 
     async def give_back(self, budget: Budget, grant: Grant) -> None:
         if grant.slot is None or budget.max_concurrent == 0:
             return
         key = f"{self._prefix}:slots:{budget.subject}"
-        if self._script is not None and self.redis_ok:
-            try:
-                await self._redis.zrem(key, grant.slot)  # type: ignore[union-attr]
-                return
-            except RedisError:
-                self._degrade()
-        self._slots.get(key, {}).pop(grant.slot, None)
+        if not grant.shared:
+            self._slots.get(key, {}).pop(grant.slot, None)
+            return
+        try:
+            await self._redis.zrem(key, grant.slot)  # type: ignore[union-attr]
+        except RedisError:
+            log.warning("could not give a slot back to Redis; its lease will expire it")
 
-    async def _take(self, budget: Budget, slot: str) -> tuple[int, float, float]:
+    async def _take(self, budget: Budget, slot: str) -> tuple[tuple[int, float, float], bool]:
         now = time.time() * 1000
         interval = 60_000 / budget.rate_per_minute if budget.rate_per_minute else 0
         args = (now, interval, interval * budget.rate_per_minute, budget.max_concurrent, slot)
@@ -118,10 +120,10 @@ class Limiter:
             try:
                 found = await self._script(keys=list(keys), args=[*args, self._lease_ms])
                 self._recover()
-                return int(found[0]), float(found[1]), float(found[2])
+                return (int(found[0]), float(found[1]), float(found[2])), True
             except RedisError:
                 self._degrade()
-        return self._take_in_memory(keys, *args)
+        return self._take_in_memory(keys, *args), False
 
     def _take_in_memory(
         self, keys: tuple[str, str], now: float, interval: float, burst: float, maxc: int, slot: str
@@ -157,7 +159,7 @@ class Limiter:
             self._metrics.limiter_shared.set(1 if shared else 0)
 
 
-def _judge(budget: Budget, outcome: tuple[int, float, float], slot: str) -> Grant:
+def _judge(budget: Budget, outcome: tuple[int, float, float], slot: str, shared: bool) -> Grant:
     verdict, wait_ms, used_ms = outcome
     headers: dict[str, str] = {}
     if budget.rate_per_minute:
@@ -175,4 +177,4 @@ def _judge(budget: Budget, outcome: tuple[int, float, float], slot: str) -> Gran
         raise error
     if verdict == 1:
         raise ConcurrencyLimited("Too many calls in flight for this client; try again shortly")
-    return Grant(slot if budget.max_concurrent else None, headers)
+    return Grant(slot if budget.max_concurrent else None, headers, shared)
