@@ -113,6 +113,8 @@ class ApiFields(SQLModel):
     datasource_id: int | None = None
     content: str = Field(default="", max_length=100_000)
     result_transform: str | None = Field(default=None, max_length=100_000)
+    param_validation: str | None = Field(default=None, max_length=100_000)
+    """A Python check of the coerced params, run before the engine (`def validate(params)`)."""
     access: Access = "private"
     cache_ttl_seconds: int | None = Field(default=None, ge=0, le=86_400)
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
@@ -155,6 +157,8 @@ class ApiUpdate(SQLModel):
     content: str | None = Field(default=None, max_length=100_000)
     params: list[ParamDef] | None = None
     result_transform: str | None = Field(default=None, max_length=100_000)
+    param_validation: str | None = Field(default=None, max_length=100_000)
+    """A Python check of the coerced params, run before the engine (`def validate(params)`)."""
     access: Access | None = None
     cache_ttl_seconds: int | None = Field(default=None, ge=0, le=86_400)
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)

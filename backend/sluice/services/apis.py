@@ -94,17 +94,19 @@ def _check_references(session: Session, settings: ApiSettings, module_id: int) -
         and session.get(Datasource, settings.datasource_id) is None
     ):
         raise NotFound(f"Datasource {settings.datasource_id} not found")
-    check_transform_syntax(settings.result_transform)
+    check_transform_syntax(settings.result_transform, "result_transform")
+    check_transform_syntax(settings.param_validation, "param_validation")
 
 
-def check_transform_syntax(source: str | None) -> None:
-    """Transforms run in the script engine; until then their syntax is checked on save."""
+def check_transform_syntax(source: str | None, field: str) -> None:
+    """Python syntax of a transform or a validation, checked on save (the sandbox's own
+    rules are checked when the API is debugged or published)."""
     if not source:
         return
     try:
         ast.parse(source, filename="<transform>")
     except SyntaxError as exc:
-        raise Unprocessable(f"result_transform: line {exc.lineno}: {exc.msg}") from None
+        raise Unprocessable(f"{field}: line {exc.lineno}: {exc.msg}") from None
 
 
 def create_api(session: Session, data: ApiCreate) -> Api:
@@ -147,6 +149,7 @@ def update_api(session: Session, api: Api, data: ApiUpdate) -> Api:
 _NULLABLE = {
     "datasource_id",
     "result_transform",
+    "param_validation",
     "cache_ttl_seconds",
     "rate_limit_per_minute",
     "timeout_ms",

@@ -104,6 +104,10 @@ class Trace:
 async def _run(api: LiveApi, params: dict[str, Any], runtime: Any, trace: Trace) -> Any:
     connector = await connector_for(runtime, api)
     context = {**params, "params": params, "client": None}
+    if api.param_validation:
+        trace.logs += (
+            await run_script(runtime, api, api.param_validation, "validate", context, connector)
+        ).logs
     if api.script is not None:
         ran = await run_script(runtime, api, api.script, "api", context, connector)
         trace.logs += ran.logs

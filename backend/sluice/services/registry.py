@@ -55,6 +55,7 @@ class LiveApi:
     cache_ttl_seconds: int | None
     rate_limit_per_minute: int | None
     result_transform: str | None
+    param_validation: str | None = None
     datasource_name: str | None = None
     script: str | None = None
     """The source of a script API."""
@@ -244,6 +245,7 @@ def live_api(
         cache_ttl_seconds=frozen.get("cache_ttl_seconds"),
         rate_limit_per_minute=frozen.get("rate_limit_per_minute"),
         result_transform=frozen.get("result_transform"),
+        param_validation=frozen.get("param_validation"),
         unavailable=problem,
         uses_client=bool(CLIENT_REFERENCE.search(frozen.get("content", ""))),
         datasource_name=name,

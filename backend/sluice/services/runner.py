@@ -22,6 +22,8 @@ async def execute(
 ) -> Outcome:
     connector = await connector_for(runtime, api)
     context = {**params, "params": params, "client": client}
+    if api.param_validation:
+        await run_script(runtime, api, api.param_validation, "validate", context, connector)
     if api.script is not None:
         ran = await run_script(runtime, api, api.script, "api", context, connector)
         outcome = Outcome(ran.value, [], scripted=True)

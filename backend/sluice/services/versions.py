@@ -27,6 +27,7 @@ FROZEN_FIELDS = (
     "content",
     "params",
     "result_transform",
+    "param_validation",
     "access",
     "cache_ttl_seconds",
     "rate_limit_per_minute",
@@ -49,7 +50,7 @@ def pin_macros(session: Session, api: Api, modules: tuple[str, ...]) -> dict[str
         compiled = compile_template(api.content, {n: v.content for n, v in sources.items()})
         pins = {name: _id(sources[name].id) for name in compiled.macro_names}
     scripts = [api.content] if api.engine == "script" else []
-    scripts += [api.result_transform] if api.result_transform else []
+    scripts += [s for s in (api.result_transform, api.param_validation) if s]
     python = published_sources(session, kind="python")
     for source in scripts:
         compile_script(source, modules=modules)

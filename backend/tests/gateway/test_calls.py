@@ -307,3 +307,16 @@ def test_an_unreachable_or_inactive_source_is_503(app_factory: Any) -> None:
         inactive = client.get("/shop/p")
         assert inactive.status_code == 503
         assert "inactive" in inactive.json()["message"]
+
+
+def test_an_object_param_binds_as_json(live: Live) -> None:
+    params = [{"name": "meta", "location": "body", "type": "object", "required": True}]
+    live.api("echo", "SELECT {{ meta | json }} AS meta", params, method="POST")
+    response = live.client.post("/shop/echo", json={"meta": {"tags": ["a", "b"], "n": 1}})
+    assert response.status_code == 200
+    echoed = response.json()["data"][0]["meta"]
+    assert (echoed if isinstance(echoed, dict) else __import__("json").loads(echoed)) == {
+        "tags": ["a", "b"],
+        "n": 1,
+    }
+    assert live.client.post("/shop/echo", json={"meta": [1, 2]}).status_code == 400

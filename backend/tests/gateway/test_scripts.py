@@ -111,3 +111,34 @@ def test_an_unsafe_script_cannot_be_published(
     response = client.post(f"/api/v1/apis/{api['id']}/publish", json={}, headers=admin_headers)
     assert response.status_code == 422
     assert "os" in response.json()["detail"]
+
+
+def test_a_validation_script_checks_params_before_the_engine(
+    client: TestClient, admin_headers: dict[str, str], setup: Any
+) -> None:
+    source, module, table = setup
+    check = "def validate(params):\n    if params['low'] > params['high']:\n        return 'low must not be above high'\n"
+    params = [
+        {"name": n, "location": "query", "type": "integer", "required": True}
+        for n in ("low", "high")
+    ]
+    api = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="range",
+        content=f"SELECT id FROM {table} WHERE age BETWEEN {{{{ low }}}} AND {{{{ high }}}} ORDER BY id",
+        params=params,
+        param_validation=check,
+    )
+    refused = client.post(
+        f"/api/v1/apis/{api['id']}/debug",
+        json={"params": {"low": 50, "high": 10}},
+        headers=admin_headers,
+    ).json()
+    assert refused["ok"] is False and "low must not be above high" in refused["error"]
+    publish(client, admin_headers, api["id"])
+    bad = client.get("/shop/range", params={"low": 50, "high": 10})
+    assert bad.status_code == 400 and bad.json()["message"] == "low must not be above high"
+    assert client.get("/shop/range", params={"low": 30, "high": 40}).json()["data"] == [{"id": 1}]
