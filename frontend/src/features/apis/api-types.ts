@@ -1,6 +1,8 @@
 import type { ApiPublic, ParamDef } from "@/client/types.gen";
+import type { Method } from "@/components/method-badge";
 
-export type Method = NonNullable<ApiPublic["method"]>;
+export type { Method };
+
 export type Access = NonNullable<ApiPublic["access"]>;
 export type Pagination = NonNullable<ApiPublic["pagination"]>;
 export type ParamLocation = ParamDef["location"];

@@ -1,6 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { PencilIcon, Trash2Icon } from "lucide-react";
 import type { ApiPublic, ModulePublic } from "@/client/types.gen";
+import { MethodBadge } from "@/components/method-badge";
 import { Button } from "@/components/ui/button";
 import {
   Table,
@@ -14,7 +15,6 @@ import { formatDateTime } from "@/lib/format";
 import { AccessBadge } from "./access-badge";
 import { endpointPath } from "./api-types";
 import { LiveVersion } from "./live-version";
-import { MethodBadge } from "./method-badge";
 
 type ApisTableProps = {
   apis: ApiPublic[];
