@@ -1,4 +1,5 @@
 import type { AuditLogPublic } from "@/client/types.gen";
+import { ActionBadge } from "@/components/action-badge";
 import {
   Sheet,
   SheetBody,
@@ -8,7 +9,6 @@ import {
   SheetTitle,
 } from "@/components/ui/sheet";
 import { formatPreciseDateTime } from "@/lib/format";
-import { ActionBadge } from "./action-badge";
 import { AuditDiff } from "./audit-diff";
 
 type AuditSheetProps = { entry: AuditLogPublic | null; onClose: () => void };

@@ -1,5 +1,6 @@
 import { ChevronRightIcon } from "lucide-react";
 import type { AuditLogPublic } from "@/client/types.gen";
+import { ActionBadge } from "@/components/action-badge";
 import {
   Table,
   TableBody,
@@ -9,7 +10,6 @@ import {
   TableRow,
 } from "@/components/ui/table";
 import { formatPreciseDateTime, formatRelative } from "@/lib/format";
-import { ActionBadge } from "./action-badge";
 import { changedFields } from "./audit-changes";
 
 type AuditTableProps = {
