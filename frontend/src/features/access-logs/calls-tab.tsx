@@ -33,6 +33,7 @@ export function CallsTab({ search, onChange, mayReadApis }: CallsTabProps) {
   const records = useQuery({
     ...recordsReadAccessLogsOptions({ query }),
     placeholderData: keepPreviousData,
+    staleTime: 5_000,
     refetchInterval: live ? LIVE_INTERVAL_MS : false,
   });
 

@@ -41,7 +41,7 @@ export function DebouncedInput({ value, onCommit, className, ...props }: Debounc
       {text && (
         <button
           type="button"
-          aria-label="Clear"
+          aria-label="Clear the search"
           className="absolute top-1/2 right-2 -translate-y-1/2 rounded-sm p-0.5 text-muted-foreground hover:text-foreground"
           onClick={() => {
             setText("");

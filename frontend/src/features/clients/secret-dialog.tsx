@@ -32,7 +32,15 @@ export function tokenCommand(origin: string, clientId: string, secret: string): 
   ].join("\n");
 }
 
-function Credential({ label, value }: { label: string; value: string }) {
+function Credential({
+  label,
+  value,
+  copyLabel,
+}: {
+  label: string;
+  value: string;
+  copyLabel: string;
+}) {
   const id = useId();
   return (
     <div className="grid gap-1.5">
@@ -46,7 +54,7 @@ function Credential({ label, value }: { label: string; value: string }) {
           onFocus={(event) => event.currentTarget.select()}
           className="h-9 min-w-0 flex-1 bg-transparent px-3 font-mono text-sm outline-none"
         />
-        <CopyButton text={value} label={`Copy the ${label.toLowerCase()}`} />
+        <CopyButton text={value} label={copyLabel} />
       </div>
     </div>
   );
@@ -88,8 +96,12 @@ export function SecretDialog({ client, reason, onClose }: SecretDialogProps) {
         </Alert>
         {client && (
           <div className="grid gap-4">
-            <Credential label="Client ID" value={client.client_id} />
-            <Credential label="Client secret" value={client.client_secret} />
+            <Credential label="Client ID" value={client.client_id} copyLabel="Copy the client ID" />
+            <Credential
+              label="Client secret"
+              value={client.client_secret}
+              copyLabel="Copy the secret"
+            />
             <div className="grid gap-1.5">
               <div className="flex items-center justify-between">
                 <span className="text-sm font-medium">Get a token</span>

@@ -81,7 +81,12 @@ function Stats({ overview }: { overview: Overview }) {
 /** Counts, the last day's traffic, and the latest calls and changes. */
 export function OverviewPage() {
   const me = useCurrentUser();
-  const overview = useQuery({ ...recordsReadOverviewOptions(), refetchInterval: REFRESH_MS });
+  // Activity moves fast: fetch again on every visit, and every half minute while open.
+  const overview = useQuery({
+    ...recordsReadOverviewOptions(),
+    staleTime: 0,
+    refetchInterval: REFRESH_MS,
+  });
   const data = overview.data ? parseOverview(overview.data) : undefined;
   const mayReadLogs = can(me, "access_log", "read");
   return (

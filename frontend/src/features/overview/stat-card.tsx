@@ -47,7 +47,7 @@ export function StatCard({
           "mt-3 text-3xl font-semibold tracking-tight tabular-nums",
           tone === "danger" && value > 0 && "text-destructive",
         )}
-        data-testid={`stat-${label.toLowerCase().replace(/\W+/g, "-")}`}
+        data-testid={`stat-${label.toLowerCase().replace(/\W+/g, "-").replace(/^-|-$/g, "")}`}
       >
         {value.toLocaleString()}
       </p>
