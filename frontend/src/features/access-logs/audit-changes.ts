@@ -12,6 +12,8 @@ function kindOf(entry: AuditLogPublic, key: string): ChangeKind {
   const inAfter = has(entry.after, key);
   if (inBefore && !inAfter) return "removed";
   if (!inBefore && inAfter) return "added";
+  // An update records only what changed: a masked secret reads the same on both sides.
+  if (entry.action === "update") return "changed";
   const same = JSON.stringify(entry.before?.[key]) === JSON.stringify(entry.after?.[key]);
   return same ? "same" : "changed";
 }
@@ -38,6 +40,9 @@ export function changedFields(entry: AuditLogPublic): string[] {
     .filter((change) => change.kind !== "same")
     .map((change) => change.field);
 }
+
+/** What the server writes in place of a secret. */
+export const MASK = "***";
 
 /** A value as text: strings as they are, everything else as JSON. */
 export function valueText(value: unknown): string {

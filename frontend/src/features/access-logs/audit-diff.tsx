@@ -1,11 +1,14 @@
 import type { AuditLogPublic } from "@/client/types.gen";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { cn } from "@/lib/utils";
-import { type FieldChange, fieldChanges, valueText } from "./audit-changes";
+import { type FieldChange, fieldChanges, MASK, valueText } from "./audit-changes";
 
 function Value({ value, tone }: { value: unknown; tone?: "old" | "new" }) {
   if (value === undefined) return <span className="text-muted-foreground">—</span>;
   if (value === null) return <span className="font-mono text-xs text-muted-foreground">null</span>;
+  if (value === MASK) {
+    return <span className="text-xs text-muted-foreground italic">secret, not recorded</span>;
+  }
   return (
     <pre
       className={cn(

@@ -4,7 +4,6 @@ import { useApiOptions } from "@/components/api-picker";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
-import { Switch } from "@/components/ui/switch";
 import { cn } from "@/lib/utils";
 import { DebouncedInput } from "./debounced-input";
 import type { AccessLogsSearch, SearchChange } from "./search";
@@ -63,12 +62,11 @@ export function CallFilters({
   onRefresh,
 }: CallFiltersProps) {
   const apis = useApiOptions();
-  const liveId = useId();
   const filtered =
     search.api !== undefined || search.client !== undefined || search.status !== undefined;
   return (
     <div className="flex flex-wrap items-end gap-3">
-      <Field label="API" className="w-full sm:w-64">
+      <Field label="API" className="w-full sm:w-60">
         {(id) => (
           <NativeSelect
             id={id}
@@ -86,7 +84,7 @@ export function CallFilters({
           </NativeSelect>
         )}
       </Field>
-      <Field label="Client ID" className="w-full sm:w-52">
+      <Field label="Client ID" className="w-full sm:w-48">
         {(id) => (
           <DebouncedInput
             id={id}
@@ -98,7 +96,7 @@ export function CallFilters({
           />
         )}
       </Field>
-      <Field label="Status" className="w-full sm:w-44">
+      <Field label="Status" className="w-full sm:w-40">
         {(id) => (
           <NativeSelect
             id={id}
@@ -129,14 +127,24 @@ export function CallFilters({
           Clear
         </Button>
       )}
-      <div className="flex flex-1 flex-wrap items-center justify-end gap-3">
+      <div className="flex flex-1 flex-wrap items-center justify-end gap-2">
         <TimeRangePicker search={search} onChange={onChange} />
-        <div className="flex h-9 items-center gap-2 rounded-lg border px-3">
-          <Switch id={liveId} checked={live} onCheckedChange={onLiveChange} />
-          <Label htmlFor={liveId} className="text-sm font-normal">
-            Auto-refresh
-          </Label>
-        </div>
+        <Button
+          variant="outline"
+          aria-pressed={live}
+          aria-label="Auto-refresh"
+          title={live ? "Refreshing every 5 seconds" : "Refresh every 5 seconds"}
+          className={cn(live && "border-success/40 text-success hover:text-success")}
+          onClick={() => onLiveChange(!live)}
+        >
+          <span
+            className={cn(
+              "size-2 rounded-full",
+              live ? "animate-pulse bg-success" : "bg-muted-foreground/40",
+            )}
+          />
+          Live
+        </Button>
         <Button
           variant="outline"
           size="icon"

@@ -51,7 +51,6 @@ function Credential({
           readOnly
           spellCheck={false}
           value={value}
-          onFocus={(event) => event.currentTarget.select()}
           className="h-9 min-w-0 flex-1 bg-transparent px-3 font-mono text-sm outline-none"
         />
         <CopyButton text={value} label={copyLabel} />
@@ -109,7 +108,7 @@ export function SecretDialog({ client, reason, onClose }: SecretDialogProps) {
               </div>
               <pre
                 data-testid="token-command"
-                className="overflow-x-auto rounded-lg border bg-muted/40 p-3 font-mono text-xs leading-relaxed"
+                className="rounded-lg border bg-muted/40 p-3 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap"
               >
                 {command}
               </pre>

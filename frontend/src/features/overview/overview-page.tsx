@@ -33,7 +33,7 @@ function Stats({ overview }: { overview: Overview }) {
   const linkIf = <T,>(resource: Resource, to: T) => (can(me, resource, "read") ? to : undefined);
   const { counts, last24h } = overview;
   return (
-    <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
+    <div className="grid grid-cols-2 gap-4 md:grid-cols-3">
       <StatCard
         label="Calls (24h)"
         value={last24h.calls}
@@ -102,7 +102,7 @@ export function OverviewPage() {
         </Alert>
       )}
       {overview.isPending && (
-        <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
+        <div className="grid grid-cols-2 gap-4 md:grid-cols-3">
           {["a", "b", "c", "d", "e", "f"].map((key) => (
             <Skeleton key={key} className="h-28" />
           ))}

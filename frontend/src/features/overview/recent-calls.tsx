@@ -21,7 +21,7 @@ function CallLine({ call, now }: { call: AccessRecordPublic; now: number }) {
       </span>
       <StatusBadge status={call.status} />
       <span
-        className="w-20 shrink-0 text-right text-xs text-muted-foreground"
+        className="shrink-0 text-right text-xs whitespace-nowrap text-muted-foreground"
         title={formatPreciseDateTime(call.at)}
       >
         {formatRelative(call.at, now)}

@@ -52,7 +52,7 @@ export function RecentChanges({ changes, mayOpen }: RecentChangesProps) {
                   </span>
                 </span>
                 <span
-                  className="w-20 shrink-0 text-right text-xs text-muted-foreground"
+                  className="shrink-0 text-right text-xs whitespace-nowrap text-muted-foreground"
                   title={formatPreciseDateTime(change.at)}
                 >
                   {formatRelative(change.at, now)}
