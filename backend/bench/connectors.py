@@ -77,7 +77,7 @@ async def run(query: Query, sql: str, count: int, concurrency: int) -> Run:
 
 
 def say(line: str) -> None:
-    print(line, flush=True)  # noqa: T201 (a command-line report)
+    print(line, flush=True)
 
 
 def report(name: str, kind: str, concurrency: int, ours: list[Run], raw: list[Run]) -> None:

@@ -53,7 +53,7 @@ async def main(count: int, concurrency: int, workers: int) -> None:
         await timed_calls(pool, 200)  # warm: every worker compiles the script once
         for name, tasks in (("sequential", 1), (f"concurrency {concurrency}", concurrency)):
             latencies, rate = await scenario(pool, count, tasks)
-            print(report(name, latencies, rate))  # noqa: T201
+            print(report(name, latencies, rate))
     finally:
         pool.close()
 

@@ -24,7 +24,7 @@ from sluice.gateway.access_log import AccessLog
 from sluice.gateway.auth import TokenCache
 from sluice.gateway.cache import ResponseCache
 from sluice.gateway.limits import Limiter
-from sluice.gateway.router import router as gateway_router
+from sluice.gateway.router import GatewayDispatch
 from sluice.gateway.token import router as token_router
 from sluice.http import RejectLargeBodies, install_error_handlers
 from sluice.observability import health
@@ -94,7 +94,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.client_token_key = derive_key(settings.secret_key, "client-token")
     app.state.tokens = TokenCache(app.state.client_token_key)
     app.state.redis_async = _async_redis(settings.REDIS_URL)
-    app.state.limiter = Limiter(app.state.redis_async, settings.FLOW_CONTROL_SLOT_LEASE_SECONDS)
+    app.state.limiter = Limiter(
+        app.state.redis_async,
+        settings.FLOW_CONTROL_SLOT_LEASE_SECONDS,
+        settings.REDIS_PREFIX,
+        app.state.metrics,
+    )
     app.state.cache = ResponseCache(app.state.redis_async)
     app.state.access_log = AccessLog(app.state.engine, app.state.metrics)
     app.state.scripts = ScriptPool.from_settings(settings)
@@ -113,9 +118,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     mount_ui(app, settings.UI_DIST_DIR)
     app.include_router(token_router)
-    app.include_router(gateway_router)
     app.state.route_templates = route_templates(app)
 
+    app.add_middleware(GatewayDispatch)
     app.add_middleware(RejectLargeBodies, max_body_size=settings.MAX_REQUEST_BODY_BYTES)
     app.add_middleware(ObserveRequests, metrics=app.state.metrics)
     if settings.BACKEND_CORS_ORIGINS:
@@ -141,7 +146,7 @@ def route_templates(app: FastAPI) -> dict[int, str]:
 def _async_redis(url: str | None) -> "AsyncRedis | None":
     if not url:
         return None
-    return AsyncRedis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return AsyncRedis.from_url(url, socket_timeout=1.0, socket_connect_timeout=0.5)
 
 
 def _redis_client(url: str | None) -> "redis.Redis | None":

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     POSTGRES_DB: str = "sluice"
 
     REDIS_URL: str | None = None
+    REDIS_PREFIX: str = Field(default="sluice", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
 
     # Secrets and the first superuser
     SECRET_KEY: str | None = None

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from sluice.config import Settings
+from sluice.engines.script.sandbox import compile_script
 from sluice.engines.sql import compile_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +54,11 @@ def test_every_sql_example_in_the_user_guide_compiles_and_renders() -> None:
         rendered = compile_template(example).render(context | {"params": context}, "format")
         assert rendered.statements, example
         assert "ada" not in rendered.statements[0].sql
+
+
+def test_every_python_example_in_the_user_guide_compiles_in_the_sandbox() -> None:
+    guide = ROOT.joinpath("docs", "USER_GUIDE.md").read_text()
+    examples = re.findall(r"```python\n(.*?)```", guide, re.DOTALL)
+    assert examples
+    for example in examples:
+        compile_script(example)

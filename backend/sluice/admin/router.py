@@ -6,6 +6,7 @@ from sluice.admin.routes import (
     apis,
     clients,
     datasources,
+    gateway_docs,
     groups,
     login,
     macros,
@@ -27,3 +28,4 @@ api_router.include_router(macros.router)
 api_router.include_router(groups.router)
 api_router.include_router(clients.router)
 api_router.include_router(records.router)
+api_router.include_router(gateway_docs.router)

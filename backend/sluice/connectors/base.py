@@ -95,6 +95,13 @@ class Connector(Protocol):
         """Run one statement in its own transaction (committed on success)."""
         ...
 
+    async def read(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        """Run one statement in a read-only transaction, in as few round trips as the
+        driver allows (one on PostgreSQL)."""
+        ...
+
     def transaction(
         self, *, read_only: bool = False, timeout_ms: int | None = None
     ) -> AbstractAsyncContextManager[Transaction]:
@@ -145,3 +152,11 @@ class InvalidConfig(ConnectorError):
 
     status = 400
     code = "bad_request"
+
+
+async def read_in_transaction(
+    connector: Connector, sql: str, params: Params, timeout_ms: int | None
+) -> QueryResult:
+    """`read` for drivers that cannot send BEGIN, the statement and COMMIT at once."""
+    async with connector.transaction(read_only=True, timeout_ms=timeout_ms) as tx:
+        return await tx.execute(sql, params)

@@ -46,6 +46,7 @@ from sluice.connectors.base import (
     Table,
     Transaction,
     query_result,
+    read_in_transaction,
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
@@ -183,6 +184,11 @@ class MySQLConnector:
         except ConnectorError as error:
             detached(error)
             raise
+
+    async def read(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        return await read_in_transaction(self, sql, params, timeout_ms)
 
     def transaction(
         self, *, read_only: bool = False, timeout_ms: int | None = None

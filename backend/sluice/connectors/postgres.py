@@ -196,6 +196,24 @@ class PostgresConnector:
             detached(error)
             raise
 
+    async def read(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        """BEGIN READ ONLY, the statement and COMMIT in one pipeline: one round trip."""
+        wanted = self._default_ms if timeout_ms is None else timeout_ms
+        check_timeout(timeout_ms)
+        try:
+            try:
+                return await self._read_once(sql, params, wanted)
+            except Retry as signal:
+                failed = signal.error
+            return await with_retries(
+                partial(self._read_once, sql, params, wanted), self._delays, failed=failed
+            )
+        except ConnectorError as error:
+            detached(error)
+            raise
+
     def transaction(
         self, *, read_only: bool = False, timeout_ms: int | None = None
     ) -> AbstractAsyncContextManager[Transaction]:
@@ -287,6 +305,31 @@ class PostgresConnector:
             raise timeout_error(wanted_ms, "no answer from the server") from None
         finally:
             deadlines.finish(deadline)
+            await self._putconn(pool, connection, broken=broken)
+
+    async def _read_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
+        pool, connection = await self._getconn()
+        broken = False
+        deadline = self._deadlines.start(wanted_ms / 1000 + _BACKSTOP_S)
+        local = self._timeouts.get(connection, self._default_ms) != wanted_ms
+        try:
+            async with connection.pipeline():
+                await connection.execute("BEGIN READ ONLY")
+                if local:
+                    await connection.execute(f"SET LOCAL statement_timeout = {int(wanted_ms)}")
+                cursor = await connection.execute(sql, _bind(params))
+                await connection.execute("COMMIT")
+            return await _result(cursor, self._shapes)
+        except psycopg.Error as exc:
+            broken = await self._rollback(connection)
+            raise self._query_failure(exc, sql, wanted_ms, retry_safe=True) from None
+        except asyncio.CancelledError:
+            broken = True
+            if not self._deadlines.expired(deadline):
+                raise
+            raise timeout_error(wanted_ms, "no answer from the server") from None
+        finally:
+            self._deadlines.finish(deadline)
             await self._putconn(pool, connection, broken=broken)
 
     async def _execute_timed(

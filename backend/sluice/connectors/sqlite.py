@@ -29,6 +29,7 @@ from sluice.connectors.base import (
     QueryResult,
     Table,
     Transaction,
+    read_in_transaction,
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
@@ -102,6 +103,11 @@ class SQLiteConnector:
         except ConnectorError as error:
             detached(error)
             raise
+
+    async def read(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        return await read_in_transaction(self, sql, params, timeout_ms)
 
     def transaction(
         self, *, read_only: bool = False, timeout_ms: int | None = None

@@ -81,12 +81,26 @@ async def run_rendered(
     page: PageRequest | None = None,
 ) -> Outcome:
     statements = rendered.statements
-    if page is not None and len(statements) == 1 and statements[0].read_only:
-        return await _run_page(statements[0], connector, timeout_ms, page)
+    if len(statements) == 1:
+        return await _run_one(statements[0], connector, timeout_ms, page)
     async with connector.transaction(read_only=rendered.read_only, timeout_ms=timeout_ms) as tx:
         results = [await tx.execute(s.sql, s.params) for s in statements]
     data = shape(results[0]) if len(results) == 1 else [shape(r) for r in results]
     return Outcome(data, statements)
+
+
+async def _run_one(
+    statement: Statement, connector: Connector, timeout_ms: int | None, page: PageRequest | None
+) -> Outcome:
+    """One statement: a read in a read-only transaction (one round trip where the driver
+    can), a write in its own transaction, committed on success."""
+    if not statement.read_only:
+        result = await connector.execute(statement.sql, statement.params, timeout_ms=timeout_ms)
+    elif page is None:
+        result = await connector.read(statement.sql, statement.params, timeout_ms=timeout_ms)
+    else:
+        return await _run_page(statement, connector, timeout_ms, page)
+    return Outcome(shape(result), [statement])
 
 
 async def _run_page(

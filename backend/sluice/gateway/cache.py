@@ -20,14 +20,16 @@ log = logging.getLogger(__name__)
 MAX_LOCAL_ENTRIES = 10_000
 
 
-def cache_key(api: LiveApi, params: dict[str, Any], client: LiveClient | None) -> str:
+def cache_key(
+    api: LiveApi, params: dict[str, Any], client: LiveClient | None, prefix: str = "sluice"
+) -> str:
     parts: dict[str, Any] = {"params": params}
     if api.uses_client and client is not None:
         parts["client"] = [client.client_id, client.attributes]
     digest = hashlib.sha256(
         orjson.dumps(parts, option=orjson.OPT_SORT_KEYS, default=str)
     ).hexdigest()
-    return f"sluice:cache:{api.version_id}:{digest}"
+    return f"{prefix}:cache:{api.version_id}:{digest}"
 
 
 class ResponseCache:

@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from sluice.errors import RateLimited, SluiceError
+from sluice.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class Grant:
 
     slot: str | None
     headers: dict[str, str]
+    shared: bool = False
+    """The slot lives in Redis (else in this process)."""
 
 
 # KEYS: rate key, slot key. ARGV: now_ms, interval_ms, burst_ms, max_concurrent, slot, lease_ms
@@ -63,15 +66,23 @@ if maxc > 0 then
   redis.call('PEXPIRE', KEYS[2], lease)
 end
 if interval > 0 then
-  redis.call('SET', KEYS[1], tat + interval, 'PX', burst + interval)
+  redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(burst + interval))
 end
 return {2, 0, tat + interval - now}
 """
 
 
 class Limiter:
-    def __init__(self, redis: Redis | None, lease_seconds: float) -> None:
+    def __init__(
+        self,
+        redis: Redis | None,
+        lease_seconds: float,
+        prefix: str = "sluice",
+        metrics: Metrics | None = None,
+    ) -> None:
         self._redis = redis
+        self._prefix = prefix
+        self._metrics = metrics
         self._lease_ms = int(lease_seconds * 1000)
         self._script: Any = redis.register_script(_LUA) if redis is not None else None
         self._tats: dict[str, float] = {}
@@ -82,34 +93,37 @@ class Limiter:
         if budget.rate_per_minute == 0 and budget.max_concurrent == 0:
             return Grant(None, {})
         slot = uuid.uuid4().hex
-        outcome = await self._take(budget, slot)
-        return _judge(budget, outcome, slot)
+        outcome, shared = await self._take(budget, slot)
+        return _judge(budget, outcome, slot, shared)
 
     async def give_back(self, budget: Budget, grant: Grant) -> None:
         if grant.slot is None or budget.max_concurrent == 0:
             return
-        key = f"sluice:slots:{budget.subject}"
-        if self._script is not None and self.redis_ok:
-            try:
-                await self._redis.zrem(key, grant.slot)  # type: ignore[union-attr]
-                return
-            except RedisError:
-                self._degrade()
-        self._slots.get(key, {}).pop(grant.slot, None)
+        key = f"{self._prefix}:slots:{budget.subject}"
+        if not grant.shared:
+            self._slots.get(key, {}).pop(grant.slot, None)
+            return
+        try:
+            await self._redis.zrem(key, grant.slot)  # type: ignore[union-attr]
+        except RedisError:
+            log.warning("could not give a slot back to Redis; its lease will expire it")
 
-    async def _take(self, budget: Budget, slot: str) -> tuple[int, float, float]:
+    async def _take(self, budget: Budget, slot: str) -> tuple[tuple[int, float, float], bool]:
         now = time.time() * 1000
         interval = 60_000 / budget.rate_per_minute if budget.rate_per_minute else 0
         args = (now, interval, interval * budget.rate_per_minute, budget.max_concurrent, slot)
-        keys = (f"sluice:rate:{budget.subject}:{budget.api_id}", f"sluice:slots:{budget.subject}")
+        keys = (
+            f"{self._prefix}:rate:{budget.subject}:{budget.api_id}",
+            f"{self._prefix}:slots:{budget.subject}",
+        )
         if self._script is not None:
             try:
                 found = await self._script(keys=list(keys), args=[*args, self._lease_ms])
                 self._recover()
-                return int(found[0]), float(found[1]), float(found[2])
+                return (int(found[0]), float(found[1]), float(found[2])), True
             except RedisError:
                 self._degrade()
-        return self._take_in_memory(keys, *args)
+        return self._take_in_memory(keys, *args), False
 
     def _take_in_memory(
         self, keys: tuple[str, str], now: float, interval: float, burst: float, maxc: int, slot: str
@@ -132,15 +146,20 @@ class Limiter:
     def _degrade(self) -> None:
         if self.redis_ok:
             log.warning("Redis unreachable: flow control falls back to per-process limits")
-        self.redis_ok = False
+        self._set_shared(False)
 
     def _recover(self) -> None:
         if not self.redis_ok:
             log.warning("Redis reachable again: flow control is shared again")
-        self.redis_ok = True
+        self._set_shared(True)
+
+    def _set_shared(self, shared: bool) -> None:
+        self.redis_ok = shared
+        if self._metrics is not None:
+            self._metrics.limiter_shared.set(1 if shared else 0)
 
 
-def _judge(budget: Budget, outcome: tuple[int, float, float], slot: str) -> Grant:
+def _judge(budget: Budget, outcome: tuple[int, float, float], slot: str, shared: bool) -> Grant:
     verdict, wait_ms, used_ms = outcome
     headers: dict[str, str] = {}
     if budget.rate_per_minute:
@@ -158,4 +177,4 @@ def _judge(budget: Budget, outcome: tuple[int, float, float], slot: str) -> Gran
         raise error
     if verdict == 1:
         raise ConcurrencyLimited("Too many calls in flight for this client; try again shortly")
-    return Grant(slot if budget.max_concurrent else None, headers)
+    return Grant(slot if budget.max_concurrent else None, headers, shared)

@@ -48,9 +48,9 @@ async def _answer(
     state = request.app.state
     params = await read_params(request, api, path_values)
     page = page_request(request, api)
-    key = (
-        cache_key(api, {"params": params, "page": page}, client) if api.cache_ttl_seconds else None
-    )
+    key = None
+    if api.cache_ttl_seconds:
+        key = cache_key(api, {"params": params, "page": page}, client, state.settings.REDIS_PREFIX)
     if key is not None and (hit := await state.cache.get(key)) is not None:
         return respond(request, hit, headers | {"X-Cache": "HIT"})
     outcome = await execute(state, api, params, page, client_context(client))

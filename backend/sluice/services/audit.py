@@ -82,25 +82,49 @@ def _row(who: str, action: str, obj: SQLModel, before: Any, after: Any) -> dict[
 
 
 def _capture(session: OrmSession, _: UOWTransaction) -> None:
+    """Collect this flush's changes; an update of a row created in the same transaction
+    folds into its creation, so one change reads as one entry."""
     who = session.info.get("actor")
     if who is None:
         return
-    rows = [_row(who, "create", o, None, snapshot(o)) for o in session.new if type(o) in AUDITED]
-    rows += [
+    pending: list[dict[str, Any]] = session.info.setdefault("audit", [])
+    pending += [
+        _row(who, "create", o, None, snapshot(o)) for o in session.new if type(o) in AUDITED
+    ]
+    pending += [
         _row(who, "delete", o, snapshot(o), None) for o in session.deleted if type(o) in AUDITED
     ]
     for obj in session.dirty:
         if type(obj) in AUDITED and session.is_modified(obj):
             before, after = _changes(obj)
             if after:
-                rows.append(_row(who, "update", obj, before, after))
+                _fold(pending, _row(who, "update", obj, before, after))
+
+
+def _fold(pending: list[dict[str, Any]], update: dict[str, Any]) -> None:
+    key = (update["resource"], update["resource_id"])
+    for row in pending:
+        if row["action"] == "create" and (row["resource"], row["resource_id"]) == key:
+            row["after"] = (row["after"] or {}) | update["after"]
+            return
+    pending.append(update)
+
+
+def _write(session: OrmSession) -> None:
+    rows = session.info.pop("audit", None)
     if rows:
         session.connection().execute(insert(AuditLog), rows)
 
 
+def _forget(session: OrmSession, *_: Any) -> None:
+    session.info.pop("audit", None)
+
+
 def install() -> None:
-    if not event.contains(Session, "after_flush", _capture):
-        event.listen(Session, "after_flush", _capture)
+    hooks = (("after_flush", _capture), ("before_commit", _write), ("after_rollback", _forget))
+    for name, hook in hooks:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
 
 
 def record(

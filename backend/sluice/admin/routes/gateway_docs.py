@@ -1,0 +1,20 @@
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+
+from sluice.services.gateway_docs import document
+
+router = APIRouter(prefix="/gateway", tags=["gateway"], include_in_schema=False)
+
+
+@router.get("/openapi.json")
+def gateway_openapi(request: Request) -> dict[str, Any]:
+    """Public like the APIs it describes: client developers read it without a dashboard login."""
+    return document(request.app.state.registry.current)
+
+
+@router.get("/docs")
+def gateway_docs() -> HTMLResponse:
+    return get_swagger_ui_html(openapi_url="/api/v1/gateway/openapi.json", title="Sluice gateway")

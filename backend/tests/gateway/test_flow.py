@@ -1,0 +1,227 @@
+"""Flow control, the response cache, access records and the audit log, on SQLite sources
+and the real Redis."""
+
+import asyncio
+import sqlite3
+import threading
+import time
+import uuid
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from redis.asyncio import Redis
+
+from sluice.gateway.limits import Budget, ConcurrencyLimited, Limiter
+from tests.conftest import require_redis
+from tests.factories import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    login,
+    make_api,
+    make_module,
+    make_source,
+    publish,
+)
+
+
+def world(client: TestClient, settings: Any, **api: Any) -> tuple[dict[str, str], dict[str, Any]]:
+    """A SQLite source with a table, a module and one published public API over it."""
+    folder = settings.sqlite_datasource_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(folder / "flow.db") as db:
+        db.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER, tenant TEXT)")
+        db.execute("DELETE FROM t")
+        db.executemany("INSERT INTO t VALUES (?, ?)", [(1, "a"), (2, "b"), (3, "a")])
+    db.close()
+    headers = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+    source = make_source(
+        client, headers, {"name": "flow", "type": "sqlite", "options": {"path": "flow.db"}}
+    )
+    module = make_module(client, headers)
+    fields = {"path": "items", "content": "SELECT id FROM t ORDER BY id", "access": "public"} | api
+    created = make_api(
+        client, headers, module_id=module["id"], datasource_id=source["id"], **fields
+    )
+    publish(client, headers, created["id"])
+    return headers, created
+
+
+def prefixed(**extra: Any) -> dict[str, Any]:
+    """Settings for an app whose Redis keys no other test shares."""
+    return {"REDIS_URL": require_redis(), "REDIS_PREFIX": f"t{uuid.uuid4().hex[:10]}"} | extra
+
+
+def test_rate_limit_refuses_exactly_the_call_past_the_limit(
+    app_factory: Any, settings: Any
+) -> None:
+    with TestClient(app_factory(**prefixed())) as client:
+        world(client, settings, rate_limit_per_minute=3)
+        answers = [client.get("/shop/items") for _ in range(4)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+        assert [a.headers["x-ratelimit-remaining"] for a in answers[:3]] == ["2", "1", "0"]
+        assert all(a.headers["x-ratelimit-limit"] == "3" for a in answers)
+        refused = answers[3]
+        assert refused.json()["error"] == "rate_limited"
+        assert int(refused.headers["retry-after"]) >= 1
+
+
+def test_two_workers_share_one_budget_through_redis(app_factory: Any, settings: Any) -> None:
+    shared = prefixed()
+    with TestClient(app_factory(**shared)) as first, TestClient(app_factory(**shared)) as second:
+        world(first, settings, rate_limit_per_minute=4)
+        second.app.state.registry.rebuild()  # type: ignore[attr-defined]
+        statuses = [(first if n % 2 else second).get("/shop/items").status_code for n in range(6)]
+        assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+def test_without_redis_limits_hold_per_process(app_factory: Any, settings: Any) -> None:
+    app: FastAPI = app_factory(REDIS_URL="redis://127.0.0.1:1/0")
+    with TestClient(app) as client:
+        world(client, settings, rate_limit_per_minute=2)
+        assert [client.get("/shop/items").status_code for _ in range(3)] == [200, 200, 429]
+        assert "sluice_limiter_redis_up 0.0" in client.get("/metrics").text
+
+
+def test_a_slot_is_taken_while_a_call_runs_and_given_back(app_factory: Any, settings: Any) -> None:
+    app = app_factory(**prefixed(FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT=1))
+    with TestClient(app) as client:
+        world(
+            client,
+            settings,
+            content="WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) AS c FROM n",
+        )
+        slow: list[int] = []
+        worker = threading.Thread(target=lambda: slow.append(client.get("/shop/items").status_code))
+        worker.start()
+        time.sleep(0.15)
+        second = client.get("/shop/items")
+        worker.join()
+        assert slow == [200]
+        assert second.status_code == 429 and second.json()["error"] == "concurrency_limited"
+        assert client.get("/shop/items").status_code == 200
+
+
+def test_a_crashed_process_slot_expires() -> None:
+    async def scenario() -> None:
+        redis = Redis.from_url(require_redis())
+        budget = Budget(f"client:{uuid.uuid4().hex}", 1, 0, 1)
+        crashed = Limiter(redis, lease_seconds=0.3, prefix="lease-test")
+        await crashed.take(budget)  # never given back: the process "died"
+        survivor = Limiter(redis, lease_seconds=0.3, prefix="lease-test")
+        with pytest.raises(ConcurrencyLimited):
+            await survivor.take(budget)
+        await asyncio.sleep(0.4)
+        grant = await survivor.take(budget)
+        await survivor.give_back(budget, grant)
+        await redis.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_cache_hit_miss_and_a_publish_that_invalidates(app_factory: Any, settings: Any) -> None:
+    with TestClient(app_factory(**prefixed())) as client:
+        headers, api = world(client, settings, cache_ttl_seconds=60)
+        first, second = client.get("/shop/items"), client.get("/shop/items")
+        assert (first.headers["x-cache"], second.headers["x-cache"]) == ("MISS", "HIT")
+        assert first.json() == second.json()
+        with sqlite3.connect(settings.sqlite_datasource_dir / "flow.db") as db:
+            db.execute("DELETE FROM t WHERE id = 3")
+        db.close()
+        assert len(client.get("/shop/items").json()["data"]) == 3
+        publish(client, headers, api["id"])
+        fresh = client.get("/shop/items")
+        assert fresh.headers["x-cache"] == "MISS" and len(fresh.json()["data"]) == 2
+
+
+def test_each_client_sees_its_own_rows(client: TestClient, settings: Any) -> None:
+    headers, api = world(
+        client,
+        settings,
+        content="SELECT id FROM t WHERE tenant = {{ client.attributes.tenant }} ORDER BY id",
+        access="private",
+    )
+    apps = [
+        client.post(
+            "/api/v1/clients",
+            json={"name": f"tenant-{t}", "api_ids": [api["id"]], "attributes": {"tenant": t}},
+            headers=headers,
+        ).json()
+        for t in ("a", "b")
+    ]
+    seen = []
+    for app in apps:
+        token = client.post(
+            "/token/generate",
+            json={"client_id": app["client_id"], "client_secret": app["client_secret"]},
+        ).json()["access_token"]
+        seen.append(
+            client.get("/shop/items", headers={"Authorization": f"Bearer {token}"}).json()["data"]
+        )
+    assert seen == [[{"id": 1}, {"id": 3}], [{"id": 2}]]
+
+
+def test_access_records_cover_every_outcome(
+    client: TestClient, settings: Any, app: FastAPI
+) -> None:
+    headers, api = world(client, settings)
+    client.get("/shop/items")
+    client.get("/shop/nothing-here")
+    client.delete("/shop/items")
+    client.portal.call(app.state.access_log.flush)  # type: ignore[union-attr]
+    records = client.get("/api/v1/access-logs", headers=headers).json()
+    assert sorted(r["status"] for r in records["data"]) == [200, 404, 405]
+    ok = client.get("/api/v1/access-logs", params={"status": 200}, headers=headers).json()["data"][
+        0
+    ]
+    assert ok["api_id"] == api["id"] and ok["method"] == "GET" and ok["path"] == "/shop/items"
+    assert ok["request_id"] and ok["duration_ms"] > 0
+    one = client.get(f"/api/v1/access-logs/{ok['id']}", headers=headers)
+    assert one.json()["status"] == 200
+    assert (
+        client.get(
+            "/api/v1/access-logs", params={"api_id": api["id"], "status": 404}, headers=headers
+        ).json()["count"]
+        == 0
+    )
+
+
+def test_the_audit_log_records_changes_with_secrets_masked(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    body = {"name": "pg", "type": "postgres", "host": "db", "password": "hunter2-secret"}
+    source = make_source(client, admin_headers, body)
+    client.patch(
+        f"/api/v1/datasources/{source['id']}",
+        json={"host": "db2", "password": "other-secret"},
+        headers=admin_headers,
+    )
+    client.delete(f"/api/v1/datasources/{source['id']}", headers=admin_headers)
+    entries = client.get(
+        "/api/v1/audit-logs", params={"resource": "datasource"}, headers=admin_headers
+    ).json()
+    actions = [e["action"] for e in entries["data"]]
+    assert actions == ["delete", "update", "create"]
+    update = entries["data"][1]
+    assert update["actor"] == ADMIN_EMAIL
+    assert update["before"]["host"] == "db" and update["after"]["host"] == "db2"
+    assert update["after"]["password_encrypted"] == "***"
+    text = str(entries)
+    assert "hunter2" not in text and "other-secret" not in text
+    assert (
+        client.get(
+            "/api/v1/audit-logs", params={"actor": "nobody@example.com"}, headers=admin_headers
+        ).json()["count"]
+        == 0
+    )
+
+
+def test_overview_counts(client: TestClient, settings: Any, app: FastAPI) -> None:
+    headers, _ = world(client, settings)
+    client.get("/shop/items")
+    client.portal.call(app.state.access_log.flush)  # type: ignore[union-attr]
+    overview = client.get("/api/v1/overview", headers=headers).json()
+    assert overview["counts"]["published_apis"] == 1
+    assert overview["last_24h"]["calls"] == 1
+    assert overview["recent_calls"][0]["path"] == "/shop/items"

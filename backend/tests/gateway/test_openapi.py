@@ -1,0 +1,86 @@
+from typing import Any
+
+from fastapi.testclient import TestClient
+from openapi_spec_validator import validate
+
+from tests.factories import make_api, make_module, make_source, publish
+
+
+def test_the_gateway_document_describes_every_live_api(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    source = make_source(
+        client, admin_headers, {"name": "pg", "type": "postgres", "host": "127.0.0.1"}
+    )
+    module = make_module(client, admin_headers)
+    params: list[dict[str, Any]] = [
+        {"name": "id", "location": "path", "type": "integer"},
+        {
+            "name": "q",
+            "location": "query",
+            "type": "string",
+            "pattern": "^[a-z]+$",
+            "description": "search",
+        },
+        {"name": "x_tenant", "location": "header", "type": "string"},
+        {
+            "name": "size",
+            "location": "body",
+            "type": "integer",
+            "required": True,
+            "min": 1,
+            "max": 10,
+        },
+    ]
+    private = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="items/{id}",
+        method="POST",
+        content="SELECT 1",
+        params=params,
+        access="private",
+    )
+    public = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="open",
+        content="SELECT 1",
+    )
+    draft = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="draft",
+        content="SELECT 1",
+    )
+    publish(client, admin_headers, private["id"])
+    publish(client, admin_headers, public["id"])
+
+    response = client.get("/api/v1/gateway/openapi.json")
+    assert response.status_code == 200
+    doc = response.json()
+    validate(doc)
+    assert set(doc["paths"]) == {"/token/generate", "/shop/items/{id}", "/shop/open"}
+    operation = doc["paths"]["/shop/items/{id}"]["post"]
+    assert operation["security"] == [{"clientToken": []}]
+    by_name = {p["name"]: p for p in operation["parameters"]}
+    assert by_name["id"]["in"] == "path" and by_name["id"]["required"] is True
+    assert by_name["q"]["schema"]["pattern"] == "^[a-z]+$"
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["size"]["minimum"] == 1 and body["required"] == ["size"]
+    assert "security" not in doc["paths"]["/shop/open"]["get"]
+    assert (
+        doc["components"]["securitySchemes"]["clientToken"]["flows"]["clientCredentials"][
+            "tokenUrl"
+        ]
+        == "/token/generate"
+    )
+    assert "/shop/draft" not in doc["paths"] and draft["is_published"] is False
+    docs = client.get("/api/v1/gateway/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
