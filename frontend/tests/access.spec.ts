@@ -124,7 +124,7 @@ test("an admin grants a private API to a client, which calls it, and the call is
     .filter({ hasText: "/partners/orders" })
     .filter({ hasText: "200" });
   await expect(async () => {
-    await page.getByRole("button", { name: "Refresh" }).click();
+    await page.getByRole("button", { name: "Refresh", exact: true }).click();
     await expect(ok).toHaveCount(1, { timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
   await expect(ok).toContainText(clientId);
