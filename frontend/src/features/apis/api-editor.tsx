@@ -11,6 +11,7 @@ import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { AccessBadge } from "./access-badge";
 import { endpointPath } from "./api-types";
+import { ContentCard } from "./content-card";
 import { DebugPanel } from "./debug-panel";
 import { type ApiFormValues, initialValues, isDirty } from "./form-values";
 import { LimitsCard } from "./limits-card";
@@ -19,7 +20,6 @@ import { ParamsCard } from "./params-card";
 import { PublishActions } from "./publish-actions";
 import { RouteBar } from "./route-bar";
 import { SettingsCard } from "./settings-card";
-import { SqlCard } from "./sql-card";
 import { TransformCard } from "./transform-card";
 import { useDebugApi, useSaveApi } from "./use-api-mutations";
 import { useDatasources, useModules } from "./use-lookups";
@@ -58,8 +58,9 @@ function routeError(error: unknown, errors: Record<string, string>): string | un
 
 function debugBlocked(api: ApiPublic | undefined, values: ApiFormValues): string | null {
   if (!api) return "Create the API first: the debugger runs the saved draft.";
-  if (api.engine === "script") return "Script APIs cannot be debugged here yet.";
-  if (!values.datasourceId) return "Choose a data source in the settings first.";
+  if (values.engine === "sql" && !values.datasourceId) {
+    return "Choose a data source in the settings first.";
+  }
   return null;
 }
 
@@ -132,7 +133,7 @@ export function ApiEditor(props: ApiEditorProps) {
       />
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_17rem]">
         <div className="min-w-0 space-y-6">
-          <SqlCard {...fields} api={api} />
+          <ContentCard {...fields} api={api} />
           <ParamsCard {...fields} api={api} />
           <TransformCard {...fields} />
           {can(me, "api", "debug") && (
@@ -145,7 +146,11 @@ export function ApiEditor(props: ApiEditorProps) {
           )}
         </div>
         <div className="space-y-6">
-          <SettingsCard {...fields} datasources={datasources} />
+          <SettingsCard
+            {...fields}
+            datasources={datasources}
+            mayReadGroups={can(me, "group", "read")}
+          />
           <LimitsCard {...fields} />
         </div>
       </div>
@@ -175,7 +180,7 @@ export function ApiEditor(props: ApiEditorProps) {
                 {dirty && <Badge variant="outline">Unsaved changes</Badge>}
               </div>
             ) : (
-              "Write the SQL, declare its parameters, then debug and publish it."
+              "Write the SQL or the script, declare its parameters, then debug and publish it."
             )
           }
           actions={

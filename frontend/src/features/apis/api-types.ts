@@ -1,7 +1,10 @@
 import type { ApiPublic, ParamDef } from "@/client/types.gen";
+import type { Method } from "@/components/method-badge";
 
-export type Method = NonNullable<ApiPublic["method"]>;
+export type { Method };
+
 export type Access = NonNullable<ApiPublic["access"]>;
+export type Engine = NonNullable<ApiPublic["engine"]>;
 export type Pagination = NonNullable<ApiPublic["pagination"]>;
 export type ParamLocation = ParamDef["location"];
 export type ParamType = ParamDef["type"];

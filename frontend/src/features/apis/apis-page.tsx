@@ -80,7 +80,10 @@ function NoApis({ page, moduleId, mayWrite, onPageChange }: ApisPageProps & { ma
   }
   return (
     <EmptyState icon={BracesIcon} title={moduleId ? "No APIs in this module" : "No APIs yet"}>
-      <p>Write a SQL template, declare its parameters, debug it, and publish it as an endpoint.</p>
+      <p>
+        Write an SQL template or a Python script, declare its parameters, debug it, and publish it
+        as an endpoint.
+      </p>
       {mayWrite && (
         <div className="mt-4">
           <NewApiButton moduleId={moduleId} />
@@ -106,7 +109,7 @@ export function ApisPage(props: ApisPageProps) {
     <div className="space-y-6">
       <PageHeader
         title="APIs"
-        description="SQL templates served as HTTP endpoints at /module/path."
+        description="SQL templates and Python scripts served as HTTP endpoints at /module/path."
         actions={mayWrite && <NewApiButton moduleId={moduleId} />}
       />
       {modules && modules.length > 0 && (

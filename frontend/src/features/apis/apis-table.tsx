@@ -1,6 +1,8 @@
 import { Link } from "@tanstack/react-router";
 import { PencilIcon, Trash2Icon } from "lucide-react";
 import type { ApiPublic, ModulePublic } from "@/client/types.gen";
+import { MethodBadge } from "@/components/method-badge";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import {
   Table,
@@ -14,7 +16,6 @@ import { formatDateTime } from "@/lib/format";
 import { AccessBadge } from "./access-badge";
 import { endpointPath } from "./api-types";
 import { LiveVersion } from "./live-version";
-import { MethodBadge } from "./method-badge";
 
 type ApisTableProps = {
   apis: ApiPublic[];
@@ -76,6 +77,11 @@ export function ApisTable({ apis, modules, onDelete }: ApisTableProps) {
             </TableCell>
             <TableCell className="max-w-64">
               <span className="font-medium">{api.name}</span>
+              {api.engine === "script" && (
+                <Badge variant="outline" className="ml-2 font-normal text-muted-foreground">
+                  Python
+                </Badge>
+              )}
               {api.description && (
                 <p className="mt-0.5 truncate text-xs text-muted-foreground">{api.description}</p>
               )}

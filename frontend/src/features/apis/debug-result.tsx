@@ -83,7 +83,36 @@ function BoundValues({ values }: { values: unknown[] }) {
   );
 }
 
-/** What a debug run gave: the error or the data, then the SQL that ran and its values. */
+function Logs({ lines }: { lines: string[] }) {
+  return (
+    <section className="space-y-2" aria-label="Logs">
+      <Heading
+        action={<CopyButton text={lines.join("\n")} label="Copy the logs" className="size-6" />}
+      >
+        Logs
+      </Heading>
+      <pre
+        data-testid="debug-logs"
+        className="max-h-72 overflow-auto rounded-lg border bg-muted/40 p-3 font-mono text-xs leading-relaxed"
+      >
+        {lines.map((line, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: log lines are positional
+          <div key={index} className="flex gap-3">
+            <span className="w-6 shrink-0 text-right text-muted-foreground select-none">
+              {index + 1}
+            </span>
+            <span className="min-w-0 break-words whitespace-pre-wrap">{line}</span>
+          </div>
+        ))}
+      </pre>
+    </section>
+  );
+}
+
+/**
+ * What a debug run gave: the error or the data, what the script logged, then the SQL that
+ * ran and its values.
+ */
 export function DebugResultView({ result }: { result: DebugResult }) {
   return (
     <div className="space-y-4" data-testid="debug-result">
@@ -105,6 +134,7 @@ export function DebugResultView({ result }: { result: DebugResult }) {
           <Data data={result.data} />
         </section>
       )}
+      {result.logs && result.logs.length > 0 && <Logs lines={result.logs} />}
       {(result.rendered_sql || result.bind_params) && (
         <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_16rem]">
           {result.rendered_sql && (

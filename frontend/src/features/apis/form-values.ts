@@ -1,5 +1,5 @@
 import type { ApiCreate, ApiPublic, ApiUpdate, ParamDef } from "@/client/types.gen";
-import type { Access, Method, Pagination, ParamLocation, ParamType } from "./api-types";
+import type { Access, Engine, Method, Pagination, ParamLocation, ParamType } from "./api-types";
 import { pathPlaceholders } from "./api-types";
 
 /** One row of the params editor; every field is text until sent. */
@@ -24,6 +24,7 @@ export type ApiFormValues = {
   moduleId: string;
   method: Method;
   path: string;
+  engine: Engine;
   datasourceId: string;
   access: Access;
   pagination: Pagination;
@@ -34,6 +35,7 @@ export type ApiFormValues = {
   content: string;
   resultTransform: string;
   params: ParamRow[];
+  groupIds: number[];
 };
 
 let rowCounter = 0;
@@ -72,6 +74,7 @@ export function initialValues(api?: ApiPublic, moduleId?: number): ApiFormValues
     moduleId: numberText(api?.module_id ?? moduleId),
     method: api?.method ?? "GET",
     path: api?.path ?? "",
+    engine: api?.engine ?? "sql",
     datasourceId: numberText(api?.datasource_id),
     access: api?.access ?? "private",
     pagination: api?.pagination ?? "none",
@@ -82,6 +85,7 @@ export function initialValues(api?: ApiPublic, moduleId?: number): ApiFormValues
     content: api?.content ?? "",
     resultTransform: api?.result_transform ?? "",
     params: (api?.params ?? []).map(paramRow),
+    groupIds: api?.group_ids ?? [],
   };
 }
 
@@ -193,6 +197,7 @@ function settings(values: ApiFormValues) {
     name: values.name.trim(),
     path: values.path.trim().replace(/^\/+/, ""),
     method: values.method,
+    engine: values.engine,
     datasource_id: optionalNumber(values.datasourceId),
     content: values.content,
     result_transform: values.resultTransform.trim() === "" ? null : values.resultTransform,
@@ -208,11 +213,22 @@ function settings(values: ApiFormValues) {
 
 /** The body to create an API; throws ParamValueError for a default the type cannot hold. */
 export function toCreateBody(values: ApiFormValues): ApiCreate {
-  return { ...settings(values), module_id: Number(values.moduleId) };
+  return { ...settings(values), module_id: Number(values.moduleId), group_ids: values.groupIds };
 }
 
-export function toUpdateBody(values: ApiFormValues): ApiUpdate {
-  return { ...settings(values), module_id: Number(values.moduleId) };
+const sameIds = (a: number[], b: number[]) =>
+  a.length === b.length &&
+  [...a].sort((x, y) => x - y).join() === [...b].sort((x, y) => x - y).join();
+
+/**
+ * The body of a draft save. Groups are sent only when they were changed here, so that a
+ * save does not undo what someone changed meanwhile on the Groups page.
+ */
+export function toUpdateBody(values: ApiFormValues, api: ApiPublic): ApiUpdate {
+  const groups = sameIds(values.groupIds, api.group_ids ?? [])
+    ? {}
+    : { group_ids: values.groupIds };
+  return { ...settings(values), module_id: Number(values.moduleId), ...groups };
 }
 
 function comparable(values: ApiFormValues): string {

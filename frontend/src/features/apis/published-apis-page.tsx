@@ -3,6 +3,7 @@ import { Link } from "@tanstack/react-router";
 import { AlertCircleIcon, ArrowRightIcon, HistoryIcon } from "lucide-react";
 import { apisReadApisOptions } from "@/client/@tanstack/react-query.gen";
 import { EmptyState } from "@/components/empty-state";
+import { MethodBadge } from "@/components/method-badge";
 import { PageHeader } from "@/components/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -20,7 +21,6 @@ import { errorMessage } from "@/lib/api";
 import { AccessBadge } from "./access-badge";
 import { endpointPath } from "./api-types";
 import { LiveVersion } from "./live-version";
-import { MethodBadge } from "./method-badge";
 import { useModules } from "./use-lookups";
 
 /** The published APIs with their live version, each a link to its history. */

@@ -2,10 +2,10 @@ import { ChevronDownIcon } from "lucide-react";
 import type { ComponentProps } from "react";
 import type { ModulePublic } from "@/client/types.gen";
 import { CopyButton } from "@/components/copy-button";
+import { METHOD_TEXT_TONES, MethodBadge } from "@/components/method-badge";
 import { cn } from "@/lib/utils";
 import { endpointPath, METHODS, type Method } from "./api-types";
 import type { ApiFormValues } from "./form-values";
-import { METHOD_TEXT_TONES, MethodBadge } from "./method-badge";
 
 type RouteBarProps = {
   values: ApiFormValues;

@@ -1,11 +1,12 @@
 import { useId } from "react";
 import type { DatasourcePublic } from "@/client/types.gen";
 import { FormField } from "@/components/form-field";
+import { GroupPicker } from "@/components/group-picker";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import type { Access } from "./api-types";
+import type { Access, Engine } from "./api-types";
 import type { ApiFormValues } from "./form-values";
 
 export type FieldsProps = {
@@ -20,14 +21,20 @@ const ACCESS_HINTS: Record<Access, string> = {
   private: "Only clients with a token granted this API may call it.",
 };
 
-/** Name, data source, access and description. */
+const ENGINE_HINTS: Record<Engine, string> = {
+  sql: "A Jinja2 SQL template run on the data source.",
+  script: "A sandboxed Python script; db queries the data source.",
+};
+
+/** Name, engine, data source, access, groups and description. */
 export function SettingsCard({
   values,
   set,
   errors,
   readOnly,
   datasources,
-}: FieldsProps & { datasources: DatasourcePublic[] | undefined }) {
+  mayReadGroups,
+}: FieldsProps & { datasources: DatasourcePublic[] | undefined; mayReadGroups: boolean }) {
   const id = useId();
   return (
     <Card>
@@ -48,7 +55,29 @@ export function SettingsCard({
               />
             )}
           </FormField>
-          <FormField id={`${id}-source`} label="Data source" error={errors.datasource_id}>
+          <FormField
+            id={`${id}-engine`}
+            label="Engine"
+            hint={ENGINE_HINTS[values.engine]}
+            error={errors.engine}
+          >
+            {(control) => (
+              <NativeSelect
+                {...control}
+                value={values.engine}
+                onChange={(event) => set({ engine: event.target.value as Engine })}
+              >
+                <option value="sql">SQL template</option>
+                <option value="script">Python script</option>
+              </NativeSelect>
+            )}
+          </FormField>
+          <FormField
+            id={`${id}-source`}
+            label="Data source"
+            hint={values.engine === "script" ? "Optional: what db and tx reach." : undefined}
+            error={errors.datasource_id}
+          >
             {(control) => (
               <NativeSelect
                 {...control}
@@ -81,6 +110,24 @@ export function SettingsCard({
               </NativeSelect>
             )}
           </FormField>
+          {mayReadGroups && values.access === "private" && (
+            <FormField
+              id={`${id}-groups`}
+              label="Groups"
+              hint="Clients of these groups may call it."
+              error={errors.group_ids}
+            >
+              {(control) => (
+                <GroupPicker
+                  {...control}
+                  disabled={readOnly}
+                  placeholder="No group"
+                  value={values.groupIds}
+                  onChange={(groupIds) => set({ groupIds })}
+                />
+              )}
+            </FormField>
+          )}
           <FormField id={`${id}-description`} label="Description" error={errors.description}>
             {(control) => (
               <Textarea

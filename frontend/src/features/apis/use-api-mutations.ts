@@ -19,7 +19,8 @@ export function useSaveApi(api: ApiPublic | undefined) {
     mutationFn: async (values: ApiFormValues): Promise<ApiPublic> => {
       if (api) {
         const path = { api_id: api.id };
-        return (await apisUpdateApi({ path, body: toUpdateBody(values), throwOnError: true })).data;
+        return (await apisUpdateApi({ path, body: toUpdateBody(values, api), throwOnError: true }))
+          .data;
       }
       return (await apisCreateApi({ body: toCreateBody(values), throwOnError: true })).data;
     },

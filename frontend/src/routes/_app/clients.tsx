@@ -1,11 +1,21 @@
 import { createFileRoute } from "@tanstack/react-router";
-import { ComingSoon } from "@/components/coming-soon";
+import { ClientsPage } from "@/features/clients/clients-page";
+import { positiveInt } from "@/lib/search-params";
+
+type ClientsSearch = { page?: number };
 
 export const Route = createFileRoute("/_app/clients")({
-  component: () => (
-    <ComingSoon
-      title="Clients"
-      description="Applications that call your APIs with their own credentials."
-    />
-  ),
+  validateSearch: (search): ClientsSearch => ({ page: positiveInt(search.page) }),
+  component: ClientsRoute,
 });
+
+function ClientsRoute() {
+  const { page = 1 } = Route.useSearch();
+  const navigate = Route.useNavigate();
+  return (
+    <ClientsPage
+      page={page}
+      onPageChange={(next) => navigate({ search: { page: next > 1 ? next : undefined } })}
+    />
+  );
+}

@@ -1,8 +1,21 @@
 import { createFileRoute } from "@tanstack/react-router";
-import { ComingSoon } from "@/components/coming-soon";
+import { GroupsPage } from "@/features/groups/groups-page";
+import { positiveInt } from "@/lib/search-params";
+
+type GroupsSearch = { page?: number };
 
 export const Route = createFileRoute("/_app/groups")({
-  component: () => (
-    <ComingSoon title="Groups" description="Sets of APIs granted to clients together." />
-  ),
+  validateSearch: (search): GroupsSearch => ({ page: positiveInt(search.page) }),
+  component: GroupsRoute,
 });
+
+function GroupsRoute() {
+  const { page = 1 } = Route.useSearch();
+  const navigate = Route.useNavigate();
+  return (
+    <GroupsPage
+      page={page}
+      onPageChange={(next) => navigate({ search: { page: next > 1 ? next : undefined } })}
+    />
+  );
+}

@@ -1,8 +1,6 @@
 import { createFileRoute } from "@tanstack/react-router";
-import { ComingSoon } from "@/components/coming-soon";
+import { OverviewPage } from "@/features/overview/overview-page";
 
 export const Route = createFileRoute("/_app/")({
-  component: () => (
-    <ComingSoon title="Overview" description="Counts and recent activity of your APIs." />
-  ),
+  component: OverviewPage,
 });

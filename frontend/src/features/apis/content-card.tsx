@@ -9,10 +9,17 @@ import {
   CardHeader,
   CardTitle,
 } from "@/components/ui/card";
+import { ScriptHelp } from "./script-help";
 import type { FieldsProps } from "./settings-card";
 import { TemplateHelp } from "./template-help";
 
-const PLACEHOLDER = "SELECT id, customer, total\nFROM orders\nWHERE customer = {{ customer }}";
+const SQL_PLACEHOLDER = "SELECT id, customer, total\nFROM orders\nWHERE customer = {{ customer }}";
+const SCRIPT_PLACEHOLDER = [
+  "def execute(params):",
+  '    rows = db.query("SELECT id, total FROM orders WHERE customer = %s", [params["customer"]])',
+  '    log.info("found", len(rows), "orders")',
+  '    return {"count": len(rows), "orders": rows}',
+].join("\n");
 
 function TemplateFacts({ api }: { api: ApiPublic }) {
   const names = api.parameters_in_content ?? [];
@@ -41,34 +48,59 @@ function TemplateFacts({ api }: { api: ApiPublic }) {
   );
 }
 
-/** The SQL template in a CodeMirror editor, with help and what the server saw in it. */
-export function SqlCard({ values, set, errors, readOnly, api }: FieldsProps & { api?: ApiPublic }) {
+function ScriptDescription() {
+  return (
+    <>
+      Sandboxed Python: define <code className="font-mono text-xs">def execute(params)</code> or
+      assign <code className="font-mono text-xs">result</code>.
+    </>
+  );
+}
+
+function SqlDescription() {
+  return (
+    <>
+      Jinja2 over SQL: <code className="font-mono text-xs">{"{{ value }}"}</code> binds a parameter.
+    </>
+  );
+}
+
+/**
+ * The endpoint's code in a CodeMirror editor: an SQL template, or a Python script, with
+ * help for each and what the server saw in it.
+ */
+export function ContentCard({
+  values,
+  set,
+  errors,
+  readOnly,
+  api,
+}: FieldsProps & { api?: ApiPublic }) {
+  const script = values.engine === "script";
+  const label = script ? "Python script" : "SQL template";
   return (
     <Card>
       <CardHeader className="flex-row items-start justify-between gap-4 pb-3">
         <div className="space-y-1.5">
-          <CardTitle>SQL template</CardTitle>
-          <CardDescription>
-            Jinja2 over SQL: <code className="font-mono text-xs">{"{{ value }}"}</code> binds a
-            parameter.
-          </CardDescription>
+          <CardTitle>{label}</CardTitle>
+          <CardDescription>{script ? <ScriptDescription /> : <SqlDescription />}</CardDescription>
         </div>
-        <TemplateHelp />
+        {script ? <ScriptHelp /> : <TemplateHelp />}
       </CardHeader>
       <CardContent className="space-y-2">
         <CodeEditor
-          label="SQL template"
-          language="sql"
-          jinja
+          label={label}
+          language={script ? "python" : "sql"}
+          jinja={!script}
           readOnly={readOnly}
-          placeholder={PLACEHOLDER}
+          placeholder={script ? SCRIPT_PLACEHOLDER : SQL_PLACEHOLDER}
           className="[&_.cm-editor]:min-h-56 [&_.cm-scroller]:min-h-56"
           value={values.content}
           onChange={(content) => set({ content })}
         />
         {errors.content && <p className="text-xs text-destructive">{errors.content}</p>}
       </CardContent>
-      {api && <TemplateFacts api={api} />}
+      {api && !script && <TemplateFacts api={api} />}
     </Card>
   );
 }

@@ -1,5 +1,7 @@
+import type { ApiPublic } from "@/client/types.gen";
 import { cn } from "@/lib/utils";
-import type { Method } from "./api-types";
+
+export type Method = NonNullable<ApiPublic["method"]>;
 
 const tones: Record<Method, string> = {
   GET: "bg-emerald-500/12 text-emerald-700 dark:text-emerald-300",
@@ -18,13 +20,20 @@ export const METHOD_TEXT_TONES: Record<Method, string> = {
   DELETE: "text-red-700 dark:text-red-300",
 };
 
-/** The HTTP method in a colour of its own, in a fixed width so that paths line up. */
-export function MethodBadge({ method, className }: { method: Method; className?: string }) {
+function isMethod(method: string): method is Method {
+  return Object.hasOwn(tones, method);
+}
+
+/**
+ * The HTTP method in a colour of its own, in a fixed width so that paths line up. Any
+ * other method (an access record of a HEAD call) is grey.
+ */
+export function MethodBadge({ method, className }: { method: string; className?: string }) {
   return (
     <span
       className={cn(
         "inline-flex w-16 shrink-0 items-center justify-center rounded-md px-1.5 py-0.5 font-mono text-[11px] font-semibold tracking-wide",
-        tones[method],
+        isMethod(method) ? tones[method] : "bg-muted text-muted-foreground",
         className,
       )}
     >

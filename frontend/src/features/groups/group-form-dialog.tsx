@@ -1,0 +1,134 @@
+import { useMutation } from "@tanstack/react-query";
+import { AlertCircleIcon, LoaderCircleIcon } from "lucide-react";
+import { type FormEvent, useId, useState } from "react";
+import {
+  groupsCreateGroupMutation,
+  groupsUpdateGroupMutation,
+} from "@/client/@tanstack/react-query.gen";
+import type { GroupPublic } from "@/client/types.gen";
+import { ApiPicker } from "@/components/api-picker";
+import { FormField } from "@/components/form-field";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/textarea";
+import { ApiError, errorMessage, fieldErrorsOf } from "@/lib/api";
+import { useRefreshGroups } from "./use-refresh-groups";
+
+type GroupFormDialogProps = {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** The group to edit; without it the dialog creates one. */
+  group?: GroupPublic;
+};
+
+function GroupForm({ group, onDone }: { group?: GroupPublic; onDone: () => void }) {
+  const [name, setName] = useState(group?.name ?? "");
+  const [description, setDescription] = useState(group?.description ?? "");
+  const [apiIds, setApiIds] = useState<number[]>(group?.api_ids ?? []);
+  const refreshGroups = useRefreshGroups();
+  const onSuccess = async () => {
+    await refreshGroups();
+    onDone();
+  };
+  const create = useMutation({ ...groupsCreateGroupMutation(), onSuccess });
+  const update = useMutation({ ...groupsUpdateGroupMutation(), onSuccess });
+  const mutation = group ? update : create;
+  const ids = { name: useId(), description: useId(), apis: useId() };
+  const errors = fieldErrorsOf(mutation.error);
+  const conflict = mutation.error instanceof ApiError && mutation.error.status === 409;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const body = { name: name.trim(), description: description.trim() || null, api_ids: apiIds };
+    if (group) update.mutate({ path: { group_id: group.id }, body });
+    else create.mutate({ body });
+  }
+
+  return (
+    <form className="grid gap-4" onSubmit={submit}>
+      {mutation.isError && !conflict && !errors.name && (
+        <Alert variant="destructive">
+          <AlertCircleIcon />
+          <span>{errorMessage(mutation.error)}</span>
+        </Alert>
+      )}
+      <FormField
+        id={ids.name}
+        label="Name"
+        error={conflict ? errorMessage(mutation.error) : errors.name}
+      >
+        {(control) => (
+          <Input
+            {...control}
+            required
+            autoComplete="off"
+            maxLength={64}
+            placeholder="partners"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+        )}
+      </FormField>
+      <FormField id={ids.description} label="Description" error={errors.description}>
+        {(control) => (
+          <Textarea
+            {...control}
+            rows={2}
+            maxLength={1000}
+            placeholder="Who gets these APIs, and why"
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+          />
+        )}
+      </FormField>
+      <FormField
+        id={ids.apis}
+        label="APIs"
+        hint="Every client in the group may call these private APIs."
+        error={errors.api_ids}
+      >
+        {(control) => <ApiPicker {...control} value={apiIds} onChange={setApiIds} />}
+      </FormField>
+      <DialogFooter className="pt-2">
+        <DialogClose asChild>
+          <Button type="button" variant="outline">
+            Cancel
+          </Button>
+        </DialogClose>
+        <Button type="submit" disabled={mutation.isPending}>
+          {mutation.isPending && <LoaderCircleIcon className="animate-spin" />}
+          {group ? "Save changes" : "Create group"}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}
+
+/** Create a group, or rename it and change its APIs. */
+export function GroupFormDialog({ open, onOpenChange, group }: GroupFormDialogProps) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>{group ? "Edit group" : "New group"}</DialogTitle>
+          <DialogDescription>
+            {group
+              ? `Changes reach the clients of ${group.name} at once.`
+              : "A set of APIs granted to clients together."}
+          </DialogDescription>
+        </DialogHeader>
+        <GroupForm group={group} onDone={() => onOpenChange(false)} />
+      </DialogContent>
+    </Dialog>
+  );
+}
