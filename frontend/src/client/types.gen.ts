@@ -109,6 +109,10 @@ export type ApiCreate = {
      */
     result_transform?: string | null;
     /**
+     * Param Validation
+     */
+    param_validation?: string | null;
+    /**
      * Access
      */
     access?: 'public' | 'private';
@@ -178,6 +182,10 @@ export type ApiPublic = {
      * Result Transform
      */
     result_transform?: string | null;
+    /**
+     * Param Validation
+     */
+    param_validation?: string | null;
     /**
      * Access
      */
@@ -284,6 +292,10 @@ export type ApiUpdate = {
      * Result Transform
      */
     result_transform?: string | null;
+    /**
+     * Param Validation
+     */
+    param_validation?: string | null;
     /**
      * Access
      */

@@ -40,7 +40,7 @@ export type ApiEditorProps = {
 };
 
 /** Settings whose 422 message arrives as "field: message" in a plain `detail`. */
-const PREFIXED_FIELDS = ["result_transform", "content", "params", "path"];
+const PREFIXED_FIELDS = ["result_transform", "param_validation", "content", "params", "path"];
 
 function serverErrors(error: unknown): Record<string, string> {
   const errors = { ...fieldErrorsOf(error) };
@@ -135,6 +135,7 @@ export function ApiEditor(props: ApiEditorProps) {
         <div className="min-w-0 space-y-6">
           <ContentCard {...fields} api={api} />
           <ParamsCard {...fields} api={api} />
+          <TransformCard {...fields} hook="paramValidation" />
           <TransformCard {...fields} />
           {can(me, "api", "debug") && (
             <DebugPanel

@@ -34,6 +34,7 @@ export type ApiFormValues = {
   description: string;
   content: string;
   resultTransform: string;
+  paramValidation: string;
   params: ParamRow[];
   groupIds: number[];
 };
@@ -84,6 +85,7 @@ export function initialValues(api?: ApiPublic, moduleId?: number): ApiFormValues
     description: api?.description ?? "",
     content: api?.content ?? "",
     resultTransform: api?.result_transform ?? "",
+    paramValidation: api?.param_validation ?? "",
     params: (api?.params ?? []).map(paramRow),
     groupIds: api?.group_ids ?? [],
   };
@@ -201,6 +203,7 @@ function settings(values: ApiFormValues) {
     datasource_id: optionalNumber(values.datasourceId),
     content: values.content,
     result_transform: values.resultTransform.trim() === "" ? null : values.resultTransform,
+    param_validation: values.paramValidation.trim() === "" ? null : values.paramValidation,
     access: values.access,
     pagination: values.pagination,
     timeout_ms: optionalNumber(values.timeoutMs),

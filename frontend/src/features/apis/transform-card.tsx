@@ -6,13 +6,36 @@ import { Card, CardContent } from "@/components/ui/card";
 import { cn } from "@/lib/utils";
 import type { FieldsProps } from "./settings-card";
 
-const PLACEHOLDER = "# `data` holds the result; return what clients get.\nreturn data";
+type Hook = "resultTransform" | "paramValidation";
 
-/** The optional Python that reshapes the result, folded away until asked for. */
-export function TransformCard({ values, set, errors, readOnly }: FieldsProps) {
+const HOOKS: Record<Hook, { field: string; title: string; placeholder: string; help: string }> = {
+  resultTransform: {
+    field: "result_transform",
+    title: "Result transform",
+    placeholder: "def transform(result, params):\n    return result",
+    help: "Runs after the query and reshapes what clients get.",
+  },
+  paramValidation: {
+    field: "param_validation",
+    title: "Parameter validation",
+    placeholder:
+      'def validate(params):\n    if params["low"] > params["high"]:\n        return "low must not be above high"',
+    help: "Runs before the query; a returned message (or False) answers 400 with it.",
+  },
+};
+
+/** An optional Python hook of the API (transform or validation), folded away until asked for. */
+export function TransformCard({
+  values,
+  set,
+  errors,
+  readOnly,
+  hook = "resultTransform",
+}: FieldsProps & { hook?: Hook }) {
   const [open, setOpen] = useState(false);
-  const isSet = values.resultTransform.trim() !== "";
-  const error = errors.result_transform;
+  const config = HOOKS[hook];
+  const isSet = values[hook].trim() !== "";
+  const error = errors[config.field];
   return (
     <Card>
       <button
@@ -24,7 +47,7 @@ export function TransformCard({ values, set, errors, readOnly }: FieldsProps) {
         <ChevronRightIcon
           className={cn("size-4 text-muted-foreground transition-transform", open && "rotate-90")}
         />
-        <span className="font-semibold tracking-tight">Result transform</span>
+        <span className="font-semibold tracking-tight">{config.title}</span>
         <span className="text-sm text-muted-foreground">Python, optional</span>
         <span className="flex-1" />
         {isSet && <Badge variant="secondary">Set</Badge>}
@@ -33,16 +56,16 @@ export function TransformCard({ values, set, errors, readOnly }: FieldsProps) {
       {open && (
         <CardContent className="space-y-2">
           <CodeEditor
-            label="Result transform"
+            label={config.title}
             language="python"
             readOnly={readOnly}
-            placeholder={PLACEHOLDER}
+            placeholder={config.placeholder}
             className="[&_.cm-scroller]:min-h-32"
-            value={values.resultTransform}
-            onChange={(resultTransform) => set({ resultTransform })}
+            value={values[hook]}
+            onChange={(text) => set({ [hook]: text })}
           />
           <p className={cn("text-xs", error ? "text-destructive" : "text-muted-foreground")}>
-            {error ?? "Runs after the query; the server checks the syntax when you save."}
+            {error ?? `${config.help} The server checks the syntax when you save.`}
           </p>
         </CardContent>
       )}
