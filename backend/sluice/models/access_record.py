@@ -1,9 +1,10 @@
 """Access records (one per gateway call, whatever its outcome) and the audit log (one per
 admin change). Both are append-only and filtered by time, so `at` is indexed."""
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
+from pydantic import AfterValidator
 from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
@@ -32,9 +33,17 @@ class AccessRecord(SQLModel, table=True):
     body: str | None = None
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives stored times back without their zone; they are UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
 class AccessRecordPublic(SQLModel):
     id: int
-    at: datetime
+    at: UtcDatetime
     api_id: int | None
     module: str | None
     path: str
@@ -71,7 +80,7 @@ class AuditLog(SQLModel, table=True):
 
 class AuditLogPublic(SQLModel):
     id: int
-    at: datetime
+    at: UtcDatetime
     actor: str | None
     action: str
     resource: str

@@ -45,11 +45,16 @@ def list_audit(
 
 
 def _between(query: Any, column: Any, filters: dict[str, Any]) -> Any:
+    """Times compare in UTC: SQLite keeps them as UTC text without an offset."""
     if filters.get("since") is not None:
-        query = query.where(column >= filters["since"])
+        query = query.where(column >= _utc(filters["since"]))
     if filters.get("until") is not None:
-        query = query.where(column < filters["until"])
+        query = query.where(column < _utc(filters["until"]))
     return query
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def overview(session: Session) -> dict[str, Any]:

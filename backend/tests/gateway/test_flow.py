@@ -225,3 +225,28 @@ def test_overview_counts(client: TestClient, settings: Any, app: FastAPI) -> Non
     assert overview["counts"]["published_apis"] == 1
     assert overview["last_24h"]["calls"] == 1
     assert overview["recent_calls"][0]["path"] == "/shop/items"
+
+
+def test_times_come_back_in_utc_and_filter_with_any_offset(
+    client: TestClient, settings: Any, app: FastAPI
+) -> None:
+    headers, _ = world(client, settings)
+    client.get("/shop/items")
+    client.portal.call(app.state.access_log.flush)  # type: ignore[union-attr]
+    record = client.get("/api/v1/access-logs", headers=headers).json()["data"][0]
+    assert record["at"].endswith(("Z", "+00:00"))
+    from datetime import UTC, datetime, timedelta, timezone
+
+    at = datetime.fromisoformat(record["at"].replace("Z", "+00:00"))
+    plus_two = timezone(timedelta(hours=2))
+    before = (at - timedelta(seconds=5)).astimezone(plus_two).isoformat()
+    after = (at + timedelta(seconds=5)).astimezone(plus_two).isoformat()
+    found = client.get(
+        "/api/v1/access-logs", params={"since": before, "until": after}, headers=headers
+    ).json()
+    assert found["count"] == 1
+    later = (at + timedelta(seconds=5)).astimezone(UTC).isoformat()
+    assert (
+        client.get("/api/v1/access-logs", params={"since": later}, headers=headers).json()["count"]
+        == 0
+    )
