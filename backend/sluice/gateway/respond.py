@@ -36,13 +36,25 @@ def wants_camel(request: Request) -> bool:
 
 def respond(request: Request, answer: dict[str, Any], headers: dict[str, str]) -> Response:
     """`answer` is `{"data", "pagination"}` as the engine or the cache gave it."""
-    data = camelize(answer["data"]) if wants_camel(request) else answer["data"]
+    data, truncated = cap_rows(answer["data"], request.app.state.settings.GATEWAY_MAX_RESPONSE_ROWS)
+    if truncated:
+        headers = headers | {"X-Result-Truncated": "true"}
+    data = camelize(data) if wants_camel(request) else data
     if request.query_params.get("format", "json").lower() == "csv":
         return csv_response(data, headers)
     body: dict[str, Any] = {"success": True, "message": None, "data": data}
+    if truncated:
+        body["truncated"] = True
     if answer.get("pagination") is not None:
         body["pagination"] = answer["pagination"]
     return FastJSONResponse(body, headers=headers)
+
+
+def cap_rows(data: Any, cap: int) -> tuple[Any, bool]:
+    """At most GATEWAY_MAX_RESPONSE_ROWS rows; the answer says when it was cut."""
+    if isinstance(data, list) and len(data) > cap:
+        return data[:cap], True
+    return data, False
 
 
 def csv_response(data: Any, headers: dict[str, str]) -> StreamingResponse:

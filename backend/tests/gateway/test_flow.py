@@ -250,3 +250,33 @@ def test_times_come_back_in_utc_and_filter_with_any_offset(
         client.get("/api/v1/access-logs", params={"since": later}, headers=headers).json()["count"]
         == 0
     )
+
+
+def test_long_results_are_cut_and_say_so(app_factory: Any, settings: Any) -> None:
+    with TestClient(app_factory(GATEWAY_MAX_RESPONSE_ROWS=2)) as client:
+        world(client, settings)
+        response = client.get("/shop/items")
+        assert response.json()["data"] == [{"id": 1}, {"id": 2}]
+        assert (
+            response.json()["truncated"] is True
+            and response.headers["x-result-truncated"] == "true"
+        )
+
+
+def test_request_bodies_are_recorded_with_secrets_masked(app_factory: Any, settings: Any) -> None:
+    app = app_factory(GATEWAY_ACCESS_LOG_BODY=True)
+    with TestClient(app) as client:
+        params = [{"name": "q", "location": "body", "type": "string"}]
+        headers, _ = world(
+            client,
+            settings,
+            method="POST",
+            content="SELECT id FROM t WHERE tenant = {{ q }}",
+            params=params,
+        )
+        client.post(
+            "/shop/items", json={"q": "a", "api_key": "k-123", "nested": {"password": "p-456"}}
+        )
+        client.portal.call(app.state.access_log.flush)  # type: ignore[union-attr]
+        body = client.get("/api/v1/access-logs", headers=headers).json()["data"][0]["body"]
+        assert '"q":"a"' in body and "k-123" not in body and "p-456" not in body and "***" in body
