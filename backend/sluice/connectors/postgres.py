@@ -168,6 +168,8 @@ class PostgresConnector:
         self._open_lock = asyncio.Lock()
         self._reachable = False
         self._timeouts: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
+        self._read_only: weakref.WeakSet[Connection] = weakref.WeakSet()
+        """Connections whose session has default_transaction_read_only on."""
         self._shapes = ShapeCache()
         self._default_ms = config.statement_timeout_ms
         self._deadlines = Deadlines()
@@ -284,16 +286,15 @@ class PostgresConnector:
 
     # -- statements --------------------------------------------------------------------
 
-    async def _execute_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
+    async def _execute_once(
+        self, sql: str, params: Params, wanted_ms: int, read_only: bool = False
+    ) -> QueryResult:
         pool, connection = await self._getconn()
         broken = False
         deadlines = self._deadlines
         deadline = deadlines.start(wanted_ms / 1000 + _BACKSTOP_S)
         try:
-            if self._timeouts.get(connection, self._default_ms) == wanted_ms:
-                cursor = await connection.execute(sql, _bind(params))
-            else:
-                cursor = await self._execute_timed(connection, sql, params, wanted_ms)
+            cursor = await self._run_with_session(connection, sql, params, wanted_ms, read_only)
             return await _result(cursor, self._shapes)
         except psycopg.Error as exc:
             broken = connection.broken
@@ -308,40 +309,34 @@ class PostgresConnector:
             await self._putconn(pool, connection, broken=broken)
 
     async def _read_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
-        pool, connection = await self._getconn()
-        broken = False
-        deadline = self._deadlines.start(wanted_ms / 1000 + _BACKSTOP_S)
-        local = self._timeouts.get(connection, self._default_ms) != wanted_ms
-        try:
-            async with connection.pipeline():
-                await connection.execute("BEGIN READ ONLY")
-                if local:
-                    await connection.execute(f"SET LOCAL statement_timeout = {int(wanted_ms)}")
-                cursor = await connection.execute(sql, _bind(params))
-                await connection.execute("COMMIT")
-            return await _result(cursor, self._shapes)
-        except psycopg.Error as exc:
-            broken = await self._rollback(connection)
-            raise self._query_failure(exc, sql, wanted_ms, retry_safe=True) from None
-        except asyncio.CancelledError:
-            broken = True
-            if not self._deadlines.expired(deadline):
-                raise
-            raise timeout_error(wanted_ms, "no answer from the server") from None
-        finally:
-            self._deadlines.finish(deadline)
-            await self._putconn(pool, connection, broken=broken)
+        """A read: the statement alone on a connection whose session default is read-only
+        (one plain round trip); switching a connection's default rides in the same pipeline."""
+        return await self._execute_once(sql, params, wanted_ms, read_only=True)
 
-    async def _execute_timed(
-        self, connection: Connection, sql: str, params: Params, wanted_ms: int
+    async def _run_with_session(
+        self, connection: Connection, sql: str, params: Params, wanted_ms: int, read_only: bool
     ) -> psycopg.AsyncCursor[TupleRow]:
-        """The statement under another timeout than the connection has. SET and statement
-        share one implicit transaction (one Sync): on failure both roll back and the
-        connection keeps the value it had."""
-        async with connection.pipeline():
-            await connection.execute(f"SET statement_timeout = {int(wanted_ms)}")
+        """The statement, preceded by whatever SET the connection's session needs (timeout,
+        read-only default); nothing extra when it already fits, which is every call once a
+        connection has settled. The SETs are synced before the statement, since a changed
+        read-only default only applies from the next transaction on."""
+        sets = []
+        if self._timeouts.get(connection, self._default_ms) != wanted_ms:
+            sets.append(f"SET statement_timeout = {int(wanted_ms)}")
+        if (connection in self._read_only) != read_only:
+            sets.append(f"SET default_transaction_read_only = {'on' if read_only else 'off'}")
+        if not sets:
+            return await connection.execute(sql, _bind(params))
+        async with connection.pipeline() as pipeline:
+            for statement in sets:
+                await connection.execute(statement)
+            await pipeline.sync()
+            self._timeouts[connection] = wanted_ms
+            if read_only:
+                self._read_only.add(connection)
+            else:
+                self._read_only.discard(connection)
             cursor = await connection.execute(sql, _bind(params))
-        self._timeouts[connection] = wanted_ms
         return cursor
 
     @asynccontextmanager
@@ -365,7 +360,7 @@ class PostgresConnector:
     def _begin_once(
         self, read_only: bool, wanted_ms: int
     ) -> Callable[[], Awaitable[tuple[AsyncConnectionPool[Connection], Connection]]]:
-        begin = "BEGIN READ ONLY" if read_only else "BEGIN"
+        begin = "BEGIN READ ONLY" if read_only else "BEGIN READ WRITE"
         if self._config.statement_timeout_ms != wanted_ms:
             begin += f"; SET LOCAL statement_timeout = {int(wanted_ms)}"
 

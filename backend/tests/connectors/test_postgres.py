@@ -59,6 +59,28 @@ async def test_read_only_transaction_refuses_writes(pg: PostgresConnector, table
     assert "25006" in (caught.value.detail or "")
 
 
+async def test_reads_are_read_only_and_writes_still_work_after_them(
+    pg: PostgresConnector, table: str
+) -> None:
+    """A read leaves its connection's session read-only; a write or a transaction on that
+    same connection must still write."""
+    single = PostgresConnector(pg_config(pool_size=1), retry_delays_ms=FAST_RETRIES)
+    try:
+        assert (await single.read(f"SELECT count(*) AS n FROM {table}")).rows == [{"n": 0}]
+        with pytest.raises(ConnectorError) as caught:
+            await single.read(f"INSERT INTO {table} (name) VALUES ('sneaky')")
+        assert "25006" in (caught.value.detail or "")
+        assert (await single.execute(f"INSERT INTO {table} (name) VALUES ('a')")).rowcount == 1
+        await single.read("SELECT 1 AS one")
+        async with single.transaction() as tx:
+            await tx.execute(f"INSERT INTO {table} (name) VALUES ('b')")
+        await single.read("SELECT 1 AS one", timeout_ms=700)
+        rows = (await single.read(f"SELECT name FROM {table} ORDER BY id")).rows
+        assert rows == [{"name": "a"}, {"name": "b"}]
+    finally:
+        await single.close()
+
+
 async def test_per_call_timeout_does_not_stick(pg: PostgresConnector) -> None:
     """A call with its own timeout leaves the next default call on the default."""
     await pg.execute("SELECT 1", timeout_ms=1234)
