@@ -11,9 +11,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -22,47 +20,21 @@ from sluice.app import create_app
 from sluice.config import Settings
 from sluice.db import migrate
 from sluice.services.users import get_user_by_email
+from tests.databases import database
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
+from tests.servers import (
+    IN_CI,
+    PG_SERVER,
+    REDIS_URL,
+    pg_database_url,
+    pg_execute,
+    require_mariadb,
+    require_postgres,
+    require_redis,
+    sqlalchemy_url,
+)
 
-PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() == "true"
 _names = itertools.count()
-
-
-def sqlalchemy_url(libpq_url: str) -> str:
-    return libpq_url.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
-def pg_database_url(name: str) -> str:
-    return PG_SERVER.rsplit("/", 1)[0] + "/" + name
-
-
-def pg_execute(sql: str) -> None:
-    with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3) as connection:
-        connection.execute(sql)
-
-
-def require_postgres() -> None:
-    try:
-        pg_execute("SELECT 1")
-    except psycopg.OperationalError as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI and unreachable: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def require_redis() -> str:
-    """The test Redis URL; skip when it is down, except in CI where that fails the run."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if IN_CI:
-            pytest.fail(f"Redis is required in CI and unreachable: {exc}")
-        pytest.skip(f"Redis unreachable: {exc}")
-    return REDIS_URL
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -157,6 +129,15 @@ def admin_headers(client: TestClient) -> dict[str, str]:
     return login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
 
 
-from tests.databases import database  # noqa: E402  (a shared fixture: real scratch tables)
-
-__all__ = ["database"]
+__all__ = [
+    "IN_CI",
+    "PG_SERVER",
+    "REDIS_URL",
+    "database",
+    "pg_database_url",
+    "pg_execute",
+    "require_mariadb",
+    "require_postgres",
+    "require_redis",
+    "sqlalchemy_url",
+]

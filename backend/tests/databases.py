@@ -5,30 +5,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import psycopg
-import pymysql
 import pytest
 
-from tests.conftest import IN_CI, PG_SERVER, require_postgres
-
-MARIADB_HOST, MARIADB_PORT = "127.0.0.1", 3306
-
-
-def mariadb(**extra: Any) -> "pymysql.connections.Connection[Any]":
-    return pymysql.connect(
-        host=MARIADB_HOST, port=MARIADB_PORT, user="root", database="test", **extra
-    )
-
+from tests.servers import PG_SERVER, mariadb, require_mariadb, require_postgres
 
 ROWS = [(1, "ada", 36, True), (2, "bob", 17, False), (3, "cy", 52, True), (4, "d'arcy", 29, True)]
-
-
-def require_mariadb() -> None:
-    try:
-        mariadb(connect_timeout=3).close()
-    except pymysql.MySQLError as exc:
-        if IN_CI:
-            pytest.fail(f"MariaDB is required in CI and unreachable: {exc}")
-        pytest.skip(f"MariaDB unreachable: {exc}")
 
 
 def _pg(table: str) -> Iterator[dict[str, Any]]:

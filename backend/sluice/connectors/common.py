@@ -10,7 +10,8 @@ import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from sluice.connectors.base import ConnectorError, QueryTimeout
 
@@ -57,6 +58,21 @@ async def with_retries(
         await asyncio.sleep(delays_ms[retries] / 1000)
         retries += 1
         error = None
+
+
+async def attempt_then_retry(
+    once: Callable[..., Awaitable[T]], args: tuple[Any, ...], delays_ms: Sequence[int]
+) -> T:
+    """The first attempt inline (the hot path builds no retry machinery), then
+    `with_retries`; whatever escapes is a ConnectorError with no driver error attached."""
+    try:
+        try:
+            return await once(*args)
+        except Retry as signal:
+            failed = signal.error
+        return await with_retries(partial(once, *args), delays_ms, failed=failed)
+    except ConnectorError as error:
+        raise detached(error) from None
 
 
 def detached(error: ConnectorError) -> ConnectorError:

@@ -29,7 +29,6 @@ import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from functools import partial
 from typing import Any, ClassVar, Literal
 
 import asyncmy
@@ -52,6 +51,7 @@ from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
     Deadlines,
     Retry,
+    attempt_then_retry,
     check_timeout,
     detached,
     is_read_statement,
@@ -169,21 +169,9 @@ class MySQLConnector:
     async def execute(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None
     ) -> QueryResult:
-        if timeout_ms is None:
-            wanted = self._default_ms
-        else:
-            check_timeout(timeout_ms)
-            wanted = timeout_ms
-        try:
-            try:  # the first attempt inline: the hot path pays for no retry machinery
-                return await self._execute_once(sql, params, wanted)
-            except Retry as signal:
-                failed = signal.error
-            retry = partial(self._execute_once, sql, params, wanted)
-            return await with_retries(retry, self._delays, failed=failed)
-        except ConnectorError as error:
-            detached(error)
-            raise
+        check_timeout(timeout_ms)
+        wanted = timeout_ms or self._default_ms
+        return await attempt_then_retry(self._execute_once, (sql, params, wanted), self._delays)
 
     async def read(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None

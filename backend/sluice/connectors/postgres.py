@@ -18,7 +18,6 @@ import select
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from functools import partial
 from typing import Any, ClassVar, Literal
 
 import psycopg
@@ -42,6 +41,7 @@ from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
     Deadlines,
     Retry,
+    attempt_then_retry,
     check_timeout,
     detached,
     is_read_statement,
@@ -182,39 +182,19 @@ class PostgresConnector:
     async def execute(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None
     ) -> QueryResult:
-        if timeout_ms is None:
-            wanted = self._default_ms
-        else:
-            check_timeout(timeout_ms)
-            wanted = timeout_ms
-        try:
-            try:  # the first attempt inline: the hot path pays for no retry machinery
-                return await self._execute_once(sql, params, wanted)
-            except Retry as signal:
-                failed = signal.error
-            retry = partial(self._execute_once, sql, params, wanted)
-            return await with_retries(retry, self._delays, failed=failed)
-        except ConnectorError as error:
-            detached(error)
-            raise
+        check_timeout(timeout_ms)
+        wanted = timeout_ms or self._default_ms
+        return await attempt_then_retry(self._execute_once, (sql, params, wanted), self._delays)
 
     async def read(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None
     ) -> QueryResult:
-        """BEGIN READ ONLY, the statement and COMMIT in one pipeline: one round trip."""
-        wanted = self._default_ms if timeout_ms is None else timeout_ms
+        """On a connection whose session default is read-only: one plain round trip, and
+        the server refuses a write."""
         check_timeout(timeout_ms)
-        try:
-            try:
-                return await self._read_once(sql, params, wanted)
-            except Retry as signal:
-                failed = signal.error
-            return await with_retries(
-                partial(self._read_once, sql, params, wanted), self._delays, failed=failed
-            )
-        except ConnectorError as error:
-            detached(error)
-            raise
+        wanted = timeout_ms or self._default_ms
+        args = (sql, params, wanted, True)
+        return await attempt_then_retry(self._execute_once, args, self._delays)
 
     def transaction(
         self, *, read_only: bool = False, timeout_ms: int | None = None
@@ -307,11 +287,6 @@ class PostgresConnector:
         finally:
             deadlines.finish(deadline)
             await self._putconn(pool, connection, broken=broken)
-
-    async def _read_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
-        """A read: the statement alone on a connection whose session default is read-only
-        (one plain round trip); switching a connection's default rides in the same pipeline."""
-        return await self._execute_once(sql, params, wanted_ms, read_only=True)
 
     async def _run_with_session(
         self, connection: Connection, sql: str, params: Params, wanted_ms: int, read_only: bool

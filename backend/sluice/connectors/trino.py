@@ -41,6 +41,7 @@ from sluice.connectors.base import (
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
     Retry,
+    attempt_then_retry,
     check_timeout,
     detached,
     scrub,
@@ -116,16 +117,7 @@ class TrinoConnector:
     ) -> QueryResult:
         check_timeout(timeout_ms)
         wanted = timeout_ms or self._config.statement_timeout_ms
-        try:
-            try:  # the first attempt inline: the hot path pays for no retry machinery
-                return await self._execute_once(sql, params, wanted)
-            except Retry as signal:
-                failed = signal.error
-            retry = lambda: self._execute_once(sql, params, wanted)  # noqa: E731
-            return await with_retries(retry, self._delays, failed=failed)
-        except ConnectorError as error:
-            detached(error)
-            raise
+        return await attempt_then_retry(self._execute_once, (sql, params, wanted), self._delays)
 
     async def read(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sluice.connectors.base import Connector, QueryResult
-from sluice.engines.sql import CompiledTemplate, Rendered, Statement, paginate
+from sluice.engines.sql import Rendered, Statement, paginate
 
 
 @dataclass(frozen=True)
@@ -59,18 +59,6 @@ def shape(result: QueryResult) -> Any:
     if result.rows is not None:
         return result.rows
     return {"rows_affected": result.rowcount if result.rowcount is not None else 0}
-
-
-async def run_sql(
-    template: CompiledTemplate,
-    context: dict[str, Any],
-    connector: Connector,
-    *,
-    timeout_ms: int | None,
-    page: PageRequest | None = None,
-) -> Outcome:
-    rendered = template.render(context, connector.paramstyle)
-    return await run_rendered(rendered, connector, timeout_ms=timeout_ms, page=page)
 
 
 async def run_rendered(

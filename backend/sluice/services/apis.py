@@ -94,11 +94,11 @@ def _check_references(session: Session, settings: ApiSettings, module_id: int) -
         and session.get(Datasource, settings.datasource_id) is None
     ):
         raise NotFound(f"Datasource {settings.datasource_id} not found")
-    check_transform_syntax(settings.result_transform, "result_transform")
-    check_transform_syntax(settings.param_validation, "param_validation")
+    check_python_syntax(settings.result_transform, "result_transform")
+    check_python_syntax(settings.param_validation, "param_validation")
 
 
-def check_transform_syntax(source: str | None, field: str) -> None:
+def check_python_syntax(source: str | None, field: str) -> None:
     """Python syntax of a transform or a validation, checked on save (the sandbox's own
     rules are checked when the API is debugged or published)."""
     if not source:

@@ -7,7 +7,6 @@ own words, which only the dashboard sees.
 """
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -15,14 +14,13 @@ from sqlmodel import Session
 
 from sluice.config import Settings
 from sluice.connectors.base import ConnectorError
-from sluice.engines.execute import run_rendered
 from sluice.engines.params import ParamDef, RawParams, coerce
 from sluice.engines.sql import Statement
 from sluice.errors import SluiceError, Unprocessable
 from sluice.models.api import Api, ApiVersion, DebugResult, Module
 from sluice.security import Keyring
 from sluice.services.registry import LiveApi, live_api
-from sluice.services.runner import connector_for, run_script
+from sluice.services.runner import Trace, execute
 from sluice.services.versions import pin_macros, snapshot
 
 
@@ -83,7 +81,7 @@ async def run(api: LiveApi, given: dict[str, Any], runtime: Any) -> DebugResult:
     trace = Trace()
     try:
         params = coerce(list(api.params), placed(list(api.params), given))
-        data = await _run(api, params, runtime, trace)
+        data = (await execute(runtime, api, params, None, None, trace)).data
     except ConnectorError as exc:
         reason = f"{exc.message}: {exc.detail}" if exc.detail else exc.message
         return _result(started, trace, error=reason)
@@ -91,39 +89,6 @@ async def run(api: LiveApi, given: dict[str, Any], runtime: Any) -> DebugResult:
         trace.logs += getattr(exc, "logs", None) or []
         return _result(started, trace, error=exc.message)
     return _result(started, trace, data=data)
-
-
-@dataclass
-class Trace:
-    """What a debug run shows besides the data: the statements sent, the script's logs."""
-
-    statements: list[Statement] = field(default_factory=list)
-    logs: list[str] = field(default_factory=list)
-
-
-async def _run(api: LiveApi, params: dict[str, Any], runtime: Any, trace: Trace) -> Any:
-    connector = await connector_for(runtime, api)
-    context = {**params, "params": params, "client": None}
-    if api.param_validation:
-        trace.logs += (
-            await run_script(runtime, api, api.param_validation, "validate", context, connector)
-        ).logs
-    if api.script is not None:
-        ran = await run_script(runtime, api, api.script, "api", context, connector)
-        trace.logs += ran.logs
-        data = ran.value
-    else:
-        assert api.template is not None and connector is not None
-        rendered = api.template.render(context, connector.paramstyle)
-        trace.statements = rendered.statements
-        data = (await run_rendered(rendered, connector, timeout_ms=api.timeout_ms)).data
-    if api.result_transform:
-        ran = await run_script(
-            runtime, api, api.result_transform, "transform", context, connector, data
-        )
-        trace.logs += ran.logs
-        data = ran.value
-    return data
 
 
 def _result(

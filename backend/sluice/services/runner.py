@@ -4,13 +4,24 @@ the worker pool, then its result transform. Used by the gateway and by debug run
 `runtime` is the application state: `pools`, `scripts`, `settings`, `redis_async`.
 """
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sluice.connectors.base import Connector, InvalidConfig
-from sluice.engines.execute import Outcome, PageRequest, run_sql
+from sluice.engines.execute import Outcome, PageRequest, run_rendered
 from sluice.engines.script import ScriptOutcome
+from sluice.engines.sql import Statement
 from sluice.services.registry import LiveApi
 from sluice.services.scripts import build_host
+
+
+@dataclass
+class Trace:
+    """What a debug run shows besides the data: the statements sent, the scripts' logs.
+    Filled as the run goes, so a failure still shows what got that far."""
+
+    statements: list[Statement] = field(default_factory=list)
+    logs: list[str] = field(default_factory=list)
 
 
 async def execute(
@@ -19,26 +30,44 @@ async def execute(
     params: dict[str, Any],
     page: PageRequest | None,
     client: dict[str, Any] | None,
+    trace: Trace | None = None,
 ) -> Outcome:
+    trace = trace if trace is not None else Trace()
     connector = await connector_for(runtime, api)
     context = {**params, "params": params, "client": client}
     if api.param_validation:
-        await run_script(runtime, api, api.param_validation, "validate", context, connector)
+        await _hook(runtime, api, api.param_validation, "validate", context, connector, trace)
     if api.script is not None:
-        ran = await run_script(runtime, api, api.script, "api", context, connector)
-        outcome = Outcome(ran.value, [], scripted=True)
+        value = await _hook(runtime, api, api.script, "api", context, connector, trace)
+        outcome = Outcome(value, [], scripted=True)
     elif api.template is not None and connector is not None:
-        outcome = await run_sql(
-            api.template, context, connector, timeout_ms=api.timeout_ms, page=page
-        )
+        rendered = api.template.render(context, connector.paramstyle)
+        trace.statements = rendered.statements
+        outcome = await run_rendered(rendered, connector, timeout_ms=api.timeout_ms, page=page)
     else:
         raise InvalidConfig(f"API {api.api_id} has nothing to run")
     if api.result_transform:
-        ran = await run_script(
-            runtime, api, api.result_transform, "transform", context, connector, outcome.data
+        data = outcome.data
+        value = await _hook(
+            runtime, api, api.result_transform, "transform", context, connector, trace, data
         )
-        outcome = Outcome(ran.value, outcome.statements, outcome.page, outcome.scripted)
+        outcome = Outcome(value, outcome.statements, outcome.page, outcome.scripted)
     return outcome
+
+
+async def _hook(
+    runtime: Any,
+    api: LiveApi,
+    source: str,
+    kind: str,
+    context: dict[str, Any],
+    connector: Connector | None,
+    trace: Trace,
+    result: Any = None,
+) -> Any:
+    ran = await run_script(runtime, api, source, kind, context, connector, result)
+    trace.logs += ran.logs
+    return ran.value
 
 
 async def connector_for(runtime: Any, api: LiveApi) -> Connector | None:

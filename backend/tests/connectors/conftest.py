@@ -5,13 +5,10 @@ fails the run. Tests create their own scratch tables under unique names and drop
 Async tests run on anyio's pytest plugin (asyncio backend), so no extra plugin is needed.
 """
 
-import asyncio
-import functools
 import os
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,8 +18,8 @@ import pytest
 
 from sluice.connectors import connect
 from sluice.connectors.base import ConnectionConfig, Connector
-from tests.conftest import IN_CI, PG_SERVER, require_postgres
 from tests.connectors.fake_trino import FakeTrino
+from tests.servers import PG_SERVER, require_mariadb, require_postgres
 
 MYSQL_SERVER = os.environ.get("TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
 FAST_RETRIES = (10, 20, 40)
@@ -88,25 +85,6 @@ async def mysql_admin(sql: str) -> list[tuple[object, ...]]:
             return list(await cursor.fetchall() or [])
     finally:
         await connection.ensure_closed()
-
-
-@functools.cache
-def _mariadb_problem() -> str | None:
-    """Checked once, on a thread of its own (callers may be inside an event loop)."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        try:
-            thread.submit(asyncio.run, mysql_admin("SELECT 1")).result()
-        except (OSError, asyncmy.errors.MySQLError) as exc:
-            return str(exc)
-    return None
-
-
-def require_mariadb() -> None:
-    problem = _mariadb_problem()
-    if problem is not None:
-        if IN_CI:
-            pytest.fail(f"MariaDB is required in CI and unreachable: {problem}")
-        pytest.skip(f"MariaDB unreachable: {problem}")
 
 
 def pg_admin(sql: str) -> list[tuple[object, ...]]:

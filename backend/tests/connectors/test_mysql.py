@@ -19,10 +19,10 @@ from tests.connectors.conftest import (
     FAST_RETRIES,
     mysql_admin,
     mysql_config,
-    require_mariadb,
     unique,
 )
 from tests.connectors.test_common import assert_ours
+from tests.servers import require_mariadb
 
 pytestmark = pytest.mark.anyio
 

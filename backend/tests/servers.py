@@ -1,0 +1,67 @@
+"""The real servers tests talk to, and how a test asks for one: it skips when the server
+is down, except in CI (`CI=true`), where that fails the run."""
+
+import os
+from typing import Any
+
+import psycopg
+import pymysql
+import pytest
+import redis
+
+PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def sqlalchemy_url(libpq_url: str) -> str:
+    return libpq_url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def pg_database_url(name: str) -> str:
+    return PG_SERVER.rsplit("/", 1)[0] + "/" + name
+
+
+def pg_execute(sql: str) -> None:
+    with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3) as connection:
+        connection.execute(sql)
+
+
+def require_postgres() -> None:
+    try:
+        pg_execute("SELECT 1")
+    except psycopg.OperationalError as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI and unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def require_redis() -> str:
+    """The test Redis URL; skip when it is down, except in CI where that fails the run."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis is required in CI and unreachable: {exc}")
+        pytest.skip(f"Redis unreachable: {exc}")
+    return REDIS_URL
+
+
+MARIADB_HOST, MARIADB_PORT = "127.0.0.1", 3306
+
+
+def mariadb(**extra: Any) -> "pymysql.connections.Connection[Any]":
+    return pymysql.connect(
+        host=MARIADB_HOST, port=MARIADB_PORT, user="root", database="test", **extra
+    )
+
+
+def require_mariadb() -> None:
+    try:
+        mariadb(connect_timeout=3).close()
+    except pymysql.MySQLError as exc:
+        if IN_CI:
+            pytest.fail(f"MariaDB is required in CI and unreachable: {exc}")
+        pytest.skip(f"MariaDB unreachable: {exc}")
