@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 DSN = os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-pool = AsyncConnectionPool(DSN, min_size=8, max_size=8, open=False)
+pool = AsyncConnectionPool(DSN, min_size=8, max_size=8, open=False, kwargs={"autocommit": True})
 
 
 async def item(request: Request) -> Response:

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute, iter_route_contexts
 from redis.asyncio import Redis as AsyncRedis
+from starlette.types import Receive, Scope, Send
 
 from sluice.admin.router import api_router
 from sluice.background import Periodic
@@ -24,7 +25,7 @@ from sluice.gateway.access_log import AccessLog
 from sluice.gateway.auth import TokenCache
 from sluice.gateway.cache import ResponseCache
 from sluice.gateway.limits import Limiter
-from sluice.gateway.router import GatewayDispatch
+from sluice.gateway.router import Gateway, is_gateway_path
 from sluice.gateway.token import router as token_router
 from sluice.http import RejectLargeBodies, install_error_handlers
 from sluice.observability import health
@@ -34,6 +35,7 @@ from sluice.observability.requests import (
     ObserveRequests,
     request_id_middleware,
 )
+from sluice.redis_link import RedisLink
 from sluice.security import Keyring, derive_key
 from sluice.services import audit
 from sluice.services.registry import RegistryHolder
@@ -44,6 +46,20 @@ from sluice.ui import mount_ui
 def operation_id(route: APIRoute) -> str:
     """Stable ids for the generated dashboard client: `{tag}-{function name}`."""
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+class SluiceApp(FastAPI):
+    """FastAPI with the gateway in front of it (see `gateway.router`): gateway calls skip
+    FastAPI and the admin API's layers entirely."""
+
+    gateway: Gateway | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.gateway is not None and scope["type"] == "http" and is_gateway_path(scope["path"]):
+            scope["app"] = self
+            await self.gateway(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -68,11 +84,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await asyncio.to_thread(app.state.scripts.close)
         if app.state.redis_async is not None:
             await app.state.redis_async.aclose()
+        if app.state.redis_link is not None:
+            await app.state.redis_link.close()
         app.state.engine.dispose()
         if app.state.redis is not None:
             app.state.redis.close()
 
-    app = FastAPI(
+    app = SluiceApp(
         title="Sluice",
         version="0.1.0",
         lifespan=lifespan,
@@ -94,14 +112,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.client_token_key = derive_key(settings.secret_key, "client-token")
     app.state.tokens = TokenCache(app.state.client_token_key)
     app.state.redis_async = _async_redis(settings.REDIS_URL)
+    app.state.redis_link = RedisLink(settings.REDIS_URL) if settings.REDIS_URL else None
     app.state.limiter = Limiter(
-        app.state.redis_async,
+        app.state.redis_link,
         settings.FLOW_CONTROL_SLOT_LEASE_SECONDS,
         settings.REDIS_PREFIX,
         app.state.metrics,
     )
     app.state.cache = ResponseCache(app.state.redis_async)
-    app.state.access_log = AccessLog(app.state.engine, app.state.metrics)
+    app.state.access_log = AccessLog(
+        app.state.engine, app.state.metrics, size=settings.GATEWAY_ACCESS_LOG_QUEUE_SIZE
+    )
     app.state.scripts = ScriptPool.from_settings(settings)
     app.state.token_throttle = Throttle(
         "token",
@@ -119,8 +140,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_ui(app, settings.UI_DIST_DIR)
     app.include_router(token_router)
     app.state.route_templates = route_templates(app)
+    app.gateway = Gateway(settings)
 
-    app.add_middleware(GatewayDispatch)
     app.add_middleware(RejectLargeBodies, max_body_size=settings.MAX_REQUEST_BODY_BYTES)
     app.add_middleware(ObserveRequests, metrics=app.state.metrics)
     if settings.BACKEND_CORS_ORIGINS:

@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     FLOW_CONTROL_RATE_LIMIT_PER_MINUTE: int = Field(default=600, ge=0)
     FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT: int = Field(default=0, ge=0)
     GATEWAY_ACCESS_LOG_BODY: bool = False
+    GATEWAY_ACCESS_LOG_QUEUE_SIZE: int = Field(default=10_000, ge=1)
     GATEWAY_MAX_RESPONSE_ROWS: int = Field(default=10_000, ge=1)
     FLOW_CONTROL_SLOT_LEASE_SECONDS: float = Field(default=120.0, gt=0)
     ACCESS_LOG_RETENTION_DAYS: int = Field(default=30, ge=1)

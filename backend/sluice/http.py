@@ -74,6 +74,32 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected_error)
 
 
+def too_large_message(limit: int) -> str:
+    return f"Request body too large: the limit is {limit} bytes"
+
+
+def declared_too_large(scope: Scope, limit: int) -> bool:
+    """Whether the request declares (Content-Length) a body over `limit`."""
+    declared = Headers(scope=scope).get("content-length", "")
+    return declared.isdigit() and int(declared) > limit
+
+
+def limited_receive(receive: Receive, limit: int) -> Receive:
+    """`receive`, counting the body as it streams in and stopping it (413) past `limit`:
+    a body sent without a Content-Length is held to the limit too."""
+    received = 0
+
+    async def counted() -> Message:
+        nonlocal received
+        event = await receive()
+        received += len(event.get("body", b""))
+        if received > limit:
+            raise HTTPException(status_code=413, detail=too_large_message(limit))
+        return event
+
+    return counted
+
+
 class RejectLargeBodies:
     """Answers 413, as JSON naming the limit, for a request body over MAX_REQUEST_BODY_BYTES.
 
@@ -89,24 +115,13 @@ class RejectLargeBodies:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        message = f"Request body too large: the limit is {self.max_body_size} bytes"
-        declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_size:
-            gateway = {"success": False, "message": message, "error": "payload_too_large"}
-            body = PayloadTooLarge(message).body() | gateway | {"request_id": correlation_id.get()}
-            await JSONResponse(body, status_code=413)(scope, receive, send)
+        if declared_too_large(scope, self.max_body_size):
+            message = too_large_message(self.max_body_size)
+            await JSONResponse(PayloadTooLarge(message).body(), status_code=413)(
+                scope, receive, send
+            )
             return
-        received = 0
-
-        async def counted_receive() -> Message:
-            nonlocal received
-            event = await receive()
-            received += len(event.get("body", b""))
-            if received > self.max_body_size:
-                raise HTTPException(status_code=413, detail=message)
-            return event
-
-        await self.app(scope, counted_receive, send)
+        await self.app(scope, limited_receive(receive, self.max_body_size), send)
 
 
 class FastJSONResponse(Response):

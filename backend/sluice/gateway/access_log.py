@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert
+import orjson
+from sqlalchemy import Engine, delete
 
 from sluice.models.access_record import AccessRecord
 from sluice.observability.metrics import Metrics
@@ -35,50 +36,104 @@ class Call:
     body: str | None = None
 
 
+COLUMNS = (
+    "at",
+    "api_id",
+    "module",
+    "path",
+    "method",
+    "client_id",
+    "ip",
+    "status",
+    "request_id",
+    "error",
+    "duration_ms",
+    "body",
+)
+Row = tuple[Any, ...]
+
+
 class AccessLog:
+    """The queue and its writer. Rows are plain tuples in COLUMNS order, written by one
+    statement per batch: COPY on PostgreSQL, and on SQLite one INSERT ... SELECT over the
+    batch as a JSON array. The writer shares the process (and its GIL) with the calls it
+    records, so it must not hand the GIL back and forth row by row as executemany does."""
+
     def __init__(
-        self, engine: Engine, metrics: Metrics, *, size: int = 10_000, batch: int = 500
+        self, engine: Engine, metrics: Metrics, *, size: int = 10_000, batch: int = 2_000
     ) -> None:
-        self._engine, self._metrics, self._batch = engine, metrics, batch
-        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=size)
+        self._engine, self._metrics = engine, metrics
+        self._size, self._batch = size, batch
+        self._rows: list[Row] = []
+        table, dialect = AccessRecord.__table__, engine.dialect  # type: ignore[attr-defined]
+        self._processors = [
+            (i, processor)
+            for i, name in enumerate(COLUMNS)
+            if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        ]
+        """The store's own conversions (SQLite keeps times as text in its own format)."""
+        names = ", ".join(COLUMNS)
+        self._copy = dialect.name == "postgresql" and dialect.driver == "psycopg"
+        if self._copy:
+            self._sql = f"COPY {table.name} ({names}) FROM STDIN"
+        elif dialect.name == "sqlite":
+            fields = ", ".join(f"value ->> {i}" for i in range(len(COLUMNS)))
+            self._sql = f"INSERT INTO {table.name} ({names}) SELECT {fields} FROM json_each(?)"
+        else:
+            raise ValueError(f"access records cannot be written to a {dialect.name} store")
 
     def record(self, call: Call, status: int, request_id: str | None) -> None:
-        row = {
-            "at": datetime.now(UTC),
-            "api_id": call.api_id,
-            "module": call.module,
-            "path": call.path[:512],
-            "method": call.method,
-            "client_id": call.client_id,
-            "ip": call.ip,
-            "status": status,
-            "request_id": request_id,
-            "error": call.error,
-            "duration_ms": round((time.perf_counter() - call.started) * 1000, 3),
-            "body": call.body,
-        }
-        try:
-            self._queue.put_nowait(row)
-        except asyncio.QueueFull:
+        rows = self._rows
+        if len(rows) >= self._size:
             self._metrics.access_records_dropped.inc()
-        self._metrics.access_queue_depth.set(self._queue.qsize())
+            return
+        rows.append(
+            (
+                datetime.now(UTC),
+                call.api_id,
+                call.module,
+                call.path[:512],
+                call.method,
+                call.client_id,
+                call.ip,
+                status,
+                request_id,
+                call.error,
+                round((time.perf_counter() - call.started) * 1000, 3),
+                call.body,
+            )
+        )
 
     async def prune(self, retention_days: int) -> None:
         await asyncio.to_thread(self._prune, retention_days)
 
     async def flush(self) -> None:
-        while not self._queue.empty():
-            rows = [self._queue.get_nowait() for _ in range(min(self._batch, self._queue.qsize()))]
+        self._metrics.access_queue_depth.set(len(self._rows))
+        while self._rows:
+            rows, self._rows = self._rows[: self._batch], self._rows[self._batch :]
             try:
                 await asyncio.to_thread(self._write, rows)
             except Exception:  # the store may be briefly away; count and go on
                 log.exception("writing %d access records failed", len(rows))
                 self._metrics.access_records_dropped.inc(len(rows))
-        self._metrics.access_queue_depth.set(self._queue.qsize())
+        self._metrics.access_queue_depth.set(len(self._rows))
 
-    def _write(self, rows: list[dict[str, Any]]) -> None:
+    def _write(self, rows: list[Row]) -> None:
         with self._engine.begin() as connection:
-            connection.execute(insert(AccessRecord), rows)
+            if self._copy:
+                cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                with cursor, cursor.copy(self._sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                batch = orjson.dumps([self._bound(row) for row in rows]).decode()
+                connection.exec_driver_sql(self._sql, (batch,))
+
+    def _bound(self, row: Row) -> Row:
+        values = list(row)
+        for i, processor in self._processors:
+            values[i] = processor(values[i])
+        return tuple(values)
 
     def _prune(self, retention_days: int) -> None:
         cutoff = datetime.now(UTC) - timedelta(days=retention_days)

@@ -4,21 +4,23 @@ Rate: GCRA per (subject, API), exact under concurrency: `limit` calls a minute, 
 up to `limit`, so the call past the limit is the one refused. Concurrency: a sorted set of
 slot leases per subject; a lease left behind by a crashed process expires on its own.
 On Redis one Lua script takes both in a single round trip (atomic across workers and
-hosts); without Redis, or while it is unreachable, the same rules run in process memory.
+hosts), over the multiplexed `RedisLink`; the slot goes back with a ZREM the call does not
+wait for. Without Redis, or while it is unreachable, the same rules run in process memory.
 """
 
+import hashlib
+import itertools
 import logging
 import math
+import os
 import time
-import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from sluice.errors import RateLimited, SluiceError
 from sluice.observability.metrics import Metrics
+from sluice.redis_link import RedisLink
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +72,13 @@ if interval > 0 then
 end
 return {2, 0, tat + interval - now}
 """
+_SHA = hashlib.sha1(_LUA.encode()).hexdigest()
 
 
 class Limiter:
     def __init__(
         self,
-        redis: Redis | None,
+        redis: RedisLink | None,
         lease_seconds: float,
         prefix: str = "sluice",
         metrics: Metrics | None = None,
@@ -84,7 +87,9 @@ class Limiter:
         self._prefix = prefix
         self._metrics = metrics
         self._lease_ms = int(lease_seconds * 1000)
-        self._script: Any = redis.register_script(_LUA) if redis is not None else None
+        self._slot_ids = itertools.count()
+        self._slot_prefix = os.urandom(6).hex()
+        """Slot names: unique across processes and hosts, and cheap (no uuid per call)."""
         self._tats: dict[str, float] = {}
         self._slots: dict[str, dict[str, float]] = {}
         self.redis_ok = redis is not None
@@ -92,7 +97,7 @@ class Limiter:
     async def take(self, budget: Budget) -> Grant:
         if budget.rate_per_minute == 0 and budget.max_concurrent == 0:
             return Grant(None, {})
-        slot = uuid.uuid4().hex
+        slot = f"{self._slot_prefix}{next(self._slot_ids)}"
         outcome, shared = await self._take(budget, slot)
         return _judge(budget, outcome, slot, shared)
 
@@ -104,7 +109,7 @@ class Limiter:
             self._slots.get(key, {}).pop(grant.slot, None)
             return
         try:
-            await self._redis.zrem(key, grant.slot)  # type: ignore[union-attr]
+            self._redis.send("ZREM", key, grant.slot)  # type: ignore[union-attr]
         except RedisError:
             log.warning("could not give a slot back to Redis; its lease will expire it")
 
@@ -116,14 +121,27 @@ class Limiter:
             f"{self._prefix}:rate:{budget.subject}:{budget.api_id}",
             f"{self._prefix}:slots:{budget.subject}",
         )
-        if self._script is not None:
+        if self._redis is not None:
             try:
-                found = await self._script(keys=list(keys), args=[*args, self._lease_ms])
+                found = await self._run_script(keys, (*args, self._lease_ms))
                 self._recover()
                 return (int(found[0]), float(found[1]), float(found[2])), True
             except RedisError:
                 self._degrade()
         return self._take_in_memory(keys, *args), False
+
+    async def _run_script(
+        self, keys: tuple[str, str], args: tuple[float | int | str, ...]
+    ) -> list[int]:
+        link = self._redis
+        assert link is not None
+        try:
+            found: list[int] = await link.call("EVALSHA", _SHA, 2, *keys, *args)
+        except ResponseError as error:
+            if not str(error).startswith("NOSCRIPT"):
+                raise
+            found = await link.call("EVAL", _LUA, 2, *keys, *args)
+        return found
 
     def _take_in_memory(
         self, keys: tuple[str, str], now: float, interval: float, burst: float, maxc: int, slot: str

@@ -1,58 +1,98 @@
 """The gateway's entry: `/{module}/{path}` for every method, handed to the pipeline. Every
-outcome, errors included, gets its access record and its metric sample here.
+outcome, errors included, gets its request id, its access record and its metric sample here.
 
-It is a pure ASGI layer in front of FastAPI's router: gateway calls never walk the admin
-API's routes, dependency injection or its exception middleware, which cost more than the
-whole pipeline on the hot path."""
+The app hands gateway calls here before FastAPI sees them (`SluiceApp.__call__`): they
+never walk the admin API's middleware, routes, dependency injection or exception handling,
+which together cost more than the pipeline itself on the hot path. So this layer does for
+gateway calls what that stack does for the rest: the request id, the body limit, CORS, the
+last-resort 500.
+"""
 
 import logging
 import time
+import uuid
 from typing import Any
 
 import orjson
 from asgi_correlation_id import correlation_id
 from fastapi import Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sluice.errors import SluiceError
+from sluice.config import Settings
+from sluice.errors import PayloadTooLarge, SluiceError
 from sluice.gateway import pipeline
 from sluice.gateway.access_log import Call
 from sluice.gateway.errors import error_body, error_response
+from sluice.http import declared_too_large, limited_receive, too_large_message
 from sluice.models.api import RESERVED_SEGMENTS
 from sluice.observability.metrics import Metrics
+from sluice.observability.requests import is_valid_request_id
 
 log = logging.getLogger(__name__)
-TEMPLATE = "/{module}/{path}"
+_REQUEST_ID = b"x-request-id"
 
 
-class GatewayDispatch:
-    """Sends `/{module}/{path}` straight to the gateway; everything else to the app."""
+def is_gateway_path(path: str) -> bool:
+    """`/{module}/{path}` outside the app's own top-level segments (api, ui, health...)."""
+    _, module, rest = (path.split("/", 2) + ["", ""])[:3]
+    return bool(module and rest) and module not in RESERVED_SEGMENTS
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+
+class Gateway:
+    """The ASGI app for gateway calls."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.max_body = settings.MAX_REQUEST_BODY_BYTES
+        self.entry: ASGIApp = self.serve
+        if settings.BACKEND_CORS_ORIGINS:
+            self.entry = CORSMiddleware(
+                self.serve,
+                allow_origins=settings.BACKEND_CORS_ORIGINS,
+                allow_methods=["*"],
+                allow_headers=["*"],
+                expose_headers=["X-Request-ID"],
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            _, module, rest = (scope["path"].split("/", 2) + ["", ""])[:3]
-            if module and rest and module not in RESERVED_SEGMENTS:
-                scope["route_template"] = TEMPLATE
-                response = await gateway(Request(scope, receive), module, rest)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        await self.entry(scope, receive, send)
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = _request_id(scope)
+        token = correlation_id.set(request_id)
+        try:
+            _, module, path = scope["path"].split("/", 2)
+            request = Request(scope, limited_receive(receive, self.max_body))
+            call = Call(method=scope["method"], path=scope["path"], module=module)
+            if declared_too_large(scope, self.max_body):
+                call.error = "payload_too_large"
+                response: Response = error_response(
+                    PayloadTooLarge(too_large_message(self.max_body))
+                )
+            else:
+                response = await _answer(request, module, path, call)
+            response.raw_headers.append((_REQUEST_ID, request_id.encode()))
+            await response(scope, receive, send)
+            state = scope["app"].state
+            if state.settings.GATEWAY_ACCESS_LOG_BODY:
+                call.body = await recorded_body(request)
+            state.access_log.record(call, response.status_code, request_id)
+            _observe(state.metrics, call, response.status_code)
+        finally:
+            correlation_id.reset(token)
 
 
-async def gateway(request: Request, module: str, path: str) -> Response:
-    call = Call(method=request.method, path=request.url.path, module=module)
-    response = await _answer(request, module, path, call)
-    state = request.app.state
-    if state.settings.GATEWAY_ACCESS_LOG_BODY:
-        call.body = await recorded_body(request)
-    state.access_log.record(call, response.status_code, correlation_id.get())
-    _observe(state.metrics, call, response.status_code)
-    return response
+def _request_id(scope: Scope) -> str:
+    """A valid incoming X-Request-ID is kept; anything else gets a new one."""
+    for name, value in scope["headers"]:
+        if name == _REQUEST_ID:
+            text: str = value.decode("latin-1")
+            if is_valid_request_id(text):
+                return text
+            break
+    return uuid.uuid4().hex
 
 
 async def _answer(request: Request, module: str, path: str, call: Call) -> Response:

@@ -56,10 +56,8 @@ class ObserveRequests:
             self._observe(scope, status, time.perf_counter() - started)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
-        template = scope.get("route_template")
-        if template is None:
-            templates: dict[int, str] = getattr(scope["app"].state, "route_templates", {})
-            template = templates.get(id(scope.get("route")), "unmatched")
+        templates: dict[int, str] = getattr(scope["app"].state, "route_templates", {})
+        template = templates.get(id(scope.get("route")), "unmatched")
         self.metrics.observe_request(scope["method"], template, status, seconds)
         log.info(
             "request",

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from redis.asyncio import Redis
 
 from sluice.gateway.limits import Budget, ConcurrencyLimited, Limiter
+from sluice.redis_link import RedisLink
 from tests.conftest import require_redis
 from tests.factories import (
     ADMIN_EMAIL,
@@ -105,7 +105,7 @@ def test_a_slot_is_taken_while_a_call_runs_and_given_back(app_factory: Any, sett
 
 def test_a_crashed_process_slot_expires() -> None:
     async def scenario() -> None:
-        redis = Redis.from_url(require_redis())
+        redis = RedisLink(require_redis())
         budget = Budget(f"client:{uuid.uuid4().hex}", 1, 0, 1)
         crashed = Limiter(redis, lease_seconds=0.3, prefix="lease-test")
         await crashed.take(budget)  # never given back: the process "died"
@@ -115,7 +115,7 @@ def test_a_crashed_process_slot_expires() -> None:
         await asyncio.sleep(0.4)
         grant = await survivor.take(budget)
         await survivor.give_back(budget, grant)
-        await redis.aclose()
+        await redis.close()
 
     asyncio.run(scenario())
 

@@ -14,6 +14,7 @@ data source's database role is the real boundary.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sluice.engines.sql.binding import MARKER_START
@@ -69,19 +70,55 @@ class Rendered:
         return all(s.read_only for s in self.statements)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """One statement of a rendered text, before its values: the SQL with placeholders and
+    which bound value goes to each placeholder."""
+
+    sql: str
+    slots: tuple[int, ...]
+    read_only: bool
+    returning: bool
+
+
+PLAN_CACHE_MAX_CHARS = 16_384
+"""Rendered texts up to this length have their plan cached."""
+
+
 def build_statements(
     text: str, values: Sequence[Any], paramstyle: Paramstyle, limits: Limits
 ) -> Rendered:
+    """The statements of a rendered text, each with its own values.
+
+    Splitting and classifying is the costly part, and it depends only on the text: values
+    are bound, so the text holds markers, not data, and a template renders the same text
+    for every call that takes the same branches. So plans are cached by text (short texts
+    only), and a call only puts its values in place."""
+    if len(text) <= PLAN_CACHE_MAX_CHARS:
+        plans = _cached_plans(text, paramstyle, limits.max_statements)
+    else:
+        plans = _plans(text, paramstyle, limits.max_statements)
+    statements = [
+        Statement(plan.sql, [values[i] for i in plan.slots], plan.read_only, plan.returning)
+        for plan in plans
+    ]
+    return Rendered(statements, paramstyle)
+
+
+def _plans(text: str, paramstyle: Paramstyle, max_statements: int) -> tuple[_Plan, ...]:
     tokens = list(tokenize(text, backslash_escapes=paramstyle == "format"))
     parts = [strip(part) for part in _split(tokens)]
     parts = [part for part in parts if not is_blank(part)]
     if not parts:
         raise TemplateRenderError("the template rendered no SQL statement")
-    if len(parts) > limits.max_statements:
+    if len(parts) > max_statements:
         raise TemplateRenderError(
-            f"the template rendered {len(parts)} statements (the limit is {limits.max_statements})"
+            f"the template rendered {len(parts)} statements (the limit is {max_statements})"
         )
-    return Rendered([_statement(part, values, paramstyle) for part in parts], paramstyle)
+    return tuple(_plan(part, paramstyle) for part in parts)
+
+
+_cached_plans = lru_cache(maxsize=1024)(_plans)
 
 
 def _split(tokens: list[Token]) -> list[list[Token]]:
@@ -95,18 +132,18 @@ def _split(tokens: list[Token]) -> list[list[Token]]:
     return parts
 
 
-def _statement(tokens: list[Token], values: Sequence[Any], paramstyle: Paramstyle) -> Statement:
+def _plan(tokens: list[Token], paramstyle: Paramstyle) -> _Plan:
     placeholder = PLACEHOLDERS[paramstyle]
     sql: list[str] = []
-    params: list[Any] = []
+    slots: list[int] = []
     for token in tokens:
         if token.kind == "marker":
             sql.append(placeholder)
-            params.append(values[int(token.text[1:-1])])
+            slots.append(int(token.text[1:-1]))
         else:
             sql.append(_literal(token, paramstyle))
     words = keywords(tokens)
-    return Statement("".join(sql), params, is_read_only(words), "RETURNING" in words)
+    return _Plan("".join(sql), tuple(slots), is_read_only(words), "RETURNING" in words)
 
 
 def _check_no_marker_inside(token: Token) -> None:
