@@ -1,5 +1,6 @@
 """The benchmark's baseline: a bare Starlette endpoint doing the gateway's query with the
-same driver and pool, and nothing else (no auth, no limits, no records).
+same driver and pool, and nothing else (no auth, no limits, no records). Its connections
+are in autocommit, so the query is one round trip, as the gateway's reads are.
 
 Run by `bench.gateway` as `uvicorn bench.baseline:app`; reads its DSN from BENCH_PG_DSN.
 """

@@ -2,11 +2,17 @@
 
 `cd backend && .venv/bin/python -m bench.gateway [--duration 10] [--connections 64]`
 
-Starts `sluice serve` (JWT auth, Redis flow control with high limits, access records on)
-and the baseline (`bench.baseline`: the same query, same driver, no gateway), drives each
-with wrk for the same time and connections, and prints requests/s, p50, p99 and non-2xx
-answers. Needs PostgreSQL on 127.0.0.1:5432 (db `test`), Redis on 127.0.0.1:6379 and `wrk`
-(Debian package). Everything it starts listens on 127.0.0.1 and is stopped at the end.
+Starts `sluice serve` as deployed with Redis: the app store on PostgreSQL (a fresh
+database `sluice_bench`), JWT auth, Redis flow control with high limits (rate and
+concurrency), access records on. And the baseline (`bench.baseline`: the same query with
+the same driver and pool, in one round trip as the gateway reads, no gateway). Drives
+each with wrk for the same time and connections, and prints requests/s, p50, p99,
+non-2xx answers and the server process's CPU time per request. `--store sqlite` runs the
+gateway on the embedded SQLite store instead.
+
+Needs PostgreSQL on 127.0.0.1:5432 (db `test`), Redis on 127.0.0.1:6379 and `wrk`
+(Debian package; `make bench` installs it). Everything it starts listens on 127.0.0.1
+and is stopped at the end.
 """
 
 import argparse
@@ -14,6 +20,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +35,7 @@ import httpx2 as httpx
 import psycopg
 
 PG = os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+STORE_DB = "sluice_bench"
 REDIS = "redis://127.0.0.1:6379/0"
 ADMIN, PASSWORD = "bench@example.com", "bench-password-1"
 
@@ -47,6 +55,21 @@ def seed_table() -> None:
         db.execute(
             "INSERT INTO bench_items SELECT g, 'item ' || g, g * 1.5 FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING"
         )
+
+
+def fresh_store() -> str:
+    """A new, empty PostgreSQL database for the app store; its SQLAlchemy URL."""
+    with psycopg.connect(PG, autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {STORE_DB} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {STORE_DB}")
+    url = PG.rsplit("/", 1)[0] + "/" + STORE_DB
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
@@ -152,16 +175,37 @@ def parse(output: str) -> dict[str, Any]:
     }
 
 
+def measure(
+    process: subprocess.Popen[bytes], url: str, args: argparse.Namespace, headers: dict[str, str]
+) -> dict[str, Any]:
+    """One wrk run, with the server's CPU time per request."""
+    before = cpu_seconds(process.pid)
+    result = wrk(url, args.duration, args.connections, headers)
+    used = cpu_seconds(process.pid) - before
+    result["cpu_us"] = used / (result["rps"] * args.duration) * 1e6
+    return result
+
+
 def report(name: str, result: dict[str, Any]) -> None:
     print(
-        f"{name:<9} {result['rps']:9.0f} req/s   p50 {result['p50']:7.2f} ms   p99 {result['p99']:7.2f} ms   non-2xx {result['non2xx']}   socket errors {result['socket_errors']}"
+        f"{name:<9} {result['rps']:7.0f} req/s   p50 {result['p50']:6.2f} ms   p99 {result['p99']:6.2f} ms"
+        f"   server CPU {result['cpu_us']:5.0f} us/req   non-2xx {result['non2xx']}"
+        f"   socket errors {result['socket_errors']}"
     )
+
+
+def median(results: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(r[key] for r in results))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per run")
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="baseline and gateway runs, interleaved"
+    )
+    parser.add_argument("--store", choices=["postgres", "sqlite"], default="postgres")
     args = parser.parse_args()
     seed_table()
     data = Path(tempfile.mkdtemp(prefix="sluice-bench-"))
@@ -177,6 +221,8 @@ def main() -> None:
         "FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT": "1000",
         "LOG_LEVEL": "WARNING",
     }
+    if args.store == "postgres":
+        env["DATABASE_URL"] = fresh_store()
     sluice = [sys.executable, "-m", "sluice.cli", "serve", "--port", str(gateway_port)]
     baseline = [
         sys.executable,
@@ -189,33 +235,40 @@ def main() -> None:
         "warning",
         "--no-access-log",
     ]
+    gateway_url = f"http://127.0.0.1:{gateway_port}/bench/items/1"
+    baseline_url = f"http://127.0.0.1:{baseline_port}/items/1"
+    bases: list[dict[str, Any]] = []
+    gateways: list[dict[str, Any]] = []
     try:
-        with server(sluice, env, gateway_port):
-            token = define_api(f"http://127.0.0.1:{gateway_port}")
-            wrk(
-                f"http://127.0.0.1:{gateway_port}/bench/items/1",
-                2,
-                args.connections,
-                {"Authorization": f"Bearer {token}"},
-            )
-            gateway = wrk(
-                f"http://127.0.0.1:{gateway_port}/bench/items/1",
-                args.duration,
-                args.connections,
-                {"Authorization": f"Bearer {token}"},
-            )
-        with server(baseline, {"BENCH_PG_DSN": PG}, baseline_port):
-            wrk(f"http://127.0.0.1:{baseline_port}/items/1", 2, args.connections, {})
-            base = wrk(
-                f"http://127.0.0.1:{baseline_port}/items/1", args.duration, args.connections, {}
-            )
+        with (
+            server(sluice, env, gateway_port) as gateway_process,
+            server(baseline, {"BENCH_PG_DSN": PG}, baseline_port) as baseline_process,
+        ):
+            auth = {"Authorization": f"Bearer {define_api(f'http://127.0.0.1:{gateway_port}')}"}
+            wrk(baseline_url, 2, args.connections, {})
+            wrk(gateway_url, 2, args.connections, auth)
+            for _ in range(args.rounds):
+                bases.append(measure(baseline_process, baseline_url, args, {}))
+                gateways.append(measure(gateway_process, gateway_url, args, auth))
     finally:
         shutil.rmtree(data, ignore_errors=True)
-    print(f"{args.connections} connections, {args.duration} s each, 1 server process each")
-    report("baseline", base)
-    report("gateway", gateway)
     print(
-        f"gateway/baseline: {gateway['rps'] / base['rps']:.2f} of the requests/s, p99 {gateway['p99'] / base['p99']:.2f}x"
+        f"{args.connections} connections, {args.rounds} interleaved rounds of {args.duration} s,"
+        f" one server process each, store {args.store}"
+    )
+    for base, gateway in zip(bases, gateways, strict=True):
+        report("baseline", base)
+        report("gateway", gateway)
+    rps = median(gateways, "rps") / median(bases, "rps")
+    p99 = median(gateways, "p99") / median(bases, "p99")
+    errors = sum(g["non2xx"] for g in gateways)
+    print(
+        f"median: baseline {median(bases, 'rps'):.0f} req/s p99 {median(bases, 'p99'):.2f} ms;"
+        f" gateway {median(gateways, 'rps'):.0f} req/s p99 {median(gateways, 'p99'):.2f} ms"
+    )
+    print(f"gateway/baseline: {rps:.2f} of the requests/s, p99 {p99:.2f}x, {errors} errors")
+    print(
+        f"target (>= 0.50, < 3x, 0 errors): {'met' if rps >= 0.5 and p99 < 3 and not errors else 'NOT met'}"
     )
 
 

@@ -22,12 +22,13 @@ async def read_params(
     request: Request, api: LiveApi, path_values: dict[str, str]
 ) -> dict[str, Any]:
     body, form = await _body(request)
+    wants_headers = any(d.location == "header" for d in api.params)
     raw = RawParams(
         path=path_values,
         query=request.query_params.multi_items(),
         body=body,
         form=form,
-        headers=dict(request.headers),
+        headers=dict(request.headers) if wants_headers else {},
     )
     return coerce(api.params, raw)
 

@@ -28,7 +28,6 @@ from sluice.gateway.access_log import Call
 from sluice.gateway.errors import error_body, error_response
 from sluice.http import declared_too_large, limited_receive, too_large_message
 from sluice.models.api import RESERVED_SEGMENTS
-from sluice.observability.metrics import Metrics
 from sluice.observability.requests import is_valid_request_id
 
 log = logging.getLogger(__name__)
@@ -79,7 +78,9 @@ class Gateway:
             if state.settings.GATEWAY_ACCESS_LOG_BODY:
                 call.body = await recorded_body(request)
             state.access_log.record(call, response.status_code, request_id)
-            _observe(state.metrics, call, response.status_code)
+            state.metrics.observe_gateway_call(
+                call.api_id, response.status_code, call.error, time.perf_counter() - call.started
+            )
         finally:
             correlation_id.reset(token)
 
@@ -143,11 +144,3 @@ def mask(value: Any) -> Any:
     if isinstance(value, list):
         return [mask(item) for item in value]
     return value
-
-
-def _observe(metrics: Metrics, call: Call, status: int) -> None:
-    api = str(call.api_id) if call.api_id is not None else "none"
-    metrics.gateway_calls.labels(api, str(status)).inc()
-    metrics.gateway_latency.labels(api).observe(time.perf_counter() - call.started)
-    if call.error in ("rate_limited", "concurrency_limited"):
-        metrics.limiter_rejections.labels(call.error).inc()

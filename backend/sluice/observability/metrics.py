@@ -3,6 +3,8 @@
 With several worker processes each keeps its own counters; see docs/TECHNICAL.md.
 """
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
@@ -12,6 +14,7 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self._gateway_children: dict[tuple[int | None, int], tuple[Any, Any]] = {}
         self.requests = Counter(
             "sluice_http_requests_total",
             "HTTP requests by route template and status",
@@ -58,6 +61,25 @@ class Metrics:
             "Access records dropped (queue full or store away)",
             registry=self.registry,
         )
+
+    def observe_gateway_call(
+        self, api_id: int | None, status: int, error: str | None, seconds: float
+    ) -> None:
+        """One gateway call. The labelled children are kept per (API, status): looking
+        them up through `labels()` on every call costs more than the sample itself."""
+        key = (api_id, status)
+        children = self._gateway_children.get(key)
+        if children is None:
+            api = str(api_id) if api_id is not None else "none"
+            children = (
+                self.gateway_calls.labels(api, str(status)),
+                self.gateway_latency.labels(api),
+            )
+            self._gateway_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
+        if error in ("rate_limited", "concurrency_limited"):
+            self.limiter_rejections.labels(error).inc()
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()

@@ -9,7 +9,9 @@ from jinja2 import TemplateError, UndefinedError, meta, nodes
 from jinja2 import TemplateSyntaxError as JinjaSyntaxError
 from jinja2.environment import Template
 from jinja2.exceptions import SecurityError
+from markupsafe import Markup
 
+from sluice.engines.sql.binding import MARKER_END, MARKER_START, bindable
 from sluice.engines.sql.errors import (
     RenderBudgetError,
     TemplateRenderError,
@@ -37,12 +39,17 @@ class CompiledTemplate:
     """Whether the template or one of its macros pastes text with `raw`."""
     limits: Limits = field(repr=False)
     _template: Template = field(repr=False)
+    _plain: "PlainShape | None" = field(default=None, repr=False)
 
     def render(self, context: Mapping[str, Any], paramstyle: Paramstyle) -> Rendered:
         """Render for one call. `context` holds the coerced params by name and as
         `params`, plus whatever the caller adds (e.g. `client`)."""
         if paramstyle not in ("format", "qmark"):
             raise ValueError(f"unknown paramstyle {paramstyle!r}")
+        if self._plain is not None:
+            values = self._plain.values(context)
+            if values is not None:
+                return build_statements(self._plain.text, values, paramstyle, self.limits)
         with render_state(self.limits, paramstyle) as state:
             text = self._text(context)
             return build_statements(text, state.values, paramstyle, self.limits)
@@ -77,7 +84,50 @@ def compile_template(
     template = environment.template_class.from_code(
         environment, code, environment.make_globals(None), None
     )
-    return CompiledTemplate(source, tuple(macro_names), raw, limits, template)
+    plain = None if macro_names else PlainShape.of(tree, limits)
+    return CompiledTemplate(source, tuple(macro_names), raw, limits, template, plain)
+
+
+@dataclass(frozen=True)
+class PlainShape:
+    """A template that is only SQL text and `{{ name }}` outputs (the common case, such
+    as `SELECT ... WHERE id = {{ id }}`) renders the same text for every call, with each
+    name's value bound in order. Such a template skips Jinja: the text with its markers
+    is built once, and a call only looks its values up. Anything else about a call (a
+    name it does not carry, a value that cannot be bound) takes the full render, which
+    gives the usual error."""
+
+    text: str
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, tree: nodes.Template, limits: Limits) -> "PlainShape | None":
+        parts: list[str] = []
+        names: list[str] = []
+        for output in tree.body:
+            if not isinstance(output, nodes.Output):
+                return None
+            for node in output.nodes:
+                if isinstance(node, nodes.TemplateData):
+                    parts.append(node.data)
+                elif isinstance(node, nodes.Name) and node.name not in RESERVED_NAMES:
+                    parts.append(f"{MARKER_START}{len(names)}{MARKER_END}")
+                    names.append(node.name)
+                else:
+                    return None
+        text = "".join(parts)
+        if len(names) > limits.max_bound_values or len(text) > limits.max_rendered_chars:
+            return None
+        return cls(text, tuple(names))
+
+    def values(self, context: Mapping[str, Any]) -> list[Any] | None:
+        """The call's values in marker order, or None to take the full render."""
+        try:
+            values = [context[name] for name in self.names]
+        except KeyError:
+            return None
+        fits = all(bindable(v) and not isinstance(v, Markup) for v in values)
+        return values if fits else None
 
 
 def template_parameters(source: str) -> list[str]:

@@ -2,7 +2,13 @@
 
 import pytest
 
-from sluice.engines.sql import TemplateSyntaxError, compile_template, template_parameters
+from sluice.engines.sql import (
+    Paramstyle,
+    TemplateRenderError,
+    TemplateSyntaxError,
+    compile_template,
+    template_parameters,
+)
 
 
 def test_a_syntax_error_is_a_422_with_the_line() -> None:
@@ -55,3 +61,36 @@ def test_template_parameters_of_a_broken_template() -> None:
 )
 def test_uses_raw(source: str, uses_raw: bool) -> None:
     assert compile_template(source).uses_raw is uses_raw
+
+
+PLAIN_CASES = [
+    ("SELECT id, name FROM items WHERE id = {{ id }}", {"id": 7}),
+    (
+        "SELECT * FROM t WHERE a = {{ a }} AND b = {{ b }};\nDELETE FROM t WHERE a = {{ a }}",
+        {"a": "x'y", "b": None},
+    ),
+    ("SELECT '50%' AS p, {{ n }} AS n -- {# gone #} trailing", {"n": 1.5}),
+    (
+        "UPDATE t SET tags = {{ tags }} WHERE id = {{ id }} RETURNING id",
+        {"tags": ["a", "b"], "id": 3},
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "context"), PLAIN_CASES)
+@pytest.mark.parametrize("paramstyle", ["format", "qmark"])
+def test_a_plain_template_renders_as_the_full_engine_does(
+    source: str, context: dict[str, object], paramstyle: Paramstyle
+) -> None:
+    """Text and `{{ name }}` only: rendered without Jinja, to exactly what the full
+    render (forced here by an always-true `if`) gives."""
+    plain = compile_template(source).render(context, paramstyle)
+    full = compile_template("{% if true %}" + source + "{% endif %}").render(context, paramstyle)
+    assert plain == full
+
+
+def test_a_plain_template_missing_a_value_fails_as_the_full_render_does() -> None:
+    with pytest.raises(TemplateRenderError, match="'id' is undefined"):
+        compile_template("SELECT {{ id }}").render({}, "format")
+    with pytest.raises(TemplateRenderError, match="cannot bind a value of type 'dict'"):
+        compile_template("SELECT {{ id }}").render({"id": {"a": 1}}, "format")
