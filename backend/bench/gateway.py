@@ -250,6 +250,8 @@ def main() -> None:
             for _ in range(args.rounds):
                 bases.append(measure(baseline_process, baseline_url, args, {}))
                 gateways.append(measure(gateway_process, gateway_url, args, auth))
+            metrics = httpx.get(f"http://127.0.0.1:{gateway_port}/metrics").text
+            assert "sluice_limiter_redis_up 1.0" in metrics, "flow control did not run on Redis"
     finally:
         shutil.rmtree(data, ignore_errors=True)
     print(

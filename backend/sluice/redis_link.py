@@ -19,7 +19,7 @@ import asyncio
 import ssl
 import time
 from collections import deque
-from typing import Any
+from typing import Any, cast
 
 import hiredis
 from redis.connection import SSLConnection, UnixDomainSocketConnection, parse_url
@@ -127,8 +127,7 @@ class _Channel(asyncio.Protocol):
         self._watch: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        self._transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
 
     def request(self, args: tuple[Arg, ...]) -> "asyncio.Future[Any]":
         future: asyncio.Future[Any] = self.loop.create_future()

@@ -3,10 +3,11 @@ the tests cut and restore to play a Redis that goes away, comes back or hangs.""
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import pytest
+import uvloop
 from redis.exceptions import ConnectionError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as ReplyTimeout
 
@@ -73,7 +74,10 @@ async def relay(forward: bool = True) -> AsyncIterator[Relay]:
             await running.stop()
 
 
-def test_many_calls_in_flight_each_get_their_own_reply() -> None:
+@pytest.mark.parametrize("run", [asyncio.run, uvloop.run], ids=["asyncio", "uvloop"])
+def test_many_calls_in_flight_each_get_their_own_reply(run: Callable[..., None]) -> None:
+    """On both event loops the server may run (uvicorn picks uvloop when installed)."""
+
     async def scenario() -> None:
         link = RedisLink(require_redis())
         key = f"link-test:{uuid.uuid4().hex}"
@@ -85,7 +89,7 @@ def test_many_calls_in_flight_each_get_their_own_reply() -> None:
         assert await link.call("EXISTS", key) == 0
         await link.close()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_an_error_reply_is_raised_and_the_link_stays_usable() -> None:

@@ -11,6 +11,12 @@ the wanted value differs.
 A connection handed out by the pool is first checked without a round trip: an idle
 connection whose socket has something to read was told goodbye by the server (restart,
 `pg_terminate_backend`), so it is dropped instead of failing the next query.
+
+Calls beyond the pool's size wait at a semaphore in front of it, not in the pool's own
+queue: psycopg-pool makes each waiter an `asyncio.wait_for` (a task and a timer), which
+measured at a third of a gateway call's CPU under load. The wait is still bounded by the
+source's connect timeout (the connector's deadline ticker), after which the call fails
+with "no free connection" as the pool would.
 """
 
 import asyncio
@@ -173,6 +179,7 @@ class PostgresConnector:
         self._shapes = ShapeCache()
         self._default_ms = config.statement_timeout_ms
         self._deadlines = Deadlines()
+        self._gate = asyncio.Semaphore(max(1, config.pool_size))
 
     def __repr__(self) -> str:
         return f"<PostgresConnector {self._config.host}:{self._kwargs['port']}>"
@@ -244,25 +251,51 @@ class PostgresConnector:
         self._reachable = True
 
     async def _getconn(self) -> tuple[AsyncConnectionPool[Connection], Connection]:
+        """A connection, and a place at the gate; `_putconn` gives both back."""
         if not self._reachable:
             await self._probe()
         pool = self._pool or await self._open_pool()
+        await self._pass_gate()
         try:
             return pool, await pool.getconn()
         except PoolTimeout:
+            self._gate.release()
             self._reachable = False
-            unavailable = DatasourceUnavailable(
-                "Data source unavailable: no free connection",
-                detail=f"no connection from the pool within {self._config.connect_timeout_s} s",
-            )
-        raise Retry(unavailable)
+        except BaseException:
+            self._gate.release()
+            raise
+        raise Retry(self._no_free_connection())
+
+    async def _pass_gate(self) -> None:
+        if not self._gate.locked():
+            await self._gate.acquire()
+            return
+        deadlines = self._deadlines
+        deadline = deadlines.start(self._config.connect_timeout_s)
+        try:
+            await self._gate.acquire()
+        except asyncio.CancelledError:
+            if not deadlines.expired(deadline):
+                raise
+            raise Retry(self._no_free_connection()) from None
+        finally:
+            deadlines.finish(deadline)
+
+    def _no_free_connection(self) -> DatasourceUnavailable:
+        return DatasourceUnavailable(
+            "Data source unavailable: no free connection",
+            detail=f"no connection from the pool within {self._config.connect_timeout_s} s",
+        )
 
     async def _putconn(
         self, pool: AsyncConnectionPool[Connection], connection: Connection, *, broken: bool
     ) -> None:
-        if broken and not connection.closed:
-            await connection.close()
-        await pool.putconn(connection)
+        try:
+            if broken and not connection.closed:
+                await connection.close()
+            await pool.putconn(connection)
+        finally:
+            self._gate.release()
 
     # -- statements --------------------------------------------------------------------
 
