@@ -5,9 +5,11 @@ from typing import Any
 
 import pytest
 
-from sluice.connectors.base import Connector, ConnectorError, QueryTimeout
+from sluice.connectors import connect
+from sluice.connectors.base import Connector, ConnectorError, DatasourceUnavailable, QueryTimeout
 from sluice.errors import SluiceError
-from tests.connectors.conftest import placeholder
+from tests.connectors.conftest import FAST_RETRIES, mysql_config, pg_config, placeholder
+from tests.servers import require_mariadb, require_postgres
 
 pytestmark = pytest.mark.anyio
 
@@ -145,3 +147,26 @@ async def test_mapping_params(any_connector: Connector, scratch: str) -> None:
         return
     result = await any_connector.execute(sql[any_connector.paramstyle], {"id": 2})
     assert result.rows == [{"name": "bob"}]
+
+
+@pytest.mark.parametrize("kind", ["postgres", "mysql"])
+async def test_no_free_connection_gives_up_after_all_retries(kind: str) -> None:
+    """The pooled kinds: a call that finds every connection busy for the connect timeout
+    fails as unavailable, after the retries, and the pool works again once one is free."""
+    require_postgres() if kind == "postgres" else require_mariadb()
+    make = pg_config if kind == "postgres" else mysql_config
+    narrow = connect(make(pool_size=1, connect_timeout_s=0.2), retry_delays_ms=FAST_RETRIES)
+    try:
+        async with narrow.transaction() as tx:  # holds the only connection
+            await tx.execute("SELECT 1")
+            started = time.monotonic()
+            with pytest.raises(DatasourceUnavailable) as caught:
+                await narrow.execute("SELECT 1")
+            waited = time.monotonic() - started
+        assert caught.value.message == "Data source unavailable: no free connection"
+        assert caught.value.retries == len(FAST_RETRIES)
+        assert 0.8 <= waited < 3
+        assert_ours(caught.value)
+        assert (await narrow.execute("SELECT 2 AS n")).rows == [{"n": 2}]  # free again
+    finally:
+        await narrow.close()

@@ -208,24 +208,3 @@ async def test_result_shapes_share_a_connection() -> None:
         for table in (docs, texts, blobs):
             await my.execute(f"DROP TABLE IF EXISTS {table}")
         await my.close()
-
-
-async def test_no_free_connection_gives_up_after_all_retries() -> None:
-    require_mariadb()
-    narrow = MySQLConnector(
-        mysql_config(pool_size=1, connect_timeout_s=0.2), retry_delays_ms=FAST_RETRIES
-    )
-    try:
-        async with narrow.transaction() as tx:  # holds the only connection
-            await tx.execute("SELECT 1")
-            started = time.monotonic()
-            with pytest.raises(DatasourceUnavailable) as caught:
-                await narrow.execute("SELECT 1")
-            waited = time.monotonic() - started
-        assert caught.value.message == "Data source unavailable: no free connection"
-        assert caught.value.retries == len(FAST_RETRIES)
-        assert 0.8 <= waited < 3
-        assert_ours(caught.value)
-        assert (await narrow.execute("SELECT 2 AS n")).rows == [{"n": 2}]  # free again
-    finally:
-        await narrow.close()

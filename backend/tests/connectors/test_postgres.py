@@ -145,27 +145,6 @@ async def test_pool_reuses_at_most_pool_size_connections(pg: PostgresConnector) 
     assert isinstance(count, int) and count <= 3
 
 
-async def test_no_free_connection_gives_up_after_all_retries() -> None:
-    require_postgres()
-    narrow = PostgresConnector(
-        pg_config(pool_size=1, connect_timeout_s=0.2), retry_delays_ms=FAST_RETRIES
-    )
-    try:
-        async with narrow.transaction() as tx:  # holds the only connection
-            await tx.execute("SELECT 1")
-            started = time.monotonic()
-            with pytest.raises(DatasourceUnavailable) as caught:
-                await narrow.execute("SELECT 1")
-            waited = time.monotonic() - started
-        assert caught.value.message == "Data source unavailable: no free connection"
-        assert caught.value.retries == len(FAST_RETRIES)
-        assert 0.8 <= waited < 3
-        assert_ours(caught.value)
-        assert (await narrow.execute("SELECT 2 AS n")).rows == [{"n": 2}]  # free again
-    finally:
-        await narrow.close()
-
-
 async def test_many_more_calls_than_connections_all_get_their_answer(
     pg: PostgresConnector,
 ) -> None:
