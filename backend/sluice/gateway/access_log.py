@@ -53,11 +53,17 @@ COLUMNS = (
 Row = tuple[Any, ...]
 
 
+_PG_CASTS = {"at": "timestamptz", "api_id": "bigint", "status": "int", "duration_ms": "float8"}
+
+
 class AccessLog:
-    """The queue and its writer. Rows are plain tuples in COLUMNS order, written by one
-    statement per batch: COPY on PostgreSQL, and on SQLite one INSERT ... SELECT over the
-    batch as a JSON array. The writer shares the process (and its GIL) with the calls it
-    records, so it must not hand the GIL back and forth row by row as executemany does."""
+    """The queue and its writer. Rows are plain tuples in COLUMNS order (the time already
+    as ISO text), written one batch per statement: the batch goes as one JSON array
+    parameter that the store unpacks (`json_array_elements` on PostgreSQL, `json_each`
+    on SQLite). The writer thread shares the process's GIL with the calls it records, so
+    it must hold it as little as possible: orjson turns the batch into one string in C,
+    and the driver waits for the store with the GIL released. Row-by-row writing
+    (executemany, COPY rows formatted in Python) measured at half the gateway's CPU."""
 
     def __init__(
         self, engine: Engine, metrics: Metrics, *, size: int = 10_000, batch: int = 2_000
@@ -66,21 +72,23 @@ class AccessLog:
         self._size, self._batch = size, batch
         self._rows: list[Row] = []
         table, dialect = AccessRecord.__table__, engine.dialect  # type: ignore[attr-defined]
-        self._processors = [
-            (i, processor)
-            for i, name in enumerate(COLUMNS)
-            if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-        ]
-        """The store's own conversions (SQLite keeps times as text in its own format)."""
         names = ", ".join(COLUMNS)
-        self._copy = dialect.name == "postgresql" and dialect.driver == "psycopg"
-        if self._copy:
-            self._sql = f"COPY {table.name} ({names}) FROM STDIN"
+        if dialect.name == "postgresql":
+            fields = ", ".join(
+                f"(r ->> {i})::{_PG_CASTS[c]}" if c in _PG_CASTS else f"r ->> {i}"
+                for i, c in enumerate(COLUMNS)
+            )
+            source = "json_array_elements(%s::json) AS r"
         elif dialect.name == "sqlite":
-            fields = ", ".join(f"value ->> {i}" for i in range(len(COLUMNS)))
-            self._sql = f"INSERT INTO {table.name} ({names}) SELECT {fields} FROM json_each(?)"
+            # SQLAlchemy keeps SQLite times as 'YYYY-MM-DD HH:MM:SS.ffffff', no zone (UTC)
+            fields = ", ".join(
+                "substr(r.value ->> 0, 1, 26)" if c == "at" else f"r.value ->> {i}"
+                for i, c in enumerate(COLUMNS)
+            )
+            source = "json_each(?) AS r"
         else:
             raise ValueError(f"access records cannot be written to a {dialect.name} store")
+        self._sql = f"INSERT INTO {table.name} ({names}) SELECT {fields} FROM {source}"
 
     def record(self, call: Call, status: int, request_id: str | None) -> None:
         rows = self._rows
@@ -89,7 +97,7 @@ class AccessLog:
             return
         rows.append(
             (
-                datetime.now(UTC),
+                datetime.now(UTC).isoformat(" ", "microseconds"),
                 call.api_id,
                 call.module,
                 call.path[:512],
@@ -119,21 +127,9 @@ class AccessLog:
         self._metrics.access_queue_depth.set(len(self._rows))
 
     def _write(self, rows: list[Row]) -> None:
+        batch = orjson.dumps(rows).decode()
         with self._engine.begin() as connection:
-            if self._copy:
-                cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-                with cursor, cursor.copy(self._sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                batch = orjson.dumps([self._bound(row) for row in rows]).decode()
-                connection.exec_driver_sql(self._sql, (batch,))
-
-    def _bound(self, row: Row) -> Row:
-        values = list(row)
-        for i, processor in self._processors:
-            values[i] = processor(values[i])
-        return tuple(values)
+            connection.exec_driver_sql(self._sql, (batch,))
 
     def _prune(self, retention_days: int) -> None:
         cutoff = datetime.now(UTC) - timedelta(days=retention_days)
