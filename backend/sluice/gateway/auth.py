@@ -13,6 +13,7 @@ from fastapi import Request
 
 from sluice.errors import Forbidden, Unauthorized
 from sluice.gateway.firewall import Address
+from sluice.http import header
 from sluice.security import decode_client_token
 from sluice.services.registry import LiveApi, LiveClient, Registry
 
@@ -45,8 +46,7 @@ class TokenCache:
 
 
 def bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _, token = header(request.scope, b"authorization").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("This API needs a client token: Authorization: Bearer <token>")
     return token.strip()

@@ -12,6 +12,7 @@ from fastapi import Request
 from sluice.engines.execute import PageRequest
 from sluice.engines.params import RawParams, coerce
 from sluice.errors import BadRequest
+from sluice.http import header
 from sluice.services.registry import LiveApi
 
 MAX_PAGE_SIZE = 1000
@@ -22,21 +23,21 @@ async def read_params(
     request: Request, api: LiveApi, path_values: dict[str, str]
 ) -> dict[str, Any]:
     body, form = await _body(request)
-    wants_headers = any(d.location == "header" for d in api.params)
+    locations = {d.location for d in api.params}
     raw = RawParams(
         path=path_values,
-        query=request.query_params.multi_items(),
+        query=request.query_params.multi_items() if "query" in locations else (),
         body=body,
         form=form,
-        headers=dict(request.headers) if wants_headers else {},
+        headers=dict(request.headers) if "header" in locations else {},
     )
     return coerce(api.params, raw)
 
 
 async def _body(request: Request) -> tuple[Any, list[tuple[str, str]] | None]:
-    if request.method in ("GET", "DELETE") and not request.headers.get("content-length"):
+    if request.method in ("GET", "DELETE") and not header(request.scope, b"content-length"):
         return None, None
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    kind = header(request.scope, b"content-type").split(";")[0].strip().lower()
     if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = await request.form()
         return None, [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
@@ -53,6 +54,8 @@ async def _body(request: Request) -> tuple[Any, list[tuple[str, str]] | None]:
 
 def page_request(request: Request, api: LiveApi) -> PageRequest | None:
     """`page`/`page_size` for page APIs, `limit`/`offset` for offset APIs."""
+    if api.pagination not in ("page", "offset"):
+        return None
     query = request.query_params
     if api.pagination == "page":
         page = _int(query.get("page"), "page", 1, 1)

@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 
 from sluice.errors import BadRequest
-from sluice.http import FastJSONResponse
+from sluice.http import FastJSONResponse, header
 
 _CAMEL = re.compile(r"_([a-z0-9])")
 
@@ -30,8 +30,15 @@ def camelize(value: Any) -> Any:
 
 
 def wants_camel(request: Request) -> bool:
-    asked = request.query_params.get("naming") or request.headers.get("x-response-naming")
-    return (asked or "").lower() == "camel"
+    asked = query_value(request, "naming") or header(request.scope, b"x-response-naming")
+    return asked.lower() == "camel"
+
+
+def query_value(request: Request, name: str) -> str:
+    """A query parameter, without parsing the query string when there is none."""
+    if not request.scope["query_string"]:
+        return ""
+    return request.query_params.get(name) or ""
 
 
 def respond(request: Request, answer: dict[str, Any], headers: dict[str, str]) -> Response:
@@ -40,7 +47,7 @@ def respond(request: Request, answer: dict[str, Any], headers: dict[str, str]) -
     if truncated:
         headers = headers | {"X-Result-Truncated": "true"}
     data = camelize(data) if wants_camel(request) else data
-    if request.query_params.get("format", "json").lower() == "csv":
+    if query_value(request, "format").lower() == "csv":
         return csv_response(data, headers)
     body: dict[str, Any] = {"success": True, "message": None, "data": data}
     if truncated:

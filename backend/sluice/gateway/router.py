@@ -26,7 +26,7 @@ from sluice.errors import PayloadTooLarge, SluiceError
 from sluice.gateway import pipeline
 from sluice.gateway.access_log import Call
 from sluice.gateway.errors import error_body, error_response
-from sluice.http import declared_too_large, limited_receive, too_large_message
+from sluice.http import declared_too_large, header, limited_receive, too_large_message
 from sluice.models.api import RESERVED_SEGMENTS
 from sluice.observability.requests import is_valid_request_id
 
@@ -87,13 +87,8 @@ class Gateway:
 
 def _request_id(scope: Scope) -> str:
     """A valid incoming X-Request-ID is kept; anything else gets a new one."""
-    for name, value in scope["headers"]:
-        if name == _REQUEST_ID:
-            text: str = value.decode("latin-1")
-            if is_valid_request_id(text):
-                return text
-            break
-    return uuid.uuid4().hex
+    text = header(scope, b"x-request-id")
+    return text if text and is_valid_request_id(text) else uuid.uuid4().hex
 
 
 async def _answer(request: Request, module: str, path: str, call: Call) -> Response:
