@@ -8,9 +8,12 @@ value sends `SET statement_timeout` in the same pipeline as its statement, still
 trip. Each connection remembers the value it was last given, so the SET is sent only when
 the wanted value differs.
 
-A connection handed out by the pool is first checked without a round trip: an idle
-connection whose socket has something to read was told goodbye by the server (restart,
-`pg_terminate_backend`), so it is dropped instead of failing the next query.
+A connection handed out by the pool after sitting idle for a second or more is first
+checked without a round trip: an idle connection whose socket has something to read was
+told goodbye by the server (restart, `pg_terminate_backend`), so it is dropped instead of
+failing the next query. The check is a system call, so a connection back sooner (every
+one, on a busy pool) goes out unchecked; if the server ended it in that second, its next
+statement gets the 57P01 the server sent, which is safe to retry.
 
 Calls beyond the pool's size wait at a semaphore in front of it, not in the pool's own
 queue: psycopg-pool makes each waiter an `asyncio.wait_for` (a task and a timer), which
@@ -21,6 +24,7 @@ with "no free connection" as the pool would.
 
 import asyncio
 import select
+import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -108,6 +112,8 @@ _TEXT_OIDS = frozenset({18, 19, 25, 1042, 1043})
 _ROW_STATUSES = frozenset(
     {pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK}
 )
+IDLE_CHECK_AFTER_S = 1.0
+"""Connections idle at least this long are checked before they are handed out."""
 _BACKSTOP_S = 2.0
 """How long past its server-side timeout a call may hang (a silent network) before the
 client gives up on it and drops the connection."""
@@ -180,6 +186,8 @@ class PostgresConnector:
         self._default_ms = config.statement_timeout_ms
         self._deadlines = Deadlines()
         self._gate = asyncio.Semaphore(max(1, config.pool_size))
+        self._returned: weakref.WeakKeyDictionary[Connection, float] = weakref.WeakKeyDictionary()
+        """When each connection last went back to the pool."""
 
     def __repr__(self) -> str:
         return f"<PostgresConnector {self._config.host}:{self._kwargs['port']}>"
@@ -232,13 +240,18 @@ class PostgresConnector:
                     min_size=1,
                     max_size=max(1, self._config.pool_size),
                     open=False,
-                    check=check_idle,
+                    check=self._check,
                     timeout=self._config.connect_timeout_s,
                     name=f"sluice-{self._config.host}",
                 )
                 await pool.open(wait=False)
                 self._pool = pool
             return self._pool
+
+    async def _check(self, connection: Connection) -> None:
+        returned = self._returned.get(connection)
+        if returned is None or time.monotonic() - returned >= IDLE_CHECK_AFTER_S:
+            await check_idle(connection)
 
     async def _probe(self) -> None:
         """Connect once directly while the source is not known to be reachable, so a
@@ -293,6 +306,7 @@ class PostgresConnector:
         try:
             if broken and not connection.closed:
                 await connection.close()
+            self._returned[connection] = time.monotonic()
             await pool.putconn(connection)
         finally:
             self._gate.release()
