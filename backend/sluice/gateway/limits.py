@@ -4,16 +4,20 @@ Rate: GCRA per (subject, API), exact under concurrency: `limit` calls a minute, 
 up to `limit`, so the call past the limit is the one refused. Concurrency: a sorted set of
 slot leases per subject; a lease left behind by a crashed process expires on its own.
 On Redis one Lua script takes both in a single round trip (atomic across workers and
-hosts), over the multiplexed `RedisLink`; the slot goes back with a ZREM the call does not
-wait for. Without Redis, or while it is unreachable, the same rules run in process memory.
+hosts), over the multiplexed `RedisLink`. A slot given back is released by the next take
+of the same subject in this process (the script drops it first), or else by a ZREM sent
+on the next turn of the event loop, unawaited; so under load a call costs one Redis
+command. Without Redis, or while it is unreachable, the same rules run in process memory.
 """
 
+import asyncio
 import hashlib
 import itertools
 import logging
 import math
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from redis.exceptions import RedisError, ResponseError
@@ -48,10 +52,14 @@ class Grant:
     """The slot lives in Redis (else in this process)."""
 
 
-# KEYS: rate key, slot key. ARGV: now_ms, interval_ms, burst_ms, max_concurrent, slot, lease_ms
+# KEYS: rate key, slot key.
+# ARGV: now_ms, interval_ms, burst_ms, max_concurrent, slot, lease_ms, slots given back...
 _LUA = """
 local now, interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local maxc, lease = tonumber(ARGV[4]), tonumber(ARGV[6])
+for i = 7, #ARGV do
+  redis.call('ZREM', KEYS[2], ARGV[i])
+end
 local tat = now
 if interval > 0 then
   tat = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now)
@@ -92,7 +100,11 @@ class Limiter:
         """Slot names: unique across processes and hosts, and cheap (no uuid per call)."""
         self._tats: dict[str, float] = {}
         self._slots: dict[str, dict[str, float]] = {}
+        self._returned: dict[str, list[str]] = {}
+        """Slots given back to Redis and not yet released there, by slot key."""
         self.redis_ok = redis is not None
+        if metrics is not None:
+            metrics.limiter_shared.set(1 if self.redis_ok else 0)
 
     async def take(self, budget: Budget) -> Grant:
         if budget.rate_per_minute == 0 and budget.max_concurrent == 0:
@@ -108,10 +120,21 @@ class Limiter:
         if not grant.shared:
             self._slots.get(key, {}).pop(grant.slot, None)
             return
-        try:
-            self._redis.send("ZREM", key, grant.slot)  # type: ignore[union-attr]
-        except RedisError:
-            log.warning("could not give a slot back to Redis; its lease will expire it")
+        self._to_release(key, (grant.slot,))
+
+    def _to_release(self, key: str, slots: Iterable[str]) -> None:
+        if not self._returned:
+            asyncio.get_running_loop().call_soon(self._release)
+        self._returned.setdefault(key, []).extend(slots)
+
+    def _release(self) -> None:
+        """Send the slots no take has carried since they were given back."""
+        returned, self._returned = self._returned, {}
+        for key, slots in returned.items():
+            try:
+                self._redis.send("ZREM", key, *slots)  # type: ignore[union-attr]
+            except RedisError:
+                log.warning("could not give slots back to Redis; their leases will expire them")
 
     async def _take(self, budget: Budget, slot: str) -> tuple[tuple[int, float, float], bool]:
         now = time.time() * 1000
@@ -122,12 +145,15 @@ class Limiter:
             f"{self._prefix}:slots:{budget.subject}",
         )
         if self._redis is not None:
+            returned = self._returned.pop(keys[1], ()) if budget.max_concurrent else ()
             try:
-                found = await self._run_script(keys, (*args, self._lease_ms))
+                found = await self._run_script(keys, (*args, self._lease_ms, *returned))
                 self._recover()
                 return (int(found[0]), float(found[1]), float(found[2])), True
             except RedisError:
                 self._degrade()
+                if returned:  # not released after all
+                    self._to_release(keys[1], returned)
         return self._take_in_memory(keys, *args), False
 
     async def _run_script(
@@ -164,12 +190,12 @@ class Limiter:
     def _degrade(self) -> None:
         if self.redis_ok:
             log.warning("Redis unreachable: flow control falls back to per-process limits")
-        self._set_shared(False)
+            self._set_shared(False)
 
     def _recover(self) -> None:
         if not self.redis_ok:
             log.warning("Redis reachable again: flow control is shared again")
-        self._set_shared(True)
+            self._set_shared(True)
 
     def _set_shared(self, shared: bool) -> None:
         self.redis_ok = shared

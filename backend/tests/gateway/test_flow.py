@@ -120,6 +120,23 @@ def test_a_crashed_process_slot_expires() -> None:
     asyncio.run(scenario())
 
 
+def test_a_slot_given_back_is_free_again_here_and_in_other_processes() -> None:
+    async def scenario() -> None:
+        redis = RedisLink(require_redis())
+        budget = Budget(f"client:{uuid.uuid4().hex}", 1, 0, 1)
+        here = Limiter(redis, lease_seconds=60, prefix="release-test")
+        elsewhere = Limiter(redis, lease_seconds=60, prefix="release-test")
+        for _ in range(3):  # one slot, taken and given back in turn
+            await here.give_back(budget, await here.take(budget))
+        await asyncio.sleep(0.05)  # the last release went out on its own
+        await elsewhere.give_back(budget, await elsewhere.take(budget))
+        with pytest.raises(ConcurrencyLimited):  # and one slot it still is
+            await elsewhere.take(budget) and await here.take(budget)
+        await redis.close()
+
+    asyncio.run(scenario())
+
+
 def test_cache_hit_miss_and_a_publish_that_invalidates(app_factory: Any, settings: Any) -> None:
     with TestClient(app_factory(**prefixed())) as client:
         headers, api = world(client, settings, cache_ttl_seconds=60)
