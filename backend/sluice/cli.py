@@ -89,6 +89,7 @@ def serve_command(settings: Settings, host: str, port: int, workers: int) -> int
         workers=workers,
         log_config=log_config(settings.LOG_LEVEL),
         access_log=False,
+        proxy_headers=False,  # the gateway reads X-Forwarded-For itself (TRUSTED_PROXY_COUNT)
     )
     return 0
 
