@@ -72,6 +72,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         background.every(
             settings.REGISTRY_POLL_SECONDS, app.state.registry.refresh, "registry refresh"
         )
+        if app.state.redis_async is not None:
+            redis_async = app.state.redis_async
+            background.until_stopped(
+                lambda stop: app.state.registry.listen(redis_async, stop), "registry listener"
+            )
         background.every(0.5, app.state.access_log.flush, "writing access records")
         retention = settings.ACCESS_LOG_RETENTION_DAYS
         background.every(
@@ -107,7 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.secret_key, settings.DATASOURCE_ENCRYPTION_KEY
     )
     app.state.pools = PoolManager(retry_delays_ms=settings.EXTERNAL_DB_RETRY_DELAYS_MS)
-    app.state.registry = RegistryHolder(app.state.engine, settings, app.state.keyring)
+    app.state.registry = RegistryHolder(
+        app.state.engine, settings, app.state.keyring, app.state.redis
+    )
     app.state.client_secret_key = derive_key(settings.secret_key, "client-secret")
     app.state.client_token_key = derive_key(settings.secret_key, "client-token")
     app.state.tokens = TokenCache(app.state.client_token_key)

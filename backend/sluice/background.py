@@ -32,6 +32,26 @@ class Periodic:
             except Exception:  # the store or Redis may be briefly away; try next round
                 log.exception("%s failed; trying again next round", what)
 
+    def until_stopped(
+        self, work: Callable[[asyncio.Event], Awaitable[None]], what: str, retry: float = 1.0
+    ) -> None:
+        """Long-running work (a subscription) that watches the stop event itself; started
+        again `retry` seconds after it fails."""
+        self._tasks.append(asyncio.create_task(self._keep(work, what, retry)))
+
+    async def _keep(
+        self, work: Callable[[asyncio.Event], Awaitable[None]], what: str, retry: float
+    ) -> None:
+        while not self._stop.is_set():
+            try:
+                await work(self._stop)
+            except Exception as exc:  # Redis away: polling covers; try again shortly
+                log.warning("%s failed (%s); retrying in %s s", what, exc, retry)
+                try:
+                    await asyncio.wait_for(self._stop.wait(), timeout=retry)
+                except TimeoutError:
+                    pass
+
     async def stop(self) -> None:
         self._stop.set()
         await asyncio.gather(*self._tasks)

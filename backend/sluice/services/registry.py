@@ -2,8 +2,9 @@
 
 Static paths sit in a dict; paths with placeholders are matched segment by segment, a
 literal segment winning over a placeholder. The registry is rebuilt when the published
-state counter moves (see `publication`): at once in the process that made the change, and
-within a poll interval in every other process.
+state counter moves (see `publication`): at once in the process that made the change, in
+moments in every other process when Redis carries the news, and within a poll interval
+otherwise.
 """
 
 import asyncio
@@ -13,6 +14,9 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 from typing import Any
 
+import redis
+from redis.asyncio import Redis as AsyncRedis
+from redis.exceptions import RedisError
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -267,10 +271,24 @@ def _connection(
 
 
 class RegistryHolder:
-    """The current registry of one process, and the loop that keeps it fresh."""
+    """The current registry of one process, and what keeps it fresh.
 
-    def __init__(self, engine: Engine, settings: Settings, keyring: Keyring) -> None:
+    The process that makes a change rebuilds at once (`changed`) and, with Redis, announces
+    it on a channel every other process listens to (`listen`), so they rebuild within
+    moments. Each process also polls the store's counter (`refresh`, every
+    REGISTRY_POLL_SECONDS): the fallback without Redis, or for an announcement missed
+    while Redis was away."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        keyring: Keyring,
+        redis: "redis.Redis | None" = None,
+    ) -> None:
         self._engine, self._settings, self._keyring = engine, settings, keyring
+        self._redis = redis
+        self.channel = f"{settings.REDIS_PREFIX}:registry"
         self.current = Registry([], 0)
 
     def rebuild(self) -> Registry:
@@ -282,7 +300,25 @@ class RegistryHolder:
         with Session(self._engine) as session:
             return publication.current(session) != self.current.version
 
+    def changed(self) -> None:
+        """After a change made in this process: rebuild now and tell the others."""
+        self.rebuild()
+        if self._redis is None:
+            return
+        try:
+            self._redis.publish(self.channel, str(self.current.version))
+        except RedisError:
+            log.warning("could not announce a registry change on Redis; others poll for it")
+
     async def refresh(self) -> None:
         """Rebuild when another process changed the published state (one tiny query)."""
         if await asyncio.to_thread(self.stale):
             await asyncio.to_thread(self.rebuild)
+
+    async def listen(self, redis: AsyncRedis, stop: asyncio.Event) -> None:
+        """Refresh whenever another process announces a change, until `stop`."""
+        async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+            await pubsub.subscribe(self.channel)
+            while not stop.is_set():
+                if await pubsub.get_message(timeout=0.5) is not None:
+                    await self.refresh()

@@ -6,9 +6,11 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -74,6 +76,35 @@ def test_two_workers_share_one_budget_through_redis(app_factory: Any, settings: 
         second.app.state.registry.rebuild()  # type: ignore[attr-defined]
         statuses = [(first if n % 2 else second).get("/shop/items").status_code for n in range(6)]
         assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+def until(check: Callable[[], bool], within: float) -> float:
+    """Seconds until `check` holds; fails past `within`."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < within, "did not happen in time"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def test_a_change_reaches_every_process_through_redis_at_once(
+    app_factory: Any, settings: Any
+) -> None:
+    """Polling is set to ten minutes here, so only the announcement can explain it."""
+    shared = prefixed(REGISTRY_POLL_SECONDS=600)
+    channel = f"{shared['REDIS_PREFIX']}:registry"
+    listeners = redis.Redis.from_url(shared["REDIS_URL"])
+    with TestClient(app_factory(**shared)) as first, TestClient(app_factory(**shared)) as second:
+        until(lambda: listeners.pubsub_numsub(channel)[0][1] == 2, within=5)
+        headers, api = world(first, settings)
+        assert until(lambda: second.get("/shop/items").status_code == 200, within=1) < 1
+        module_id = api["module_id"]
+        changed = first.patch(
+            f"/api/v1/modules/{module_id}", json={"is_active": False}, headers=headers
+        )
+        assert changed.status_code == 200
+        assert until(lambda: second.get("/shop/items").status_code == 404, within=1) < 1
+    listeners.close()
 
 
 def test_without_redis_limits_hold_per_process(app_factory: Any, settings: Any) -> None:

@@ -66,14 +66,14 @@ def update_api(
     session: SessionDep, _: Writer, registry: RegistryDep, api: Loaded, body: ApiUpdate
 ) -> ApiPublic:
     updated = service.update_api(session, api, body)
-    registry.rebuild()
+    registry.changed()
     return service.api_public(session, updated)
 
 
 @router.delete("/{api_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_api(session: SessionDep, _: Writer, registry: RegistryDep, api: Loaded) -> None:
     service.delete_api(session, api)
-    registry.rebuild()
+    registry.changed()
 
 
 def draft_plan(
@@ -104,7 +104,7 @@ def publish_api(
     body: PublishRequest,
 ) -> ApiVersionPublic:
     version = versions.publish(session, api, body.message, user.email, script_modules(settings))
-    registry.rebuild()
+    registry.changed()
     return versions.version_public(api, version)
 
 
@@ -113,7 +113,7 @@ def unpublish_api(
     session: SessionDep, _: Publisher, registry: RegistryDep, api: Loaded
 ) -> ApiPublic:
     updated = versions.unpublish(session, api)
-    registry.rebuild()
+    registry.changed()
     return service.api_public(session, updated)
 
 
@@ -148,5 +148,5 @@ def restore_api_version(
     session: SessionDep, user: Publisher, registry: RegistryDep, api: Loaded, version_id: Id
 ) -> ApiVersionPublic:
     version = versions.restore(session, api, version_id, user.email)
-    registry.rebuild()
+    registry.changed()
     return versions.version_public(api, version)

@@ -41,7 +41,7 @@ def create_client(
 ) -> ClientWithSecret:
     """The answer holds `client_secret`: it is shown this once and stored only as an HMAC."""
     created = service.create_client(session, body, request.app.state.client_secret_key)
-    registry.rebuild()
+    registry.changed()
     return created
 
 
@@ -55,7 +55,7 @@ def update_client(
     session: SessionDep, _: Writer, registry: RegistryDep, client: Loaded, body: ClientUpdate
 ) -> ClientPublic:
     updated = service.update_client(session, client, body)
-    registry.rebuild()
+    registry.changed()
     return service.client_public(session, updated)
 
 
@@ -65,11 +65,11 @@ def regenerate_client_secret(
 ) -> ClientWithSecret:
     """A new secret; every token issued before it stops working at once."""
     renewed = service.regenerate_secret(session, client, request.app.state.client_secret_key)
-    registry.rebuild()
+    registry.changed()
     return renewed
 
 
 @router.delete("/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_client(session: SessionDep, _: Writer, registry: RegistryDep, client: Loaded) -> None:
     service.delete_client(session, client)
-    registry.rebuild()
+    registry.changed()

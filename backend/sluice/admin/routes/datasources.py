@@ -94,7 +94,7 @@ def update_datasource(
 ) -> DatasourcePublic:
     updated = service.update_datasource(session, ds, body, keyring, settings)
     drop_pool(request, updated.id)
-    request.app.state.registry.rebuild()
+    request.app.state.registry.changed()
     return service.datasource_public(updated)
 
 
@@ -103,7 +103,7 @@ def delete_datasource(request: Request, session: SessionDep, _: Writer, ds: Load
     datasource_id = ds.id
     service.delete_datasource(session, ds)
     drop_pool(request, datasource_id)
-    request.app.state.registry.rebuild()
+    request.app.state.registry.changed()
 
 
 @router.post("/{datasource_id}/test")

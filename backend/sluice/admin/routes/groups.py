@@ -33,7 +33,7 @@ def create_group(
     session: SessionDep, _: Writer, registry: RegistryDep, body: GroupCreate
 ) -> GroupPublic:
     group = service.create_group(session, body)
-    registry.rebuild()
+    registry.changed()
     return service.group_public(session, group)
 
 
@@ -47,11 +47,11 @@ def update_group(
     session: SessionDep, _: Writer, registry: RegistryDep, group: Loaded, body: GroupUpdate
 ) -> GroupPublic:
     updated = service.update_group(session, group, body)
-    registry.rebuild()
+    registry.changed()
     return service.group_public(session, updated)
 
 
 @router.delete("/{group_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_group(session: SessionDep, _: Writer, registry: RegistryDep, group: Loaded) -> None:
     service.delete_group(session, group)
-    registry.rebuild()
+    registry.changed()

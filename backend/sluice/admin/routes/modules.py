@@ -43,11 +43,11 @@ def update_module(
     session: SessionDep, _: Writer, registry: RegistryDep, module: Loaded, body: ModuleUpdate
 ) -> ModulePublic:
     updated = service.update_module(session, module, body)
-    registry.rebuild()
+    registry.changed()
     return service.module_public(session, updated)
 
 
 @router.delete("/{module_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_module(session: SessionDep, _: Writer, registry: RegistryDep, module: Loaded) -> None:
     service.delete_module(session, module)
-    registry.rebuild()
+    registry.changed()
