@@ -152,11 +152,3 @@ class InvalidConfig(ConnectorError):
 
     status = 400
     code = "bad_request"
-
-
-async def read_in_transaction(
-    connector: Connector, sql: str, params: Params, timeout_ms: int | None
-) -> QueryResult:
-    """`read` for drivers that cannot send BEGIN, the statement and COMMIT at once."""
-    async with connector.transaction(read_only=True, timeout_ms=timeout_ms) as tx:
-        return await tx.execute(sql, params)

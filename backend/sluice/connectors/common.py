@@ -9,11 +9,20 @@ waiting and the count.
 import asyncio
 import re
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from functools import partial
 from typing import Any, TypeVar
 
-from sluice.connectors.base import ConnectorError, QueryTimeout
+from sluice.connectors.base import (
+    ConnectionConfig,
+    ConnectorError,
+    Params,
+    QueryResult,
+    QueryTimeout,
+    Transaction,
+)
 
 T = TypeVar("T")
 
@@ -161,3 +170,45 @@ class Deadlines:
     def close(self) -> None:
         if self._ticker is not None:
             self._ticker.cancel()
+
+
+class ConnectorEntry(ABC):
+    """The public protocol's entry points, the same for every connector: the per-call
+    timeout checked and defaulted to the source's, the first attempt made inline and the
+    retries after it. A connector supplies one attempt at a statement and a transaction
+    block; `read` runs in a read-only transaction unless the connector does better."""
+
+    _config: ConnectionConfig
+    _delays: tuple[int, ...]
+
+    async def execute(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        check_timeout(timeout_ms)
+        wanted = timeout_ms or self._config.statement_timeout_ms
+        return await attempt_then_retry(self._execute_once, (sql, params, wanted), self._delays)
+
+    async def read(
+        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
+    ) -> QueryResult:
+        async with self.transaction(read_only=True, timeout_ms=timeout_ms) as tx:
+            return await tx.execute(sql, params)
+
+    def transaction(
+        self, *, read_only: bool = False, timeout_ms: int | None = None
+    ) -> AbstractAsyncContextManager[Transaction]:
+        check_timeout(timeout_ms)
+        return self._transaction(read_only, timeout_ms or self._config.statement_timeout_ms)
+
+    async def ping(self) -> None:
+        await self.execute("SELECT 1")
+
+    @abstractmethod
+    async def _execute_once(self, sql: str, params: Params, wanted_ms: int) -> QueryResult:
+        """One attempt at a lone statement; raises Retry when trying again is safe."""
+
+    @abstractmethod
+    def _transaction(
+        self, read_only: bool, wanted_ms: int
+    ) -> AbstractAsyncContextManager[Transaction]:
+        """A transaction block on one connection."""

@@ -28,7 +28,7 @@ import asyncio
 import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import Any, ClassVar, Literal
 
 import asyncmy
@@ -45,14 +45,12 @@ from sluice.connectors.base import (
     Table,
     Transaction,
     query_result,
-    read_in_transaction,
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
+    ConnectorEntry,
     Deadlines,
     Retry,
-    attempt_then_retry,
-    check_timeout,
     detached,
     is_read_statement,
     scrub,
@@ -141,7 +139,7 @@ def _ssl_context(value: Any) -> ssl.SSLContext | None:
     return context
 
 
-class MySQLConnector:
+class MySQLConnector(ConnectorEntry):
     """One MySQL-protocol data source: a lazily created asyncmy pool plus the translation."""
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
@@ -165,27 +163,6 @@ class MySQLConnector:
         return f"<MySQLConnector {self._config.host}:{self._kwargs['port']}>"
 
     # -- public protocol ---------------------------------------------------------------
-
-    async def execute(
-        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
-    ) -> QueryResult:
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._default_ms
-        return await attempt_then_retry(self._execute_once, (sql, params, wanted), self._delays)
-
-    async def read(
-        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
-    ) -> QueryResult:
-        return await read_in_transaction(self, sql, params, timeout_ms)
-
-    def transaction(
-        self, *, read_only: bool = False, timeout_ms: int | None = None
-    ) -> AbstractAsyncContextManager[Transaction]:
-        check_timeout(timeout_ms)
-        return self._transaction(read_only, timeout_ms or self._config.statement_timeout_ms)
-
-    async def ping(self) -> None:
-        await self.execute("SELECT 1")
 
     async def tables(self) -> list[Table]:
         result = await self.execute(_TABLES_SQL)

@@ -27,7 +27,7 @@ import select
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import Any, ClassVar, Literal
 
 import psycopg
@@ -49,6 +49,7 @@ from sluice.connectors.base import (
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
+    ConnectorEntry,
     Deadlines,
     Retry,
     attempt_then_retry,
@@ -164,7 +165,7 @@ async def check_idle(connection: Connection) -> None:
             raise psycopg.OperationalError("connection closed by the server")
 
 
-class PostgresConnector:
+class PostgresConnector(ConnectorEntry):
     """One PostgreSQL data source: a lazily opened pool plus the error translation."""
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
@@ -194,13 +195,6 @@ class PostgresConnector:
 
     # -- public protocol ---------------------------------------------------------------
 
-    async def execute(
-        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
-    ) -> QueryResult:
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._default_ms
-        return await attempt_then_retry(self._execute_once, (sql, params, wanted), self._delays)
-
     async def read(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None
     ) -> QueryResult:
@@ -210,15 +204,6 @@ class PostgresConnector:
         wanted = timeout_ms or self._default_ms
         args = (sql, params, wanted, True)
         return await attempt_then_retry(self._execute_once, args, self._delays)
-
-    def transaction(
-        self, *, read_only: bool = False, timeout_ms: int | None = None
-    ) -> AbstractAsyncContextManager[Transaction]:
-        check_timeout(timeout_ms)
-        return self._transaction(read_only, timeout_ms or self._config.statement_timeout_ms)
-
-    async def ping(self) -> None:
-        await self.execute("SELECT 1")
 
     async def tables(self) -> list[Table]:
         result = await self.execute(_TABLES_SQL)

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -29,13 +29,11 @@ from sluice.connectors.base import (
     QueryResult,
     Table,
     Transaction,
-    read_in_transaction,
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
+    ConnectorEntry,
     Retry,
-    attempt_then_retry,
-    check_timeout,
     detached,
     timeout_error,
     with_retries,
@@ -68,7 +66,7 @@ def database_path(config: ConnectionConfig) -> Path:
     return Path(path)
 
 
-class SQLiteConnector:
+class SQLiteConnector(ConnectorEntry):
     """One SQLite file: a few connections, used on a bounded pool of threads."""
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
@@ -88,27 +86,6 @@ class SQLiteConnector:
 
     def __repr__(self) -> str:
         return f"<SQLiteConnector {self._path.name}>"
-
-    async def execute(
-        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
-    ) -> QueryResult:
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._config.statement_timeout_ms
-        return await attempt_then_retry(self._execute_once, (sql, params, wanted), self._delays)
-
-    async def read(
-        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
-    ) -> QueryResult:
-        return await read_in_transaction(self, sql, params, timeout_ms)
-
-    def transaction(
-        self, *, read_only: bool = False, timeout_ms: int | None = None
-    ) -> AbstractAsyncContextManager[Transaction]:
-        check_timeout(timeout_ms)
-        return self._transaction(read_only, timeout_ms or self._config.statement_timeout_ms)
-
-    async def ping(self) -> None:
-        await self.execute("SELECT 1")
 
     async def tables(self) -> list[Table]:
         result = await self.execute(_TABLES_SQL)

@@ -18,7 +18,7 @@ in a transaction anyway).
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import Any, ClassVar, Literal, TypeVar
 
 import requests
@@ -36,13 +36,11 @@ from sluice.connectors.base import (
     QueryResult,
     Table,
     Transaction,
-    read_in_transaction,
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
+    ConnectorEntry,
     Retry,
-    attempt_then_retry,
-    check_timeout,
     detached,
     scrub,
     timeout_error,
@@ -90,7 +88,7 @@ def connection_kwargs(config: ConnectionConfig) -> dict[str, Any]:
     return kwargs
 
 
-class TrinoConnector:
+class TrinoConnector(ConnectorEntry):
     """One Trino coordinator: client connections used on a bounded pool of threads."""
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
@@ -111,30 +109,6 @@ class TrinoConnector:
 
     def __repr__(self) -> str:
         return f"<TrinoConnector {self._config.host}:{self._kwargs['port']}>"
-
-    async def execute(
-        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
-    ) -> QueryResult:
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._config.statement_timeout_ms
-        return await attempt_then_retry(self._execute_once, (sql, params, wanted), self._delays)
-
-    async def read(
-        self, sql: str, params: Params = None, *, timeout_ms: int | None = None
-    ) -> QueryResult:
-        return await read_in_transaction(self, sql, params, timeout_ms)
-
-    def transaction(
-        self,
-        *,
-        read_only: bool = False,  # noqa: ARG002 (not enforceable on Trino: see module doc)
-        timeout_ms: int | None = None,
-    ) -> AbstractAsyncContextManager[Transaction]:
-        check_timeout(timeout_ms)
-        return self._transaction(timeout_ms or self._config.statement_timeout_ms)
-
-    async def ping(self) -> None:
-        await self.execute("SELECT 1")
 
     async def tables(self) -> list[Table]:
         result = await self.execute(_TABLES_SQL)
@@ -189,7 +163,11 @@ class TrinoConnector:
             return await self._run(connection, sql, params, wanted_ms)
 
     @asynccontextmanager
-    async def _transaction(self, wanted_ms: int) -> AsyncIterator[Transaction]:
+    async def _transaction(
+        self,
+        read_only: bool,  # noqa: ARG002 (not enforceable on Trino: see module doc)
+        wanted_ms: int,
+    ) -> AsyncIterator[Transaction]:
         isolation = {"isolation_level": IsolationLevel.READ_COMMITTED}
         async with self._connection(**isolation) as connection:
             await with_retries(lambda: self._begin(connection), self._delays)
