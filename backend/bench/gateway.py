@@ -203,7 +203,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=8, help="seconds per run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument(
-        "--rounds", type=int, default=3, help="baseline and gateway runs, interleaved"
+        "--rounds", type=int, default=5, help="baseline and gateway runs, interleaved"
     )
     parser.add_argument("--store", choices=["postgres", "sqlite"], default="postgres")
     args = parser.parse_args()

@@ -34,6 +34,12 @@ def parse_ip(text: str) -> Address | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def address_text(ip: Address) -> str:
+    """The address as text, once per address: `str()` of an ip_address object is slow."""
+    return str(ip)
+
+
 @lru_cache(maxsize=64)
 def networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ip_network(e, strict=False) for e in entries)

@@ -8,7 +8,7 @@ from fastapi import Request, Response
 from sluice.gateway.access_log import Call
 from sluice.gateway.auth import authenticate, check_access
 from sluice.gateway.cache import cache_key
-from sluice.gateway.firewall import check_global, client_ip
+from sluice.gateway.firewall import address_text, check_global, client_ip
 from sluice.gateway.limits import Budget
 from sluice.gateway.params import page_request, read_params
 from sluice.gateway.resolve import resolve
@@ -23,7 +23,7 @@ async def run(request: Request, module: str, path: str, call: Call) -> Response:
     api, path_values = resolve(registry, module, path, request.method)
     call.api_id = api.api_id
     ip = client_ip(request, settings.TRUSTED_PROXY_COUNT)
-    call.ip = str(ip) if ip else None
+    call.ip = address_text(ip) if ip else None
     check_global(ip, tuple(settings.GATEWAY_IP_ALLOWLIST), tuple(settings.GATEWAY_IP_DENYLIST))
     client = None
     if api.access != "public":
