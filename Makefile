@@ -7,7 +7,7 @@ NODE_STAMP := frontend/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install ui client client-check lint typecheck pytest frontend-check e2e chromium clean
+.PHONY: run test install ui client client-check lint typecheck pytest frontend-check e2e chromium bench wrk clean
 
 run: install ui
 	$(BIN)/sluice serve --host 127.0.0.1 --port 8000
@@ -54,6 +54,16 @@ frontend-check: $(NODE_STAMP)
 
 e2e: install chromium ui
 	cd frontend && npx playwright test
+
+# Speed figures (not part of `make test`): the gateway against a bare baseline, the
+# connectors against their raw drivers, the script engine. See backend/bench/.
+bench: install wrk
+	cd backend && .venv/bin/python -m bench.gateway
+	cd backend && .venv/bin/python -m bench.connectors --only postgres,mariadb
+	cd backend && .venv/bin/python -m bench.scripts
+
+wrk:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
 
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
