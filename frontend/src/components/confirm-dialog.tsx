@@ -23,6 +23,8 @@ type ConfirmDialogProps = {
   description: ReactNode;
   /** What the confirm button says, e.g. "Restore". */
   confirmLabel: string;
+  /** Shown before the label while the action is not pending. */
+  confirmIcon?: ReactNode;
   destructive?: boolean;
   action: ConfirmAction;
   onConfirm: () => void;
@@ -58,7 +60,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             disabled={action.isPending}
             onClick={props.onConfirm}
           >
-            {action.isPending && <LoaderCircleIcon className="animate-spin" />}
+            {action.isPending ? <LoaderCircleIcon className="animate-spin" /> : props.confirmIcon}
             {props.confirmLabel}
           </Button>
         </AlertDialogFooter>
@@ -67,7 +69,10 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   );
 }
 
-type ConfirmDeleteDialogProps = Omit<ConfirmDialogProps, "confirmLabel" | "destructive">;
+type ConfirmDeleteDialogProps = Omit<
+  ConfirmDialogProps,
+  "confirmLabel" | "confirmIcon" | "destructive"
+>;
 
 /** Asks before deleting something: a destructive "Delete" button. */
 export function ConfirmDeleteDialog(props: ConfirmDeleteDialogProps) {
