@@ -1,13 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, EyeIcon, LockIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { EyeIcon, LockIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
 import { useState } from "react";
 import {
   rolesReadPermissionsOptions,
   rolesReadRolesOptions,
 } from "@/client/@tanstack/react-query.gen";
 import type { RolePublic } from "@/client/types.gen";
+import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
-import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -20,7 +20,6 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
-import { errorMessage } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { DeleteRoleDialog } from "./delete-role-dialog";
@@ -53,12 +52,7 @@ export function RolesPage() {
           )
         }
       />
-      {error && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(error)}</span>
-        </Alert>
-      )}
+      {error && <ErrorAlert error={error} />}
       {roles.isPending && !error && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />
