@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { EyeIcon, LockIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { EyeIcon, LockIcon, PencilIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import {
   rolesReadPermissionsOptions,
@@ -7,7 +7,9 @@ import {
 } from "@/client/@tanstack/react-query.gen";
 import type { RolePublic } from "@/client/types.gen";
 import { ErrorAlert } from "@/components/error-alert";
+import { DeleteIconButton } from "@/components/icon-buttons";
 import { PageHeader } from "@/components/page-header";
+import { RowActionsCell } from "@/components/row-actions-cell";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -94,7 +96,7 @@ export function RolesPage() {
                         availableCount={permissions.data?.count}
                       />
                     </TableCell>
-                    <TableCell className="text-right align-top whitespace-nowrap">
+                    <RowActionsCell className="align-top">
                       <Button
                         variant="ghost"
                         size="icon-sm"
@@ -105,17 +107,12 @@ export function RolesPage() {
                         {editable ? <PencilIcon /> : <EyeIcon />}
                       </Button>
                       {editable && (
-                        <Button
-                          variant="ghost"
-                          size="icon-sm"
-                          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-                          aria-label={`Delete role ${role.name}`}
+                        <DeleteIconButton
+                          label={`Delete role ${role.name}`}
                           onClick={() => setDeleting(role)}
-                        >
-                          <Trash2Icon />
-                        </Button>
+                        />
                       )}
-                    </TableCell>
+                    </RowActionsCell>
                   </TableRow>
                 );
               })}
