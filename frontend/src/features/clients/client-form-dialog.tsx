@@ -6,6 +6,7 @@ import {
 } from "@/client/@tanstack/react-query.gen";
 import type { ClientPublic, ClientWithSecret } from "@/client/types.gen";
 import { ApiPicker } from "@/components/api-picker";
+import { DescriptionField } from "@/components/description-field";
 import { ErrorAlert } from "@/components/error-alert";
 import { FormDialog, FormDialogFooter, SubmitButton } from "@/components/form-dialog";
 import { FormField } from "@/components/form-field";
@@ -13,7 +14,6 @@ import { GroupPicker } from "@/components/group-picker";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
-import { Textarea } from "@/components/ui/textarea";
 import { ApiError, fieldErrorsOf } from "@/lib/api";
 import { AddressInput } from "./address-input";
 import { AttributesInput, attributesProblem } from "./attributes-input";
@@ -135,18 +135,14 @@ function IdentityFields({ values, set, errors }: FieldProps) {
           />
         )}
       </FormField>
-      <FormField id={`${id}-description`} label="Description" error={errors.description}>
-        {(control) => (
-          <Textarea
-            {...control}
-            rows={2}
-            maxLength={1000}
-            placeholder="Which application this is, and who runs it"
-            value={values.description}
-            onChange={(event) => set({ description: event.target.value })}
-          />
-        )}
-      </FormField>
+      <DescriptionField
+        id={`${id}-description`}
+        error={errors.description}
+        rows={2}
+        placeholder="Which application this is, and who runs it"
+        value={values.description}
+        onChange={(description) => set({ description })}
+      />
     </>
   );
 }

@@ -6,11 +6,11 @@ import {
 } from "@/client/@tanstack/react-query.gen";
 import type { GroupPublic } from "@/client/types.gen";
 import { ApiPicker } from "@/components/api-picker";
+import { DescriptionField } from "@/components/description-field";
 import { ErrorAlert } from "@/components/error-alert";
 import { FormDialog, FormDialogFooter, SubmitButton } from "@/components/form-dialog";
 import { FormField } from "@/components/form-field";
 import { Input } from "@/components/ui/input";
-import { Textarea } from "@/components/ui/textarea";
 import { ApiError, errorMessage, fieldErrorsOf } from "@/lib/api";
 import { useRefreshGroups } from "./use-refresh-groups";
 
@@ -64,18 +64,14 @@ function GroupForm({ group, onDone }: { group?: GroupPublic; onDone: () => void 
           />
         )}
       </FormField>
-      <FormField id={ids.description} label="Description" error={errors.description}>
-        {(control) => (
-          <Textarea
-            {...control}
-            rows={2}
-            maxLength={1000}
-            placeholder="Who gets these APIs, and why"
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-          />
-        )}
-      </FormField>
+      <DescriptionField
+        id={ids.description}
+        error={errors.description}
+        rows={2}
+        placeholder="Who gets these APIs, and why"
+        value={description}
+        onChange={setDescription}
+      />
       <FormField
         id={ids.apis}
         label="APIs"

@@ -5,13 +5,13 @@ import {
   modulesUpdateModuleMutation,
 } from "@/client/@tanstack/react-query.gen";
 import type { ModulePublic } from "@/client/types.gen";
+import { DescriptionField } from "@/components/description-field";
 import { ErrorAlert } from "@/components/error-alert";
 import { FormDialog, FormDialogFooter, SubmitButton } from "@/components/form-dialog";
 import { FormField } from "@/components/form-field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
-import { Textarea } from "@/components/ui/textarea";
 import { ApiError, errorMessage, fieldErrorsOf } from "@/lib/api";
 import { useRefreshModules } from "./use-refresh-modules";
 
@@ -114,18 +114,14 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
           </div>
         )}
       </FormField>
-      <FormField id={ids.description} label="Description" error={errors.description}>
-        {(control) => (
-          <Textarea
-            {...control}
-            rows={2}
-            maxLength={1000}
-            placeholder="What these APIs are for"
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-          />
-        )}
-      </FormField>
+      <DescriptionField
+        id={ids.description}
+        error={errors.description}
+        rows={2}
+        placeholder="What these APIs are for"
+        value={description}
+        onChange={setDescription}
+      />
       <ActiveSwitch checked={isActive} onChange={setIsActive} />
       <FormDialogFooter>
         <SubmitButton pending={mutation.isPending} disabled={problem !== undefined}>
