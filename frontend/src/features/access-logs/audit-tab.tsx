@@ -1,16 +1,15 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, FilePenLineIcon } from "lucide-react";
+import { FilePenLineIcon } from "lucide-react";
 import { useId, useState } from "react";
 import { recordsReadAuditLogsOptions } from "@/client/@tanstack/react-query.gen";
 import type { AuditLogPublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { Pagination } from "@/components/pagination";
-import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { AuditSheet } from "./audit-sheet";
 import { AuditTable } from "./audit-table";
 import { DebouncedInput } from "./debounced-input";
@@ -85,12 +84,7 @@ export function AuditTab({ search, onChange }: AuditTabProps) {
   return (
     <div className="space-y-4">
       <AuditFilters search={search} onChange={onChange} />
-      {entries.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(entries.error)}</span>
-        </Alert>
-      )}
+      {entries.isError && <ErrorAlert error={entries.error} />}
       {entries.isPending && !entries.isError && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />

@@ -1,13 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { AlertCircleIcon, ArrowUpRightIcon, FilterIcon } from "lucide-react";
+import { ArrowUpRightIcon, FilterIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { recordsReadAccessLogOptions } from "@/client/@tanstack/react-query.gen";
 import type { AccessRecordPublic } from "@/client/types.gen";
 import { CopyButton } from "@/components/copy-button";
+import { ErrorAlert } from "@/components/error-alert";
 import { MethodBadge } from "@/components/method-badge";
 import { StatusBadge } from "@/components/status-badge";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import {
   Sheet,
@@ -18,7 +18,6 @@ import {
   SheetTitle,
 } from "@/components/ui/sheet";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import {
   formatDuration,
   formatPreciseDateTime,
@@ -163,12 +162,7 @@ export function CallSheet({ id, onChange, mayReadApis }: CallSheetProps) {
           </SheetDescription>
         </SheetHeader>
         <SheetBody>
-          {record.isError && (
-            <Alert variant="destructive">
-              <AlertCircleIcon />
-              <span>{errorMessage(record.error)}</span>
-            </Alert>
-          )}
+          {record.isError && <ErrorAlert error={record.error} />}
           {record.isPending && id !== undefined && (
             <div className="space-y-3">
               <Skeleton className="h-5 w-2/3" />

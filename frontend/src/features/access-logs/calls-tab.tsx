@@ -1,13 +1,12 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, ScrollTextIcon } from "lucide-react";
+import { ScrollTextIcon } from "lucide-react";
 import { useState } from "react";
 import { recordsReadAccessLogsOptions } from "@/client/@tanstack/react-query.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { Pagination } from "@/components/pagination";
-import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { CallFilters } from "./call-filters";
 import { CallSheet } from "./call-sheet";
 import { CallsTable } from "./calls-table";
@@ -47,12 +46,7 @@ export function CallsTab({ search, onChange, mayReadApis }: CallsTabProps) {
         refreshing={records.isFetching}
         onRefresh={() => records.refetch()}
       />
-      {records.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(records.error)}</span>
-        </Alert>
-      )}
+      {records.isError && <ErrorAlert error={records.error} />}
       {records.isPending && !records.isError && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />

@@ -1,17 +1,17 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { AlertCircleIcon, CheckCircle2Icon, LoaderCircleIcon } from "lucide-react";
+import { CheckCircle2Icon, LoaderCircleIcon } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
 import {
   usersReadUserMeQueryKey,
   usersUpdateUserMeMutation,
 } from "@/client/@tanstack/react-query.gen";
 import type { UserPublic } from "@/client/types.gen";
+import { ErrorAlert } from "@/components/error-alert";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { errorMessage } from "@/lib/api";
 
 export function ProfileCard({ user }: { user: UserPublic }) {
   const [fullName, setFullName] = useState(user.full_name ?? "");
@@ -35,12 +35,7 @@ export function ProfileCard({ user }: { user: UserPublic }) {
       </CardHeader>
       <CardContent>
         <form className="grid gap-4" onSubmit={submit}>
-          {save.isError && (
-            <Alert variant="destructive">
-              <AlertCircleIcon />
-              <span>{errorMessage(save.error)}</span>
-            </Alert>
-          )}
+          {save.isError && <ErrorAlert error={save.error} />}
           {save.isSuccess && (
             <Alert variant="success">
               <CheckCircle2Icon />

@@ -1,13 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, BracesIcon } from "lucide-react";
+import { BracesIcon } from "lucide-react";
 import { useState } from "react";
 import { apisReadApiOptions } from "@/client/@tanstack/react-query.gen";
 import type { ApiPublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
-import { Alert } from "@/components/ui/alert";
+import { ErrorAlert } from "@/components/error-alert";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { ApiError, errorMessage } from "@/lib/api";
+import { ApiError } from "@/lib/api";
 import { ApiEditor, type ApiTab } from "./api-editor";
 import { useRefreshApis } from "./use-refresh-apis";
 
@@ -27,12 +27,7 @@ function LoadFailed({ error }: { error: unknown }) {
       </EmptyState>
     );
   }
-  return (
-    <Alert variant="destructive">
-      <AlertCircleIcon />
-      <span>{errorMessage(error)}</span>
-    </Alert>
-  );
+  return <ErrorAlert error={error} />;
 }
 
 /** The editor of a saved API, loaded by id. */

@@ -1,18 +1,17 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { AlertCircleIcon, BracesIcon, PlusIcon } from "lucide-react";
+import { BracesIcon, PlusIcon } from "lucide-react";
 import { useId, useState } from "react";
 import { apisReadApisOptions } from "@/client/@tanstack/react-query.gen";
 import type { ApiPublic, ModulePublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { ApisTable } from "./apis-table";
@@ -115,12 +114,7 @@ export function ApisPage(props: ApisPageProps) {
       {modules && modules.length > 0 && (
         <ModuleFilter modules={modules} value={moduleId} onChange={props.onModuleChange} />
       )}
-      {apis.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(apis.error)}</span>
-        </Alert>
-      )}
+      {apis.isError && <ErrorAlert error={apis.error} />}
       {apis.isPending && !apis.isError && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />

@@ -1,9 +1,9 @@
 import { Link } from "@tanstack/react-router";
-import { PencilIcon, Trash2Icon } from "lucide-react";
 import type { ApiPublic, ModulePublic } from "@/client/types.gen";
+import { DeleteIconButton, EditIconLink } from "@/components/icon-buttons";
 import { MethodBadge } from "@/components/method-badge";
+import { RowActionsCell } from "@/components/row-actions-cell";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import {
   Table,
   TableBody,
@@ -25,24 +25,10 @@ type ApisTableProps = {
 
 function Actions({ api, onDelete }: { api: ApiPublic; onDelete: ApisTableProps["onDelete"] }) {
   return (
-    <TableCell className="text-right whitespace-nowrap">
-      <Button variant="ghost" size="icon-sm" asChild>
-        <Link to="/apis/$id" params={{ id: api.id }} aria-label={`Edit ${api.name}`}>
-          <PencilIcon />
-        </Link>
-      </Button>
-      {onDelete && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-          aria-label={`Delete ${api.name}`}
-          onClick={() => onDelete(api)}
-        >
-          <Trash2Icon />
-        </Button>
-      )}
-    </TableCell>
+    <RowActionsCell>
+      <EditIconLink to="/apis/$id" params={{ id: api.id }} aria-label={`Edit ${api.name}`} />
+      {onDelete && <DeleteIconButton label={`Delete ${api.name}`} onClick={() => onDelete(api)} />}
+    </RowActionsCell>
   );
 }
 

@@ -1,6 +1,7 @@
-import { ChevronDownIcon, PlusIcon, SparklesIcon, Trash2Icon } from "lucide-react";
+import { ChevronDownIcon, PlusIcon, SparklesIcon } from "lucide-react";
 import { type ReactNode, useId, useState } from "react";
 import type { ApiPublic } from "@/client/types.gen";
+import { DeleteIconButton } from "@/components/icon-buttons";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -187,16 +188,7 @@ function ParamRowEditor({ row, index, readOnly, errors, onChange, onRemove }: Ro
             More
             <ChevronDownIcon className={cn("transition-transform", open && "rotate-180")} />
           </Button>
-          <Button
-            type="button"
-            variant="ghost"
-            size="icon-sm"
-            className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-            aria-label={`Remove ${label}`}
-            onClick={onRemove}
-          >
-            <Trash2Icon />
-          </Button>
+          <DeleteIconButton type="button" label={`Remove ${label}`} onClick={onRemove} />
         </div>
       </fieldset>
       {open && (

@@ -1,18 +1,9 @@
-import { CloudOffIcon, LoaderCircleIcon, RocketIcon } from "lucide-react";
+import { CloudOffIcon, RocketIcon } from "lucide-react";
 import { useState } from "react";
 import type { ApiPublic } from "@/client/types.gen";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { PublishDialog } from "@/components/publish-dialog";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import { errorMessage } from "@/lib/api";
 import { usePublishApi, useUnpublishApi } from "./use-api-mutations";
 
 type PublishActionsProps = {
@@ -31,38 +22,16 @@ function UnpublishButton({ api, endpoint }: { api: ApiPublic; endpoint: string }
         <CloudOffIcon />
         Unpublish
       </Button>
-      <AlertDialog
+      <ConfirmDialog
         open={open}
-        onOpenChange={(next) => {
-          if (!next) unpublish.reset();
-          setOpen(next);
-        }}
-      >
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Take {api.name} offline?</AlertDialogTitle>
-            <AlertDialogDescription>
-              Clients calling {endpoint} get 404 until you publish again. The versions are kept.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          {unpublish.isError && (
-            <p role="alert" className="text-sm text-destructive">
-              {errorMessage(unpublish.error)}
-            </p>
-          )}
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <Button
-              variant="destructive"
-              disabled={unpublish.isPending}
-              onClick={() => unpublish.mutate(undefined, { onSuccess: () => setOpen(false) })}
-            >
-              {unpublish.isPending && <LoaderCircleIcon className="animate-spin" />}
-              Unpublish
-            </Button>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+        onClose={() => setOpen(false)}
+        title={`Take ${api.name} offline?`}
+        description={`Clients calling ${endpoint} get 404 until you publish again. The versions are kept.`}
+        confirmLabel="Unpublish"
+        destructive
+        action={unpublish}
+        onConfirm={() => unpublish.mutate(undefined, { onSuccess: () => setOpen(false) })}
+      />
     </>
   );
 }

@@ -1,11 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { AlertCircleIcon, ArrowRightIcon, HistoryIcon } from "lucide-react";
+import { ArrowRightIcon, HistoryIcon } from "lucide-react";
 import { apisReadApisOptions } from "@/client/@tanstack/react-query.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { MethodBadge } from "@/components/method-badge";
 import { PageHeader } from "@/components/page-header";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -17,7 +17,6 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
-import { errorMessage } from "@/lib/api";
 import { AccessBadge } from "./access-badge";
 import { endpointPath } from "./api-types";
 import { LiveVersion } from "./live-version";
@@ -35,12 +34,7 @@ export function PublishedApisPage() {
         title="Versions"
         description="The APIs clients can call, and the version each one serves."
       />
-      {apis.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(apis.error)}</span>
-        </Alert>
-      )}
+      {apis.isError && <ErrorAlert error={apis.error} />}
       {apis.isPending && !apis.isError && <Skeleton className="h-32 w-full" />}
       {apis.data && published.length === 0 && (
         <EmptyState icon={HistoryIcon} title="Nothing published yet">

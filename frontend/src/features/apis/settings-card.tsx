@@ -1,11 +1,11 @@
 import { useId } from "react";
 import type { DatasourcePublic } from "@/client/types.gen";
+import { DescriptionField } from "@/components/description-field";
+import { FieldsetCard } from "@/components/fieldset-card";
 import { FormField } from "@/components/form-field";
 import { GroupPicker } from "@/components/group-picker";
-import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { Textarea } from "@/components/ui/textarea";
 import type { Access, Engine } from "./api-types";
 import type { ApiFormValues } from "./form-values";
 
@@ -37,111 +37,100 @@ export function SettingsCard({
 }: FieldsProps & { datasources: DatasourcePublic[] | undefined; mayReadGroups: boolean }) {
   const id = useId();
   return (
-    <Card>
-      <CardHeader className="pb-3">
-        <CardTitle className="text-sm">Settings</CardTitle>
-      </CardHeader>
-      <CardContent>
-        <fieldset disabled={readOnly} className="grid min-w-0 gap-4">
-          <FormField id={`${id}-name`} label="Name" error={errors.name}>
-            {(control) => (
-              <Input
-                {...control}
-                required
-                autoComplete="off"
-                placeholder="Orders of a customer"
-                value={values.name}
-                onChange={(event) => set({ name: event.target.value })}
-              />
-            )}
-          </FormField>
-          <FormField
-            id={`${id}-engine`}
-            label="Engine"
-            hint={ENGINE_HINTS[values.engine]}
-            error={errors.engine}
+    <FieldsetCard title="Settings" disabled={readOnly}>
+      <FormField id={`${id}-name`} label="Name" error={errors.name}>
+        {(control) => (
+          <Input
+            {...control}
+            required
+            autoComplete="off"
+            placeholder="Orders of a customer"
+            value={values.name}
+            onChange={(event) => set({ name: event.target.value })}
+          />
+        )}
+      </FormField>
+      <FormField
+        id={`${id}-engine`}
+        label="Engine"
+        hint={ENGINE_HINTS[values.engine]}
+        error={errors.engine}
+      >
+        {(control) => (
+          <NativeSelect
+            {...control}
+            value={values.engine}
+            onChange={(event) => set({ engine: event.target.value as Engine })}
           >
-            {(control) => (
-              <NativeSelect
-                {...control}
-                value={values.engine}
-                onChange={(event) => set({ engine: event.target.value as Engine })}
-              >
-                <option value="sql">SQL template</option>
-                <option value="script">Python script</option>
-              </NativeSelect>
-            )}
-          </FormField>
-          <FormField
-            id={`${id}-source`}
-            label="Data source"
-            hint={values.engine === "script" ? "Optional: what db and tx reach." : undefined}
-            error={errors.datasource_id}
+            <option value="sql">SQL template</option>
+            <option value="script">Python script</option>
+          </NativeSelect>
+        )}
+      </FormField>
+      <FormField
+        id={`${id}-source`}
+        label="Data source"
+        hint={values.engine === "script" ? "Optional: what db and tx reach." : undefined}
+        error={errors.datasource_id}
+      >
+        {(control) => (
+          <NativeSelect
+            {...control}
+            value={values.datasourceId}
+            onChange={(event) => set({ datasourceId: event.target.value })}
           >
-            {(control) => (
-              <NativeSelect
-                {...control}
-                value={values.datasourceId}
-                onChange={(event) => set({ datasourceId: event.target.value })}
-              >
-                <option value="">None</option>
-                {datasources?.map((source) => (
-                  <option key={source.id} value={source.id}>
-                    {source.name}
-                  </option>
-                ))}
-              </NativeSelect>
-            )}
-          </FormField>
-          <FormField
-            id={`${id}-access`}
-            label="Access"
-            hint={ACCESS_HINTS[values.access]}
-            error={errors.access}
+            <option value="">None</option>
+            {datasources?.map((source) => (
+              <option key={source.id} value={source.id}>
+                {source.name}
+              </option>
+            ))}
+          </NativeSelect>
+        )}
+      </FormField>
+      <FormField
+        id={`${id}-access`}
+        label="Access"
+        hint={ACCESS_HINTS[values.access]}
+        error={errors.access}
+      >
+        {(control) => (
+          <NativeSelect
+            {...control}
+            value={values.access}
+            onChange={(event) => set({ access: event.target.value as Access })}
           >
-            {(control) => (
-              <NativeSelect
-                {...control}
-                value={values.access}
-                onChange={(event) => set({ access: event.target.value as Access })}
-              >
-                <option value="private">Private</option>
-                <option value="public">Public</option>
-              </NativeSelect>
-            )}
-          </FormField>
-          {mayReadGroups && values.access === "private" && (
-            <FormField
-              id={`${id}-groups`}
-              label="Groups"
-              hint="Clients of these groups may call it."
-              error={errors.group_ids}
-            >
-              {(control) => (
-                <GroupPicker
-                  {...control}
-                  disabled={readOnly}
-                  placeholder="No group"
-                  value={values.groupIds}
-                  onChange={(groupIds) => set({ groupIds })}
-                />
-              )}
-            </FormField>
+            <option value="private">Private</option>
+            <option value="public">Public</option>
+          </NativeSelect>
+        )}
+      </FormField>
+      {mayReadGroups && values.access === "private" && (
+        <FormField
+          id={`${id}-groups`}
+          label="Groups"
+          hint="Clients of these groups may call it."
+          error={errors.group_ids}
+        >
+          {(control) => (
+            <GroupPicker
+              {...control}
+              disabled={readOnly}
+              placeholder="No group"
+              value={values.groupIds}
+              onChange={(groupIds) => set({ groupIds })}
+            />
           )}
-          <FormField id={`${id}-description`} label="Description" error={errors.description}>
-            {(control) => (
-              <Textarea
-                {...control}
-                rows={3}
-                maxLength={1000}
-                placeholder="What it answers, for the API docs"
-                value={values.description}
-                onChange={(event) => set({ description: event.target.value })}
-              />
-            )}
-          </FormField>
-        </fieldset>
-      </CardContent>
-    </Card>
+        </FormField>
+      )}
+      <DescriptionField
+        id={`${id}-description`}
+        error={errors.description}
+        rows={3}
+        placeholder="What it answers, for the API docs"
+        value={values.description}
+        onChange={(description) => set({ description })}
+      />
+    </FieldsetCard>
   );
 }

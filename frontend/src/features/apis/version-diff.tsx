@@ -1,10 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon } from "lucide-react";
 import { apisDiffApiVersionOptions } from "@/client/@tanstack/react-query.gen";
 import type { VersionDiff } from "@/client/types.gen";
-import { Alert } from "@/components/ui/alert";
+import { ErrorAlert } from "@/components/error-alert";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { DiffView } from "./diff-view";
 
 type VersionDiffProps = { apiId: number; fromId: number; toId: number };
@@ -128,12 +126,7 @@ export function VersionDiffPanel({ apiId, fromId, toId }: VersionDiffProps) {
     }),
   );
   if (diff.isError) {
-    return (
-      <Alert variant="destructive">
-        <AlertCircleIcon />
-        <span>{errorMessage(diff.error)}</span>
-      </Alert>
-    );
+    return <ErrorAlert error={diff.error} />;
   }
   if (!diff.data) return <Skeleton className="h-32 w-full" />;
   const nothing = Object.keys(diff.data.changed).length === 0 && !diff.data.content_diff.trim();

@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, ArrowRightIcon, EyeIcon, HistoryIcon, RotateCcwIcon } from "lucide-react";
+import { ArrowRightIcon, EyeIcon, HistoryIcon, RotateCcwIcon } from "lucide-react";
 import { useId, useState } from "react";
 import { apisReadApiVersionsOptions } from "@/client/@tanstack/react-query.gen";
 import type { ApiVersionPublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
-import { Alert } from "@/components/ui/alert";
+import { ErrorAlert } from "@/components/error-alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -18,7 +18,6 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
-import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
 import { RestoreVersionDialog } from "./restore-version-dialog";
 import { VersionDiffPanel } from "./version-diff";
@@ -174,12 +173,7 @@ export function VersionsTab({ apiId, mayPublish, dirty, onRestored }: VersionsTa
   const [viewing, setViewing] = useState<number | null>(null);
   const [restoring, setRestoring] = useState<ApiVersionPublic | null>(null);
   if (versions.isError) {
-    return (
-      <Alert variant="destructive">
-        <AlertCircleIcon />
-        <span>{errorMessage(versions.error)}</span>
-      </Alert>
-    );
+    return <ErrorAlert error={versions.error} />;
   }
   if (!versions.data) return <Skeleton className="h-40 w-full" />;
   const list = [...versions.data.data].sort((a, b) => b.version - a.version);

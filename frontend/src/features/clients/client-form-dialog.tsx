@@ -1,5 +1,4 @@
 import { useMutation } from "@tanstack/react-query";
-import { AlertCircleIcon, LoaderCircleIcon } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import {
   clientsCreateClientMutation,
@@ -7,24 +6,15 @@ import {
 } from "@/client/@tanstack/react-query.gen";
 import type { ClientPublic, ClientWithSecret } from "@/client/types.gen";
 import { ApiPicker } from "@/components/api-picker";
+import { DescriptionField } from "@/components/description-field";
+import { ErrorAlert } from "@/components/error-alert";
+import { FormDialog, FormDialogFooter, SubmitButton } from "@/components/form-dialog";
 import { FormField } from "@/components/form-field";
 import { GroupPicker } from "@/components/group-picker";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
-import { Textarea } from "@/components/ui/textarea";
-import { ApiError, errorMessage, fieldErrorsOf } from "@/lib/api";
+import { ApiError, fieldErrorsOf } from "@/lib/api";
 import { AddressInput } from "./address-input";
 import { AttributesInput, attributesProblem } from "./attributes-input";
 import { type ClientFormValues, ClientValueError, initialValues, toBody } from "./form-values";
@@ -145,18 +135,14 @@ function IdentityFields({ values, set, errors }: FieldProps) {
           />
         )}
       </FormField>
-      <FormField id={`${id}-description`} label="Description" error={errors.description}>
-        {(control) => (
-          <Textarea
-            {...control}
-            rows={2}
-            maxLength={1000}
-            placeholder="Which application this is, and who runs it"
-            value={values.description}
-            onChange={(event) => set({ description: event.target.value })}
-          />
-        )}
-      </FormField>
+      <DescriptionField
+        id={`${id}-description`}
+        error={errors.description}
+        rows={2}
+        placeholder="Which application this is, and who runs it"
+        value={values.description}
+        onChange={(description) => set({ description })}
+      />
     </>
   );
 }
@@ -270,12 +256,7 @@ function ClientForm({
   const unplaced = mutation.isError && Object.keys(errors).length === 0;
   return (
     <form className="grid gap-4" onSubmit={submit}>
-      {unplaced && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(mutation.error)}</span>
-        </Alert>
-      )}
+      {unplaced && <ErrorAlert error={mutation.error} />}
       <IdentityFields values={values} set={set} errors={errors} />
       {client && (
         <ActiveSwitch checked={values.isActive} onChange={(isActive) => set({ isActive })} />
@@ -321,20 +302,14 @@ function ClientForm({
           )}
         </FormField>
       </Section>
-      <DialogFooter className="pt-2">
-        <DialogClose asChild>
-          <Button type="button" variant="outline">
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button
-          type="submit"
-          disabled={mutation.isPending || attributesProblem(values.attributes) !== null}
+      <FormDialogFooter>
+        <SubmitButton
+          pending={mutation.isPending}
+          disabled={attributesProblem(values.attributes) !== null}
         >
-          {mutation.isPending && <LoaderCircleIcon className="animate-spin" />}
           {client ? "Save changes" : "Create client"}
-        </Button>
-      </DialogFooter>
+        </SubmitButton>
+      </FormDialogFooter>
     </form>
   );
 }
@@ -342,18 +317,18 @@ function ClientForm({
 /** Create a client, or change its grants, limits, addresses and attributes. */
 export function ClientFormDialog({ open, onOpenChange, client, onCreated }: ClientFormDialogProps) {
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="max-w-2xl">
-        <DialogHeader>
-          <DialogTitle>{client ? `Edit ${client.name}` : "New client"}</DialogTitle>
-          <DialogDescription>
-            {client
-              ? "Changes apply to the next call; tokens already issued keep working."
-              : "An application that calls private APIs with its own credentials."}
-          </DialogDescription>
-        </DialogHeader>
-        <ClientForm client={client} onCreated={onCreated} onDone={() => onOpenChange(false)} />
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      className="max-w-2xl"
+      title={client ? `Edit ${client.name}` : "New client"}
+      description={
+        client
+          ? "Changes apply to the next call; tokens already issued keep working."
+          : "An application that calls private APIs with its own credentials."
+      }
+    >
+      <ClientForm client={client} onCreated={onCreated} onDone={() => onOpenChange(false)} />
+    </FormDialog>
   );
 }

@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, KeyRoundIcon, PlusIcon } from "lucide-react";
+import { KeyRoundIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import {
   clientsReadClientsOptions,
@@ -7,14 +7,13 @@ import {
 } from "@/client/@tanstack/react-query.gen";
 import type { ClientPublic, ClientWithSecret } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { useGroups } from "@/components/group-picker";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { ClientFormDialog } from "./client-form-dialog";
@@ -97,12 +96,7 @@ export function ClientsPage({ page, onPageChange }: ClientsPageProps) {
           )
         }
       />
-      {error && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(error)}</span>
-        </Alert>
-      )}
+      {error && <ErrorAlert error={error} />}
       {clients.isPending && !clients.isError && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />

@@ -1,6 +1,8 @@
-import { KeyRoundIcon, PencilIcon, Trash2Icon } from "lucide-react";
+import { KeyRoundIcon } from "lucide-react";
 import type { ClientPublic, GroupPublic } from "@/client/types.gen";
 import { CopyButton } from "@/components/copy-button";
+import { DeleteIconButton, EditIconButton } from "@/components/icon-buttons";
+import { RowActionsCell } from "@/components/row-actions-cell";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Switch } from "@/components/ui/switch";
@@ -91,17 +93,13 @@ function Actions({
   ...props
 }: { client: ClientPublic } & Omit<ClientsTableProps, "clients" | "groups">) {
   return (
-    <TableCell className="text-right whitespace-nowrap">
+    <RowActionsCell>
       {props.onEdit && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label={`Edit ${client.name}`}
+        <EditIconButton
+          label={`Edit ${client.name}`}
           title="Edit"
           onClick={() => props.onEdit?.(client)}
-        >
-          <PencilIcon />
-        </Button>
+        />
       )}
       {props.onRegenerate && (
         <Button
@@ -115,18 +113,13 @@ function Actions({
         </Button>
       )}
       {props.onDelete && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-          aria-label={`Delete ${client.name}`}
+        <DeleteIconButton
+          label={`Delete ${client.name}`}
           title="Delete"
           onClick={() => props.onDelete?.(client)}
-        >
-          <Trash2Icon />
-        </Button>
+        />
       )}
-    </TableCell>
+    </RowActionsCell>
   );
 }
 

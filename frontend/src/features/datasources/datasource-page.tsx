@@ -1,17 +1,17 @@
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, DatabaseIcon, SettingsIcon, Table2Icon, Trash2Icon } from "lucide-react";
+import { DatabaseIcon, SettingsIcon, Table2Icon, Trash2Icon } from "lucide-react";
 import { useState } from "react";
 import { datasourcesReadDatasourceOptions } from "@/client/@tanstack/react-query.gen";
 import type { DatasourcePublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
-import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
-import { ApiError, errorMessage } from "@/lib/api";
+import { ApiError } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { BackToList } from "./back-to-list";
@@ -51,12 +51,7 @@ function LoadFailed({ error }: { error: unknown }) {
       </EmptyState>
     );
   }
-  return (
-    <Alert variant="destructive">
-      <AlertCircleIcon />
-      <span>{errorMessage(error)}</span>
-    </Alert>
-  );
+  return <ErrorAlert error={error} />;
 }
 
 /** One data source: its settings to edit, and a browser of its tables. */

@@ -1,17 +1,16 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { AlertCircleIcon, DatabaseIcon, PlusIcon } from "lucide-react";
+import { DatabaseIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import { datasourcesReadDatasourcesOptions } from "@/client/@tanstack/react-query.gen";
 import type { DatasourcePublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { DatasourcesTable } from "./datasources-table";
@@ -75,12 +74,7 @@ export function DatasourcesPage({ page, onPageChange }: DatasourcesPageProps) {
         description="Connections to the databases your APIs query."
         actions={mayWrite && <NewDatasourceButton />}
       />
-      {sources.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(sources.error)}</span>
-        </Alert>
-      )}
+      {sources.isError && <ErrorAlert error={sources.error} />}
       {sources.isPending && !sources.isError && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />

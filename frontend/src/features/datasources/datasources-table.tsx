@@ -1,8 +1,8 @@
 import { Link } from "@tanstack/react-router";
-import { PencilIcon, Trash2Icon } from "lucide-react";
 import type { DatasourcePublic } from "@/client/types.gen";
+import { DeleteIconButton, EditIconLink } from "@/components/icon-buttons";
+import { RowActionsCell } from "@/components/row-actions-cell";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import {
   Table,
   TableBody,
@@ -45,24 +45,16 @@ function Actions({
   onDelete: DatasourcesTableProps["onDelete"];
 }) {
   return (
-    <TableCell className="text-right whitespace-nowrap">
-      <Button variant="ghost" size="icon-sm" asChild>
-        <Link to="/datasources/$id" params={{ id: source.id }} aria-label={`Edit ${source.name}`}>
-          <PencilIcon />
-        </Link>
-      </Button>
+    <RowActionsCell>
+      <EditIconLink
+        to="/datasources/$id"
+        params={{ id: source.id }}
+        aria-label={`Edit ${source.name}`}
+      />
       {onDelete && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-          aria-label={`Delete ${source.name}`}
-          onClick={() => onDelete(source)}
-        >
-          <Trash2Icon />
-        </Button>
+        <DeleteIconButton label={`Delete ${source.name}`} onClick={() => onDelete(source)} />
       )}
-    </TableCell>
+    </RowActionsCell>
   );
 }
 

@@ -1,5 +1,4 @@
 import { useMutation } from "@tanstack/react-query";
-import { AlertCircleIcon, LoaderCircleIcon } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
 import {
   groupsCreateGroupMutation,
@@ -7,20 +6,11 @@ import {
 } from "@/client/@tanstack/react-query.gen";
 import type { GroupPublic } from "@/client/types.gen";
 import { ApiPicker } from "@/components/api-picker";
+import { DescriptionField } from "@/components/description-field";
+import { ErrorAlert } from "@/components/error-alert";
+import { FormDialog, FormDialogFooter, SubmitButton } from "@/components/form-dialog";
 import { FormField } from "@/components/form-field";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
-import { Textarea } from "@/components/ui/textarea";
 import { ApiError, errorMessage, fieldErrorsOf } from "@/lib/api";
 import { useRefreshGroups } from "./use-refresh-groups";
 
@@ -56,12 +46,7 @@ function GroupForm({ group, onDone }: { group?: GroupPublic; onDone: () => void 
 
   return (
     <form className="grid gap-4" onSubmit={submit}>
-      {mutation.isError && !conflict && !errors.name && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(mutation.error)}</span>
-        </Alert>
-      )}
+      {mutation.isError && !conflict && !errors.name && <ErrorAlert error={mutation.error} />}
       <FormField
         id={ids.name}
         label="Name"
@@ -79,18 +64,14 @@ function GroupForm({ group, onDone }: { group?: GroupPublic; onDone: () => void 
           />
         )}
       </FormField>
-      <FormField id={ids.description} label="Description" error={errors.description}>
-        {(control) => (
-          <Textarea
-            {...control}
-            rows={2}
-            maxLength={1000}
-            placeholder="Who gets these APIs, and why"
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-          />
-        )}
-      </FormField>
+      <DescriptionField
+        id={ids.description}
+        error={errors.description}
+        rows={2}
+        placeholder="Who gets these APIs, and why"
+        value={description}
+        onChange={setDescription}
+      />
       <FormField
         id={ids.apis}
         label="APIs"
@@ -99,17 +80,11 @@ function GroupForm({ group, onDone }: { group?: GroupPublic; onDone: () => void 
       >
         {(control) => <ApiPicker {...control} value={apiIds} onChange={setApiIds} />}
       </FormField>
-      <DialogFooter className="pt-2">
-        <DialogClose asChild>
-          <Button type="button" variant="outline">
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" disabled={mutation.isPending}>
-          {mutation.isPending && <LoaderCircleIcon className="animate-spin" />}
+      <FormDialogFooter>
+        <SubmitButton pending={mutation.isPending}>
           {group ? "Save changes" : "Create group"}
-        </Button>
-      </DialogFooter>
+        </SubmitButton>
+      </FormDialogFooter>
     </form>
   );
 }
@@ -117,18 +92,17 @@ function GroupForm({ group, onDone }: { group?: GroupPublic; onDone: () => void 
 /** Create a group, or rename it and change its APIs. */
 export function GroupFormDialog({ open, onOpenChange, group }: GroupFormDialogProps) {
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>{group ? "Edit group" : "New group"}</DialogTitle>
-          <DialogDescription>
-            {group
-              ? `Changes reach the clients of ${group.name} at once.`
-              : "A set of APIs granted to clients together."}
-          </DialogDescription>
-        </DialogHeader>
-        <GroupForm group={group} onDone={() => onOpenChange(false)} />
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={group ? "Edit group" : "New group"}
+      description={
+        group
+          ? `Changes reach the clients of ${group.name} at once.`
+          : "A set of APIs granted to clients together."
+      }
+    >
+      <GroupForm group={group} onDone={() => onOpenChange(false)} />
+    </FormDialog>
   );
 }

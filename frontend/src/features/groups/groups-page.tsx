@@ -1,17 +1,16 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, PlusIcon, UsersRoundIcon } from "lucide-react";
+import { PlusIcon, UsersRoundIcon } from "lucide-react";
 import { useState } from "react";
 import { groupsReadGroupsOptions } from "@/client/@tanstack/react-query.gen";
 import type { GroupPublic } from "@/client/types.gen";
 import { useApiOptions } from "@/components/api-picker";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { DeleteGroupDialog } from "./delete-group-dialog";
@@ -72,12 +71,7 @@ export function GroupsPage({ page, onPageChange }: GroupsPageProps) {
           )
         }
       />
-      {groups.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(groups.error)}</span>
-        </Alert>
-      )}
+      {groups.isError && <ErrorAlert error={groups.error} />}
       {groups.isPending && !groups.isError && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />

@@ -1,9 +1,9 @@
-import { PencilIcon, Trash2Icon } from "lucide-react";
 import type { GroupPublic } from "@/client/types.gen";
 import type { ApiOption } from "@/components/api-picker";
+import { DeleteIconButton, EditIconButton } from "@/components/icon-buttons";
 import { MethodBadge } from "@/components/method-badge";
+import { RowActionsCell } from "@/components/row-actions-cell";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import {
   Table,
   TableBody,
@@ -84,29 +84,17 @@ export function GroupsTable({ groups, apis, onEdit, onDelete }: GroupsTableProps
               </div>
             </TableCell>
             {hasActions && (
-              <TableCell className="text-right align-top whitespace-nowrap">
+              <RowActionsCell className="align-top">
                 {onEdit && (
-                  <Button
-                    variant="ghost"
-                    size="icon-sm"
-                    aria-label={`Edit ${group.name}`}
-                    onClick={() => onEdit(group)}
-                  >
-                    <PencilIcon />
-                  </Button>
+                  <EditIconButton label={`Edit ${group.name}`} onClick={() => onEdit(group)} />
                 )}
                 {onDelete && (
-                  <Button
-                    variant="ghost"
-                    size="icon-sm"
-                    className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-                    aria-label={`Delete ${group.name}`}
+                  <DeleteIconButton
+                    label={`Delete ${group.name}`}
                     onClick={() => onDelete(group)}
-                  >
-                    <Trash2Icon />
-                  </Button>
+                  />
                 )}
-              </TableCell>
+              </RowActionsCell>
             )}
           </TableRow>
         ))}

@@ -1,12 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, SquareFunctionIcon } from "lucide-react";
+import { SquareFunctionIcon } from "lucide-react";
 import { macrosReadMacroOptions } from "@/client/@tanstack/react-query.gen";
 import type { MacroPublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
-import { Alert } from "@/components/ui/alert";
+import { ErrorAlert } from "@/components/error-alert";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { ApiError, errorMessage } from "@/lib/api";
+import { ApiError } from "@/lib/api";
 import { MacroEditor } from "./macro-editor";
 
 type MacroPageProps = {
@@ -22,12 +22,7 @@ function LoadFailed({ error }: { error: unknown }) {
       </EmptyState>
     );
   }
-  return (
-    <Alert variant="destructive">
-      <AlertCircleIcon />
-      <span>{errorMessage(error)}</span>
-    </Alert>
-  );
+  return <ErrorAlert error={error} />;
 }
 
 /** The editor of a saved macro, loaded by id. */

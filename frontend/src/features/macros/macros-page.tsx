@@ -1,17 +1,16 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { AlertCircleIcon, PlusIcon, SquareFunctionIcon } from "lucide-react";
+import { PlusIcon, SquareFunctionIcon } from "lucide-react";
 import { useState } from "react";
 import { macrosReadMacrosOptions } from "@/client/@tanstack/react-query.gen";
 import type { MacroPublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { DeleteMacroDialog } from "./delete-macro-dialog";
@@ -74,12 +73,7 @@ export function MacrosPage({ page, onPageChange }: MacrosPageProps) {
         description="Reusable SQL and Python that templates import by name."
         actions={mayWrite && <NewMacroButton />}
       />
-      {macros.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(macros.error)}</span>
-        </Alert>
-      )}
+      {macros.isError && <ErrorAlert error={macros.error} />}
       {macros.isPending && !macros.isError && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />

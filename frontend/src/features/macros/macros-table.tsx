@@ -1,8 +1,8 @@
 import { Link } from "@tanstack/react-router";
-import { PencilIcon, Trash2Icon } from "lucide-react";
 import type { MacroPublic, ModulePublic } from "@/client/types.gen";
+import { DeleteIconButton, EditIconLink } from "@/components/icon-buttons";
+import { RowActionsCell } from "@/components/row-actions-cell";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import {
   Table,
   TableBody,
@@ -41,24 +41,12 @@ function Actions({
   onDelete: MacrosTableProps["onDelete"];
 }) {
   return (
-    <TableCell className="text-right whitespace-nowrap">
-      <Button variant="ghost" size="icon-sm" asChild>
-        <Link to="/macros/$id" params={{ id: macro.id }} aria-label={`Edit ${macro.name}`}>
-          <PencilIcon />
-        </Link>
-      </Button>
+    <RowActionsCell>
+      <EditIconLink to="/macros/$id" params={{ id: macro.id }} aria-label={`Edit ${macro.name}`} />
       {onDelete && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-          aria-label={`Delete ${macro.name}`}
-          onClick={() => onDelete(macro)}
-        >
-          <Trash2Icon />
-        </Button>
+        <DeleteIconButton label={`Delete ${macro.name}`} onClick={() => onDelete(macro)} />
       )}
-    </TableCell>
+    </RowActionsCell>
   );
 }
 

@@ -1,27 +1,17 @@
 import { useMutation } from "@tanstack/react-query";
-import { AlertCircleIcon, LoaderCircleIcon } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
 import {
   modulesCreateModuleMutation,
   modulesUpdateModuleMutation,
 } from "@/client/@tanstack/react-query.gen";
 import type { ModulePublic } from "@/client/types.gen";
+import { DescriptionField } from "@/components/description-field";
+import { ErrorAlert } from "@/components/error-alert";
+import { FormDialog, FormDialogFooter, SubmitButton } from "@/components/form-dialog";
 import { FormField } from "@/components/form-field";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
-import { Textarea } from "@/components/ui/textarea";
 import { ApiError, errorMessage, fieldErrorsOf } from "@/lib/api";
 import { useRefreshModules } from "./use-refresh-modules";
 
@@ -101,12 +91,7 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
 
   return (
     <form className="grid gap-4" onSubmit={submit}>
-      {mutation.isError && !conflict && !errors.name && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(mutation.error)}</span>
-        </Alert>
-      )}
+      {mutation.isError && !conflict && !errors.name && <ErrorAlert error={mutation.error} />}
       <FormField
         id={ids.name}
         label="Name"
@@ -129,30 +114,20 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
           </div>
         )}
       </FormField>
-      <FormField id={ids.description} label="Description" error={errors.description}>
-        {(control) => (
-          <Textarea
-            {...control}
-            rows={2}
-            maxLength={1000}
-            placeholder="What these APIs are for"
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-          />
-        )}
-      </FormField>
+      <DescriptionField
+        id={ids.description}
+        error={errors.description}
+        rows={2}
+        placeholder="What these APIs are for"
+        value={description}
+        onChange={setDescription}
+      />
       <ActiveSwitch checked={isActive} onChange={setIsActive} />
-      <DialogFooter className="pt-2">
-        <DialogClose asChild>
-          <Button type="button" variant="outline">
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" disabled={mutation.isPending || problem !== undefined}>
-          {mutation.isPending && <LoaderCircleIcon className="animate-spin" />}
+      <FormDialogFooter>
+        <SubmitButton pending={mutation.isPending} disabled={problem !== undefined}>
           {module ? "Save changes" : "Create module"}
-        </Button>
-      </DialogFooter>
+        </SubmitButton>
+      </FormDialogFooter>
     </form>
   );
 }
@@ -160,18 +135,17 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
 /** Create a module, or rename, describe and switch one on or off. */
 export function ModuleFormDialog({ open, onOpenChange, module }: ModuleFormDialogProps) {
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>{module ? "Edit module" : "New module"}</DialogTitle>
-          <DialogDescription>
-            {module
-              ? `Renaming changes the URL of every API under /${module.name}.`
-              : "A module groups APIs under one URL prefix."}
-          </DialogDescription>
-        </DialogHeader>
-        <ModuleForm module={module} onDone={() => onOpenChange(false)} />
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={module ? "Edit module" : "New module"}
+      description={
+        module
+          ? `Renaming changes the URL of every API under /${module.name}.`
+          : "A module groups APIs under one URL prefix."
+      }
+    >
+      <ModuleForm module={module} onDone={() => onOpenChange(false)} />
+    </FormDialog>
   );
 }

@@ -1,16 +1,15 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, BlocksIcon, PlusIcon } from "lucide-react";
+import { BlocksIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import { modulesReadModulesOptions } from "@/client/@tanstack/react-query.gen";
 import type { ModulePublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { DeleteModuleDialog } from "./delete-module-dialog";
@@ -81,12 +80,7 @@ export function ModulesPage({ page, onPageChange }: ModulesPageProps) {
           )
         }
       />
-      {modules.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(modules.error)}</span>
-        </Alert>
-      )}
+      {modules.isError && <ErrorAlert error={modules.error} />}
       {modules.isPending && !modules.isError && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />

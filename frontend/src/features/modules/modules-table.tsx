@@ -1,8 +1,8 @@
 import { Link } from "@tanstack/react-router";
-import { PencilIcon, Trash2Icon } from "lucide-react";
 import type { ModulePublic } from "@/client/types.gen";
+import { DeleteIconButton, EditIconButton } from "@/components/icon-buttons";
+import { RowActionsCell } from "@/components/row-actions-cell";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import {
   Table,
   TableBody,
@@ -39,29 +39,12 @@ function Actions({
   onDelete,
 }: { module: ModulePublic } & Omit<ModulesTableProps, "modules">) {
   return (
-    <TableCell className="text-right whitespace-nowrap">
-      {onEdit && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label={`Edit ${module.name}`}
-          onClick={() => onEdit(module)}
-        >
-          <PencilIcon />
-        </Button>
-      )}
+    <RowActionsCell>
+      {onEdit && <EditIconButton label={`Edit ${module.name}`} onClick={() => onEdit(module)} />}
       {onDelete && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-          aria-label={`Delete ${module.name}`}
-          onClick={() => onDelete(module)}
-        >
-          <Trash2Icon />
-        </Button>
+        <DeleteIconButton label={`Delete ${module.name}`} onClick={() => onDelete(module)} />
       )}
-    </TableCell>
+    </RowActionsCell>
   );
 }
 

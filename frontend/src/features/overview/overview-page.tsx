@@ -1,7 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import {
   ActivityIcon,
-  AlertCircleIcon,
   BlocksIcon,
   BracesIcon,
   DatabaseIcon,
@@ -9,10 +8,9 @@ import {
   TriangleAlertIcon,
 } from "lucide-react";
 import { recordsReadOverviewOptions } from "@/client/@tanstack/react-query.gen";
+import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
-import { Alert } from "@/components/ui/alert";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { can, type Resource } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { type Overview, parseOverview } from "./overview-data";
@@ -95,12 +93,7 @@ export function OverviewPage() {
         title="Overview"
         description={`Welcome back${me.full_name ? `, ${me.full_name}` : ""}. Here is how your APIs are doing.`}
       />
-      {overview.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(overview.error)}</span>
-        </Alert>
-      )}
+      {overview.isError && <ErrorAlert error={overview.error} />}
       {overview.isPending && (
         <div className="grid grid-cols-2 gap-4 md:grid-cols-3">
           {["a", "b", "c", "d", "e", "f"].map((key) => (

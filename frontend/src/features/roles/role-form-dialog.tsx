@@ -1,25 +1,14 @@
 import { useMutation } from "@tanstack/react-query";
-import { AlertCircleIcon, LoaderCircleIcon } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
 import {
   rolesCreateRoleMutation,
   rolesUpdateRoleMutation,
 } from "@/client/@tanstack/react-query.gen";
 import type { Permission, RolePublic } from "@/client/types.gen";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { ErrorAlert } from "@/components/error-alert";
+import { FormDialog, FormDialogFooter, SubmitButton } from "@/components/form-dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { errorMessage } from "@/lib/api";
 import { permissionKey } from "./permission-keys";
 import { PermissionMatrix } from "./permission-matrix";
 import { useRefreshRoles } from "./use-refresh-roles";
@@ -75,12 +64,7 @@ function RoleForm({ role, available, readOnly, onDone }: RoleFormProps) {
 
   return (
     <form className="grid gap-4" onSubmit={submit}>
-      {mutation.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(mutation.error)}</span>
-        </Alert>
-      )}
+      {mutation.isError && <ErrorAlert error={mutation.error} />}
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="space-y-2">
           <Label htmlFor={ids.name}>Name</Label>
@@ -111,19 +95,13 @@ function RoleForm({ role, available, readOnly, onDone }: RoleFormProps) {
           disabled={readOnly}
         />
       </div>
-      <DialogFooter className="pt-2">
-        <DialogClose asChild>
-          <Button type="button" variant="outline">
-            {readOnly ? "Close" : "Cancel"}
-          </Button>
-        </DialogClose>
+      <FormDialogFooter closeLabel={readOnly ? "Close" : "Cancel"}>
         {!readOnly && (
-          <Button type="submit" disabled={mutation.isPending}>
-            {mutation.isPending && <LoaderCircleIcon className="animate-spin" />}
+          <SubmitButton pending={mutation.isPending}>
             {role ? "Save changes" : "Create role"}
-          </Button>
+          </SubmitButton>
         )}
-      </DialogFooter>
+      </FormDialogFooter>
     </form>
   );
 }
@@ -137,18 +115,18 @@ function dialogTitle(role: RolePublic | undefined, readOnly: boolean): string {
 export function RoleFormDialog({ open, onOpenChange, ...formProps }: RoleFormDialogProps) {
   const { role, readOnly } = formProps;
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="max-w-2xl">
-        <DialogHeader>
-          <DialogTitle>{dialogTitle(role, readOnly)}</DialogTitle>
-          <DialogDescription>
-            {role?.is_builtin
-              ? "Built-in roles come with Sluice and cannot be changed."
-              : "A role is a named set of permissions given to users."}
-          </DialogDescription>
-        </DialogHeader>
-        <RoleForm {...formProps} onDone={() => onOpenChange(false)} />
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      className="max-w-2xl"
+      title={dialogTitle(role, readOnly)}
+      description={
+        role?.is_builtin
+          ? "Built-in roles come with Sluice and cannot be changed."
+          : "A role is a named set of permissions given to users."
+      }
+    >
+      <RoleForm {...formProps} onDone={() => onOpenChange(false)} />
+    </FormDialog>
   );
 }

@@ -1,13 +1,15 @@
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, EyeIcon, LockIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { EyeIcon, LockIcon, PencilIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import {
   rolesReadPermissionsOptions,
   rolesReadRolesOptions,
 } from "@/client/@tanstack/react-query.gen";
 import type { RolePublic } from "@/client/types.gen";
+import { ErrorAlert } from "@/components/error-alert";
+import { DeleteIconButton } from "@/components/icon-buttons";
 import { PageHeader } from "@/components/page-header";
-import { Alert } from "@/components/ui/alert";
+import { RowActionsCell } from "@/components/row-actions-cell";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -20,7 +22,6 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
-import { errorMessage } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { DeleteRoleDialog } from "./delete-role-dialog";
@@ -53,12 +54,7 @@ export function RolesPage() {
           )
         }
       />
-      {error && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(error)}</span>
-        </Alert>
-      )}
+      {error && <ErrorAlert error={error} />}
       {roles.isPending && !error && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />
@@ -100,7 +96,7 @@ export function RolesPage() {
                         availableCount={permissions.data?.count}
                       />
                     </TableCell>
-                    <TableCell className="text-right align-top whitespace-nowrap">
+                    <RowActionsCell className="align-top">
                       <Button
                         variant="ghost"
                         size="icon-sm"
@@ -111,17 +107,12 @@ export function RolesPage() {
                         {editable ? <PencilIcon /> : <EyeIcon />}
                       </Button>
                       {editable && (
-                        <Button
-                          variant="ghost"
-                          size="icon-sm"
-                          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-                          aria-label={`Delete role ${role.name}`}
+                        <DeleteIconButton
+                          label={`Delete role ${role.name}`}
                           onClick={() => setDeleting(role)}
-                        >
-                          <Trash2Icon />
-                        </Button>
+                        />
                       )}
-                    </TableCell>
+                    </RowActionsCell>
                   </TableRow>
                 );
               })}

@@ -1,18 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
-import { LoaderCircleIcon } from "lucide-react";
 import { usersDeleteUserMutation } from "@/client/@tanstack/react-query.gen";
 import type { UserPublic } from "@/client/types.gen";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
-import { Button } from "@/components/ui/button";
-import { errorMessage } from "@/lib/api";
+import { ConfirmDeleteDialog } from "@/components/confirm-dialog";
 import { useRefreshUsers } from "./use-refresh-users";
 
 type DeleteUserDialogProps = { user: UserPublic | null; onClose: () => void };
@@ -27,35 +16,13 @@ export function DeleteUserDialog({ user, onClose }: DeleteUserDialogProps) {
     },
   });
   return (
-    <AlertDialog
+    <ConfirmDeleteDialog
       open={user !== null}
-      onOpenChange={(open) => {
-        if (!open) {
-          remove.reset();
-          onClose();
-        }
-      }}
-    >
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>Delete this user?</AlertDialogTitle>
-          <AlertDialogDescription>
-            {user?.email} will no longer be able to log in. This cannot be undone.
-          </AlertDialogDescription>
-        </AlertDialogHeader>
-        {remove.isError && <p className="text-sm text-destructive">{errorMessage(remove.error)}</p>}
-        <AlertDialogFooter>
-          <AlertDialogCancel>Cancel</AlertDialogCancel>
-          <Button
-            variant="destructive"
-            disabled={remove.isPending}
-            onClick={() => user && remove.mutate({ path: { user_id: user.id } })}
-          >
-            {remove.isPending && <LoaderCircleIcon className="animate-spin" />}
-            Delete
-          </Button>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+      onClose={onClose}
+      title="Delete this user?"
+      description={`${user?.email ?? ""} will no longer be able to log in. This cannot be undone.`}
+      action={remove}
+      onConfirm={() => user && remove.mutate({ path: { user_id: user.id } })}
+    />
   );
 }

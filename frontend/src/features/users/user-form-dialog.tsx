@@ -1,26 +1,15 @@
 import { useMutation } from "@tanstack/react-query";
-import { AlertCircleIcon, LoaderCircleIcon } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import {
   usersCreateUserMutation,
   usersUpdateUserMutation,
 } from "@/client/@tanstack/react-query.gen";
 import type { RolePublic, UserPublic } from "@/client/types.gen";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { ErrorAlert } from "@/components/error-alert";
+import { FormDialog, FormDialogFooter, SubmitButton } from "@/components/form-dialog";
 import { Checkbox } from "@/components/ui/checkbox";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { errorMessage } from "@/lib/api";
 import { useRefreshUsers } from "./use-refresh-users";
 
 type UserFormDialogProps = {
@@ -124,12 +113,7 @@ function UserForm({
 
   return (
     <form className="grid gap-4" onSubmit={submit}>
-      {mutation.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(mutation.error)}</span>
-        </Alert>
-      )}
+      {mutation.isError && <ErrorAlert error={mutation.error} />}
       <Field id={ids.email} label="Email">
         <Input
           id={ids.email}
@@ -189,17 +173,11 @@ function UserForm({
           onChange={(isSuperuser) => set({ isSuperuser })}
         />
       </div>
-      <DialogFooter className="pt-2">
-        <DialogClose asChild>
-          <Button type="button" variant="outline">
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" disabled={mutation.isPending}>
-          {mutation.isPending && <LoaderCircleIcon className="animate-spin" />}
+      <FormDialogFooter>
+        <SubmitButton pending={mutation.isPending}>
           {user ? "Save changes" : "Create user"}
-        </Button>
-      </DialogFooter>
+        </SubmitButton>
+      </FormDialogFooter>
     </form>
   );
 }
@@ -207,16 +185,13 @@ function UserForm({
 /** Create a user, or edit one: email, name, password, roles, active, superuser. */
 export function UserFormDialog({ open, onOpenChange, user, roles }: UserFormDialogProps) {
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>{user ? "Edit user" : "New user"}</DialogTitle>
-          <DialogDescription>
-            {user ? `Change ${user.email}.` : "Give someone access to the dashboard."}
-          </DialogDescription>
-        </DialogHeader>
-        <UserForm user={user} roles={roles} onDone={() => onOpenChange(false)} />
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={user ? "Edit user" : "New user"}
+      description={user ? `Change ${user.email}.` : "Give someone access to the dashboard."}
+    >
+      <UserForm user={user} roles={roles} onDone={() => onOpenChange(false)} />
+    </FormDialog>
   );
 }

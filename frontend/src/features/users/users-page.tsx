@@ -1,16 +1,15 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, PlusIcon, UsersIcon } from "lucide-react";
+import { PlusIcon, UsersIcon } from "lucide-react";
 import { useState } from "react";
 import { rolesReadRolesOptions, usersReadUsersOptions } from "@/client/@tanstack/react-query.gen";
 import type { UserPublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
+import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { errorMessage } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { DeleteUserDialog } from "./delete-user-dialog";
@@ -51,12 +50,7 @@ export function UsersPage({ page, onPageChange }: UsersPageProps) {
           )
         }
       />
-      {users.isError && (
-        <Alert variant="destructive">
-          <AlertCircleIcon />
-          <span>{errorMessage(users.error)}</span>
-        </Alert>
-      )}
+      {users.isError && <ErrorAlert error={users.error} />}
       {users.isPending && !users.isError && (
         <Card className="space-y-3 p-6">
           <Skeleton className="h-5 w-1/3" />

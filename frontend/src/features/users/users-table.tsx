@@ -1,7 +1,7 @@
-import { PencilIcon, Trash2Icon } from "lucide-react";
 import type { RolePublic, UserPublic } from "@/client/types.gen";
+import { DeleteIconButton, EditIconButton } from "@/components/icon-buttons";
+import { RowActionsCell } from "@/components/row-actions-cell";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import {
   Table,
   TableBody,
@@ -79,33 +79,18 @@ export function UsersTable({ users, roles, currentUserId, onEdit, onDelete }: Us
               <RoleBadges roleIds={user.role_ids ?? []} roles={roles} />
             </TableCell>
             {hasActions && (
-              <TableCell className="text-right whitespace-nowrap">
+              <RowActionsCell>
                 {onEdit && (
-                  <Button
-                    variant="ghost"
-                    size="icon-sm"
-                    aria-label={`Edit ${user.email}`}
-                    onClick={() => onEdit(user)}
-                  >
-                    <PencilIcon />
-                  </Button>
+                  <EditIconButton label={`Edit ${user.email}`} onClick={() => onEdit(user)} />
                 )}
                 {onDelete && user.id === currentUserId && (
                   // You cannot delete yourself; keep the column aligned.
                   <span className="inline-block size-8 align-middle" />
                 )}
                 {onDelete && user.id !== currentUserId && (
-                  <Button
-                    variant="ghost"
-                    size="icon-sm"
-                    className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-                    aria-label={`Delete ${user.email}`}
-                    onClick={() => onDelete(user)}
-                  >
-                    <Trash2Icon />
-                  </Button>
+                  <DeleteIconButton label={`Delete ${user.email}`} onClick={() => onDelete(user)} />
                 )}
-              </TableCell>
+              </RowActionsCell>
             )}
           </TableRow>
         ))}
