@@ -25,9 +25,9 @@ with "no free connection" as the pool would.
 import asyncio
 import select
 import time
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 import psycopg
@@ -113,6 +113,22 @@ _TEXT_OIDS = frozenset({18, 19, 25, 1042, 1043})
 _ROW_STATUSES = frozenset(
     {pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK}
 )
+
+
+@dataclass
+class _Session:
+    """What the connector knows of one connection's session, kept on the connection (a
+    plain attribute: cheaper than a weak mapping looked up on every call)."""
+
+    timeout_ms: int
+    """The session's statement_timeout: the source's default until a call sets another."""
+    read_only: bool = False
+    """Whether default_transaction_read_only is on."""
+    returned_at: float = float("-inf")
+    """When the connection last went back to the pool."""
+
+
+_SESSION = "_sluice_session"
 IDLE_CHECK_AFTER_S = 1.0
 """Connections idle at least this long are checked before they are handed out."""
 _BACKSTOP_S = 2.0
@@ -180,15 +196,10 @@ class PostgresConnector(ConnectorEntry):
         self._pool: AsyncConnectionPool[Connection] | None = None
         self._open_lock = asyncio.Lock()
         self._reachable = False
-        self._timeouts: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
-        self._read_only: weakref.WeakSet[Connection] = weakref.WeakSet()
-        """Connections whose session has default_transaction_read_only on."""
         self._shapes = ShapeCache()
         self._default_ms = config.statement_timeout_ms
         self._deadlines = Deadlines()
         self._gate = asyncio.Semaphore(max(1, config.pool_size))
-        self._returned: weakref.WeakKeyDictionary[Connection, float] = weakref.WeakKeyDictionary()
-        """When each connection last went back to the pool."""
 
     def __repr__(self) -> str:
         return f"<PostgresConnector {self._config.host}:{self._kwargs['port']}>"
@@ -233,9 +244,16 @@ class PostgresConnector(ConnectorEntry):
                 self._pool = pool
             return self._pool
 
+    def _session(self, connection: Connection) -> "_Session":
+        found: _Session | None = connection.__dict__.get(_SESSION)
+        if found is None:
+            found = _Session(self._default_ms)
+            setattr(connection, _SESSION, found)
+        return found
+
     async def _check(self, connection: Connection) -> None:
-        returned = self._returned.get(connection)
-        if returned is None or time.monotonic() - returned >= IDLE_CHECK_AFTER_S:
+        returned = self._session(connection).returned_at
+        if time.monotonic() - returned >= IDLE_CHECK_AFTER_S:
             await check_idle(connection)
 
     async def _probe(self) -> None:
@@ -291,7 +309,7 @@ class PostgresConnector(ConnectorEntry):
         try:
             if broken and not connection.closed:
                 await connection.close()
-            self._returned[connection] = time.monotonic()
+            self._session(connection).returned_at = time.monotonic()
             await pool.putconn(connection)
         finally:
             self._gate.release()
@@ -327,22 +345,19 @@ class PostgresConnector(ConnectorEntry):
         read-only default); nothing extra when it already fits, which is every call once a
         connection has settled. The SETs are synced before the statement, since a changed
         read-only default only applies from the next transaction on."""
-        sets = []
-        if self._timeouts.get(connection, self._default_ms) != wanted_ms:
-            sets.append(f"SET statement_timeout = {int(wanted_ms)}")
-        if (connection in self._read_only) != read_only:
-            sets.append(f"SET default_transaction_read_only = {'on' if read_only else 'off'}")
-        if not sets:
+        session = self._session(connection)
+        if session.timeout_ms == wanted_ms and session.read_only == read_only:
             return await connection.execute(sql, _bind(params))
+        sets = []
+        if session.timeout_ms != wanted_ms:
+            sets.append(f"SET statement_timeout = {int(wanted_ms)}")
+        if session.read_only != read_only:
+            sets.append(f"SET default_transaction_read_only = {'on' if read_only else 'off'}")
         async with connection.pipeline() as pipeline:
             for statement in sets:
                 await connection.execute(statement)
             await pipeline.sync()
-            self._timeouts[connection] = wanted_ms
-            if read_only:
-                self._read_only.add(connection)
-            else:
-                self._read_only.discard(connection)
+            session.timeout_ms, session.read_only = wanted_ms, read_only
             cursor = await connection.execute(sql, _bind(params))
         return cursor
 
@@ -386,10 +401,10 @@ class PostgresConnector(ConnectorEntry):
     async def _timeouts_reset(self, connection: Connection) -> None:
         """A connection still carrying another call's session timeout gets the default
         back, so a transaction without SET LOCAL runs under the source's timeout."""
-        current = self._timeouts.get(connection, self._config.statement_timeout_ms)
-        if current != self._config.statement_timeout_ms:
-            await connection.execute(f"SET statement_timeout = {self._config.statement_timeout_ms}")
-            self._timeouts.pop(connection, None)
+        session = self._session(connection)
+        if session.timeout_ms != self._default_ms:
+            await connection.execute(f"SET statement_timeout = {self._default_ms}")
+            session.timeout_ms = self._default_ms
 
     async def _finish(self, connection: Connection, command: str, wanted_ms: int) -> None:
         try:

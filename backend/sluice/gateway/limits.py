@@ -18,7 +18,7 @@ import math
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from redis.exceptions import RedisError, ResponseError
 
@@ -34,16 +34,14 @@ class ConcurrencyLimited(SluiceError):
     code = "concurrency_limited"
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     subject: str
     api_id: int
     rate_per_minute: int  # 0: no rate limit
     max_concurrent: int  # 0: no concurrency limit
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     """What was taken: the slot to give back, and the headers to send."""
 
     slot: str | None
