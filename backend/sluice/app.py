@@ -25,7 +25,7 @@ from sluice.gateway.access_log import AccessLog
 from sluice.gateway.auth import TokenCache
 from sluice.gateway.cache import ResponseCache
 from sluice.gateway.limits import Limiter
-from sluice.gateway.router import Gateway, is_gateway_path
+from sluice.gateway.router import Gateway, gateway_route
 from sluice.gateway.token import router as token_router
 from sluice.http import RejectLargeBodies, install_error_handlers
 from sluice.observability import health
@@ -55,10 +55,12 @@ class SluiceApp(FastAPI):
     gateway: Gateway | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.gateway is not None and scope["type"] == "http" and is_gateway_path(scope["path"]):
-            scope["app"] = self
-            await self.gateway(scope, receive, send)
-            return
+        if self.gateway is not None and scope["type"] == "http":
+            route = gateway_route(scope["path"])
+            if route is not None:
+                scope["app"], scope["gateway_route"] = self, route
+                await self.gateway(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
 

@@ -23,13 +23,12 @@ async def read_params(
     request: Request, api: LiveApi, path_values: dict[str, str]
 ) -> dict[str, Any]:
     body, form = await _body(request)
-    locations = {d.location for d in api.params}
     raw = RawParams(
         path=path_values,
-        query=request.query_params.multi_items() if "query" in locations else (),
+        query=request.query_params.multi_items() if "query" in api.param_locations else (),
         body=body,
         form=form,
-        headers=dict(request.headers) if "header" in locations else {},
+        headers=dict(request.headers) if "header" in api.param_locations else {},
     )
     return coerce(api.params, raw)
 

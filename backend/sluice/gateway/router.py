@@ -34,17 +34,22 @@ log = logging.getLogger(__name__)
 _REQUEST_ID = b"x-request-id"
 
 
-def is_gateway_path(path: str) -> bool:
-    """`/{module}/{path}` outside the app's own top-level segments (api, ui, health...)."""
+def gateway_route(path: str) -> tuple[str, str] | None:
+    """`(module, path)` of `/{module}/{path}` outside the app's own top-level segments
+    (api, ui, health...); None for any other path."""
     _, module, rest = (path.split("/", 2) + ["", ""])[:3]
-    return bool(module and rest) and module not in RESERVED_SEGMENTS
+    if module and rest and module not in RESERVED_SEGMENTS:
+        return module, rest
+    return None
 
 
 class Gateway:
-    """The ASGI app for gateway calls."""
+    """The ASGI app for gateway calls; the scope carries `gateway_route`, the
+    `(module, path)` the app found when it handed the call over."""
 
     def __init__(self, settings: Settings) -> None:
         self.max_body = settings.MAX_REQUEST_BODY_BYTES
+        self.record_bodies = settings.GATEWAY_ACCESS_LOG_BODY
         self.entry: ASGIApp = self.serve
         if settings.BACKEND_CORS_ORIGINS:
             self.entry = CORSMiddleware(
@@ -62,7 +67,7 @@ class Gateway:
         request_id = _request_id(scope)
         token = correlation_id.set(request_id)
         try:
-            _, module, path = scope["path"].split("/", 2)
+            module, path = scope["gateway_route"]
             request = Request(scope, limited_receive(receive, self.max_body))
             call = Call(method=scope["method"], path=scope["path"], module=module)
             if declared_too_large(scope, self.max_body):
@@ -75,7 +80,7 @@ class Gateway:
             response.raw_headers.append((_REQUEST_ID, request_id.encode()))
             await response(scope, receive, send)
             state = scope["app"].state
-            if state.settings.GATEWAY_ACCESS_LOG_BODY:
+            if self.record_bodies:
                 call.body = await recorded_body(request)
             state.access_log.record(call, response.status_code, request_id)
             state.metrics.observe_gateway_call(

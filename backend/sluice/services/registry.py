@@ -11,6 +11,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 from typing import Any
 
@@ -70,6 +71,11 @@ class LiveApi:
     unavailable: str | None = None
     """Why this API cannot run (its data source was removed or disabled, it no longer
     compiles); calls get a 503 saying so instead of a 404."""
+
+    @cached_property
+    def param_locations(self) -> frozenset[str]:
+        """Where its params come from: a call reads only those parts of the request."""
+        return frozenset(d.location for d in self.params)
 
 
 Methods = dict[str, LiveApi]
