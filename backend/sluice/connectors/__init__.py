@@ -5,6 +5,6 @@
 
 from sluice.connectors.common import DEFAULT_RETRY_DELAYS_MS
 from sluice.connectors.pool import PoolManager, fingerprint
-from sluice.connectors.registry import connect
+from sluice.connectors.registry import SESSION_OPTIONS, connect
 
-__all__ = ["DEFAULT_RETRY_DELAYS_MS", "PoolManager", "connect", "fingerprint"]
+__all__ = ["DEFAULT_RETRY_DELAYS_MS", "SESSION_OPTIONS", "PoolManager", "connect", "fingerprint"]

@@ -59,7 +59,9 @@ from sluice.connectors.common import (
 )
 from sluice.connectors.values import Converter, RowShape, ShapeCache, json_value, parse_json
 
-SAFE_OPTIONS = frozenset({"charset", "ssl"})
+SESSION_OPTIONS = frozenset({"charset"})
+"""Options that do not decide how the password travels (`ssl` does)."""
+SAFE_OPTIONS = SESSION_OPTIONS | {"ssl"}
 """Driver options a data source may set: `charset` (default utf8mb4) and `ssl` (true, or
 a mapping of `ca`, `cert`, `key` file paths and `verify_identity`). Left out on purpose:
 `init_command` (arbitrary SQL on every connection), `local_infile` (lets the server read

@@ -64,7 +64,23 @@ from sluice.connectors.values import Converter, RowShape, ShapeCache, json_value
 
 Connection = psycopg.AsyncConnection[TupleRow]
 
-SAFE_OPTIONS = frozenset(
+SESSION_OPTIONS = frozenset(
+    {
+        "application_name",
+        "target_session_attrs",
+        "load_balance_hosts",
+        "keepalives",
+        "keepalives_idle",
+        "keepalives_interval",
+        "keepalives_count",
+        "tcp_user_timeout",
+    }
+)
+"""libpq parameters that only tune the connection once the server is chosen; the others
+decide how the password travels (TLS, authentication), so changing them drops a stored
+password."""
+
+SAFE_OPTIONS = SESSION_OPTIONS | frozenset(
     {
         "sslmode",
         "sslrootcert",
@@ -77,14 +93,6 @@ SAFE_OPTIONS = frozenset(
         "channel_binding",
         "gssencmode",
         "require_auth",
-        "application_name",
-        "target_session_attrs",
-        "load_balance_hosts",
-        "keepalives",
-        "keepalives_idle",
-        "keepalives_interval",
-        "keepalives_count",
-        "tcp_user_timeout",
     }
 )
 """libpq parameters a data source may set. Left out on purpose: the ones with their own

@@ -2,12 +2,14 @@
 
 from collections.abc import Callable, Sequence
 
+from sluice.connectors import mysql, postgres, trino
 from sluice.connectors.base import ConnectionConfig, Connector, InvalidConfig
 from sluice.connectors.common import DEFAULT_RETRY_DELAYS_MS
 from sluice.connectors.mysql import MySQLConnector
 from sluice.connectors.postgres import PostgresConnector
 from sluice.connectors.sqlite import SQLiteConnector
 from sluice.connectors.trino import TrinoConnector
+from sluice.models.datasource import BAD_HOST, check_host
 
 ConnectorClass = Callable[..., Connector]
 
@@ -17,6 +19,13 @@ KINDS: dict[str, ConnectorClass] = {
     "trino": TrinoConnector,
     "sqlite": SQLiteConnector,
 }
+
+SESSION_OPTIONS: dict[str, frozenset[str]] = {
+    "postgres": postgres.SESSION_OPTIONS | postgres.OWN_OPTIONS,
+    "mysql": mysql.SESSION_OPTIONS,
+    "trino": trino.SESSION_OPTIONS,
+}
+"""Per kind, the options that do not decide where or how safely a password travels."""
 
 
 def connect(
@@ -29,4 +38,15 @@ def connect(
         raise InvalidConfig(f"Unknown data source type: {config.type}")
     if any(delay < 0 for delay in retry_delays_ms):
         raise InvalidConfig("Retry delays must not be negative")
+    if config.host is not None:
+        _check_host(config.host)
     return kind(config, retry_delays_ms=retry_delays_ms)
+
+
+def _check_host(host: str) -> None:
+    """The data-source forms refuse a bad host, but a row saved before they did would make
+    the driver's resolver raise an encoding error, or take a NUL-ended name as written."""
+    try:
+        check_host(host)
+    except ValueError:
+        raise InvalidConfig(f"Data source {BAD_HOST}") from None

@@ -50,7 +50,9 @@ from sluice.connectors.values import json_value, parse_json
 
 T = TypeVar("T")
 
-SAFE_OPTIONS = frozenset({"catalog", "schema", "http_scheme", "verify", "source"})
+SESSION_OPTIONS = frozenset({"catalog", "schema", "source"})
+"""Options that do not decide how the password travels (`http_scheme` and `verify` do)."""
+SAFE_OPTIONS = SESSION_OPTIONS | {"http_scheme", "verify"}
 _UNAVAILABLE_ERRORS = frozenset(
     {"SERVER_STARTING_UP", "SERVER_SHUTTING_DOWN", "NO_NODES_AVAILABLE", "TOO_MANY_REQUESTS_FAILED"}
 )

@@ -1,10 +1,12 @@
 """Data sources: where APIs run their SQL. The password is stored encrypted and is never
 part of a Public shape; `has_password` tells the dashboard whether one is set."""
 
+import ipaddress
+import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field, SQLModel
 
@@ -13,6 +15,42 @@ from sluice.models.user import utcnow
 DatasourceType = Literal["postgres", "mysql", "trino", "sqlite"]
 
 DEFAULT_PORTS: dict[str, int] = {"postgres": 5432, "mysql": 3306, "trino": 8080}
+
+
+_LABEL = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?", re.IGNORECASE)
+BAD_HOST = "host must be a host name or an IP address"
+
+
+def check_host(host: str) -> str:
+    """`host` if it is an IP address or a host name the drivers can resolve, else ValueError.
+
+    Names go through Python's IDNA codec, the one the drivers' resolvers (asyncio's
+    getaddrinfo) use, so a name that passes here cannot fail there with an encoding error;
+    each label must then be letters, digits, `-` or `_`, and a punycode label must decode.
+    This refuses control characters, spaces, socket paths and comma-separated host lists.
+    """
+    if not host.isprintable() or any(c.isspace() for c in host):
+        raise ValueError(BAD_HOST)
+    try:
+        ipaddress.ip_address(host)  # an IPv6 scope (`fe80::1%eth0`) is taken as written
+    except ValueError:
+        return _check_name(host)
+    return host
+
+
+def _check_name(host: str) -> str:
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+        ascii_host.encode("ascii").decode("idna")
+    except ValueError:  # UnicodeError: an empty or overlong label, a bad character
+        raise ValueError(BAD_HOST) from None
+    labels = ascii_host.removesuffix(".").split(".")
+    if len(ascii_host) > 254 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise ValueError(BAD_HOST)
+    return host
+
+
+HostName = Annotated[str, AfterValidator(check_host)]
 
 
 class DatasourceFields(SQLModel):
@@ -42,6 +80,7 @@ def _check_shape(fields: DatasourceFields) -> None:
 
 
 class DatasourceCreate(DatasourceFields):
+    host: HostName | None = Field(default=None, max_length=255)
     password: str | None = Field(default=None, max_length=1024)
 
     @model_validator(mode="after")
@@ -52,11 +91,12 @@ class DatasourceCreate(DatasourceFields):
 
 class DatasourceUpdate(SQLModel):
     """Fields left out stay as they are; `password: null` keeps the stored password and
-    `password: ""` removes it."""
+    `password: ""` removes it. A change of target drops it unless a password is sent
+    (`services.datasources.target`)."""
 
     name: str | None = Field(default=None, min_length=1, max_length=64)
     type: DatasourceType | None = None
-    host: str | None = Field(default=None, max_length=255)
+    host: HostName | None = Field(default=None, max_length=255)
     port: int | None = Field(default=None, ge=1, le=65535)
     database: str | None = Field(default=None, max_length=255)
     username: str | None = Field(default=None, max_length=255)

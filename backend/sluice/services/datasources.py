@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from sluice.config import Settings
-from sluice.connectors import connect
+from sluice.connectors import SESSION_OPTIONS, connect
 from sluice.connectors.base import ConnectionConfig, ConnectorError, Table
 from sluice.errors import Conflict, Unprocessable
 from sluice.models.api import Api
@@ -19,6 +19,7 @@ from sluice.models.datasource import (
     DEFAULT_PORTS,
     Datasource,
     DatasourceCreate,
+    DatasourceFields,
     DatasourcePublic,
     DatasourceTestResult,
     DatasourceUpdate,
@@ -86,7 +87,8 @@ def create_datasource(
 def update_datasource(
     session: Session, ds: Datasource, data: DatasourceUpdate, keyring: Keyring, settings: Settings
 ) -> Datasource:
-    """Apply the sent fields; the result must still be a valid source of its type."""
+    """Apply the sent fields; the result must still be a valid source of its type. A change
+    of target drops the stored password unless the body brings one (see `target`)."""
     changes = data.model_dump(exclude_unset=True)
     password = changes.pop("password", None)
     merged = ds.model_dump(exclude={"id", "password_encrypted", "created_at", "updated_at"})
@@ -97,10 +99,11 @@ def update_datasource(
         raise Unprocessable(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
     _check(checked, settings)
     _ensure_name_free(session, checked.name, ds.id)
+    moved = target(checked) != target(ds)
     for field, value in checked.model_dump(exclude={"password"}).items():
         setattr(ds, field, value)
     assert ds.id is not None
-    if password == "":
+    if password == "" or (moved and password is None):
         ds.password_encrypted = None
     elif password is not None:
         ds.password_encrypted = keyring.encrypt(password, bound_to(ds.id))
@@ -110,6 +113,16 @@ def update_datasource(
     commit(session, f"A data source named {checked.name!r} already exists")
     session.refresh(ds)
     return ds
+
+
+def target(ds: DatasourceFields) -> tuple[object, ...]:
+    """Where a source's password goes and how it is protected on the way (every option but
+    those that only tune the session: TLS, authentication, and any option added later): a
+    stored password is only ever sent to the target it was saved with."""
+    tuning = SESSION_OPTIONS.get(ds.type, frozenset())
+    guards = {k: v for k, v in ds.options.items() if k not in tuning}
+    port = ds.port or DEFAULT_PORTS.get(ds.type)
+    return ds.type, ds.host, port, ds.database, ds.username, guards
 
 
 _NULLABLE = {
@@ -168,14 +181,15 @@ def stored_password(ds: Datasource, keyring: Keyring) -> str | None:
 async def test_connection(config: ConnectionConfig) -> DatasourceTestResult:
     """Connect once and run a trivial query; any failure is `ok: false` with its reason."""
     started = time.perf_counter()
-    connector = connect(config, retry_delays_ms=())
     try:
-        await connector.ping()
+        connector = connect(config, retry_delays_ms=())
+        try:
+            await connector.ping()
+        finally:
+            await connector.close()
     except ConnectorError as exc:
         reason = f"{exc.message}: {exc.detail}" if exc.detail else exc.message
         return DatasourceTestResult(ok=False, message=reason)
-    finally:
-        await connector.close()
     latency = round((time.perf_counter() - started) * 1000, 1)
     return DatasourceTestResult(ok=True, message=f"Connected in {latency} ms", latency_ms=latency)
 

@@ -43,7 +43,11 @@ def load(session: SessionDep, datasource_id: Id) -> Datasource:
 Loaded = Annotated[Datasource, Depends(load)]
 
 
-def saved_config(ds: Loaded, settings: SettingsDep, keyring: KeyringDep) -> ConnectionConfig:
+def saved_config(
+    _: Writer, ds: Loaded, settings: SettingsDep, keyring: KeyringDep
+) -> ConnectionConfig:
+    """The saved source with its password, for those who may edit it only: a test or a
+    table list connects with that password, which a viewer has no business using."""
     return service.connection_config(ds, settings, service.stored_password(ds, keyring))
 
 
@@ -108,14 +112,14 @@ def delete_datasource(request: Request, session: SessionDep, _: Writer, ds: Load
 
 @router.post("/{datasource_id}/test")
 async def test_datasource(
-    _: Reader, config: Annotated[ConnectionConfig, Depends(saved_config)]
+    config: Annotated[ConnectionConfig, Depends(saved_config)],
 ) -> DatasourceTestResult:
     return await service.test_connection(config)
 
 
 @router.get("/{datasource_id}/tables")
 async def read_tables(
-    _: Reader, config: Annotated[ConnectionConfig, Depends(saved_config)]
+    config: Annotated[ConnectionConfig, Depends(saved_config)],
 ) -> TablesPublic:
     tables = await service.list_tables(config)
     data = [
