@@ -90,6 +90,7 @@ def serve_command(settings: Settings, host: str, port: int, workers: int) -> int
         log_config=log_config(settings.LOG_LEVEL),
         access_log=False,
         proxy_headers=False,  # the gateway reads X-Forwarded-For itself (TRUSTED_PROXY_COUNT)
+        timeout_worker_healthcheck=60,  # a busy host starts a worker in over 5 s (the default)
     )
     return 0
 

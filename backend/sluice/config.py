@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     GATEWAY_IP_ALLOWLIST: CommaList = []
     GATEWAY_IP_DENYLIST: CommaList = []
     REGISTRY_POLL_SECONDS: float = Field(default=1.0, gt=0)
+    REGISTRY_SYNC_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0)
 
     # Script engine
     SCRIPT_EXEC_TIMEOUT: float = Field(default=5.0, gt=0)

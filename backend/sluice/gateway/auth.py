@@ -3,7 +3,8 @@
 A verified token is remembered (keyed by the token itself) until it expires, so the
 signature is checked once per token, not once per call. Revocation does not wait for
 that: each call compares the token's generation and the client's state with the live
-registry, which every change refreshes.
+registry, which every change refreshes; a refusal the registry decides is a `Refusal`,
+which the pipeline confirms against the store before it answers.
 """
 
 import time
@@ -15,7 +16,15 @@ from sluice.errors import Forbidden, Unauthorized
 from sluice.gateway.firewall import Address
 from sluice.http import header
 from sluice.security import decode_client_token
-from sluice.services.registry import LiveApi, LiveClient, Registry
+from sluice.services.registry import LiveApi, LiveClient, Refusal, Registry
+
+
+class ClientRefused(Refusal, Unauthorized):
+    pass
+
+
+class AccessRefused(Refusal, Forbidden):
+    pass
 
 
 @dataclass(frozen=True)
@@ -56,14 +65,14 @@ def authenticate(request: Request, registry: Registry, tokens: TokenCache) -> Li
     claims = tokens.claims(bearer(request))
     client = registry.clients.get(claims.client_id)
     if client is None or not client.is_active:
-        raise Unauthorized("This client is unknown or disabled")
+        raise ClientRefused("This client is unknown or disabled")
     if claims.generation != client.generation:
-        raise Unauthorized("This token was revoked; request a new one")
+        raise ClientRefused("This token was revoked; request a new one")
     return client
 
 
 def check_access(api: LiveApi, client: LiveClient, ip: Address | None) -> None:
     if not client.allows_ip(ip):
-        raise Forbidden("This client may not call from this address")
+        raise AccessRefused("This client may not call from this address")
     if api.api_id not in client.api_ids:
-        raise Forbidden("This client may not call this API")
+        raise AccessRefused("This client may not call this API")

@@ -13,13 +13,32 @@ from sluice.gateway.limits import Budget
 from sluice.gateway.params import page_request, read_params
 from sluice.gateway.resolve import resolve
 from sluice.gateway.respond import respond
-from sluice.services.registry import LiveApi, LiveClient
+from sluice.services.registry import LiveApi, LiveClient, Refusal, Registry
 from sluice.services.runner import execute
 
 
 async def run(request: Request, module: str, path: str, call: Call) -> Response:
     state, settings = request.app.state, request.app.state.settings
-    registry = state.registry.current
+    try:
+        api, path_values, client = admit(request, state.registry.current, module, path, call)
+    except Refusal:
+        if not await state.registry.confirm():
+            raise
+        api, path_values, client = admit(request, state.registry.current, module, path, call)
+    budget = budget_for(api, client, call.ip, settings)
+    grant = await state.limiter.take(budget)
+    try:
+        return await _answer(request, api, client, path_values, grant.headers)
+    finally:
+        await state.limiter.give_back(budget, grant)
+
+
+def admit(
+    request: Request, registry: Registry, module: str, path: str, call: Call
+) -> tuple[LiveApi, dict[str, str], LiveClient | None]:
+    """Which API, and whether this caller may call it. A `Refusal` means the registry
+    decided it; the caller confirms that against the store and asks again."""
+    settings = request.app.state.settings
     api, path_values = resolve(registry, module, path, request.method)
     call.api_id = api.api_id
     ip = client_ip(request, settings.TRUSTED_PROXY_COUNT)
@@ -27,15 +46,10 @@ async def run(request: Request, module: str, path: str, call: Call) -> Response:
     check_global(ip, tuple(settings.GATEWAY_IP_ALLOWLIST), tuple(settings.GATEWAY_IP_DENYLIST))
     client = None
     if api.access != "public":
-        client = authenticate(request, registry, state.tokens)
+        client = authenticate(request, registry, request.app.state.tokens)
         call.client_id = client.client_id
         check_access(api, client, ip)
-    budget = budget_for(api, client, call.ip, settings)
-    grant = await state.limiter.take(budget)
-    try:
-        return await _answer(request, api, client, path_values, grant.headers)
-    finally:
-        await state.limiter.give_back(budget, grant)
+    return api, path_values, client
 
 
 async def _answer(

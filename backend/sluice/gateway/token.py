@@ -1,7 +1,8 @@
 """`POST /token/generate` (and `/api/token/generate`): client credentials for a client JWT.
 
 Checked against the live registry (an HMAC comparison, no store read), throttled per
-client id and per caller IP.
+client id and per caller IP. A refusal is confirmed against the store first, so a client
+created or a secret regenerated through another process works at once.
 """
 
 from typing import Any
@@ -15,6 +16,7 @@ from sluice.gateway.firewall import client_ip
 from sluice.http import FastJSONResponse
 from sluice.models.client import ClientToken, TokenRequest
 from sluice.security import client_secret_matches, create_client_token
+from sluice.services.registry import LiveClient
 
 router = APIRouter(tags=["token"])
 
@@ -48,14 +50,10 @@ async def _issue(request: Request) -> Response:
     keys = {"client": credentials.client_id, "ip": str(ip)}
     state.token_throttle.check(keys, "Too many token requests; try again later")
     state.token_throttle.hit(keys)
-    client = state.registry.current.clients.get(credentials.client_id)
-    if (
-        client is None
-        or not client.is_active
-        or not client_secret_matches(
-            credentials.client_secret, client.secret_hash, state.client_secret_key
-        )
-    ):
+    client = _verified(state, credentials)
+    if client is None and await state.registry.confirm():
+        client = _verified(state, credentials)
+    if client is None:
         raise Unauthorized("Unknown client, wrong secret or disabled client")
     expires_in = client.token_expire_seconds or state.settings.GATEWAY_JWT_EXPIRE_SECONDS
     token = create_client_token(
@@ -63,3 +61,14 @@ async def _issue(request: Request) -> Response:
     )
     body = ClientToken(access_token=token, expires_in=expires_in)
     return FastJSONResponse(body.model_dump(), headers={"Cache-Control": "no-store"})
+
+
+def _verified(state: Any, credentials: TokenRequest) -> LiveClient | None:
+    """The active client these credentials open in the current registry, if any."""
+    client = state.registry.current.clients.get(credentials.client_id)
+    if client is None or not client.is_active:
+        return None
+    matches = client_secret_matches(
+        credentials.client_secret, client.secret_hash, state.client_secret_key
+    )
+    return client if matches else None

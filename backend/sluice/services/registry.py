@@ -2,14 +2,16 @@
 
 Static paths sit in a dict; paths with placeholders are matched segment by segment, a
 literal segment winning over a placeholder. The registry is rebuilt when the published
-state counter moves (see `publication`): at once in the process that made the change, in
-moments in every other process when Redis carries the news, and within a poll interval
-otherwise.
+state counter moves (see `publication`); `RegistryHolder` says how every process is
+brought up to date before the admin API answers.
 """
 
 import asyncio
 import logging
 import re
+import secrets
+import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
@@ -79,6 +81,20 @@ class LiveApi:
 
 
 Methods = dict[str, LiveApi]
+
+
+class Refusal(SluiceError):
+    """A refusal the registry decided (no such route, unknown client, no grant). The
+    gateway confirms it against the store before answering (`RegistryHolder.confirm`), so
+    a change another process has just made is never refused here."""
+
+
+class RouteMissing(Refusal, NotFound):
+    pass
+
+
+class MethodMissing(Refusal, MethodNotAllowed):
+    pass
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,7 +174,7 @@ class Registry:
             methods, values = self._match(module, path)
         api = methods.get(method)
         if api is None:
-            raise MethodNotAllowed(f"{method} is not allowed here", allowed=list(methods))
+            raise MethodMissing(f"{method} is not allowed here", allowed=list(methods))
         return api, values
 
     def _match(self, module: str, path: str) -> tuple[Methods, dict[str, str]]:
@@ -167,19 +183,42 @@ class Registry:
             values = pattern.match(parts)
             if values is not None:
                 return pattern.methods, values
-        raise NotFound(f"No API at /{module}/{path}")
+        raise RouteMissing(f"No API at /{module}/{path}")
 
 
-def build(session: Session, settings: Settings, keyring: Keyring) -> Registry:
-    """Compile every published API of an active module from its live version."""
+def build(
+    session: Session, settings: Settings, keyring: Keyring, previous: Registry | None = None
+) -> Registry:
+    """Compile every published API of an active module from its live version.
+
+    An API of `previous` whose inputs did not change is kept as it is: compiling is most
+    of a rebuild's cost, and a change touches one API, not hundreds."""
     version = publication.current(session)
     query = (
         select(Api, ApiVersion, Module)
         .where(col(Api.is_published), col(Api.published_version_id) == ApiVersion.id)
         .where(col(Module.id) == Api.module_id, col(Module.is_active))
     )
-    apis = [live_api(session, settings, keyring, a, v, m) for a, v, m in session.exec(query).all()]
+    sources = {ds.id: ds for ds in session.exec(select(Datasource)).all()}
+    known = {api.version_id: api for api in previous.apis} if previous else {}
+    apis = [
+        _unchanged(known.get(v.id or 0), m, sources)
+        or live_api(session, settings, keyring, a, v, m)
+        for a, v, m in session.exec(query).all()
+    ]
     return Registry(apis, version, _clients(session))
+
+
+def _unchanged(
+    api: LiveApi | None, module: Module, sources: dict[int | None, Datasource]
+) -> LiveApi | None:
+    """`api` when nothing it was built from changed: a version is immutable, so only its
+    module's name and its data source (whose every edit moves `updated_at`) can have."""
+    if api is None or api.module != module.name:
+        return None
+    ds = sources.get(api.datasource_id) if api.datasource_id is not None else None
+    key = ds.updated_at.isoformat() if ds is not None and ds.is_active else ""
+    return api if key == api.datasource_key else None
 
 
 def _clients(session: Session) -> list[LiveClient]:
@@ -277,13 +316,20 @@ def _connection(
 
 
 class RegistryHolder:
-    """The current registry of one process, and what keeps it fresh.
+    """The current registry of one process, and what keeps it fresh (read-your-writes).
 
-    The process that makes a change rebuilds at once (`changed`) and, with Redis, announces
-    it on a channel every other process listens to (`listen`), so they rebuild within
-    moments. Each process also polls the store's counter (`refresh`, every
-    REGISTRY_POLL_SECONDS): the fallback without Redis, or for an announcement missed
-    while Redis was away."""
+    Once the admin API has answered a change, a call that starts afterwards sees it on
+    every process:
+    - the process that made the change rebuilds before it answers (`changed`) and, with
+      Redis, announces the new counter and waits until every process listening on the
+      channel confirms that it has rebuilt (`listen`), at most REGISTRY_SYNC_TIMEOUT_SECONDS;
+      a revocation therefore holds everywhere once the answer is out, with no cost on the
+      gateway's hot path;
+    - a refusal the registry decides (unknown route or client, missing grant) is confirmed
+      against the store's counter first (`confirm`), which covers a process that is not
+      listening (no Redis, or Redis away for it) for every change that grants something.
+    Every process also polls the counter every REGISTRY_POLL_SECONDS, which is how a
+    process without Redis learns of a revocation made elsewhere."""
 
     def __init__(
         self,
@@ -295,36 +341,91 @@ class RegistryHolder:
         self._engine, self._settings, self._keyring = engine, settings, keyring
         self._redis = redis
         self.channel = f"{settings.REDIS_PREFIX}:registry"
-        self.current = Registry([], 0)
+        self.current = Registry([], -1)
+        self._building = threading.Lock()
+        self._check: asyncio.Future[None] | None = None
+        self._checks_started = self._checks_done = 0
 
     def rebuild(self) -> Registry:
-        with Session(self._engine) as session:
-            self.current = build(session, self._settings, self._keyring)
+        """Bring the registry up to the store's counter; one tiny query when it already is.
+
+        Builds run one at a time, so a slower, older build never replaces a newer one."""
+        with self._building, Session(self._engine) as session:
+            if publication.current(session) != self.current.version:
+                self.current = build(session, self._settings, self._keyring, self.current)
         return self.current
 
-    def stale(self) -> bool:
-        with Session(self._engine) as session:
-            return publication.current(session) != self.current.version
-
     def changed(self) -> None:
-        """After a change made in this process: rebuild now and tell the others."""
-        self.rebuild()
+        """After a change made in this process (call it from a thread, not the event loop):
+        rebuild now, then announce it and wait until every listening process has it."""
+        version = self.rebuild().version
         if self._redis is None:
             return
+        nonce = secrets.token_hex(8)
         try:
-            self._redis.publish(self.channel, str(self.current.version))
+            listeners = int(self._redis.publish(self.channel, f"{version} {nonce}"))
+            missing = self._await_confirmations(nonce, listeners)
         except RedisError:
             log.warning("could not announce a registry change on Redis; others poll for it")
+            return
+        if missing:
+            log.warning("%s process(es) did not confirm registry %s in time", missing, version)
+
+    def _await_confirmations(self, nonce: str, listeners: int) -> int:
+        """How many of `listeners` did not confirm within REGISTRY_SYNC_TIMEOUT_SECONDS."""
+        assert self._redis is not None
+        key = f"{self.channel}:applied:{nonce}"
+        deadline = time.monotonic() + self._settings.REGISTRY_SYNC_TIMEOUT_SECONDS
+        while listeners and (left := deadline - time.monotonic()) > 0:
+            if self._redis.blpop([key], timeout=min(left, 0.5)) is not None:
+                listeners -= 1
+        self._redis.delete(key)
+        return listeners
 
     async def refresh(self) -> None:
         """Rebuild when another process changed the published state (one tiny query)."""
-        if await asyncio.to_thread(self.stale):
-            await asyncio.to_thread(self.rebuild)
+        await asyncio.to_thread(self.rebuild)
+
+    async def confirm(self) -> bool:
+        """Before a refusal: make sure the registry is as new as the store, by a check that
+        started after this call did (concurrent callers share one). True when the registry
+        moved, so the caller decides again; a store that does not answer within
+        REGISTRY_SYNC_TIMEOUT_SECONDS leaves the refusal as it was."""
+        before, wanted = self.current, self._checks_started + 1
+        try:
+            async with asyncio.timeout(self._settings.REGISTRY_SYNC_TIMEOUT_SECONDS):
+                while self._checks_done < wanted:
+                    if self._check is None:
+                        self._checks_started += 1
+                        self._check = asyncio.ensure_future(self._checked(self._checks_started))
+                    await asyncio.shield(self._check)
+        except TimeoutError:
+            log.warning("the store did not confirm the registry in time")
+        return self.current is not before
+
+    async def _checked(self, number: int) -> None:
+        try:
+            await self.refresh()
+        except Exception:  # the store is away: the registry stays as it is
+            log.exception("could not check the registry against the store")
+        finally:
+            self._check, self._checks_done = None, number
 
     async def listen(self, redis: AsyncRedis, stop: asyncio.Event) -> None:
-        """Refresh whenever another process announces a change, until `stop`."""
+        """Apply every announced change and confirm it to its announcer, until `stop`."""
         async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
             await pubsub.subscribe(self.channel)
+            await self.refresh()  # what was announced while this process was not listening
             while not stop.is_set():
-                if await pubsub.get_message(timeout=0.5) is not None:
-                    await self.refresh()
+                message = await pubsub.get_message(timeout=0.5)
+                if message is not None:
+                    await self._apply(redis, message["data"])
+
+    async def _apply(self, redis: AsyncRedis, data: bytes) -> None:
+        version, _, nonce = data.decode().partition(" ")
+        if self.current.version < int(version):
+            await self.refresh()
+        if nonce:
+            key = f"{self.channel}:applied:{nonce}"
+            await redis.rpush(key, 1)
+            await redis.expire(key, 60)
