@@ -9,6 +9,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,41 +48,73 @@ def store_template(
         migrate(f"sqlite:///{path}")
         yield str(path)
         return
+    with pg_template(f"sluice_tmpl_{os.getpid()}") as name:
+        yield name
+
+
+@contextmanager
+def pg_template(name: str) -> Iterator[str]:
+    """A migrated PostgreSQL database to copy, dropped on exit."""
     require_postgres()
-    name = f"sluice_tmpl_{os.getpid()}"
     pg_execute(f"DROP DATABASE IF EXISTS {name}")
     pg_execute(f"CREATE DATABASE {name}")
-    migrate(sqlalchemy_url(pg_database_url(name)))
-    yield name
-    pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    try:
+        migrate(sqlalchemy_url(pg_database_url(name)))
+        yield name
+    finally:
+        pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def fresh_store(template: str, folder: Path) -> Iterator[str]:
+    """A fresh, migrated store copied from `template` (a file copied into `folder`, or a
+    PostgreSQL database made from the template), dropped on exit."""
+    if template.endswith(".db"):
+        shutil.copy(template, folder / "store.db")
+        yield f"sqlite:///{folder / 'store.db'}"
+        return
+    name = f"sluice_t_{os.getpid()}_{next(_names)}"
+    pg_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    try:
+        yield sqlalchemy_url(pg_database_url(name))
+    finally:
+        pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
 def store_url(store_template: str, tmp_path: Path) -> Iterator[str]:
     """A fresh, migrated store for one test."""
-    if store_template.endswith(".db"):
-        shutil.copy(store_template, tmp_path / "store.db")
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    name = f"sluice_t_{os.getpid()}_{next(_names)}"
-    pg_execute(f"CREATE DATABASE {name} TEMPLATE {store_template}")
-    yield sqlalchemy_url(pg_database_url(name))
-    pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with fresh_store(store_template, tmp_path) as url:
+        yield url
 
 
-@pytest.fixture
-def settings(store_url: str, tmp_path: Path) -> Settings:
+def settings_for(store_url: str, folder: Path) -> Settings:
+    """Settings of an app on `store_url` keeping its files under `folder`."""
     return Settings(
         _env_file=None,
         DATABASE_URL=store_url,
         SECRET_KEY="test-secret-key-of-a-decent-length-0123456789",
-        DATA_DIR=tmp_path / "data",
-        UI_DIST_DIR=tmp_path / "dist",
+        DATA_DIR=folder / "data",
+        UI_DIST_DIR=folder / "dist",
         REDIS_URL=None,
     )
 
 
+@pytest.fixture
+def settings(store_url: str, tmp_path: Path) -> Settings:
+    return settings_for(store_url, tmp_path)
+
+
 AppFactory = Callable[..., FastAPI]
+
+
+def app_with_superuser(settings: Settings) -> FastAPI:
+    """An app on `settings`' store, where the superuser of `tests.factories` exists."""
+    app = create_app(settings)
+    with Session(app.state.engine) as session:
+        if get_user_by_email(session, ADMIN_EMAIL) is None:
+            make_user(session, ADMIN_EMAIL, ADMIN_PASSWORD, superuser=True)
+    return app
 
 
 @pytest.fixture
@@ -94,11 +127,8 @@ def app_factory(settings: Settings) -> Iterator[AppFactory]:
     built: list[FastAPI] = []
 
     def build(**overrides: object) -> FastAPI:
-        app = create_app(settings.model_copy(update=overrides))
+        app = app_with_superuser(settings.model_copy(update=overrides))
         built.append(app)
-        with Session(app.state.engine) as session:
-            if get_user_by_email(session, ADMIN_EMAIL) is None:
-                make_user(session, ADMIN_EMAIL, ADMIN_PASSWORD, superuser=True)
         return app
 
     yield build
