@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         yield
         await background.stop()
-        await app.state.access_log.flush()
+        await app.state.access_log.flush(final=True)
         await app.state.pools.close_all()
         await asyncio.to_thread(app.state.scripts.close)
         if app.state.redis_async is not None:

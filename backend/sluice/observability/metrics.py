@@ -58,9 +58,13 @@ class Metrics:
         )
         self.access_records_dropped = Counter(
             "sluice_access_records_dropped_total",
-            "Access records dropped (queue full or store away)",
+            "Access records dropped: the queue was full, the store refused the row, or the "
+            "store was still away at shutdown",
+            ["reason"],
             registry=self.registry,
         )
+        for reason in ("queue_full", "unstorable", "store_unavailable"):
+            self.access_records_dropped.labels(reason)
 
     def observe_gateway_call(
         self, api_id: int | None, status: int, error: str | None, seconds: float
