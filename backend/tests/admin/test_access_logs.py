@@ -14,6 +14,7 @@ from sqlalchemy import make_url, text
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login
 from tests.proxy import TcpProxy
+from tests.scrape import sample
 
 
 def flush(client: TestClient) -> None:
@@ -144,8 +145,8 @@ def test_records_wait_while_the_store_is_away(app_factory: AppFactory, store_url
                 client.get(f"/shop/during-{calls}")
                 calls += 1
                 time.sleep(0.05)
-            waiting = _sample(client.get("/metrics").text, "sluice_access_record_queue_depth")
-            assert 0 < waiting <= calls
+            waiting = sample(client.get("/metrics").text, "sluice_access_record_queue_depth")
+            assert waiting is not None and 0 < waiting <= calls
             proxy.up()
             found = _records_once_written(client, headers, calls + 1)
             paths = {r["path"] for r in found}
@@ -153,12 +154,6 @@ def test_records_wait_while_the_store_is_away(app_factory: AppFactory, store_url
             metrics = client.get("/metrics").text
             for reason in ("queue_full", "unstorable", "store_unavailable"):
                 assert f'sluice_access_records_dropped_total{{reason="{reason}"}} 0.0' in metrics
-
-
-def _sample(metrics: str, name: str) -> float:
-    return float(
-        next(line for line in metrics.splitlines() if line.startswith(name + " ")).split()[1]
-    )
 
 
 def _records_once_written(
