@@ -86,7 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         yield
         await background.stop()
-        await app.state.access_log.flush()
+        await app.state.access_log.flush(final=True)
+        app.state.metrics.close()
         await app.state.pools.close_all()
         await asyncio.to_thread(app.state.scripts.close)
         if app.state.redis_async is not None:
@@ -127,6 +128,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.FLOW_CONTROL_SLOT_LEASE_SECONDS,
         settings.REDIS_PREFIX,
         app.state.metrics,
+    )
+    app.state.metrics.watch(
+        lambda: (api.api_id for api in app.state.registry.current.apis), app.state.pools.usage
     )
     app.state.cache = ResponseCache(app.state.redis_async)
     app.state.access_log = AccessLog(

@@ -2,9 +2,12 @@
 
 import argparse
 import getpass
+import os
 import secrets
+import shutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 from sqlmodel import Session
@@ -79,8 +82,16 @@ def bootstrap(settings: Settings) -> None:
     engine.dispose()
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+"""How long uvicorn's supervisor waits for a worker's answer before killing it. A new
+worker answers only once it has imported this module again (spawned processes do), which
+took over 10 s on a loaded 2-core host: uvicorn's 5 s killed every worker in a loop."""
+
+
 def serve_command(settings: Settings, host: str, port: int, workers: int) -> int:
     bootstrap(settings)
+    if workers > 1:
+        share_metrics(settings.DATA_DIR / "metrics")
     uvicorn.run(
         "sluice.app:create_app",
         factory=True,
@@ -90,9 +101,18 @@ def serve_command(settings: Settings, host: str, port: int, workers: int) -> int
         log_config=log_config(settings.LOG_LEVEL),
         access_log=False,
         proxy_headers=False,  # the gateway reads X-Forwarded-For itself (TRUSTED_PROXY_COUNT)
-        timeout_worker_healthcheck=60,  # a busy host starts a worker in over 5 s (the default)
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
     return 0
+
+
+def share_metrics(folder: Path) -> None:
+    """Let the workers add up their metrics: prometheus_client's multiprocess mode, which
+    each worker enters when it imports prometheus_client with PROMETHEUS_MULTIPROC_DIR
+    set. The folder is emptied first, so a previous run's counts do not come back."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder.resolve())
 
 
 def create_superuser_command(settings: Settings, email: str, password: str | None) -> int:

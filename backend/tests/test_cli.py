@@ -40,7 +40,9 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 class Server:
-    def __init__(self, tmp_path: Path, *, workers: int = 1, **env: str) -> None:
+    def __init__(
+        self, tmp_path: Path, *, workers: int = 1, start_seconds: float = 90, **env: str
+    ) -> None:
         self.port = free_port()
         self.log = tmp_path / f"serve-{self.port}.log"
         with self.log.open("w") as output:
@@ -52,10 +54,14 @@ class Server:
                 stderr=subprocess.STDOUT,
             )
         self.url = f"http://127.0.0.1:{self.port}"
-        self._wait()
+        try:
+            self._wait(start_seconds)
+        except AssertionError:
+            self.stop()
+            raise
 
-    def _wait(self) -> None:
-        deadline = time.monotonic() + 90  # a loaded CI host takes its time to import
+    def _wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/health/live").status_code == 200:

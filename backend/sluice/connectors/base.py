@@ -9,7 +9,7 @@ leaves a connector (driver objects can carry the password).
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol
 
 from sluice.errors import SluiceError
 
@@ -62,6 +62,15 @@ def query_result(
     fields["rows"] = rows
     fields["rowcount"] = rowcount
     return result
+
+
+class PoolUsage(NamedTuple):
+    """A connector's pool at one moment, for `/metrics`: the most connections it holds,
+    the calls holding one, and the calls waiting for one."""
+
+    size: int
+    in_use: int
+    waiting: int
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,10 @@ class Connector(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+    def usage(self) -> PoolUsage:
+        """How busy the pool is now (read at scrape time, never on a call's path)."""
+        ...
 
 
 class ConnectorError(SluiceError):

@@ -19,6 +19,7 @@ from sluice.connectors.base import (
     ConnectionConfig,
     ConnectorError,
     Params,
+    PoolUsage,
     QueryResult,
     QueryTimeout,
     Transaction,
@@ -34,6 +35,20 @@ _LEADING_NOISE = re.compile(r"^(?:\s+|--[^\n]*\n?|/\*.*?\*/|\()*", re.DOTALL)
 _SECRET_ASSIGNMENT = re.compile(r"(password|passwd|pwd)(\s*[=:]\s*)(\S+)", re.IGNORECASE)
 _current_task = asyncio.current_task
 _monotonic = time.monotonic
+
+
+def parked(primitive: object | None) -> int:
+    """Tasks waiting on an asyncio Semaphore, Condition or Queue. asyncio keeps no public
+    count, so this reads the waiters it keeps (`_waiters`, a queue's `_getters`); it is
+    called at scrape time only."""
+    waiters = getattr(primitive, "_waiters", None) or getattr(primitive, "_getters", None)
+    return sum(1 for waiter in waiters if not waiter.done()) if waiters else 0
+
+
+def gate_usage(gate: asyncio.Semaphore | None, size: int) -> PoolUsage:
+    """The usage of a pool guarded by a semaphore of `size` places."""
+    free = gate._value if gate is not None else size  # asyncio keeps no public count
+    return PoolUsage(size, size - free, parked(gate))
 
 
 class Retry(Exception):

@@ -41,6 +41,7 @@ from sluice.connectors.base import (
     DatasourceUnavailable,
     InvalidConfig,
     Params,
+    PoolUsage,
     QueryResult,
     Table,
     Transaction,
@@ -53,6 +54,7 @@ from sluice.connectors.common import (
     Retry,
     detached,
     is_read_statement,
+    parked,
     scrub,
     timeout_error,
     with_retries,
@@ -180,6 +182,13 @@ class MySQLConnector(ConnectorEntry):
             pool.terminate()
             await pool.wait_closed()
         self._deadlines.close()
+
+    def usage(self) -> PoolUsage:
+        """asyncmy counts connections in use (or being opened) as its size less the free."""
+        pool, size = self._pool, max(1, self._config.pool_size)
+        if pool is None:
+            return PoolUsage(size, 0, 0)
+        return PoolUsage(size, pool.size - pool.freesize, parked(pool.cond))
 
     # -- connections -------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, dataclass
 
-from sluice.connectors.base import ConnectionConfig, Connector
+from sluice.connectors.base import ConnectionConfig, Connector, PoolUsage
 from sluice.connectors.common import DEFAULT_RETRY_DELAYS_MS
 from sluice.connectors.registry import connect
 
@@ -69,6 +69,12 @@ class PoolManager:
         if entry is not None:
             await entry.connector.close()
         return connector
+
+    def usage(self) -> dict[Hashable, PoolUsage]:
+        """Each open pool's usage by data-source id, for `/metrics`; a removed source's
+        pool is gone from here, and so from the metrics."""
+        entries = list(self._entries.items())  # a snapshot: the scrape runs in a thread
+        return {source_id: entry.connector.usage() for source_id, entry in entries}
 
     async def remove(self, source_id: Hashable) -> None:
         """Close and forget a source's pool (deleted or disabled data source)."""

@@ -42,6 +42,7 @@ from sluice.connectors.base import (
     DatasourceUnavailable,
     InvalidConfig,
     Params,
+    PoolUsage,
     QueryResult,
     Table,
     Transaction,
@@ -55,6 +56,7 @@ from sluice.connectors.common import (
     attempt_then_retry,
     check_timeout,
     detached,
+    gate_usage,
     is_read_statement,
     scrub,
     timeout_error,
@@ -233,6 +235,10 @@ class PostgresConnector(ConnectorEntry):
             pool, self._pool = self._pool, None
             await pool.close(timeout=1.0)
         self._deadlines.close()
+
+    def usage(self) -> PoolUsage:
+        """Read off the gate in front of the pool: its holders hold the connections."""
+        return gate_usage(self._gate, max(1, self._config.pool_size))
 
     # -- connections -------------------------------------------------------------------
 

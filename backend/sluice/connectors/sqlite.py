@@ -26,6 +26,7 @@ from sluice.connectors.base import (
     DatasourceUnavailable,
     InvalidConfig,
     Params,
+    PoolUsage,
     QueryResult,
     Table,
     Transaction,
@@ -35,6 +36,7 @@ from sluice.connectors.common import (
     ConnectorEntry,
     Retry,
     detached,
+    parked,
     timeout_error,
     with_retries,
 )
@@ -102,6 +104,10 @@ class SQLiteConnector(ConnectorEntry):
             handle = idle.get_nowait()
             await self._call(handle.connection.close)
         self._threads.shutdown(wait=False, cancel_futures=True)
+
+    def usage(self) -> PoolUsage:
+        idle = self._idle.qsize() if self._idle is not None else 0
+        return PoolUsage(self._size, self._made - idle, parked(self._idle))
 
     # -- connections -------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from sluice.connectors.base import (
     DatasourceUnavailable,
     InvalidConfig,
     Params,
+    PoolUsage,
     QueryResult,
     Table,
     Transaction,
@@ -42,6 +43,7 @@ from sluice.connectors.common import (
     ConnectorEntry,
     Retry,
     detached,
+    gate_usage,
     scrub,
     timeout_error,
     with_retries,
@@ -125,6 +127,9 @@ class TrinoConnector(ConnectorEntry):
         for connection in idle:
             connection.close()
         self._threads.shutdown(wait=False, cancel_futures=True)
+
+    def usage(self) -> PoolUsage:
+        return gate_usage(self._slots, self._size)
 
     # -- connections and threads -------------------------------------------------------
 

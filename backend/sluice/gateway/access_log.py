@@ -1,8 +1,8 @@
 """Stage: the access record, one per call whatever its outcome.
 
 Records are queued in memory and written in batches by a background task, so a call never
-waits for the store. The queue is bounded: when it is full a record is dropped and counted
-in `/metrics` rather than slowing the call.
+waits for the store, and wait there while the store is away. The queue is bounded: when
+it is full a record is dropped and counted in `/metrics` rather than slowing the call.
 """
 
 import asyncio
@@ -14,6 +14,8 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Engine, delete
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from sluice.models.access_record import AccessRecord
 from sluice.observability.metrics import Metrics
@@ -54,6 +56,61 @@ Row = tuple[Any, ...]
 
 
 _PG_CASTS = {"at": "timestamptz", "api_id": "bigint", "status": "int", "duration_ms": "float8"}
+_TABLE = AccessRecord.__table__  # type: ignore[attr-defined]
+_MODULE, _PATH, _METHOD, _IP = (
+    _TABLE.columns[name].type.length for name in ("module", "path", "method", "ip")
+)
+RETRY_DELAYS_S = (1.0, 2.0, 4.0, 5.0)
+"""Pauses between tries while the store is away: the last one repeats."""
+_FAILURES = (DBAPIError, PoolTimeout, orjson.JSONEncodeError)
+
+
+def fit(text: str | None, size: int) -> str | None:
+    """Text the store can hold: a NUL becomes `\\x00` and a lone surrogate `\\udXXX`
+    (PostgreSQL refuses the first, UTF-8 cannot encode the second), then cut at the
+    column's size. The common case (plain ASCII of the right size) costs two C calls."""
+    if text is None:
+        return None
+    if "\x00" in text or not text.isascii():
+        text = text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode()
+    return text if len(text) <= size else text[:size]
+
+
+class StoreAway(Exception):
+    """The store cannot be reached; `done` rows of the batch were dealt with first."""
+
+    def __init__(self, done: int, reason: str) -> None:
+        super().__init__(reason)
+        self.done, self.reason = done, reason
+
+
+def _raise_if_away(exc: Exception, done: int) -> None:
+    """A lost or refused connection (or an exhausted pool) is the store being away, not
+    the rows being wrong: raise StoreAway so the rows are kept."""
+    lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if lost or isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+        raise StoreAway(done, type(exc).__name__) from exc
+
+
+def insert_sql(engine: Engine) -> str:
+    """The one statement that inserts a batch given as a JSON array of rows."""
+    names, dialect = ", ".join(COLUMNS), engine.dialect
+    if dialect.name == "postgresql":
+        fields = ", ".join(
+            f"(r ->> {i})::{_PG_CASTS[c]}" if c in _PG_CASTS else f"r ->> {i}"
+            for i, c in enumerate(COLUMNS)
+        )
+        source = "json_array_elements(%s::json) AS r"
+    elif dialect.name == "sqlite":
+        # SQLAlchemy keeps SQLite times as 'YYYY-MM-DD HH:MM:SS.ffffff', no zone (UTC)
+        fields = ", ".join(
+            "substr(r.value ->> 0, 1, 26)" if c == "at" else f"r.value ->> {i}"
+            for i, c in enumerate(COLUMNS)
+        )
+        source = "json_each(?) AS r"
+    else:
+        raise ValueError(f"access records cannot be written to a {dialect.name} store")
+    return f"INSERT INTO {_TABLE.name} ({names}) SELECT {fields} FROM {source}"
 
 
 class AccessLog:
@@ -63,7 +120,13 @@ class AccessLog:
     on SQLite). The writer thread shares the process's GIL with the calls it records, so
     it must hold it as little as possible: orjson turns the batch into one string in C,
     and the driver waits for the store with the GIL released. Row-by-row writing
-    (executemany, COPY rows formatted in Python) measured at half the gateway's CPU."""
+    (executemany, COPY rows formatted in Python) measured at half the gateway's CPU.
+
+    One record never costs another: text that cannot be stored (a NUL, a lone surrogate,
+    more than the column holds) is escaped and cut when the call is recorded, and a batch
+    the store refuses anyway is written again row by row, dropping (and counting) only
+    the rows refused. While the store is away, rows stay queued and the writer tries
+    again with a growing pause (`RETRY_DELAYS_S`); only a full queue drops."""
 
     def __init__(
         self, engine: Engine, metrics: Metrics, *, size: int = 10_000, batch: int = 2_000
@@ -71,39 +134,26 @@ class AccessLog:
         self._engine, self._metrics = engine, metrics
         self._size, self._batch = size, batch
         self._rows: list[Row] = []
-        table, dialect = AccessRecord.__table__, engine.dialect  # type: ignore[attr-defined]
-        names = ", ".join(COLUMNS)
-        if dialect.name == "postgresql":
-            fields = ", ".join(
-                f"(r ->> {i})::{_PG_CASTS[c]}" if c in _PG_CASTS else f"r ->> {i}"
-                for i, c in enumerate(COLUMNS)
-            )
-            source = "json_array_elements(%s::json) AS r"
-        elif dialect.name == "sqlite":
-            # SQLAlchemy keeps SQLite times as 'YYYY-MM-DD HH:MM:SS.ffffff', no zone (UTC)
-            fields = ", ".join(
-                "substr(r.value ->> 0, 1, 26)" if c == "at" else f"r.value ->> {i}"
-                for i, c in enumerate(COLUMNS)
-            )
-            source = "json_each(?) AS r"
-        else:
-            raise ValueError(f"access records cannot be written to a {dialect.name} store")
-        self._sql = f"INSERT INTO {table.name} ({names}) SELECT {fields} FROM {source}"
+        self._failures = 0
+        self._retry_at = 0.0
+        self._writing = asyncio.Lock()  # one writer at a time: rows leave once written
+        self._queue_full = metrics.access_records_dropped.labels("queue_full")
+        self._sql = insert_sql(engine)
 
     def record(self, call: Call, status: int, request_id: str | None) -> None:
         rows = self._rows
         if len(rows) >= self._size:
-            self._metrics.access_records_dropped.inc()
+            self._queue_full.inc()
             return
         rows.append(
             (
                 datetime.now(UTC).isoformat(" ", "microseconds"),
                 call.api_id,
-                call.module,
-                call.path[:512],
-                call.method,
+                fit(call.module, _MODULE),
+                fit(call.path, _PATH),
+                fit(call.method, _METHOD),
                 call.client_id,
-                call.ip,
+                fit(call.ip, _IP),
                 status,
                 request_id,
                 call.error,
@@ -115,19 +165,63 @@ class AccessLog:
     async def prune(self, retention_days: int) -> None:
         await asyncio.to_thread(self._prune, retention_days)
 
-    async def flush(self) -> None:
-        self._metrics.access_queue_depth.set(len(self._rows))
-        while self._rows:
-            rows, self._rows = self._rows[: self._batch], self._rows[self._batch :]
-            try:
-                await asyncio.to_thread(self._write, rows)
-            except Exception:  # the store may be briefly away; count and go on
-                log.exception("writing %d access records failed", len(rows))
-                self._metrics.access_records_dropped.inc(len(rows))
+    async def flush(self, *, final: bool = False) -> None:
+        """Write what is queued, a batch at a time. Rows leave the queue only once
+        written (or refused by the store); while the store is away they wait for the
+        next try, which comes later after each failure. `final` (at shutdown) tries once
+        whatever the pause, and counts what it could not write as dropped."""
+        if final or time.monotonic() >= self._retry_at:
+            await self._write_queued()
+        if final and self._rows:
+            self._metrics.access_records_dropped.labels("store_unavailable").inc(len(self._rows))
+            self._rows.clear()
         self._metrics.access_queue_depth.set(len(self._rows))
 
+    async def _write_queued(self) -> None:
+        async with self._writing:
+            await self._write_batches()
+
+    async def _write_batches(self) -> None:
+        while self._rows:
+            rows = self._rows[: self._batch]
+            try:
+                await asyncio.to_thread(self._write, rows)
+            except StoreAway as away:
+                del self._rows[: away.done]
+                self._back_off(away)
+                return
+            del self._rows[: len(rows)]  # calls recorded meanwhile were appended after
+            if self._failures:
+                log.warning("the store is back; writing queued access records")
+                self._failures = 0
+
+    def _back_off(self, away: "StoreAway") -> None:
+        delay = RETRY_DELAYS_S[min(self._failures, len(RETRY_DELAYS_S) - 1)]
+        if not self._failures:
+            log.warning("the store is away (%s); access records stay queued", away.reason)
+        self._failures += 1
+        self._retry_at = time.monotonic() + delay
+
     def _write(self, rows: list[Row]) -> None:
-        batch = orjson.dumps(rows).decode()
+        """One statement for the batch; if the store refuses it, one per row, dropping
+        the rows it refuses. A lost connection stops the work (`StoreAway`, saying how
+        many rows are done) so the rest is tried again later."""
+        try:
+            self._insert(rows)
+            return
+        except _FAILURES as exc:
+            _raise_if_away(exc, 0)
+            log.warning("a batch of %d access records was refused (%s); row by row", len(rows), exc)
+        for done, row in enumerate(rows):
+            try:
+                self._insert([row])
+            except _FAILURES as exc:
+                _raise_if_away(exc, done)
+                log.warning("an access record was refused and dropped: %s", exc)
+                self._metrics.access_records_dropped.labels("unstorable").inc()
+
+    def _insert(self, rows: list[Row]) -> None:
+        batch = orjson.dumps(rows).decode()  # TypeError on a lone surrogate
         with self._engine.begin() as connection:
             connection.exec_driver_sql(self._sql, (batch,))
 

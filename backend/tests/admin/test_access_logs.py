@@ -2,13 +2,19 @@
 SQLite), read back through the admin API with their times intact, and dropped (and
 counted) rather than queued without bound."""
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import make_url, text
 
+from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login
+from tests.proxy import TcpProxy
+from tests.scrape import sample
 
 
 def flush(client: TestClient) -> None:
@@ -46,7 +52,121 @@ def test_a_full_queue_drops_and_counts(app_factory: Any) -> None:
         for n in range(5):
             client.get(f"/shop/missing-{n}")
         metrics = client.get("/metrics").text
-        assert "sluice_access_records_dropped_total 3.0" in metrics
+        assert 'sluice_access_records_dropped_total{reason="queue_full"} 3.0' in metrics
         flush(client)
         headers = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
         assert client.get("/api/v1/access-logs", headers=headers).json()["count"] == 2
+
+
+def test_a_bad_record_never_costs_another_its_record(client: TestClient) -> None:
+    """Calls whose path, method or module cannot be stored as is (a NUL, bytes that are
+    not UTF-8, oversize text) sit among good calls in one batch: every call keeps its
+    record, the odd text escaped or cut to its column's size."""
+    headers = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+    long_module = "m" * 300
+    odd = [
+        ("GET", "/shop/items/%00"),
+        ("GET", "/shop/items/%ED%A0%80"),
+        ("GET", "/shop/" + "x" * 20_000),
+        ("GET", f"/{long_module}/items"),
+        ("MKCALENDAR", "/shop/items/1"),
+        ("GET", "/sh%00op/items/2"),
+    ]
+    for n, (method, path) in enumerate(odd):
+        client.get(f"/shop/good-{n}")
+        client.request(method, path)
+    client.get("/shop/good-last")
+    flush(client)
+    found = client.get("/api/v1/access-logs", params={"limit": 100}, headers=headers).json()
+    assert found["count"] == 2 * len(odd) + 1
+    paths = {r["path"] for r in found["data"]}
+    assert {f"/shop/good-{n}" for n in range(len(odd))} <= paths
+    assert "/shop/items/\\x00" in paths
+    assert all(len(r["path"]) <= 512 for r in found["data"])
+    assert any(r["module"] and len(r["module"]) == 63 for r in found["data"])
+    assert any(r["method"] == "MKCALENDA" or r["method"] == "MKCALEND" for r in found["data"])
+    metrics = client.get("/metrics").text
+    assert 'sluice_access_records_dropped_total{reason="unstorable"} 0.0' in metrics
+
+
+def test_a_row_the_store_refuses_is_dropped_alone_and_counted(client: TestClient) -> None:
+    """Whatever the store refuses (here a rule the test adds to the table) costs only
+    that row: the batch is written again row by row."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    engine = app.state.engine
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON access_record"
+                    " WHEN NEW.path LIKE '%refuse-me%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    "ALTER TABLE access_record ADD CONSTRAINT refuse"
+                    " CHECK (path NOT LIKE '%refuse-me%')"
+                )
+            )
+    headers = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+    for n in range(3):
+        client.get(f"/shop/fine-{n}")
+        client.get(f"/shop/refuse-me-{n}" if n == 1 else f"/shop/also-fine-{n}")
+    flush(client)
+    found = client.get("/api/v1/access-logs", headers=headers).json()
+    assert sorted(r["path"] for r in found["data"]) == [
+        "/shop/also-fine-0",
+        "/shop/also-fine-2",
+        "/shop/fine-0",
+        "/shop/fine-1",
+        "/shop/fine-2",
+    ]
+    metrics = client.get("/metrics").text
+    assert 'sluice_access_records_dropped_total{reason="unstorable"} 1.0' in metrics
+
+
+@pytest.mark.parametrize("store_template", ["postgres"], indirect=True)
+def test_records_wait_while_the_store_is_away(app_factory: AppFactory, store_url: str) -> None:
+    """The store (PostgreSQL behind a proxy the test controls) goes away for a few
+    seconds while calls go on: their records wait in the queue and are all written once
+    it is back; none is dropped."""
+    url = make_url(store_url)
+    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        proxied = url.set(port=proxy.port).render_as_string(hide_password=False)
+        with TestClient(app_factory(DATABASE_URL=proxied)) as client:
+            headers = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+            client.get("/shop/before")
+            flush(client)
+            proxy.down()
+            away_until = time.monotonic() + 4
+            calls = 0
+            while time.monotonic() < away_until:
+                client.get(f"/shop/during-{calls}")
+                calls += 1
+                time.sleep(0.05)
+            waiting = sample(client.get("/metrics").text, "sluice_access_record_queue_depth")
+            assert waiting is not None and 0 < waiting <= calls
+            proxy.up()
+            found = _records_once_written(client, headers, calls + 1)
+            paths = {r["path"] for r in found}
+            assert paths == {"/shop/before"} | {f"/shop/during-{n}" for n in range(calls)}
+            metrics = client.get("/metrics").text
+            for reason in ("queue_full", "unstorable", "store_unavailable"):
+                assert f'sluice_access_records_dropped_total{{reason="{reason}"}} 0.0' in metrics
+
+
+def _records_once_written(
+    client: TestClient, headers: dict[str, str], expected: int
+) -> list[dict[str, Any]]:
+    """The records, polled until `expected` are there (the writer's pause after a failed
+    try is at most a few seconds) or 20 s have passed."""
+    deadline = time.monotonic() + 20
+    while True:
+        response = client.get("/api/v1/access-logs", params={"limit": 500}, headers=headers)
+        found: dict[str, Any] = response.json() if response.status_code == 200 else {"count": -1}
+        if found["count"] >= expected or time.monotonic() > deadline:
+            assert found["count"] == expected
+            data: list[dict[str, Any]] = found["data"]
+            return data
+        time.sleep(0.25)
