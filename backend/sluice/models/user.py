@@ -152,6 +152,8 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True, index=True, max_length=255)
     hashed_password: str = Field(max_length=255)
+    token_generation: int = 0
+    """Stamped in every dashboard token; a password change bumps it, ending older sessions."""
     created_at: datetime = Field(default_factory=utcnow)
 
     roles: list[Role] = Relationship(back_populates="users", link_model=UserRoleLink)

@@ -34,4 +34,5 @@ def login_access_token(
     guard.succeeded(email)
     assert user.id is not None
     expires = timedelta(minutes=settings.ACCESS_TOKEN_EXPIRE_MINUTES)
-    return Token(access_token=create_user_token(user.id, settings.secret_key, expires))
+    token = create_user_token(user.id, settings.secret_key, expires, user.token_generation)
+    return Token(access_token=token)
