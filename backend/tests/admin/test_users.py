@@ -186,3 +186,27 @@ def test_ones_own_password_changes_only_with_the_current_one(
     )
     assert client.get(f"{USERS}/me", headers=admin_headers).status_code == 200
     assert login(client, ADMIN_EMAIL, "admin-password-1")
+
+
+def test_nul_characters_in_user_fields_are_422(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    good = {"email": "nul@example.com", "password": "password-1", "full_name": "Nul"}
+    for field, value in (
+        ("email", "nul\x00@example.com"),
+        ("full_name", "N\x00ul"),
+        ("password", "pass\x00word-1"),
+    ):
+        response = client.post(USERS, json=good | {field: value}, headers=admin_headers)
+        assert response.status_code == 422, field
+        assert response.json()["detail"][0]["loc"][-1] == field
+    me = client.get(f"{USERS}/me", headers=admin_headers).json()
+    for path, body in (
+        (f"{USERS}/me", {"full_name": "N\x00ul"}),
+        (f"{USERS}/me", {"email": "a\x00@example.com"}),
+        (f"{USERS}/{me['id']}", {"full_name": "N\x00ul"}),
+        (f"{USERS}/me/password", {"current_password": "x\x00", "new_password": "pass\x00word"}),
+    ):
+        response = client.patch(path, json=body, headers=admin_headers)
+        assert response.status_code == 422, (path, body)
+    assert client.post(USERS, json=good, headers=admin_headers).status_code == 201
