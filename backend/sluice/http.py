@@ -73,6 +73,19 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected_error)
 
 
+def client_host(request: Request, trusted_proxies: int) -> str:
+    """The peer's address, or with N trusted proxies the Nth address from the right of
+    X-Forwarded-For (each proxy appends the address it saw); "" when there is none."""
+    text = request.client.host if request.client else ""
+    if trusted_proxies:
+        hops = [
+            h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()
+        ]
+        if len(hops) >= trusted_proxies:
+            text = hops[-trusted_proxies]
+    return text
+
+
 def too_large_message(limit: int) -> str:
     return f"Request body too large: the limit is {limit} bytes"
 

@@ -2,8 +2,8 @@
 
 Hashing uses the maintained passlib line (libpass) with Argon2id; older schemes stay
 verifiable so their hashes are upgraded at the next login. User tokens are HS256 JWTs
-with the algorithm pinned and `exp`, `iat`, `iss`, `aud`, `sub` required, and an audience
-of their own so a dashboard token is never taken for a client token.
+with the algorithm pinned and `exp`, `iat`, `iss`, `aud`, `sub`, `gen` required, and an
+audience of their own so a dashboard token is never taken for a client token.
 """
 
 import base64
@@ -49,15 +49,19 @@ def burn_verification_time() -> None:
     password_context.dummy_verify()
 
 
-def create_user_token(user_id: int, secret_key: str, expires: timedelta) -> str:
+def create_user_token(
+    user_id: int, secret_key: str, expires: timedelta, generation: int = 0
+) -> str:
+    """A dashboard token stamped with the user's token generation (see decode_user_token)."""
     now = datetime.now(UTC)
-    claims = {"sub": str(user_id), "iat": now, "exp": now + expires}
+    claims = {"sub": str(user_id), "gen": generation, "iat": now, "exp": now + expires}
     claims |= {"iss": ISSUER, "aud": USER_AUDIENCE}
     return jwt.encode(claims, secret_key, algorithm=ALGORITHM)
 
 
-def decode_user_token(token: str, secret_key: str) -> int:
-    """The user id in a valid dashboard token; Unauthorized for anything else."""
+def decode_user_token(token: str, secret_key: str) -> tuple[int, int]:
+    """(user id, token generation) of a valid dashboard token; Unauthorized for anything
+    else. The caller compares the generation with the user's: a password change bumps it."""
     try:
         claims = jwt.decode(
             token,
@@ -65,16 +69,16 @@ def decode_user_token(token: str, secret_key: str) -> int:
             algorithms=[ALGORITHM],
             audience=USER_AUDIENCE,
             issuer=ISSUER,
-            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            options={"require": ["exp", "iat", "iss", "aud", "sub", "gen"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("Token has expired") from exc
     except jwt.PyJWTError as exc:
         raise Unauthorized("Could not validate credentials") from exc
-    subject = claims["sub"]
-    if not isinstance(subject, str) or not subject.isdigit():
+    subject, generation = claims["sub"], claims["gen"]
+    if not isinstance(subject, str) or not subject.isdigit() or not isinstance(generation, int):
         raise Unauthorized("Could not validate credentials")
-    return int(subject)
+    return int(subject), generation
 
 
 class SecretUndecryptable(Exception):

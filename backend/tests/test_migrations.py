@@ -33,6 +33,8 @@ def round_trip(url: str) -> None:
         )
         names = connection.execute(text("SELECT name FROM role ORDER BY id")).scalars().all()
         assert names == ["admin", "developer", "viewer"]
+        columns = {c["name"] for c in inspect(connection).get_columns("user")}
+        assert "token_generation" in columns
     engine.dispose()
     alembic(url, "downgrade", "base")
     engine = create_engine(url)

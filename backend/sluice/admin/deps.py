@@ -17,8 +17,8 @@ from sluice.models.user import RESOURCE_ACTIONS, User
 from sluice.security import decode_user_token
 from sluice.services import audit
 from sluice.services.registry import RegistryHolder
+from sluice.services.roles import permissions_of
 from sluice.services.throttle import LoginGuard
-from sluice.services.users import permissions_of
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token", auto_error=False)
 
@@ -48,9 +48,12 @@ def get_current_user(
 ) -> User:
     if not token:
         raise Unauthorized()
-    user = session.get(User, decode_user_token(token, settings.secret_key))
+    user_id, generation = decode_user_token(token, settings.secret_key)
+    user = session.get(User, user_id)
     if user is None:
         raise Unauthorized("User no longer exists")
+    if generation != user.token_generation:
+        raise Unauthorized("Session ended: log in again")
     if not user.is_active:
         raise Unauthorized("This account is disabled")
     audit.set_actor(session, user.email)

@@ -7,22 +7,15 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 from fastapi import Request
 
 from sluice.errors import Forbidden
+from sluice.http import client_host
 
 Address = IPv4Address | IPv6Address
 Network = IPv4Network | IPv6Network
 
 
 def client_ip(request: Request, trusted_proxies: int) -> Address | None:
-    """The peer's address, or with N trusted proxies the Nth address from the right of
-    X-Forwarded-For (each proxy appends the address it saw)."""
-    text = request.client.host if request.client else ""
-    if trusted_proxies:
-        hops = [
-            h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()
-        ]
-        if len(hops) >= trusted_proxies:
-            text = hops[-trusted_proxies]
-    return parse_ip(text)
+    """The caller's address (`http.client_host`), parsed."""
+    return parse_ip(client_host(request, trusted_proxies))
 
 
 @lru_cache(maxsize=4096)

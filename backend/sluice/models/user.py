@@ -5,7 +5,7 @@ A user holds any number of roles; a role holds permissions; superusers pass ever
 
 from datetime import UTC, datetime
 
-from pydantic import EmailStr, model_validator
+from pydantic import EmailStr, field_validator, model_validator
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -43,6 +43,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def refuse_nul(value: str) -> str:
+    """NUL cannot be stored in PostgreSQL text (a 500 there) and cuts C strings short."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+class Text(SQLModel):
+    """A body whose text fields refuse NUL characters (a 422 naming the field)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        return refuse_nul(value) if isinstance(value, str) else value
+
+
 def _cascade_fk(target: str) -> Column[int]:
     return Column(Integer, ForeignKey(target, ondelete="CASCADE"), primary_key=True)
 
@@ -75,7 +91,7 @@ class RolePermission(SQLModel, table=True):
     role: "Role" = Relationship(back_populates="permissions")
 
 
-class RoleBase(SQLModel):
+class RoleBase(Text):
     name: str = Field(min_length=1, max_length=64)
     description: str | None = Field(default=None, max_length=255)
 
@@ -84,7 +100,7 @@ class RoleCreate(RoleBase):
     permissions: list[Permission] = []
 
 
-class RoleUpdate(SQLModel):
+class RoleUpdate(Text):
     name: str | None = Field(default=None, min_length=1, max_length=64)
     description: str | None = Field(default=None, max_length=255)
     permissions: list[Permission] | None = None
@@ -117,7 +133,7 @@ class PermissionsPublic(SQLModel):
     count: int
 
 
-class UserBase(SQLModel):
+class UserBase(Text):
     email: EmailStr = Field(max_length=255)
     full_name: str | None = Field(default=None, max_length=255)
     is_active: bool = True
@@ -129,7 +145,7 @@ class UserCreate(UserBase):
     role_ids: list[int] = []
 
 
-class UserUpdate(SQLModel):
+class UserUpdate(Text):
     email: EmailStr | None = Field(default=None, max_length=255)
     full_name: str | None = Field(default=None, max_length=255)
     is_active: bool | None = None
@@ -138,12 +154,12 @@ class UserUpdate(SQLModel):
     role_ids: list[int] | None = None
 
 
-class UserUpdateMe(SQLModel):
+class UserUpdateMe(Text):
     email: EmailStr | None = Field(default=None, max_length=255)
     full_name: str | None = Field(default=None, max_length=255)
 
 
-class UpdatePassword(SQLModel):
+class UpdatePassword(Text):
     current_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     new_password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
@@ -152,6 +168,8 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True, index=True, max_length=255)
     hashed_password: str = Field(max_length=255)
+    token_generation: int = 0
+    """Stamped in every dashboard token; a password change bumps it, ending older sessions."""
     created_at: datetime = Field(default_factory=utcnow)
 
     roles: list[Role] = Relationship(back_populates="users", link_model=UserRoleLink)

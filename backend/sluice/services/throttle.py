@@ -58,16 +58,26 @@ class Throttle:
 
 
 class LoginGuard(Throttle):
-    """Failed dashboard logins, per account and per IP."""
+    """Failed dashboard logins, per (account, IP) and per IP.
+
+    The account's budget is kept per source address, so an attacker's failures lock the
+    account from the attacker's address only, never for its owner elsewhere; the per-IP
+    budget stops one address spraying passwords over many accounts.
+    """
 
     def __init__(self, per_account: str, per_ip: str, redis_url: str | None = None) -> None:
         super().__init__("login", {"account": per_account, "ip": per_ip}, redis_url)
 
     def check_login(self, email: str, ip: str) -> None:
-        self.check({"account": email, "ip": ip}, "Too many failed login attempts; try again later")
+        self.check(self._keys(email, ip), "Too many failed login attempts; try again later")
 
     def failed(self, email: str, ip: str) -> None:
-        self.hit({"account": email, "ip": ip})
+        self.hit(self._keys(email, ip))
 
-    def succeeded(self, email: str) -> None:
-        self.clear("account", email)
+    def succeeded(self, email: str, ip: str) -> None:
+        self.clear("account", self._keys(email, ip)["account"])
+
+    @staticmethod
+    def _keys(email: str, ip: str) -> dict[str, str]:
+        # The address first: it never holds "/", so no email can forge another's key.
+        return {"account": f"{ip}/{email}", "ip": ip}

@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 import jwt
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from passlib.hash import pbkdf2_sha256
 from sqlmodel import Session
@@ -174,3 +175,48 @@ def test_throttling_is_shared_through_redis(app_factory: AppFactory, session: Se
         assert attempt(second, email, "wrong-password")[0] == 401
         assert attempt(first, email, "shared-password-1")[0] == 429
         assert attempt(second, email, "shared-password-1")[0] == 429
+
+
+def attempt_from(app: FastAPI, ip: str, email: str, password: str, **headers: str) -> int:
+    with TestClient(app, client=(ip, 50000)) as client:
+        response = client.post(
+            LOGIN, data={"username": email, "password": password}, headers=headers
+        )
+        return response.status_code
+
+
+def test_failures_from_one_address_do_not_lock_the_account_elsewhere(
+    app_factory: AppFactory,
+) -> None:
+    """Ten wrong passwords lock the account for that address only, the superuser's too."""
+    app = app_factory()
+    for _ in range(10):
+        assert attempt_from(app, "10.0.0.1", ADMIN_EMAIL, "wrong-password") == 401
+    assert attempt_from(app, "10.0.0.1", ADMIN_EMAIL, ADMIN_PASSWORD) == 429
+    assert attempt_from(app, "10.0.0.2", ADMIN_EMAIL, ADMIN_PASSWORD) == 200
+    assert attempt_from(app, "10.0.0.1", ADMIN_EMAIL, ADMIN_PASSWORD) == 429
+
+
+def test_the_login_address_is_read_behind_trusted_proxies(app_factory: AppFactory) -> None:
+    app = app_factory(TRUSTED_PROXY_COUNT=1, LOGIN_RATE_LIMIT_PER_ACCOUNT="2/minute")
+    attacker = {"X-Forwarded-For": "192.0.2.66"}
+    for _ in range(2):
+        assert attempt_from(app, "10.0.0.9", ADMIN_EMAIL, "wrong-password", **attacker) == 401
+    assert attempt_from(app, "10.0.0.9", ADMIN_EMAIL, ADMIN_PASSWORD, **attacker) == 429
+    admin = {"X-Forwarded-For": "198.51.100.7"}
+    assert attempt_from(app, "10.0.0.9", ADMIN_EMAIL, ADMIN_PASSWORD, **admin) == 200
+
+
+def test_a_login_form_that_cannot_hold_credentials_is_422(client: TestClient) -> None:
+    for form, field in (
+        ({"username": "adm\x00in@example.com", "password": "whatever-1"}, "username"),
+        ({"username": ADMIN_EMAIL, "password": "p" * 5000}, "password"),
+        ({"username": ADMIN_EMAIL, "password": "pass\x00word"}, "password"),
+        ({"username": "a" * 300 + "@example.com", "password": "whatever-1"}, "username"),
+    ):
+        response = client.post(LOGIN, data=form)
+        assert response.status_code == 422, form
+        error = response.json()["detail"][0]
+        assert error["loc"] == ["body", field]
+        assert "input" not in error
+    assert login(client, ADMIN_EMAIL, ADMIN_PASSWORD)

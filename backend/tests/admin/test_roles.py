@@ -107,3 +107,16 @@ def test_deleting_a_role_takes_it_from_its_users(
     assert client.delete(f"{ROLES}/{role['id']}", headers=admin_headers).status_code == 204
     assert client.get(f"/api/v1/users/{user['id']}", headers=admin_headers).json()["role_ids"] == []
     assert client.get(f"{ROLES}/{role['id']}", headers=admin_headers).status_code == 404
+
+
+def test_nul_characters_in_role_fields_are_422(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    for body in ({"name": "n\x00"}, {"name": "ok", "description": "d\x00"}):
+        response = client.post(ROLES, json=body, headers=admin_headers)
+        assert response.status_code == 422, body
+        assert "NUL" in response.json()["detail"][0]["msg"]
+    role = client.post(ROLES, json={"name": "fine"}, headers=admin_headers).json()
+    for body in ({"name": "n\x00"}, {"description": "d\x00"}):
+        response = client.patch(f"{ROLES}/{role['id']}", json=body, headers=admin_headers)
+        assert response.status_code == 422, body

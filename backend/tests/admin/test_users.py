@@ -143,3 +143,70 @@ def test_email_taken_by_another_user_is_409_on_update(client: TestClient, sessio
     headers = login(client, "eve@example.com")
     response = client.patch(f"{USERS}/me", json={"email": ADMIN_EMAIL}, headers=headers)
     assert response.status_code == 409
+
+
+def test_changing_ones_password_ends_older_sessions(client: TestClient, session: Session) -> None:
+    make_user(session, "fay@example.com", "fay-password-1")
+    old = login(client, "fay@example.com", "fay-password-1")
+    elsewhere = login(client, "fay@example.com", "fay-password-1")
+    body = {"current_password": "fay-password-1", "new_password": "fay-password-2"}
+    assert client.patch(f"{USERS}/me/password", json=body, headers=old).status_code == 200
+    for headers in (old, elsewhere):
+        response = client.get(f"{USERS}/me", headers=headers)
+        assert response.status_code == 401
+        assert response.json()["detail"] == "Session ended: log in again"
+    assert client.get(f"{USERS}/me", headers=login(client, "fay@example.com", "fay-password-2"))
+
+
+def test_a_password_reset_by_an_admin_ends_the_users_sessions(
+    client: TestClient, session: Session, admin_headers: dict[str, str]
+) -> None:
+    user = make_user(session, "gus@example.com", "gus-password-1")
+    headers = login(client, "gus@example.com", "gus-password-1")
+    renamed = client.patch(f"{USERS}/{user.id}", json={"full_name": "Gus"}, headers=admin_headers)
+    assert renamed.status_code == 200
+    assert client.get(f"{USERS}/me", headers=headers).status_code == 200
+
+    body = {"password": "gus-password-2"}
+    assert client.patch(f"{USERS}/{user.id}", json=body, headers=admin_headers).status_code == 200
+    assert client.get(f"{USERS}/me", headers=headers).status_code == 401
+    assert client.get(f"{USERS}/me", headers=admin_headers).status_code == 200
+    assert login(client, "gus@example.com", "gus-password-2")
+
+
+def test_ones_own_password_changes_only_with_the_current_one(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    me = client.get(f"{USERS}/me", headers=admin_headers).json()
+    body = {"password": "taken-over-1"}
+    response = client.patch(f"{USERS}/{me['id']}", json=body, headers=admin_headers)
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "Change your own password with PATCH /api/v1/users/me/password and the current one"
+    )
+    assert client.get(f"{USERS}/me", headers=admin_headers).status_code == 200
+    assert login(client, ADMIN_EMAIL, "admin-password-1")
+
+
+def test_nul_characters_in_user_fields_are_422(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    good = {"email": "nul@example.com", "password": "password-1", "full_name": "Nul"}
+    for field, value in (
+        ("email", "nul\x00@example.com"),
+        ("full_name", "N\x00ul"),
+        ("password", "pass\x00word-1"),
+    ):
+        response = client.post(USERS, json=good | {field: value}, headers=admin_headers)
+        assert response.status_code == 422, field
+        assert response.json()["detail"][0]["loc"][-1] == field
+    me = client.get(f"{USERS}/me", headers=admin_headers).json()
+    for path, body in (
+        (f"{USERS}/me", {"full_name": "N\x00ul"}),
+        (f"{USERS}/me", {"email": "a\x00@example.com"}),
+        (f"{USERS}/{me['id']}", {"full_name": "N\x00ul"}),
+        (f"{USERS}/me/password", {"current_password": "x\x00", "new_password": "pass\x00word"}),
+    ):
+        response = client.patch(path, json=body, headers=admin_headers)
+        assert response.status_code == 422, (path, body)
+    assert client.post(USERS, json=good, headers=admin_headers).status_code == 201

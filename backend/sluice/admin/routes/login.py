@@ -1,17 +1,21 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Request
+from pydantic import AfterValidator
 
 from sluice.admin.deps import LoginGuardDep, SessionDep, SettingsDep
 from sluice.errors import Forbidden, Unauthorized
-from sluice.http import StrictJSONRoute
-from sluice.models.user import Token
+from sluice.http import StrictJSONRoute, client_host
+from sluice.models.user import PASSWORD_MAX, Token, refuse_nul
 from sluice.security import create_user_token
 from sluice.services.users import authenticate, normalize_email
 
 router = APIRouter(tags=["login"], route_class=StrictJSONRoute)
+
+Username = Annotated[str, Form(max_length=255), AfterValidator(refuse_nul)]
+Password = Annotated[str, Form(max_length=PASSWORD_MAX), AfterValidator(refuse_nul)]
+"""Held to what an account can have, so an impossible value is a 422 before any lookup."""
 
 
 @router.post("/login/access-token")
@@ -20,18 +24,21 @@ def login_access_token(
     session: SessionDep,
     settings: SettingsDep,
     guard: LoginGuardDep,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    username: Username,
+    password: Password,
 ) -> Token:
     """OAuth2 password flow: the email as `username`, and the password."""
-    email, ip = normalize_email(form.username), request.client.host if request.client else "-"
+    email = normalize_email(username)
+    ip = client_host(request, settings.TRUSTED_PROXY_COUNT) or "-"
     guard.check_login(email, ip)
-    user = authenticate(session, email, form.password)
+    user = authenticate(session, email, password)
     if user is None:
         guard.failed(email, ip)
         raise Unauthorized("Incorrect email or password")
     if not user.is_active:
         raise Forbidden("This account is disabled")
-    guard.succeeded(email)
+    guard.succeeded(email, ip)
     assert user.id is not None
     expires = timedelta(minutes=settings.ACCESS_TOKEN_EXPIRE_MINUTES)
-    return Token(access_token=create_user_token(user.id, settings.secret_key, expires))
+    token = create_user_token(user.id, settings.secret_key, expires, user.token_generation)
+    return Token(access_token=token)

@@ -37,8 +37,8 @@ def read_roles(session: SessionDep, _: Reader, page: Page) -> RolesPublic:
 
 
 @router.post("/roles", status_code=status.HTTP_201_CREATED)
-def create_role(session: SessionDep, _: Writer, body: RoleCreate) -> RolePublic:
-    return service.role_public(service.create_role(session, body))
+def create_role(session: SessionDep, actor: Writer, body: RoleCreate) -> RolePublic:
+    return service.role_public(service.create_role(session, body, actor))
 
 
 @router.get("/roles/{role_id}")
@@ -47,10 +47,10 @@ def read_role(session: SessionDep, _: Reader, role_id: Id) -> RolePublic:
 
 
 @router.patch("/roles/{role_id}")
-def update_role(session: SessionDep, _: Writer, role_id: Id, body: RoleUpdate) -> RolePublic:
-    return service.role_public(service.update_role(session, role_id, body))
+def update_role(session: SessionDep, actor: Writer, role_id: Id, body: RoleUpdate) -> RolePublic:
+    return service.role_public(service.update_role(session, role_id, body, actor))
 
 
 @router.delete("/roles/{role_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_role(session: SessionDep, _: Writer, role_id: Id) -> None:
-    service.delete_role(session, role_id)
+def delete_role(session: SessionDep, actor: Writer, role_id: Id) -> None:
+    service.delete_role(session, role_id, actor)
