@@ -71,7 +71,13 @@ def test_route_conflicts_name_the_other_api(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"path": "a//b"}, "segment"),
+        ({"path": "a//b"}, "empty segment"),
+        ({"path": ".."}, "dot segment '..'"),
+        ({"path": "../admin"}, "dot segment '..'"),
+        ({"path": "a/../b"}, "dot segment '..'"),
+        ({"path": "{id}/.."}, "dot segment '..'"),
+        ({"path": "a/./b"}, "dot segment '.'"),
+        ({"path": "/."}, "dot segment '.'"),
         ({"path": "users/{id}/{id}"}, "placeholder appears twice"),
         ({"method": "TRACE"}, "Input should be"),
         ({"params": [{"name": "x", "location": "query", "type": "uuid"}]}, "Input should be"),
