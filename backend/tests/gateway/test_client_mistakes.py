@@ -3,6 +3,7 @@ database is 503. Through the gateway, on the real PostgreSQL and MariaDB."""
 
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_api, make_module, make_source
 from tests.factories import publish as publish_api
 from tests.gateway.test_calls import Live, q
+from tests.servers import pg_execute, require_postgres
 
 
 @pytest.fixture
@@ -46,6 +48,33 @@ def test_a_nul_in_a_string_param_is_400_naming_it(shop: Live) -> None:
     assert_bad_request(shop.client.post("/shop/add", json={"name": "a\x00b"}), "'name'", "NUL")
     assert_bad_request(shop.client.post("/shop/add", data={"name": "a\x00b"}), "'name'", "NUL")
     assert shop.client.get("/shop/find", params={"name": "bob"}).json()["data"] == [{"id": 2}]
+
+
+def test_a_value_the_database_refuses_is_400(shop: Live) -> None:
+    shop.api(
+        "set-age",
+        "UPDATE TABLE SET age = {{ age }} WHERE id = 1",
+        [q("age", required=True)],
+        method="PATCH",
+    )
+    days = {
+        "postgres": "CAST({{ day }} AS DATE) - DATE '2020-01-01'",
+        "mysql": "DATEDIFF({{ day }}, '2020-01-01')",
+    }
+    shop.api(
+        "born",
+        f"UPDATE TABLE SET age = {days[shop.kind]} WHERE id = 1",
+        [q("day", required=True)],
+        method="PATCH",
+    )
+    for response in (
+        shop.client.patch("/shop/set-age", params={"age": "old"}),
+        shop.client.patch("/shop/set-age", params={"age": "99999999999999999999"}),
+        shop.client.patch("/shop/born", params={"day": "2020-13-45"}),
+    ):
+        assert_bad_request(response, "invalid value")
+        assert "UPDATE" not in response.text and "old" not in response.text
+    assert shop.client.patch("/shop/set-age", params={"age": "40"}).status_code == 200
 
 
 # --- item 18: strict parsing of text values ----------------------------------------------
@@ -144,6 +173,20 @@ def test_a_refused_connection_is_503_after_the_retries(app_factory: Any, kind: s
     body = {"name": "closed", "type": kind, "host": "127.0.0.1", "port": _closed_port()}
     with gateway_on(app_factory, body | {"database": "test", "username": "root"}, ONE) as client:
         assert_unavailable(client.get("/shop/p"))
+
+
+def test_a_server_refusing_connections_for_now_is_503(app_factory: Any) -> None:
+    """PostgreSQL refusing a connection over a limit (`too many connections for role`) is
+    unavailable, not a rejected login."""
+    require_postgres()
+    role = f"limited_{uuid.uuid4().hex[:8]}"
+    pg_execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0")
+    body = {"name": "full", "type": "postgres", "host": "127.0.0.1", "port": 5432}
+    try:
+        with gateway_on(app_factory, body | {"database": "test", "username": role}, ONE) as client:
+            assert_unavailable(client.get("/shop/p"))
+    finally:
+        pg_execute(f"DROP ROLE {role}")
 
 
 class Proxy:
