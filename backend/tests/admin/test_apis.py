@@ -95,6 +95,19 @@ def test_invalid_apis_are_422(
     assert message in str(response.json()["detail"])
 
 
+def test_an_api_cannot_be_moved_to_a_dot_segment(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    module = make_module(client, admin_headers)
+    api = make_api(client, admin_headers, module_id=module["id"], path="users/{id}")
+    moved = client.patch(
+        f"/api/v1/apis/{api['id']}", json={"path": "users/{id}/.."}, headers=admin_headers
+    )
+    assert moved.status_code == 422 and "dot segment '..'" in moved.json()["detail"]
+    kept = client.get(f"/api/v1/apis/{api['id']}", headers=admin_headers).json()
+    assert kept["path"] == "users/{id}"
+
+
 def test_editor_hints(client: TestClient, admin_headers: dict[str, str]) -> None:
     module = make_module(client, admin_headers)
     api = make_api(
