@@ -160,6 +160,15 @@ class QueryTimeout(ConnectorError):
     code = "timeout"
 
 
+class InvalidValue(ConnectorError):
+    """The database refused a value as invalid for its type or range (SQLSTATE class 22,
+    data exception): the caller sent it, so it is their mistake, not a server fault. The
+    message stays generic since the database does not say which parameter it was."""
+
+    status = 400
+    code = "bad_request"
+
+
 class InvalidConfig(ConnectorError):
     """The data-source settings cannot work (unknown type, missing path, bad option)."""
 

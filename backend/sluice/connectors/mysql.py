@@ -40,6 +40,7 @@ from sluice.connectors.base import (
     ConnectorError,
     DatasourceUnavailable,
     InvalidConfig,
+    InvalidValue,
     Params,
     PoolUsage,
     QueryResult,
@@ -92,10 +93,11 @@ _CODE_MESSAGES = {
     1048: "Query failed: constraint violation",
     3819: "Query failed: constraint violation",
     4025: "Query failed: constraint violation",
-    1264: "Query failed: invalid value",
-    1292: "Query failed: invalid value",
-    1366: "Query failed: invalid value",
 }
+_INVALID_VALUE_CODES = frozenset({1264, 1292, 1365, 1366, 1367, 1406, 1411, 1690, 1918, 3140})
+"""Values refused for their column or type (SQLSTATE 22001, 22003, 22007, 22012, 22032
+and the like): out of range, malformed date or number, too long, division by zero,
+invalid JSON text. The caller's mistake: 400."""
 _SELECT_HEAD = re.compile(r"^(\s*\(?\s*select)\b", re.IGNORECASE)
 _BACKSTOP_S = 2.0
 
@@ -435,6 +437,8 @@ class MySQLConnector(ConnectorEntry):
             error = DatasourceUnavailable(f"Data source unavailable: {reason}", detail=detail)
             safe = retry_safe and (not sent or is_read_statement(sql))
             return Retry(error) if safe else error
+        if code in _INVALID_VALUE_CODES:
+            return InvalidValue("Query failed: invalid value", detail=detail)
         if isinstance(exc, asyncmy.errors.ProgrammingError | TypeError | ValueError):
             return ConnectorError("Query failed: invalid statement or parameters", detail=detail)
         message = _CODE_MESSAGES.get(code or 0, "Query failed: database error")

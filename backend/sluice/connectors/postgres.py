@@ -41,6 +41,7 @@ from sluice.connectors.base import (
     ConnectorError,
     DatasourceUnavailable,
     InvalidConfig,
+    InvalidValue,
     Params,
     PoolUsage,
     QueryResult,
@@ -106,11 +107,21 @@ OWN_OPTIONS = frozenset({"prepare_threshold"})
 """Sluice's own settings: `prepare_threshold` (int, or None to never prepare server-side:
 needed behind PgBouncer in transaction mode and on some PostgreSQL-protocol engines)."""
 
-_TRANSIENT_CONNECT = ("starting up", "shutting down", "too many clients", "recovery mode")
+_TRANSIENT_CONNECT = (
+    "starting up",
+    "shutting down",
+    "recovery mode",
+    "not yet accepting connections",
+    "system is not accepting connections",
+    "too many clients",
+    "too many connections",
+    "connection slots are reserved",
+)
+"""Words of a FATAL connect error (libpq gives no SQLSTATE there) that mean the server is
+refusing connections for now (57P03, 53300), not refusing us: unavailable, retried."""
 _CONFLICT_STATES = frozenset({"40001", "40P01"})
 _GONE_STATES = frozenset({"57P01", "57P02", "57P03"})
 _CLASS_MESSAGES = {
-    "22": "Query failed: invalid value",
     "23": "Query failed: constraint violation",
     "25": "Query failed: not allowed in this transaction",
     "28": "Connection failed: authentication rejected",
@@ -464,6 +475,8 @@ class PostgresConnector(ConnectorEntry):
             return Retry(error) if retry_safe else error
         if state in _GONE_STATES or state.startswith(("08", "53")) or _is_disconnect(exc):
             return self._lost(state, sql, detail, retry_safe)
+        if state.startswith("22") or isinstance(exc, psycopg.DataError):  # psycopg's: NUL
+            return InvalidValue("Query failed: invalid value", detail=detail)
         if not state:
             return ConnectorError("Query failed: invalid statement or parameters", detail=detail)
         message = _CLASS_MESSAGES.get(state[:2], "Query failed: database error")

@@ -5,7 +5,9 @@ overridden from the query or the body). Strings (path, query, header, form) are 
 strictly; JSON body values must already have the declared JSON type: a `string` param
 refuses numbers and booleans, because MariaDB compares `'abc' = 0` as true. Then the
 rules apply in order: required/default, pattern, min/max, enum. Unknown parameters are
-ignored. Every failure is a ParamError (400 `bad_request`) naming the parameter and the
+ignored. Integers are ASCII digits with an optional `-`; strings refuse the NUL character.
+An array's items have the declared item type (`items`), parsed from text or checked as
+JSON like a parameter of that type; see `_text_array` for the ways to send one as text. Every failure is a ParamError (400 `bad_request`) naming the parameter and the
 rule. Pure functions; no HTTP types.
 """
 
@@ -22,13 +24,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sluice.errors import BadRequest
 
 Location = Literal["path", "query", "body", "header"]
+ItemType = Literal["string", "integer", "number", "boolean", "date", "datetime"]
 ParamType = Literal["string", "integer", "number", "boolean", "date", "datetime", "array", "object"]
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 MAX_PATTERN_LENGTH = 500
 MAX_ENUM_VALUES = 1_000
-_INT = re.compile(r"[+-]?[0-9]{1,19}")
-_FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+_INT = re.compile(r"-?[0-9]{1,19}")
+_FLOAT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
 
@@ -41,6 +44,8 @@ class ParamError(BadRequest):
 
 
 def parse_int(text: str) -> int:
+    """Plain ASCII digits with an optional leading `-`: no `+`, spaces, `_` or other
+    scripts' digits, which Python's int() would take."""
     if not _INT.fullmatch(text):
         raise ValueError("must be an integer")
     return check_int(int(text))
@@ -62,6 +67,13 @@ def check_float(value: float) -> float:
     if not math.isfinite(value):
         raise ValueError("must be a finite number")
     return value
+
+
+def check_text(text: str) -> str:
+    """No NUL character: PostgreSQL cannot store one and no text API means one."""
+    if "\x00" in text:
+        raise ValueError("must not contain the NUL character")
+    return text
 
 
 def parse_bool(text: str) -> bool:
@@ -124,6 +136,8 @@ class ParamDef(BaseModel):
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
     location: Location
     type: ParamType
+    items: ItemType | None = None
+    """The type of each item of an array (any JSON value, or text, when unset)."""
     required: bool = False
     default: Any = None
     pattern: str | None = Field(default=None, max_length=MAX_PATTERN_LENGTH)
@@ -136,6 +150,8 @@ class ParamDef(BaseModel):
     def _check_definition(self) -> Self:
         _check_pattern(self)
         _check_bounds(self)
+        if self.items is not None and self.type != "array":
+            raise ValueError("items applies to array parameters only")
         if self.enum is not None:
             if self.type in ("array", "object"):
                 raise ValueError(f"enum does not apply to {self.type} parameters")
@@ -180,7 +196,7 @@ def _check_bounds(definition: ParamDef) -> None:
 
 def _definition_value(definition: ParamDef, value: Any, what: str) -> Any:
     try:
-        return from_json(definition.type, value)
+        return from_json(definition.type, value, definition.items)
     except ValueError as exc:
         raise ValueError(f"{what} {value!r} {exc}") from None
 
@@ -259,7 +275,7 @@ def _absent(definition: ParamDef) -> Any:
         raise ParamError(f"parameter {definition.name!r} is required")
     if definition.default is None:
         return None
-    return from_json(definition.type, definition.default)
+    return from_json(definition.type, definition.default, definition.items)
 
 
 def _read(definition: ParamDef, sources: _Sources) -> Any:
@@ -268,7 +284,11 @@ def _read(definition: ParamDef, sources: _Sources) -> Any:
     texts = _texts(definition, sources)
     if not texts:
         return _MISSING
-    return from_text(definition.type, texts)
+    if definition.type == "array":
+        return _text_array(definition, texts)
+    if len(texts) > 1:
+        raise ValueError("must be given once")
+    return TEXT_PARSERS[definition.type](texts[0])
 
 
 def _texts(definition: ParamDef, sources: _Sources) -> list[str]:
@@ -288,22 +308,33 @@ def _read_json(definition: ParamDef, body: Any) -> Any:
     if not isinstance(body, dict):
         raise ValueError("the request body must be a JSON object")
     value = body.get(definition.name)
-    return _MISSING if value is None else from_json(definition.type, value)
+    return _MISSING if value is None else from_json(definition.type, value, definition.items)
 
 
-def from_text(kind: ParamType, texts: list[str]) -> Any:
-    """Parse a parameter given as text (path, query, header, form)."""
-    if kind == "array":
-        if len(texts) == 1 and texts[0].lstrip().startswith("["):
-            return parse_json(texts[0], list)
-        return list(texts)
-    if len(texts) > 1:
-        raise ValueError("must be given once")
-    return TEXT_PARSERS[kind](texts[0])
+def _text_array(definition: ParamDef, texts: list[str]) -> list[Any]:
+    """An array given as text: one JSON array (`["a,b", "c"]`, items JSON-typed), or items
+    as text, each parsed as the item type. A form takes one item per repeated key (OpenAPI
+    form style, explode); the query, path and headers also split each value at commas
+    (`?ids=3,5,8`, the unexploded form), and an empty value there is an empty list."""
+    if len(texts) == 1 and texts[0].lstrip().startswith("["):
+        return _items(parse_json(texts[0], list), JSON_CHECKS[definition.items or "any"])
+    if definition.location != "body":
+        texts = [item for text in texts if text for item in text.split(",")]
+    return _items(texts, TEXT_PARSERS[definition.items or "string"])
+
+
+def _items(values: list[Any], check: Callable[[Any], Any]) -> list[Any]:
+    checked = []
+    for number, value in enumerate(values, 1):
+        try:
+            checked.append(check(value))
+        except ValueError as exc:
+            raise ValueError(f"item {number} {exc}") from None
+    return checked
 
 
 TEXT_PARSERS: Mapping[str, Callable[[str], Any]] = {
-    "string": str,
+    "string": check_text,
     "integer": parse_int,
     "number": parse_float,
     "boolean": parse_bool,
@@ -313,16 +344,19 @@ TEXT_PARSERS: Mapping[str, Callable[[str], Any]] = {
 }
 
 
-def from_json(kind: ParamType, value: Any) -> Any:
-    """Check a parameter given as a JSON value: its JSON type must be the declared one.
-    Dates come as ISO 8601 strings."""
-    return JSON_CHECKS[kind](value)
+def from_json(kind: ParamType, value: Any, items: ItemType | None = None) -> Any:
+    """Check a parameter given as a JSON value: its JSON type must be the declared one
+    (and each item's, for an array with an item type). Dates come as ISO 8601 strings."""
+    checked = JSON_CHECKS[kind](value)
+    if kind == "array" and items is not None:
+        return _items(checked, JSON_CHECKS[items])
+    return checked
 
 
 def _json_string(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a string")
-    return value
+    return check_text(value)
 
 
 def _json_integer(value: Any) -> int:
@@ -363,6 +397,7 @@ JSON_CHECKS: Mapping[str, Callable[[Any], Any]] = {
     "datetime": lambda value: parse_datetime(_json_string(value)),
     "array": _json_typed(list, "an array"),
     "object": _json_typed(dict, "an object"),
+    "any": lambda value: value,
 }
 
 
@@ -415,6 +450,8 @@ _BOUND_KEYWORDS: Mapping[str, tuple[str, str]] = {
 def param_schema(definition: ParamDef) -> dict[str, Any]:
     """One parameter as a JSON Schema (for the OpenAPI document)."""
     schema = dict(_SCHEMA_TYPES[definition.type])
+    if definition.items is not None:
+        schema["items"] = dict(_SCHEMA_TYPES[definition.items])
     low, high = _BOUND_KEYWORDS.get(definition.type, ("", ""))
     extras = {
         "pattern": definition.pattern,

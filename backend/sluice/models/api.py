@@ -39,12 +39,20 @@ def check_module_name(name: str) -> str:
 
 
 def check_api_path(path: str) -> str:
-    """`users/{id}/orders`: segments of URL-safe text or `{placeholder}`, no empty segment."""
+    """`users/{id}/orders`: segments of URL-safe text or `{placeholder}`. Leading and
+    trailing slashes are dropped; an empty segment (`a//b`) and the dot segments `.` and
+    `..` are refused, since clients and proxies collapse or resolve them before the
+    gateway sees the URL (RFC 3986 section 5.2.4), so such a route could never be called
+    as written, and `../admin` reads as an escape from the module."""
     path = path.strip("/")
     if not path or len(path) > 255:
         raise ValueError("must be 1 to 255 characters, such as users/{id}")
     names = []
     for segment in path.split("/"):
+        if not segment:
+            raise ValueError("has an empty segment (two slashes in a row)")
+        if segment in (".", ".."):
+            raise ValueError(f"has the dot segment {segment!r}; . and .. are not allowed")
         if not PATH_SEGMENT.match(segment):
             raise ValueError(f"segment {segment!r} is neither text nor a {{placeholder}}")
         if segment.startswith("{"):

@@ -9,6 +9,7 @@ import ast
 import re
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
 from sluice.engines.sql import TemplateSyntaxError, template_parameters
@@ -109,6 +110,14 @@ def check_python_syntax(source: str | None, field: str) -> None:
         raise Unprocessable(f"{field}: line {exc.lineno}: {exc.msg}") from None
 
 
+def validation_message(exc: ValidationError) -> str:
+    """Each problem as `field: message` (str() of the error ends with a link, not the
+    problem)."""
+    return "; ".join(
+        ".".join(str(part) for part in error["loc"]) + ": " + error["msg"] for error in exc.errors()
+    )
+
+
 def create_api(session: Session, data: ApiCreate) -> Api:
     _check_references(session, data, data.module_id)
     check_route(session, data.module_id, data.method, data.path, None)
@@ -130,8 +139,8 @@ def update_api(session: Session, api: Api, data: ApiUpdate) -> Api:
     ) | {k: v for k, v in changes.items() if v is not None or k in _NULLABLE}
     try:
         checked = ApiCreate.model_validate(merged)
-    except ValueError as exc:
-        raise Unprocessable(str(exc).splitlines()[-1].strip()) from None
+    except ValidationError as exc:
+        raise Unprocessable(validation_message(exc)) from None
     _check_references(session, checked, checked.module_id)
     check_route(session, checked.module_id, checked.method, checked.path, api.id)
     for field, value in checked.model_dump(mode="json", exclude={"group_ids"}).items():

@@ -46,7 +46,8 @@ def prepare(
 
 
 def placed(defs: list[ParamDef], given: dict[str, Any]) -> RawParams:
-    """Put each given value where its param is declared, as text unless it is the body."""
+    """Put each given value where its param is declared, as text unless it is the body (a
+    list for a query array as one JSON array, so its items keep their JSON types)."""
     where: dict[str, Any] = {"path": {}, "query": [], "headers": {}, "body": {}}
     for definition in defs:
         if definition.name not in given or given[definition.name] is None:
@@ -55,7 +56,8 @@ def placed(defs: list[ParamDef], given: dict[str, Any]) -> RawParams:
         if definition.location == "body":
             where["body"][definition.name] = value
         elif definition.location == "query":
-            where["query"].extend((definition.name, text) for text in _texts(value))
+            texts = [_text(value)] if definition.type == "array" else _texts(value)
+            where["query"].extend((definition.name, text) for text in texts)
         else:
             where[definition.location if definition.location == "path" else "headers"][
                 definition.name

@@ -36,6 +36,12 @@ def _operation(api: LiveApi) -> dict[str, Any]:
     return operation
 
 
+QUERY_ARRAY = (
+    "Repeat the key (`{0}=1&{0}=2`) or separate the items with commas (`{0}=1,2`); "
+    'an item holding a comma needs the JSON array form (`{0}=["a,b","c"]`).'
+)
+
+
 def _parameter(definition: ParamDef) -> dict[str, Any]:
     parameter: dict[str, Any] = {
         "name": definition.name,
@@ -43,8 +49,12 @@ def _parameter(definition: ParamDef) -> dict[str, Any]:
         "required": definition.required or definition.location == "path",
         "schema": param_schema(definition),
     }
-    if definition.description:
-        parameter["description"] = definition.description
+    lines = [definition.description] if definition.description else []
+    if definition.type == "array" and definition.location == "query":
+        parameter |= {"style": "form", "explode": True}
+        lines.append(QUERY_ARRAY.format(definition.name))
+    if lines:
+        parameter["description"] = "\n\n".join(lines)
     return parameter
 
 

@@ -35,10 +35,11 @@ async def execute(
     trace = trace if trace is not None else Trace()
     connector = await connector_for(runtime, api)
     context = {**params, "params": params, "client": client}
+    scripted = script_context(params, client)
     if api.param_validation:
-        await _hook(runtime, api, api.param_validation, "validate", context, connector, trace)
+        await _hook(runtime, api, api.param_validation, "validate", scripted, connector, trace)
     if api.script is not None:
-        value = await _hook(runtime, api, api.script, "api", context, connector, trace)
+        value = await _hook(runtime, api, api.script, "api", scripted, connector, trace)
         outcome = Outcome(value, [], scripted=True)
     elif api.template is not None and connector is not None:
         rendered = api.template.render(context, connector.paramstyle)
@@ -49,10 +50,19 @@ async def execute(
     if api.result_transform:
         data = outcome.data
         value = await _hook(
-            runtime, api, api.result_transform, "transform", context, connector, trace, data
+            runtime, api, api.result_transform, "transform", scripted, connector, trace, data
         )
         outcome = Outcome(value, outcome.statements, outcome.page, outcome.scripted)
     return outcome
+
+
+def script_context(params: dict[str, Any], client: dict[str, Any] | None) -> dict[str, Any]:
+    """What scripts get as `params`: an optional parameter sent without a value and with no
+    default is left out, so `params.get("n", 2)` works as in any Python code (coercion
+    gives None only for those: a sent value is never None). Templates keep every declared
+    name, None when absent, so `{{ n }}` binds NULL instead of failing as undefined."""
+    present = {name: value for name, value in params.items() if value is not None}
+    return {**present, "params": present, "client": client}
 
 
 async def _hook(

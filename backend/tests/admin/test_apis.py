@@ -71,7 +71,13 @@ def test_route_conflicts_name_the_other_api(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"path": "a//b"}, "segment"),
+        ({"path": "a//b"}, "empty segment"),
+        ({"path": ".."}, "dot segment '..'"),
+        ({"path": "../admin"}, "dot segment '..'"),
+        ({"path": "a/../b"}, "dot segment '..'"),
+        ({"path": "{id}/.."}, "dot segment '..'"),
+        ({"path": "a/./b"}, "dot segment '.'"),
+        ({"path": "/."}, "dot segment '.'"),
         ({"path": "users/{id}/{id}"}, "placeholder appears twice"),
         ({"method": "TRACE"}, "Input should be"),
         ({"params": [{"name": "x", "location": "query", "type": "uuid"}]}, "Input should be"),
@@ -87,6 +93,19 @@ def test_invalid_apis_are_422(
     response = client.post("/api/v1/apis", json=body, headers=admin_headers)
     assert response.status_code == 422
     assert message in str(response.json()["detail"])
+
+
+def test_an_api_cannot_be_moved_to_a_dot_segment(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    module = make_module(client, admin_headers)
+    api = make_api(client, admin_headers, module_id=module["id"], path="users/{id}")
+    moved = client.patch(
+        f"/api/v1/apis/{api['id']}", json={"path": "users/{id}/.."}, headers=admin_headers
+    )
+    assert moved.status_code == 422 and "dot segment '..'" in moved.json()["detail"]
+    kept = client.get(f"/api/v1/apis/{api['id']}", headers=admin_headers).json()
+    assert kept["path"] == "users/{id}"
 
 
 def test_editor_hints(client: TestClient, admin_headers: dict[str, str]) -> None:

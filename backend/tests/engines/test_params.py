@@ -57,6 +57,11 @@ class TestFromText:
         ("type", "text", "rule"),
         [
             ("integer", "1.0", "must be an integer"),
+            ("integer", "+5", "must be an integer"),
+            ("integer", "1_000", "must be an integer"),
+            ("integer", "\uff15", "must be an integer"),
+            ("number", "+1.5", "must be a number"),
+            ("string", "a\x00b", "must not contain the NUL character"),
             ("integer", " 1", "must be an integer"),
             ("integer", "1\n", "must be an integer"),
             ("integer", "true", "must be an integer"),
@@ -83,6 +88,41 @@ class TestFromText:
 
     def test_a_scalar_given_twice_is_refused(self) -> None:
         refused("parameter 'p': must be given once", from_query, "integer", "1", "2")
+
+    def test_query_arrays_also_split_at_commas(self) -> None:
+        assert from_query("array", "3,5", "8") == ["3", "5", "8"]
+        assert from_query("array", "a,,b") == ["a", "", "b"]
+        assert from_query("array", "") == []
+        assert from_query("array", '["a,b", "c"]') == ["a,b", "c"]
+
+    def test_form_arrays_take_one_item_per_key(self) -> None:
+        definition = param(location="body", type="array", items="integer")
+        assert value(definition, RawParams(form=[("p", "3")])) == [3]
+        assert value(definition, RawParams(form=[("p", "3"), ("p", "5")])) == [3, 5]
+        refused(
+            "parameter 'p': item 1 must be an integer",
+            value,
+            definition,
+            RawParams(form=[("p", "3,5")]),
+        )
+
+    def test_items_are_parsed_as_their_type(self) -> None:
+        assert from_query("array", "3,-5", items="integer") == [3, -5]
+        assert from_query("array", "2024-01-01", items="date") == [datetime.date(2024, 1, 1)]
+        assert from_query("array", "[1, 2]", items="integer") == [1, 2]
+        refused(
+            "parameter 'p': item 2 must be an integer", from_query, "array", "1,x", items="integer"
+        )
+        refused(
+            "parameter 'p': item 1 must be an integer",
+            from_query,
+            "array",
+            '["1"]',
+            items="integer",
+        )
+        refused(
+            "parameter 'p': item 1 must not contain the NUL character", from_query, "array", "\x00"
+        )
 
     def test_a_query_mapping_works_too(self) -> None:
         raw = RawParams(query={"p": ["1", "2"], "q": "x"})
@@ -249,6 +289,9 @@ class TestDefinitions:
             ({"type": "object", "enum": [{}]}, "enum does not apply to object"),
             ({"enum": []}, "at least 1 item"),
             ({"type": "integer", "default": "5"}, "default '5' must be an integer"),
+            ({"type": "string", "items": "integer"}, "items applies to array parameters only"),
+            ({"type": "array", "items": "object"}, "Input should be"),
+            ({"type": "array", "items": "integer", "default": ["1"]}, "item 1 must be an integer"),
             ({"default": "x", "enum": ["a"]}, "must be one of: a"),
             ({"default": "x", "min": 2}, "must be at least 2 characters"),
             ({"default": "x", "required": True}, "a required parameter cannot have a default"),
@@ -270,6 +313,7 @@ def test_json_schema() -> None:
         param("age", type="integer", min=0, max=150, default=18),
         param("ratio", type="number", min=0.5),
         param("ids", type="array", max=10),
+        param("tags", type="array", items="date"),
         param("day", type="date", enum=["2024-01-01"]),
         param("at", type="datetime"),
         param("flag", type="boolean"),
@@ -286,6 +330,7 @@ def test_json_schema() -> None:
         "age": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 150, "default": 18},
         "ratio": {"type": "number", "minimum": 0.5},
         "ids": {"type": "array", "items": {}, "maxItems": 10},
+        "tags": {"type": "array", "items": {"type": "string", "format": "date"}},
         "day": {"type": "string", "format": "date", "enum": ["2024-01-01"]},
         "at": {"type": "string", "format": "date-time"},
         "flag": {"type": "boolean"},

@@ -24,6 +24,13 @@ def test_the_gateway_document_describes_every_live_api(
         },
         {"name": "x_tenant", "location": "header", "type": "string"},
         {
+            "name": "ids",
+            "location": "query",
+            "type": "array",
+            "items": "integer",
+            "description": "which ones",
+        },
+        {
             "name": "size",
             "location": "body",
             "type": "integer",
@@ -72,6 +79,11 @@ def test_the_gateway_document_describes_every_live_api(
     by_name = {p["name"]: p for p in operation["parameters"]}
     assert by_name["id"]["in"] == "path" and by_name["id"]["required"] is True
     assert by_name["q"]["schema"]["pattern"] == "^[a-z]+$"
+    ids = by_name["ids"]
+    assert (ids["style"], ids["explode"]) == ("form", True)
+    assert ids["schema"]["items"] == {"type": "integer", "format": "int64"}
+    assert ids["description"].startswith("which ones\n\n")
+    assert "`ids=1,2`" in ids["description"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body["properties"]["size"]["minimum"] == 1 and body["required"] == ["size"]
     assert "security" not in doc["paths"]["/shop/open"]["get"]

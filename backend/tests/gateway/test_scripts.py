@@ -142,3 +142,43 @@ def test_a_validation_script_checks_params_before_the_engine(
     bad = client.get("/shop/range", params={"low": 50, "high": 10})
     assert bad.status_code == 400 and bad.json()["message"] == "low must not be above high"
     assert client.get("/shop/range", params={"low": 30, "high": 40}).json()["data"] == [{"id": 1}]
+
+
+def test_an_absent_optional_param_is_left_out_of_a_scripts_params(
+    client: TestClient, admin_headers: dict[str, str], setup: Any
+) -> None:
+    """So `params.get('n', 2)` works as in Python; a template still sees it as None."""
+    source, module, _ = setup
+    params = [
+        {"name": "n", "location": "query", "type": "integer"},
+        {"name": "k", "location": "query", "type": "integer", "default": 7},
+    ]
+    script = (
+        "def execute(params):\n"
+        "    return {'n': int(params.get('n', 2)), 'k': params['k'], 'has_n': 'n' in params}\n"
+    )
+    check = "def validate(params):\n    return 'n' not in params or params['n'] > 0\n"
+    transform = "def transform(result, params):\n    return {'seen': 'n' in params}\n"
+    for path, fields in (
+        ("script", {"engine": "script", "content": script, "param_validation": check}),
+        ("template", {"content": "SELECT {{ n }} AS n, {{ k }} AS k"}),
+        ("both", {"content": "SELECT 1 AS one", "result_transform": transform}),
+    ):
+        api = make_api(
+            client,
+            admin_headers,
+            module_id=module["id"],
+            datasource_id=source["id"],
+            path=path,
+            params=params,
+            **fields,
+        )
+        publish(client, admin_headers, api["id"])
+    absent = client.get("/shop/script")
+    assert absent.status_code == 200, absent.text
+    assert absent.json()["data"] == {"n": 2, "k": 7, "has_n": False}
+    given = client.get("/shop/script", params={"n": 5}).json()["data"]
+    assert given == {"n": 5, "k": 7, "has_n": True}
+    assert client.get("/shop/script", params={"n": -1}).status_code == 400
+    assert client.get("/shop/template").json()["data"] == [{"n": None, "k": 7}]
+    assert client.get("/shop/both").json()["data"] == {"seen": False}

@@ -27,9 +27,15 @@ A script is a small Python module. What it answers depends on its kind:
           if params["end"] < params["start"]:
               return "end must not be before start"
 
-`params` and the global `req` are the same dict: the call's merged parameters. The answer
-must be JSON data: dicts, lists, strings, numbers, booleans, None. `Decimal` becomes a
-string, dates ISO strings, tuples and sets lists, integers past 64 bits strings.
+`params` and the global `req` are the same dict: the call's merged parameters. An
+optional parameter that was not sent and has no default is left out of it, so read one
+with `get` and a default, as in any Python code (a SQL template sees it as None):
+
+      def execute(params):
+          return {"limit": int(params.get("limit", 20))}
+
+The answer must be JSON data: dicts, lists, strings, numbers, booleans, None. `Decimal`
+becomes a string, dates ISO strings, tuples and sets lists, integers past 64 bits strings.
 
 The context
 -----------

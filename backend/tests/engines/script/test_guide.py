@@ -35,3 +35,6 @@ async def test_the_guide_examples_behave_as_documented(pool: ScriptPool) -> None
     assert (await pool.run(validate, kind="validate", params={"start": 1, "end": 2})).value is None
     with pytest.raises(ScriptRejected, match="end must not be before start"):
         await pool.run(validate, kind="validate", params={"start": 2, "end": 1})
+    optional = next(e for e in examples() if "params.get" in e)
+    assert (await pool.run(optional, params={})).value == {"limit": 20}
+    assert (await pool.run(optional, params={"limit": 5})).value == {"limit": 5}
