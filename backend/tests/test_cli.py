@@ -55,13 +55,14 @@ class Server:
         self._wait()
 
     def _wait(self) -> None:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded CI host can take a while
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/health/live").status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.2)
+        self.stop()
         raise AssertionError(f"server did not start:\n{self.log.read_text()}")
 
     def stop(self) -> str:

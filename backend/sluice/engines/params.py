@@ -20,6 +20,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sluice.errors import BadRequest
+from sluice.models.fields import JsonValue
 
 Location = Literal["path", "query", "body", "header"]
 ParamType = Literal["string", "integer", "number", "boolean", "date", "datetime", "array", "object"]
@@ -125,11 +126,11 @@ class ParamDef(BaseModel):
     location: Location
     type: ParamType
     required: bool = False
-    default: Any = None
+    default: JsonValue = None
     pattern: str | None = Field(default=None, max_length=MAX_PATTERN_LENGTH)
     min: float | None = None
     max: float | None = None
-    enum: list[Any] | None = Field(default=None, min_length=1, max_length=MAX_ENUM_VALUES)
+    enum: list[JsonValue] | None = Field(default=None, min_length=1, max_length=MAX_ENUM_VALUES)
     description: str | None = Field(default=None, max_length=2_000)
 
     @model_validator(mode="after")
