@@ -74,11 +74,16 @@ def test_pages_render_deeply_nested_values_already_in_the_store(
 ) -> None:
     """A client saved before the bounds existed, 300 levels deep, and its audit entry."""
     created = client.post(f"{API}/clients", json={"name": "old"}, headers=admin_headers).json()
+    module = make_module(client, admin_headers)
+    api = make_api(client, admin_headers, module_id=module["id"], path="items")
+    param = {"name": "p", "location": "body", "type": "object", "default": nested(300)}
     store_json(session, "UPDATE client SET attributes = :value", nested(300))
+    store_json(session, "UPDATE api SET params = :value", [param])
     store_json(session, "UPDATE audit_log SET after = :value", {"attributes": nested(300)})
     store_json(session, "UPDATE audit_log SET before = :value", nested(300))
 
-    for path in ("/clients", f"/clients/{created['id']}", "/overview", "/audit-logs"):
+    pages = ("/clients", f"/clients/{created['id']}", "/overview", "/audit-logs", "/apis")
+    for path in (*pages, f"/apis/{api['id']}"):
         response = client.get(f"{API}{path}", headers=admin_headers)
         assert response.status_code == 200, (path, response.text)
         assert TOO_DEEP in response.text, path
