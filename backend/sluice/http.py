@@ -278,12 +278,17 @@ def body_refused(scope: Scope, limit: int) -> SluiceError | None:
     """Why the request's body is refused before anything reads it, if it is: compressed
     (415: bodies are read as sent, so a gzip body would be taken for garbage) or declared
     (Content-Length) over `limit` (413)."""
-    encoding = header(scope, b"content-encoding").strip().lower()
-    if encoding not in ("", "identity"):
+    encoding = declared = b""
+    for key, value in scope["headers"]:  # one scan: this runs on every gateway call
+        if key == b"content-length":
+            declared = value
+        elif key == b"content-encoding":
+            encoding = value.strip().lower()
+    if encoding not in (b"", b"identity"):
         return UnsupportedMediaType(
-            f"Content-Encoding {encoding!r} is not supported: send the body uncompressed"
+            f"Content-Encoding {encoding.decode('latin-1')!r} is not supported:"
+            " send the body uncompressed"
         )
-    declared = header(scope, b"content-length")
     if declared.isdigit() and int(declared) > limit:
         return PayloadTooLarge(too_large_message(limit))
     return None
