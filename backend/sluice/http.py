@@ -9,7 +9,7 @@ same way, once here: PostgreSQL cannot store one in text.
 
 import logging
 from collections.abc import Callable, Coroutine, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import fastapi
 import orjson
@@ -34,6 +34,8 @@ from sluice.errors import (
 
 log = logging.getLogger(__name__)
 
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+_PASSES_NUL = "sluice_passes_nul"
 NUL_MESSAGE = "must not contain a NUL character (\\u0000)"
 STORE_RETRY_AFTER_SECONDS = 5
 
@@ -67,12 +69,22 @@ def refuse_nul_pairs(pairs: Iterable[tuple[str, Any]], where: str) -> None:
             raise invalid([where, key.replace("\x00", "\\u0000")], NUL_MESSAGE, "string_nul")
 
 
+def passes_nul_through(endpoint: Endpoint) -> Endpoint:
+    """Marks an admin route whose body values go to a data source, never into the store
+    (a debug run): like a gateway call, they may hold NUL characters."""
+    setattr(endpoint, _PASSES_NUL, True)
+    return endpoint
+
+
 class StrictJSONRequest(Request):
+    body_may_hold_nul = False
+
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             body = await self.body()
             self._json = orjson.loads(body)
-            if b"\\u0000" in body:  # JSON can carry a NUL only as this escape
+            # JSON can carry a NUL only as this escape
+            if b"\\u0000" in body and not self.body_may_hold_nul:
                 refuse_nul(self._json, "body")
         return self._json
 
@@ -144,8 +156,11 @@ class StrictJSONRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
+        passes_nul = getattr(self.endpoint, _PASSES_NUL, False)
+
         async def strict_handler(request: Request) -> Response:
             strict = StrictJSONRequest(request.scope, request.receive)
+            strict.body_may_hold_nul = passes_nul
             refuse_nul_pairs(strict.query_params.multi_items(), "query")
             refuse_nul_pairs(strict.path_params.items(), "path")
             return await handler(strict)

@@ -20,7 +20,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sluice.errors import BadRequest
-from sluice.models.fields import JsonValue
+from sluice.json_bounds import JsonValue
 
 Location = Literal["path", "query", "body", "header"]
 ParamType = Literal["string", "integer", "number", "boolean", "date", "datetime", "array", "object"]
