@@ -28,14 +28,8 @@ from sluice.gateway.cache import ResponseCache
 from sluice.gateway.limits import Limiter
 from sluice.gateway.router import Gateway, gateway_route
 from sluice.gateway.token import router as token_router
-from sluice.http import (
-    AnswerUnexpectedErrors,
-    RejectLargeBodies,
-    answer_options,
-    header,
-    install_error_handlers,
-    without_body,
-)
+from sluice.http import AnswerUnexpectedErrors, RejectLargeBodies, header, install_error_handlers
+from sluice.methods import answer_options, without_body
 from sluice.observability import health
 from sluice.observability.metrics import Metrics
 from sluice.observability.requests import (
