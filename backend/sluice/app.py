@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute, iter_route_contexts
 from redis.asyncio import Redis as AsyncRedis
+from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 from sluice.admin.router import api_router
@@ -27,7 +28,8 @@ from sluice.gateway.cache import ResponseCache
 from sluice.gateway.limits import Limiter
 from sluice.gateway.router import Gateway, gateway_route
 from sluice.gateway.token import router as token_router
-from sluice.http import RejectLargeBodies, install_error_handlers
+from sluice.http import AnswerUnexpectedErrors, RejectLargeBodies, header, install_error_handlers
+from sluice.methods import answer_options, without_body
 from sluice.observability import health
 from sluice.observability.metrics import Metrics
 from sluice.observability.requests import (
@@ -55,6 +57,8 @@ class SluiceApp(FastAPI):
     gateway: Gateway | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("HEAD", "OPTIONS"):
+            scope, send = self._head_or_options(scope, send)
         if self.gateway is not None and scope["type"] == "http":
             route = gateway_route(scope["path"])
             if route is not None:
@@ -62,6 +66,28 @@ class SluiceApp(FastAPI):
                 await self.gateway(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    def _head_or_options(self, scope: Scope, send: Send) -> tuple[Scope, Send]:
+        """HEAD runs as GET without the body, everywhere (admin, health, gateway); a plain
+        OPTIONS answers 204 with `Allow` (see `answer_options`); a CORS preflight is left
+        to the CORS layers."""
+        if scope["method"] == "HEAD":
+            return {**scope, "method": "GET"}, without_body(send)
+        if header(scope, b"access-control-request-method"):
+            return scope, send
+        return scope, answer_options(send, self._methods_at(scope))
+
+    def _methods_at(self, scope: Scope) -> set[str]:
+        """The methods of every admin route at the request's path: the routing's own 405
+        names only the first route that matched it. Empty for a gateway path, where the
+        gateway's 405 lists them all."""
+        if self.gateway is not None and gateway_route(scope["path"]) is not None:
+            return set()
+        methods: set[str] = set()
+        for context in iter_route_contexts(self.routes):
+            if context.matches(scope)[0] is not Match.NONE:
+                methods |= context.methods or set()
+        return methods
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -156,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.gateway = Gateway(settings)
 
     app.add_middleware(RejectLargeBodies, max_body_size=settings.MAX_REQUEST_BODY_BYTES)
+    app.add_middleware(AnswerUnexpectedErrors)
     app.add_middleware(ObserveRequests, metrics=app.state.metrics)
     if settings.BACKEND_CORS_ORIGINS:
         app.add_middleware(

@@ -21,6 +21,7 @@ from sluice.security import Keyring, SecretUndecryptable, new_encryption_key
 from sluice.services.common import count
 from sluice.services.datasources import rotate_keys
 from sluice.services.users import create_user, ensure_first_superuser
+from sluice.serving import PROTOCOL
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,6 +103,7 @@ def serve_command(settings: Settings, host: str, port: int, workers: int) -> int
         access_log=False,
         proxy_headers=False,  # the gateway reads X-Forwarded-For itself (TRUSTED_PROXY_COUNT)
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        http=PROTOCOL,  # httptools with a cap on the request head (MAX_REQUEST_HEADER_BYTES)
     )
     return 0
 

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
 
     # HTTP
     MAX_REQUEST_BODY_BYTES: int = Field(default=1024 * 1024, gt=0)
+    MAX_REQUEST_HEADER_BYTES: int = Field(default=64 * 1024, ge=1024)
     BACKEND_CORS_ORIGINS: CommaList = []
     UI_DIST_DIR: Path = REPO_ROOT / "frontend" / "dist"
     LOG_LEVEL: str = "INFO"

@@ -78,3 +78,37 @@ class MethodNotAllowed(SluiceError):
 
     def __init__(self, message: str, *, allowed: list[str]) -> None:
         super().__init__(message, headers={"Allow": ", ".join(sorted(allowed))})
+
+
+class UnsupportedMediaType(SluiceError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class StoreUnavailable(SluiceError):
+    """The app store cannot be reached (connection refused, dropped, timed out)."""
+
+    status = 503
+    code = "store_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
+ADMIN_ERRORS: tuple[type[SluiceError], ...] = (
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Unprocessable,
+    RateLimited,
+    StoreUnavailable,
+)
+"""The admin API's error classes; an HTTP error raised outside them (an unknown path, a
+body cut at the size limit) gets the code of the class with its status."""
+
+CODE_BY_STATUS = {error.status: error.code for error in ADMIN_ERRORS}

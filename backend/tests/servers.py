@@ -1,13 +1,21 @@
 """The real servers tests talk to, and how a test asks for one: it skips when the server
 is down, except in CI (`CI=true`), where that fails the run."""
 
+import contextlib
 import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pymysql
 import pytest
 import redis
+import uvicorn
+
+from sluice.serving import PROTOCOL
 
 PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -65,3 +73,69 @@ def require_mariadb() -> None:
         if IN_CI:
             pytest.fail(f"MariaDB is required in CI and unreachable: {exc}")
         pytest.skip(f"MariaDB unreachable: {exc}")
+
+
+class TcpProxy:
+    """A TCP proxy on a free local port in front of a real server; `close()` cuts it, as
+    a server going away would (every connection dropped, new ones refused)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                incoming, _ = self.listener.accept()
+                outgoing = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                return
+            self.sockets += [incoming, outgoing]
+            for source, sink in ((incoming, outgoing), (outgoing, incoming)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.closed = True
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        self.listener.close()
+        for end in self.sockets:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[tuple[str, int]]:
+    """`app` served by a real uvicorn on a free local port, in a thread, with the HTTP
+    protocol `sluice serve` uses; yields (host, port)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    config = uvicorn.Config(app, http=PROTOCOL, log_config=None, access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield listener.getsockname()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        listener.close()

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from sluice.config import Settings
 from sluice.errors import Forbidden, Unauthorized
+from sluice.models.fields import MAX_ID
 from sluice.models.user import RESOURCE_ACTIONS, User
 from sluice.security import decode_user_token
 from sluice.services import audit
@@ -85,7 +86,6 @@ def pagination(
 
 Page = Annotated[tuple[int, int], Depends(pagination)]
 
-MAX_ID = 2**31 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id")]
 """A path id; out-of-range ids are a 422 here, not an overflow in the store driver."""
 

@@ -22,6 +22,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sluice.errors import BadRequest
+from sluice.json_bounds import JsonValue
 
 Location = Literal["path", "query", "body", "header"]
 ItemType = Literal["string", "integer", "number", "boolean", "date", "datetime"]
@@ -139,11 +140,11 @@ class ParamDef(BaseModel):
     items: ItemType | None = None
     """The type of each item of an array (any JSON value, or text, when unset)."""
     required: bool = False
-    default: Any = None
+    default: JsonValue = None
     pattern: str | None = Field(default=None, max_length=MAX_PATTERN_LENGTH)
     min: float | None = None
     max: float | None = None
-    enum: list[Any] | None = Field(default=None, min_length=1, max_length=MAX_ENUM_VALUES)
+    enum: list[JsonValue] | None = Field(default=None, min_length=1, max_length=MAX_ENUM_VALUES)
     description: str | None = Field(default=None, max_length=2_000)
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ GATEWAY_CODES: dict[str, int] = {
     "not_found": 404,
     "method_not_allowed": 405,
     "payload_too_large": 413,
+    "unsupported_media_type": 415,
     "rate_limited": 429,
     "concurrency_limited": 429,
     "datasource_error": 502,

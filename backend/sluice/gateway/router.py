@@ -22,11 +22,11 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sluice.config import Settings
-from sluice.errors import PayloadTooLarge, SluiceError
+from sluice.errors import SluiceError
 from sluice.gateway import pipeline
 from sluice.gateway.access_log import Call
 from sluice.gateway.errors import error_body, error_response
-from sluice.http import declared_too_large, header, limited_receive, too_large_message
+from sluice.http import body_refused, header, limited_receive
 from sluice.models.api import RESERVED_SEGMENTS
 from sluice.observability.requests import is_valid_request_id
 
@@ -70,11 +70,10 @@ class Gateway:
             module, path = scope["gateway_route"]
             request = Request(scope, limited_receive(receive, self.max_body))
             call = Call(method=scope["method"], path=scope["path"], module=module)
-            if declared_too_large(scope, self.max_body):
-                call.error = "payload_too_large"
-                response: Response = error_response(
-                    PayloadTooLarge(too_large_message(self.max_body))
-                )
+            refused = body_refused(scope, self.max_body)
+            if refused is not None:
+                call.error = refused.code
+                response: Response = error_response(refused)
             else:
                 response = await _answer(request, module, path, call)
             response.raw_headers.append((_REQUEST_ID, request_id.encode()))

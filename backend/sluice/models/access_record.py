@@ -8,6 +8,7 @@ from pydantic import AfterValidator
 from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
+from sluice.models.fields import StoredJsonObject
 from sluice.models.user import utcnow
 
 
@@ -85,8 +86,8 @@ class AuditLogPublic(SQLModel):
     action: str
     resource: str
     resource_id: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: StoredJsonObject | None
+    after: StoredJsonObject | None
 
 
 class AuditLogsPublic(SQLModel):

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, String, UniqueConstrai
 from sqlmodel import Field, SQLModel
 
 from sluice.engines.params import ParamDef
+from sluice.models.fields import JsonObject, RowId, StoredJsonObject
 from sluice.models.user import utcnow
 
 RESERVED_SEGMENTS = frozenset(
@@ -118,7 +119,7 @@ class ApiFields(SQLModel):
     path: str = Field(min_length=1, max_length=255)
     method: Method = "GET"
     engine: Engine = "sql"
-    datasource_id: int | None = None
+    datasource_id: RowId | None = None
     content: str = Field(default="", max_length=100_000)
     result_transform: str | None = Field(default=None, max_length=100_000)
     param_validation: str | None = Field(default=None, max_length=100_000)
@@ -151,17 +152,17 @@ class ApiSettings(ApiFields):
 
 
 class ApiCreate(ApiSettings):
-    module_id: int
-    group_ids: list[int] = []
+    module_id: RowId
+    group_ids: list[RowId] = []
 
 
 class ApiUpdate(SQLModel):
-    module_id: int | None = None
+    module_id: RowId | None = None
     name: str | None = Field(default=None, min_length=1, max_length=128)
     path: str | None = Field(default=None, min_length=1, max_length=255)
     method: Method | None = None
     engine: Engine | None = None
-    datasource_id: int | None = None
+    datasource_id: RowId | None = None
     content: str | None = Field(default=None, max_length=100_000)
     params: list[ParamDef] | None = None
     result_transform: str | None = Field(default=None, max_length=100_000)
@@ -173,7 +174,7 @@ class ApiUpdate(SQLModel):
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     pagination: Pagination | None = None
     description: str | None = Field(default=None, max_length=1000)
-    group_ids: list[int] | None = None
+    group_ids: list[RowId] | None = None
 
 
 def _fk(target: str, nullable: bool, ondelete: str | None = None) -> Column[int]:
@@ -249,7 +250,7 @@ class ApiVersionPublic(SQLModel):
 
 
 class ApiVersionDetail(ApiVersionPublic):
-    snapshot: dict[str, Any]
+    snapshot: StoredJsonObject
     macro_versions: dict[str, int]
 
 
@@ -268,7 +269,7 @@ class VersionDiff(SQLModel):
 
 
 class DebugRequest(SQLModel):
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: JsonObject = Field(default_factory=dict)
 
 
 class DebugResult(SQLModel):

@@ -7,12 +7,12 @@ regenerated, which revokes every token issued before.
 
 import ipaddress
 from datetime import datetime
-from typing import Any
 
 from pydantic import field_validator
 from sqlalchemy import JSON, Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
+from sluice.models.fields import JsonObject, RowId, StoredJsonObject
 from sluice.models.user import utcnow
 
 
@@ -47,13 +47,13 @@ class GroupFields(SQLModel):
 
 
 class GroupCreate(GroupFields):
-    api_ids: list[int] = []
+    api_ids: list[RowId] = []
 
 
 class GroupUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=64)
     description: str | None = Field(default=None, max_length=1000)
-    api_ids: list[int] | None = None
+    api_ids: list[RowId] | None = None
 
 
 class Group(GroupFields, table=True):
@@ -97,7 +97,7 @@ class ClientFields(SQLModel):
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=10_000_000)
     token_expire_seconds: int | None = Field(default=None, ge=60, le=30 * 86_400)
     allowed_ips: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attributes: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
     @field_validator("allowed_ips")
     @classmethod
@@ -106,8 +106,8 @@ class ClientFields(SQLModel):
 
 
 class ClientCreate(ClientFields):
-    group_ids: list[int] = []
-    api_ids: list[int] = []
+    group_ids: list[RowId] = []
+    api_ids: list[RowId] = []
 
 
 class ClientUpdate(SQLModel):
@@ -118,9 +118,9 @@ class ClientUpdate(SQLModel):
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=10_000_000)
     token_expire_seconds: int | None = Field(default=None, ge=60, le=30 * 86_400)
     allowed_ips: list[str] | None = None
-    attributes: dict[str, Any] | None = None
-    group_ids: list[int] | None = None
-    api_ids: list[int] | None = None
+    attributes: JsonObject | None = None
+    group_ids: list[RowId] | None = None
+    api_ids: list[RowId] | None = None
 
     @field_validator("allowed_ips")
     @classmethod
@@ -139,6 +139,7 @@ class Client(ClientFields, table=True):
 
 class ClientPublic(ClientFields):
     id: int
+    attributes: StoredJsonObject = Field(default_factory=dict)
     client_id: str
     group_ids: list[int]
     api_ids: list[int]

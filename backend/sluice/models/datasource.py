@@ -4,12 +4,13 @@ part of a Public shape; `has_password` tells the dashboard whether one is set.""
 import ipaddress
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, model_validator
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field, SQLModel
 
+from sluice.models.fields import JsonObject, StoredJsonObject
 from sluice.models.user import utcnow
 
 DatasourceType = Literal["postgres", "mysql", "trino", "sqlite"]
@@ -62,7 +63,7 @@ class DatasourceFields(SQLModel):
     port: int | None = Field(default=None, ge=1, le=65535)
     database: str | None = Field(default=None, max_length=255)
     username: str | None = Field(default=None, max_length=255)
-    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    options: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pool_size: int | None = Field(default=None, ge=1, le=100)
     statement_timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     is_active: bool = True
@@ -101,7 +102,7 @@ class DatasourceUpdate(SQLModel):
     database: str | None = Field(default=None, max_length=255)
     username: str | None = Field(default=None, max_length=255)
     password: str | None = Field(default=None, max_length=1024)
-    options: dict[str, Any] | None = None
+    options: JsonObject | None = None
     pool_size: int | None = Field(default=None, ge=1, le=100)
     statement_timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     is_active: bool | None = None
@@ -119,6 +120,7 @@ class Datasource(DatasourceFields, table=True):
 
 class DatasourcePublic(DatasourceFields):
     id: int
+    options: StoredJsonObject = Field(default_factory=dict)
     has_password: bool
     created_at: datetime
     updated_at: datetime

@@ -12,6 +12,7 @@ from pydantic import field_validator
 from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from sluice.models.fields import RowId
 from sluice.models.user import utcnow
 
 MACRO_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -29,7 +30,7 @@ class MacroFields(SQLModel):
     kind: MacroKind = "sql"
     content: str = Field(default="", max_length=100_000)
     description: str | None = Field(default=None, max_length=1000)
-    module_id: int | None = None
+    module_id: RowId | None = None
 
     @field_validator("name")
     @classmethod
@@ -46,7 +47,7 @@ class MacroUpdate(SQLModel):
     kind: MacroKind | None = None
     content: str | None = Field(default=None, max_length=100_000)
     description: str | None = Field(default=None, max_length=1000)
-    module_id: int | None = None
+    module_id: RowId | None = None
 
     @field_validator("name")
     @classmethod

@@ -9,6 +9,8 @@ from pydantic import EmailStr, field_validator, model_validator
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, Relationship, SQLModel
 
+from sluice.models.fields import RowId
+
 RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
     "datasource": ("read", "write", "debug"),
     "module": ("read", "write"),
@@ -142,7 +144,7 @@ class UserBase(Text):
 
 class UserCreate(UserBase):
     password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
-    role_ids: list[int] = []
+    role_ids: list[RowId] = []
 
 
 class UserUpdate(Text):
@@ -151,7 +153,7 @@ class UserUpdate(Text):
     is_active: bool | None = None
     is_superuser: bool | None = None
     password: str | None = Field(default=None, min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
-    role_ids: list[int] | None = None
+    role_ids: list[RowId] | None = None
 
 
 class UserUpdateMe(Text):

@@ -17,6 +17,7 @@ from sluice.errors import Conflict, NotFound, Unprocessable
 from sluice.models.api import Api, ApiCreate, ApiPublic, ApiSettings, ApiUpdate, Module
 from sluice.models.client import Group, GroupApiLink
 from sluice.models.datasource import Datasource
+from sluice.models.fields import clip_json
 from sluice.models.user import utcnow
 from sluice.services.common import commit, get_or_404
 from sluice.services.publication import bump
@@ -35,7 +36,8 @@ def api_public(session: Session, api: Api) -> ApiPublic:
         uses_raw = RAW_FILTER.search(api.content) is not None
     groups = session.exec(select(GroupApiLink.group_id).where(GroupApiLink.api_id == api.id)).all()
     return ApiPublic(
-        **api.model_dump(),
+        **api.model_dump(exclude={"params"}),
+        params=clip_json(api.params),  # a row from before the JSON bounds may nest deeper
         group_ids=sorted(g for g in groups if g is not None),
         parameters_in_content=names,
         uses_raw=uses_raw,

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from sluice.models.access_record import AccessRecord, AuditLog
+from sluice.models.access_record import AccessRecord, AuditLog, AuditLogPublic
 from sluice.models.api import Api, Module
 from sluice.models.client import Client
 from sluice.models.datasource import Datasource
@@ -80,5 +80,8 @@ def overview(session: Session) -> dict[str, Any]:
         },
         "last_24h": {"calls": calls, "errors": errors},
         "recent_calls": [r.model_dump(mode="json") for r in latest],
-        "recent_changes": [c.model_dump(mode="json") for c in changes],
+        "recent_changes": [
+            AuditLogPublic.model_validate(c, from_attributes=True).model_dump(mode="json")
+            for c in changes
+        ],
     }

@@ -222,7 +222,7 @@ def stop(*servers: Server) -> None:
 
 
 def test_two_workers_read_their_writes(tmp_path: Path, store: str) -> None:
-    server = Server(tmp_path, workers=2, **serve_env(tmp_path, store, redis=True))
+    server = Server(tmp_path, workers=2, start_seconds=90, **serve_env(tmp_path, store, redis=True))
     try:
         Rounds(one_peer_per_worker(server)).run()
     finally:
@@ -231,9 +231,9 @@ def test_two_workers_read_their_writes(tmp_path: Path, store: str) -> None:
 
 def test_two_instances_read_their_writes(tmp_path: Path, store: str) -> None:
     env = serve_env(tmp_path, store, redis=True)
-    first = Server(tmp_path, workers=1, **env)
+    first = Server(tmp_path, workers=1, start_seconds=90, **env)
     try:
-        second = Server(tmp_path, workers=1, **env)
+        second = Server(tmp_path, workers=1, start_seconds=90, **env)
         try:
             Rounds((Peer(first.url), Peer(second.url))).run()
         finally:

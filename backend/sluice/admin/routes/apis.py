@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from sluice.admin.deps import Id, Page, RegistryDep, SessionDep, SettingsDep, require
-from sluice.http import StrictJSONRoute
+from sluice.http import StrictJSONRoute, passes_nul_through
 from sluice.models.api import (
     Api,
     ApiCreate,
@@ -86,6 +86,7 @@ def draft_plan(
 
 
 @router.post("/{api_id}/debug")
+@passes_nul_through
 async def debug_api(
     request: Request, _: Debugger, plan: Annotated[LiveApi, Depends(draft_plan)], body: DebugRequest
 ) -> DebugResult:

@@ -12,6 +12,7 @@ from sluice.models.access_record import (
     AuditLogPublic,
     AuditLogsPublic,
 )
+from sluice.models.fields import MAX_ID
 from sluice.models.user import User
 from sluice.services import records as service
 from sluice.services.common import get_or_404
@@ -19,7 +20,6 @@ from sluice.services.common import get_or_404
 router = APIRouter(tags=["records"], route_class=StrictJSONRoute)
 
 Reader = Annotated[User, Depends(require("access_log", "read"))]
-MaxId = 2**31 - 1
 
 
 @router.get("/access-logs")
@@ -27,7 +27,7 @@ def read_access_logs(
     session: SessionDep,
     _: Reader,
     page: Page,
-    api_id: Annotated[int | None, Query(ge=1, le=MaxId)] = None,
+    api_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     client_id: Annotated[str | None, Query(max_length=64)] = None,
     status: Annotated[int | None, Query(ge=100, le=599)] = None,
     since: datetime | None = None,
