@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { adminPost } from "./admin-api";
 import { postgres, postgresTable, superuser } from "./e2e-settings";
 
 async function logIn(page: Page): Promise<void> {
@@ -7,19 +8,6 @@ async function logIn(page: Page): Promise<void> {
   await page.getByLabel("Password").fill(superuser.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-}
-
-/** The admin API with the token the dashboard stored. */
-async function adminPost(page: Page, path: string, data: object): Promise<{ id: number }> {
-  const { origins } = await page.context().storageState();
-  const stored = origins.flatMap((origin) => origin.localStorage);
-  const token = stored.find((item) => item.name === "sluice.access_token")?.value;
-  const response = await page.request.post(`/api/v1${path}`, {
-    headers: { Authorization: `Bearer ${token}` },
-    data,
-  });
-  expect(response.ok(), `${path} answered ${response.status()}`).toBe(true);
-  return response.json();
 }
 
 /** A data source, a module and a published private API at GET /partners/orders. */

@@ -916,7 +916,8 @@ export type DatasourceTestResult = {
  * DatasourceUpdate
  *
  * Fields left out stay as they are; `password: null` keeps the stored password and
- * `password: ""` removes it.
+ * `password: ""` removes it. A change of target drops it unless a password is sent
+ * (`services.datasources.target`).
  */
 export type DatasourceUpdate = {
     /**

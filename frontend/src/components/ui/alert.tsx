@@ -10,6 +10,7 @@ const alertVariants = cva(
         default: "bg-card text-card-foreground",
         destructive: "border-destructive/30 bg-destructive/10 text-destructive",
         success: "border-success/30 bg-success/10 text-success",
+        warning: "border-amber-500/40 bg-amber-500/10 text-amber-800 dark:text-amber-300",
       },
     },
     defaultVariants: { variant: "default" },

@@ -1,12 +1,14 @@
+import { KeyRoundIcon } from "lucide-react";
 import { useId } from "react";
 import type { DatasourcePublic } from "@/client/types.gen";
 import { FormField } from "@/components/form-field";
+import { Alert } from "@/components/ui/alert";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { SSL_MODES, typeInfo } from "./datasource-types";
-import type { FormValues } from "./form-values";
+import { dropsStoredPassword, type FormValues } from "./form-values";
 
 export type FieldsProps = {
   values: FormValues;
@@ -111,10 +113,32 @@ function TargetFields({ values, set, errors }: FieldsProps) {
 
 type CredentialProps = FieldsProps & { source?: DatasourcePublic };
 
-function passwordPlaceholder(source: DatasourcePublic | undefined, remove: boolean): string {
+function passwordPlaceholder(
+  source: DatasourcePublic | undefined,
+  remove: boolean,
+  retype: boolean,
+): string {
   if (!source) return "";
   if (remove) return "The stored password will be removed";
+  if (retype) return "Enter the password again";
   return source.has_password ? "Leave empty to keep the stored password" : "No password stored";
+}
+
+function describedBy(...ids: (string | false | undefined)[]): string | undefined {
+  return ids.filter(Boolean).join(" ") || undefined;
+}
+
+/** Why the password must be typed again once the form moves the source elsewhere. */
+function RetypePasswordNotice({ id }: { id: string }) {
+  return (
+    <Alert variant="warning" id={id} className="sm:col-span-6">
+      <KeyRoundIcon />
+      <p>
+        The saved password is only sent to the server it was saved for. Enter the password again, or
+        tick “Remove the stored password” to save the source without one.
+      </p>
+    </Alert>
+  );
 }
 
 function RemovePassword({ values, set }: Pick<FieldsProps, "values" | "set">) {
@@ -135,6 +159,8 @@ function RemovePassword({ values, set }: Pick<FieldsProps, "values" | "set">) {
 
 function CredentialFields({ values, set, errors, source }: CredentialProps) {
   const id = useId();
+  const retype = dropsStoredPassword(values, source);
+  const noticeId = `${id}-retype`;
   const hint = source?.has_password ? <RemovePassword values={values} set={set} /> : undefined;
   return (
     <>
@@ -163,15 +189,18 @@ function CredentialFields({ values, set, errors, source }: CredentialProps) {
         {(control) => (
           <Input
             {...control}
+            aria-describedby={describedBy(control["aria-describedby"], retype && noticeId)}
             type="password"
             autoComplete="new-password"
+            required={retype}
             disabled={values.removePassword}
-            placeholder={passwordPlaceholder(source, values.removePassword)}
+            placeholder={passwordPlaceholder(source, values.removePassword, retype)}
             value={values.password}
             onChange={(event) => set({ password: event.target.value })}
           />
         )}
       </FormField>
+      {retype && <RetypePasswordNotice id={noticeId} />}
     </>
   );
 }

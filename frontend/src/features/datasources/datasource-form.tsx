@@ -34,7 +34,10 @@ import { useRefreshDatasources } from "./use-refresh-datasources";
 type DatasourceFormProps = {
   /** The source to edit; without it the form creates one. */
   source?: DatasourcePublic;
-  /** May create, change and pre-test; without it the form only shows the source. */
+  /**
+   * May create, change and test; without it the form only shows the source (testing a
+   * saved source connects with its password, which the server keeps for writers).
+   */
   mayWrite: boolean;
   /** Runs after a new source is created. */
   onCreated?: (source: DatasourcePublic) => void;
@@ -144,10 +147,9 @@ export function DatasourceForm({ source, mayWrite, onCreated }: DatasourceFormPr
         description="Where the database is and how Sluice logs in to it."
         disabled={readOnly}
         footer={
-          <ConnectionTest
-            test={test}
-            onTest={() => test.mutate(testPlan(values, source, mayWrite))}
-          />
+          mayWrite && (
+            <ConnectionTest test={test} onTest={() => test.mutate(testPlan(values, source))} />
+          )
         }
       >
         <FormField

@@ -54,7 +54,20 @@ function LoadFailed({ error }: { error: unknown }) {
   return <ErrorAlert error={error} />;
 }
 
-/** One data source: its settings to edit, and a browser of its tables. */
+function Settings({ source, mayWrite }: { source: DatasourcePublic; mayWrite: boolean }) {
+  return (
+    <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
+      <DatasourceForm key={source.id} source={source} mayWrite={mayWrite} />
+      <DatasourceDetails source={source} />
+    </div>
+  );
+}
+
+/**
+ * One data source: its settings to edit, and a browser of its tables. Listing the tables
+ * connects with the stored password, so only those who may edit the source browse them;
+ * the others see its settings alone.
+ */
 export function DatasourcePage(props: DatasourcePageProps) {
   const mayWrite = can(useCurrentUser(), "datasource", "write");
   const query = useQuery(datasourcesReadDatasourceOptions({ path: { datasource_id: props.id } }));
@@ -89,27 +102,35 @@ export function DatasourcePage(props: DatasourcePageProps) {
               )
             }
           />
-          <Tabs value={props.tab} onValueChange={(tab) => props.onTabChange(tab as DatasourceTab)}>
-            <TabsList>
-              <TabsTrigger value="settings">
-                <SettingsIcon />
-                Settings
-              </TabsTrigger>
-              <TabsTrigger value="tables">
-                <Table2Icon />
-                Tables
-              </TabsTrigger>
-            </TabsList>
-            <TabsContent value="settings" className="mt-6">
-              <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
-                <DatasourceForm key={source.id} source={source} mayWrite={mayWrite} />
-                <DatasourceDetails source={source} />
-              </div>
-            </TabsContent>
-            <TabsContent value="tables" className="mt-6">
-              <TableBrowser id={source.id} selected={props.table} onSelect={props.onTableChange} />
-            </TabsContent>
-          </Tabs>
+          {mayWrite ? (
+            <Tabs
+              value={props.tab}
+              onValueChange={(tab) => props.onTabChange(tab as DatasourceTab)}
+            >
+              <TabsList>
+                <TabsTrigger value="settings">
+                  <SettingsIcon />
+                  Settings
+                </TabsTrigger>
+                <TabsTrigger value="tables">
+                  <Table2Icon />
+                  Tables
+                </TabsTrigger>
+              </TabsList>
+              <TabsContent value="settings" className="mt-6">
+                <Settings source={source} mayWrite />
+              </TabsContent>
+              <TabsContent value="tables" className="mt-6">
+                <TableBrowser
+                  id={source.id}
+                  selected={props.table}
+                  onSelect={props.onTableChange}
+                />
+              </TabsContent>
+            </Tabs>
+          ) : (
+            <Settings source={source} mayWrite={false} />
+          )}
           <DeleteDatasourceDialog
             source={deleting ? source : null}
             onClose={() => setDeleting(false)}

@@ -68,6 +68,29 @@ export const typeInfo: Record<DatasourceType, TypeInfo> = {
   },
 };
 
+/**
+ * Per type, the options that only tune the session once the server is chosen. Any other
+ * option (TLS, authentication) decides where or how safely the password travels, so
+ * changing it, like the type, host, port, database or user, makes the server drop the
+ * stored password. Mirrors the backend's `connectors.SESSION_OPTIONS`.
+ */
+export const SESSION_OPTIONS: Record<DatasourceType, ReadonlySet<string>> = {
+  postgres: new Set([
+    "application_name",
+    "target_session_attrs",
+    "load_balance_hosts",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "tcp_user_timeout",
+    "prepare_threshold",
+  ]),
+  mysql: new Set(["charset"]),
+  trino: new Set(["catalog", "schema", "source"]),
+  sqlite: new Set(),
+};
+
 /** PostgreSQL's libpq `sslmode` values, weakest first. */
 export const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 

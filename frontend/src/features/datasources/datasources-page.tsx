@@ -89,6 +89,7 @@ export function DatasourcesPage({ page, onPageChange }: DatasourcesPageProps) {
         <Card className="overflow-hidden">
           <DatasourcesTable
             sources={sources.data.data}
+            mayTest={mayWrite}
             onDelete={mayWrite ? setDeleting : undefined}
           />
           {sources.data.count > PAGE_SIZE && (

@@ -17,6 +17,8 @@ import { HealthCell } from "./health-cell";
 
 type DatasourcesTableProps = {
   sources: DatasourcePublic[];
+  /** Offer "Test" per row: it connects with the stored password, so it needs write. */
+  mayTest: boolean;
   onDelete?: (source: DatasourcePublic) => void;
 };
 
@@ -58,7 +60,7 @@ function Actions({
   );
 }
 
-export function DatasourcesTable({ sources, onDelete }: DatasourcesTableProps) {
+export function DatasourcesTable({ sources, mayTest, onDelete }: DatasourcesTableProps) {
   return (
     <Table>
       <TableHeader>
@@ -67,7 +69,7 @@ export function DatasourcesTable({ sources, onDelete }: DatasourcesTableProps) {
           <TableHead>Type</TableHead>
           <TableHead>Connection</TableHead>
           <TableHead>Status</TableHead>
-          <TableHead>Health</TableHead>
+          {mayTest && <TableHead>Health</TableHead>}
           <TableHead className="text-right">Actions</TableHead>
         </TableRow>
       </TableHeader>
@@ -90,9 +92,11 @@ export function DatasourcesTable({ sources, onDelete }: DatasourcesTableProps) {
                 <Badge variant="muted">Inactive</Badge>
               )}
             </TableCell>
-            <TableCell>
-              <HealthCell source={source} />
-            </TableCell>
+            {mayTest && (
+              <TableCell>
+                <HealthCell source={source} />
+              </TableCell>
+            )}
             <Actions source={source} onDelete={onDelete} />
           </TableRow>
         ))}

@@ -1,5 +1,11 @@
 import type { DatasourceCreate, DatasourcePublic, DatasourceUpdate } from "@/client/types.gen";
-import { ALL_OPTION_KEYS, type DatasourceType, type OptionKey, typeInfo } from "./datasource-types";
+import {
+  ALL_OPTION_KEYS,
+  type DatasourceType,
+  type OptionKey,
+  SESSION_OPTIONS,
+  typeInfo,
+} from "./datasource-types";
 
 /** What the form edits, as the inputs hold it: numbers are strings until sent. */
 export type FormValues = {
@@ -118,12 +124,63 @@ export function toCreateBody(values: FormValues, existing?: Options): Datasource
   };
 }
 
-/** A PATCH body: every field, with `password` null (keep), "" (remove) or the new one. */
+/**
+ * A PATCH body: every field, and `password` only when the form changes it: the new one,
+ * or "" to remove it. Left out, the server keeps the stored password, unless the target
+ * moves (see `dropsStoredPassword`).
+ */
 export function toUpdateBody(values: FormValues, source: DatasourcePublic): DatasourceUpdate {
-  let password: string | null = null;
-  if (values.password) password = values.password;
-  else if (values.removePassword) password = "";
-  return { ...commonFields(values, source.options), password };
+  const body: DatasourceUpdate = commonFields(values, source.options);
+  if (values.password) body.password = values.password;
+  else if (values.removePassword) body.password = "";
+  return body;
+}
+
+type TargetFields = Pick<DatasourcePublic, "type" | "host" | "port" | "database" | "username"> & {
+  options?: Options | null;
+};
+
+/**
+ * Where a password goes and how it travels: the backend's `services.datasources.target`,
+ * as a string to compare. Options are sorted so that their order does not count.
+ */
+function target(fields: TargetFields): string {
+  const tuning = SESSION_OPTIONS[fields.type];
+  const guards = Object.entries(fields.options ?? {})
+    .filter(([key]) => !tuning.has(key))
+    .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([
+    fields.type,
+    fields.host ?? null,
+    fields.port ?? typeInfo[fields.type].defaultPort,
+    fields.database ?? null,
+    fields.username ?? null,
+    guards,
+  ]);
+}
+
+/** Whether saving the form points the source at another server, database, user or TLS set-up. */
+function movesTarget(values: FormValues, source: DatasourcePublic): boolean {
+  return target(commonFields(values, source.options)) !== target(source);
+}
+
+/** The form leaves a stored password as it is: it neither types a new one nor removes it. */
+function keepsStoredPassword(values: FormValues, source: DatasourcePublic): boolean {
+  return (
+    Boolean(source.has_password) &&
+    typeInfo[values.type].network &&
+    values.password === "" &&
+    !values.removePassword
+  );
+}
+
+/**
+ * Saving would silently lose the stored password: the server only sends it to the target
+ * it was saved for, so a change of target drops it unless the password comes again.
+ */
+export function dropsStoredPassword(values: FormValues, source?: DatasourcePublic): boolean {
+  if (!source) return false;
+  return keepsStoredPassword(values, source) && movesTarget(values, source);
 }
 
 export function isDirty(values: FormValues, source: DatasourcePublic): boolean {
@@ -138,23 +195,13 @@ export type TestPlan =
 
 /**
  * A new source, or one whose password the form sets, removes or does not need, is
- * tested as the form shows it. A saved source whose stored password is kept is
- * tested as saved: the form does not know that password. Without write permission
- * (which the pre-test needs) the saved source is tested too.
+ * tested as the form shows it. A saved source whose stored password is kept is tested
+ * as saved, since the form does not know that password; but not once the form moves the
+ * target, which that password will never be sent to.
  */
-export function testPlan(
-  values: FormValues,
-  source: DatasourcePublic | undefined,
-  mayWrite: boolean,
-): TestPlan {
+export function testPlan(values: FormValues, source: DatasourcePublic | undefined): TestPlan {
   if (!source) return { kind: "pretest", body: toCreateBody(values) };
-  if (!mayWrite) return { kind: "saved", id: source.id, stale: false };
-  const needsStoredPassword =
-    source.has_password &&
-    typeInfo[values.type].network &&
-    values.password === "" &&
-    !values.removePassword;
-  if (!needsStoredPassword) {
+  if (!keepsStoredPassword(values, source) || movesTarget(values, source)) {
     return { kind: "pretest", body: toCreateBody(values, source.options) };
   }
   return { kind: "saved", id: source.id, stale: isDirty(values, source) };
