@@ -487,10 +487,6 @@ export type AuditLogsPublic = {
  */
 export type BodyLoginLoginAccessToken = {
     /**
-     * Grant Type
-     */
-    grant_type?: string | null;
-    /**
      * Username
      */
     username: string;
@@ -498,18 +494,6 @@ export type BodyLoginLoginAccessToken = {
      * Password
      */
     password: string;
-    /**
-     * Scope
-     */
-    scope?: string;
-    /**
-     * Client Id
-     */
-    client_id?: string | null;
-    /**
-     * Client Secret
-     */
-    client_secret?: string | null;
 };
 
 /**
@@ -1033,6 +1017,45 @@ export type DebugResult = {
 };
 
 /**
+ * ErrorBody
+ *
+ * Every admin API error: a message (or, for a 422 on the request's shape, the list of
+ * issues, each naming its field), a stable code, and for a 500 the request id.
+ */
+export type ErrorBody = {
+    /**
+     * Detail
+     */
+    detail: string | Array<ErrorIssue>;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Request Id
+     */
+    request_id?: string | null;
+};
+
+/**
+ * ErrorIssue
+ */
+export type ErrorIssue = {
+    /**
+     * Loc
+     */
+    loc: Array<string | number>;
+    /**
+     * Msg
+     */
+    msg: string;
+    /**
+     * Type
+     */
+    type: string;
+};
+
+/**
  * GroupCreate
  */
 export type GroupCreate = {
@@ -1114,16 +1137,6 @@ export type GroupsPublic = {
      * Count
      */
     count: number;
-};
-
-/**
- * HTTPValidationError
- */
-export type HttpValidationError = {
-    /**
-     * Detail
-     */
-    detail?: Array<ValidationError>;
 };
 
 /**
@@ -1420,6 +1433,10 @@ export type ParamDef = {
      * Type
      */
     type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'array' | 'object';
+    /**
+     * Items
+     */
+    items?: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | null;
     /**
      * Required
      */
@@ -1747,34 +1764,6 @@ export type UsersPublic = {
 };
 
 /**
- * ValidationError
- */
-export type ValidationError = {
-    /**
-     * Location
-     */
-    loc: Array<string | number>;
-    /**
-     * Message
-     */
-    msg: string;
-    /**
-     * Error Type
-     */
-    type: string;
-    /**
-     * Input
-     */
-    input?: unknown;
-    /**
-     * Context
-     */
-    ctx?: {
-        [key: string]: unknown;
-    };
-};
-
-/**
  * VersionDiff
  */
 export type VersionDiff = {
@@ -1807,9 +1796,33 @@ export type LoginLoginAccessTokenData = {
 
 export type LoginLoginAccessTokenErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type LoginLoginAccessTokenError = LoginLoginAccessTokenErrors[keyof LoginLoginAccessTokenErrors];
@@ -1830,6 +1843,27 @@ export type UsersReadUserMeData = {
     url: '/api/v1/users/me';
 };
 
+export type UsersReadUserMeErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type UsersReadUserMeError = UsersReadUserMeErrors[keyof UsersReadUserMeErrors];
+
 export type UsersReadUserMeResponses = {
     /**
      * Successful Response
@@ -1848,9 +1882,33 @@ export type UsersUpdateUserMeData = {
 
 export type UsersUpdateUserMeErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type UsersUpdateUserMeError = UsersUpdateUserMeErrors[keyof UsersUpdateUserMeErrors];
@@ -1873,9 +1931,33 @@ export type UsersUpdatePasswordMeData = {
 
 export type UsersUpdatePasswordMeErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type UsersUpdatePasswordMeError = UsersUpdatePasswordMeErrors[keyof UsersUpdatePasswordMeErrors];
@@ -1907,9 +1989,21 @@ export type UsersReadUsersData = {
 
 export type UsersReadUsersErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type UsersReadUsersError = UsersReadUsersErrors[keyof UsersReadUsersErrors];
@@ -1932,9 +2026,33 @@ export type UsersCreateUserData = {
 
 export type UsersCreateUserErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type UsersCreateUserError = UsersCreateUserErrors[keyof UsersCreateUserErrors];
@@ -1964,9 +2082,29 @@ export type UsersDeleteUserData = {
 
 export type UsersDeleteUserErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type UsersDeleteUserError = UsersDeleteUserErrors[keyof UsersDeleteUserErrors];
@@ -1996,9 +2134,25 @@ export type UsersReadUserData = {
 
 export type UsersReadUserErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type UsersReadUserError = UsersReadUserErrors[keyof UsersReadUserErrors];
@@ -2028,9 +2182,37 @@ export type UsersUpdateUserData = {
 
 export type UsersUpdateUserErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type UsersUpdateUserError = UsersUpdateUserErrors[keyof UsersUpdateUserErrors];
@@ -2050,6 +2232,27 @@ export type RolesReadPermissionsData = {
     query?: never;
     url: '/api/v1/permissions';
 };
+
+export type RolesReadPermissionsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type RolesReadPermissionsError = RolesReadPermissionsErrors[keyof RolesReadPermissionsErrors];
 
 export type RolesReadPermissionsResponses = {
     /**
@@ -2078,9 +2281,21 @@ export type RolesReadRolesData = {
 
 export type RolesReadRolesErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type RolesReadRolesError = RolesReadRolesErrors[keyof RolesReadRolesErrors];
@@ -2103,9 +2318,33 @@ export type RolesCreateRoleData = {
 
 export type RolesCreateRoleErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type RolesCreateRoleError = RolesCreateRoleErrors[keyof RolesCreateRoleErrors];
@@ -2135,9 +2374,29 @@ export type RolesDeleteRoleData = {
 
 export type RolesDeleteRoleErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type RolesDeleteRoleError = RolesDeleteRoleErrors[keyof RolesDeleteRoleErrors];
@@ -2167,9 +2426,25 @@ export type RolesReadRoleData = {
 
 export type RolesReadRoleErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type RolesReadRoleError = RolesReadRoleErrors[keyof RolesReadRoleErrors];
@@ -2199,9 +2474,37 @@ export type RolesUpdateRoleData = {
 
 export type RolesUpdateRoleErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type RolesUpdateRoleError = RolesUpdateRoleErrors[keyof RolesUpdateRoleErrors];
@@ -2233,9 +2536,21 @@ export type DatasourcesReadDatasourcesData = {
 
 export type DatasourcesReadDatasourcesErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type DatasourcesReadDatasourcesError = DatasourcesReadDatasourcesErrors[keyof DatasourcesReadDatasourcesErrors];
@@ -2258,9 +2573,33 @@ export type DatasourcesCreateDatasourceData = {
 
 export type DatasourcesCreateDatasourceErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type DatasourcesCreateDatasourceError = DatasourcesCreateDatasourceErrors[keyof DatasourcesCreateDatasourceErrors];
@@ -2283,9 +2622,33 @@ export type DatasourcesPretestDatasourceData = {
 
 export type DatasourcesPretestDatasourceErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type DatasourcesPretestDatasourceError = DatasourcesPretestDatasourceErrors[keyof DatasourcesPretestDatasourceErrors];
@@ -2315,9 +2678,29 @@ export type DatasourcesDeleteDatasourceData = {
 
 export type DatasourcesDeleteDatasourceErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type DatasourcesDeleteDatasourceError = DatasourcesDeleteDatasourceErrors[keyof DatasourcesDeleteDatasourceErrors];
@@ -2347,9 +2730,25 @@ export type DatasourcesReadDatasourceData = {
 
 export type DatasourcesReadDatasourceErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type DatasourcesReadDatasourceError = DatasourcesReadDatasourceErrors[keyof DatasourcesReadDatasourceErrors];
@@ -2379,9 +2778,37 @@ export type DatasourcesUpdateDatasourceData = {
 
 export type DatasourcesUpdateDatasourceErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type DatasourcesUpdateDatasourceError = DatasourcesUpdateDatasourceErrors[keyof DatasourcesUpdateDatasourceErrors];
@@ -2411,9 +2838,37 @@ export type DatasourcesTestDatasourceData = {
 
 export type DatasourcesTestDatasourceErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type DatasourcesTestDatasourceError = DatasourcesTestDatasourceErrors[keyof DatasourcesTestDatasourceErrors];
@@ -2443,9 +2898,25 @@ export type DatasourcesReadTablesData = {
 
 export type DatasourcesReadTablesErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type DatasourcesReadTablesError = DatasourcesReadTablesErrors[keyof DatasourcesReadTablesErrors];
@@ -2477,9 +2948,21 @@ export type ModulesReadModulesData = {
 
 export type ModulesReadModulesErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ModulesReadModulesError = ModulesReadModulesErrors[keyof ModulesReadModulesErrors];
@@ -2502,9 +2985,33 @@ export type ModulesCreateModuleData = {
 
 export type ModulesCreateModuleErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ModulesCreateModuleError = ModulesCreateModuleErrors[keyof ModulesCreateModuleErrors];
@@ -2534,9 +3041,29 @@ export type ModulesDeleteModuleData = {
 
 export type ModulesDeleteModuleErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ModulesDeleteModuleError = ModulesDeleteModuleErrors[keyof ModulesDeleteModuleErrors];
@@ -2566,9 +3093,25 @@ export type ModulesReadModuleData = {
 
 export type ModulesReadModuleErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ModulesReadModuleError = ModulesReadModuleErrors[keyof ModulesReadModuleErrors];
@@ -2598,9 +3141,37 @@ export type ModulesUpdateModuleData = {
 
 export type ModulesUpdateModuleErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ModulesUpdateModuleError = ModulesUpdateModuleErrors[keyof ModulesUpdateModuleErrors];
@@ -2636,9 +3207,21 @@ export type ApisReadApisData = {
 
 export type ApisReadApisErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisReadApisError = ApisReadApisErrors[keyof ApisReadApisErrors];
@@ -2661,9 +3244,33 @@ export type ApisCreateApiData = {
 
 export type ApisCreateApiErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisCreateApiError = ApisCreateApiErrors[keyof ApisCreateApiErrors];
@@ -2693,9 +3300,29 @@ export type ApisDeleteApiData = {
 
 export type ApisDeleteApiErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisDeleteApiError = ApisDeleteApiErrors[keyof ApisDeleteApiErrors];
@@ -2725,9 +3352,25 @@ export type ApisReadApiData = {
 
 export type ApisReadApiErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisReadApiError = ApisReadApiErrors[keyof ApisReadApiErrors];
@@ -2757,9 +3400,37 @@ export type ApisUpdateApiData = {
 
 export type ApisUpdateApiErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisUpdateApiError = ApisUpdateApiErrors[keyof ApisUpdateApiErrors];
@@ -2789,9 +3460,37 @@ export type ApisDebugApiData = {
 
 export type ApisDebugApiErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisDebugApiError = ApisDebugApiErrors[keyof ApisDebugApiErrors];
@@ -2821,9 +3520,37 @@ export type ApisPublishApiData = {
 
 export type ApisPublishApiErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisPublishApiError = ApisPublishApiErrors[keyof ApisPublishApiErrors];
@@ -2853,9 +3580,37 @@ export type ApisUnpublishApiData = {
 
 export type ApisUnpublishApiErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisUnpublishApiError = ApisUnpublishApiErrors[keyof ApisUnpublishApiErrors];
@@ -2885,9 +3640,25 @@ export type ApisReadApiVersionsData = {
 
 export type ApisReadApiVersionsErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisReadApiVersionsError = ApisReadApiVersionsErrors[keyof ApisReadApiVersionsErrors];
@@ -2923,9 +3694,25 @@ export type ApisReadApiVersionData = {
 
 export type ApisReadApiVersionErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisReadApiVersionError = ApisReadApiVersionErrors[keyof ApisReadApiVersionErrors];
@@ -2966,9 +3753,25 @@ export type ApisDiffApiVersionData = {
 
 export type ApisDiffApiVersionErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisDiffApiVersionError = ApisDiffApiVersionErrors[keyof ApisDiffApiVersionErrors];
@@ -3004,9 +3807,37 @@ export type ApisRestoreApiVersionData = {
 
 export type ApisRestoreApiVersionErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ApisRestoreApiVersionError = ApisRestoreApiVersionErrors[keyof ApisRestoreApiVersionErrors];
@@ -3038,9 +3869,21 @@ export type MacrosReadMacrosData = {
 
 export type MacrosReadMacrosErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type MacrosReadMacrosError = MacrosReadMacrosErrors[keyof MacrosReadMacrosErrors];
@@ -3063,9 +3906,33 @@ export type MacrosCreateMacroData = {
 
 export type MacrosCreateMacroErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type MacrosCreateMacroError = MacrosCreateMacroErrors[keyof MacrosCreateMacroErrors];
@@ -3095,9 +3962,29 @@ export type MacrosDeleteMacroData = {
 
 export type MacrosDeleteMacroErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type MacrosDeleteMacroError = MacrosDeleteMacroErrors[keyof MacrosDeleteMacroErrors];
@@ -3127,9 +4014,25 @@ export type MacrosReadMacroData = {
 
 export type MacrosReadMacroErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type MacrosReadMacroError = MacrosReadMacroErrors[keyof MacrosReadMacroErrors];
@@ -3159,9 +4062,37 @@ export type MacrosUpdateMacroData = {
 
 export type MacrosUpdateMacroErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type MacrosUpdateMacroError = MacrosUpdateMacroErrors[keyof MacrosUpdateMacroErrors];
@@ -3191,9 +4122,37 @@ export type MacrosPublishMacroData = {
 
 export type MacrosPublishMacroErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type MacrosPublishMacroError = MacrosPublishMacroErrors[keyof MacrosPublishMacroErrors];
@@ -3223,9 +4182,25 @@ export type MacrosReadMacroVersionsData = {
 
 export type MacrosReadMacroVersionsErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type MacrosReadMacroVersionsError = MacrosReadMacroVersionsErrors[keyof MacrosReadMacroVersionsErrors];
@@ -3257,9 +4232,21 @@ export type GroupsReadGroupsData = {
 
 export type GroupsReadGroupsErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type GroupsReadGroupsError = GroupsReadGroupsErrors[keyof GroupsReadGroupsErrors];
@@ -3282,9 +4269,33 @@ export type GroupsCreateGroupData = {
 
 export type GroupsCreateGroupErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type GroupsCreateGroupError = GroupsCreateGroupErrors[keyof GroupsCreateGroupErrors];
@@ -3314,9 +4325,29 @@ export type GroupsDeleteGroupData = {
 
 export type GroupsDeleteGroupErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type GroupsDeleteGroupError = GroupsDeleteGroupErrors[keyof GroupsDeleteGroupErrors];
@@ -3346,9 +4377,25 @@ export type GroupsReadGroupData = {
 
 export type GroupsReadGroupErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type GroupsReadGroupError = GroupsReadGroupErrors[keyof GroupsReadGroupErrors];
@@ -3378,9 +4425,37 @@ export type GroupsUpdateGroupData = {
 
 export type GroupsUpdateGroupErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type GroupsUpdateGroupError = GroupsUpdateGroupErrors[keyof GroupsUpdateGroupErrors];
@@ -3412,9 +4487,21 @@ export type ClientsReadClientsData = {
 
 export type ClientsReadClientsErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsReadClientsError = ClientsReadClientsErrors[keyof ClientsReadClientsErrors];
@@ -3437,9 +4524,33 @@ export type ClientsCreateClientData = {
 
 export type ClientsCreateClientErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsCreateClientError = ClientsCreateClientErrors[keyof ClientsCreateClientErrors];
@@ -3469,9 +4580,29 @@ export type ClientsDeleteClientData = {
 
 export type ClientsDeleteClientErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsDeleteClientError = ClientsDeleteClientErrors[keyof ClientsDeleteClientErrors];
@@ -3501,9 +4632,25 @@ export type ClientsReadClientData = {
 
 export type ClientsReadClientErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsReadClientError = ClientsReadClientErrors[keyof ClientsReadClientErrors];
@@ -3533,9 +4680,37 @@ export type ClientsUpdateClientData = {
 
 export type ClientsUpdateClientErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsUpdateClientError = ClientsUpdateClientErrors[keyof ClientsUpdateClientErrors];
@@ -3565,9 +4740,37 @@ export type ClientsRegenerateClientSecretData = {
 
 export type ClientsRegenerateClientSecretErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsRegenerateClientSecretError = ClientsRegenerateClientSecretErrors[keyof ClientsRegenerateClientSecretErrors];
@@ -3619,9 +4822,21 @@ export type RecordsReadAccessLogsData = {
 
 export type RecordsReadAccessLogsErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type RecordsReadAccessLogsError = RecordsReadAccessLogsErrors[keyof RecordsReadAccessLogsErrors];
@@ -3651,9 +4866,25 @@ export type RecordsReadAccessLogData = {
 
 export type RecordsReadAccessLogErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type RecordsReadAccessLogError = RecordsReadAccessLogErrors[keyof RecordsReadAccessLogErrors];
@@ -3701,9 +4932,21 @@ export type RecordsReadAuditLogsData = {
 
 export type RecordsReadAuditLogsErrors = {
     /**
-     * Validation Error
+     * Not logged in, or the token is invalid or expired
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type RecordsReadAuditLogsError = RecordsReadAuditLogsErrors[keyof RecordsReadAuditLogsErrors];
@@ -3723,6 +4966,27 @@ export type RecordsReadOverviewData = {
     query?: never;
     url: '/api/v1/overview';
 };
+
+export type RecordsReadOverviewErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type RecordsReadOverviewError = RecordsReadOverviewErrors[keyof RecordsReadOverviewErrors];
 
 export type RecordsReadOverviewResponses = {
     /**
