@@ -3,6 +3,10 @@ never a 5xx (and never a success). Each case is named, so a failure says which o
 
 Ids in paths are real rows of the shared world (`{user}`, `{api}`...), so a request reaches
 body validation and the services rather than stopping at a 404.
+
+Oversized request heads are not here: the 431 cap lives in the server `sluice serve`
+runs (not in the app this suite calls in-process), so
+`tests/test_http_hardening.py` sends them to a real `sluice serve`.
 """
 
 import re
@@ -162,9 +166,6 @@ CASES: list[Case] = [
         "PATCH",
         "/api/v1/users/me/password",
         json={"current_password": "\0", "new_password": "password-2\0"},
-    ),
-    Case(
-        "users-huge-header", "GET", "/api/v1/users", headers={"X-Filler": "x" * 65536}, expect=431
     ),
     # roles
     *body_cases("roles", "POST", "/api/v1/roles", {"name": NAME}),
@@ -372,13 +373,6 @@ CASES: list[Case] = [
     Case("audit-logs-bad-until", "GET", "/api/v1/audit-logs?until=%00", expect=422),
     # overview
     Case(
-        "overview-huge-header",
-        "GET",
-        "/api/v1/overview",
-        headers={"X-Filler": "x" * 65536},
-        expect=431,
-    ),
-    Case(
         "overview-garbage-token",
         "GET",
         "/api/v1/overview",
@@ -478,15 +472,9 @@ CASES: list[Case] = [
         expect=413,
         as_client=True,
     ),
-    Case(
-        "gateway-huge-header", "GET", "/shop/items/1", headers={"X-Filler": "x" * 65536}, expect=431
-    ),
     Case("gateway-pg-int-overflow", "GET", f"/shop/numbers/{2**40}", expect=400),
     # health
     Case("health-post", "POST", "/health/live", json={}, expect=405),
-    Case(
-        "health-huge-header", "GET", "/health/ready", headers={"X-Filler": "x" * 65536}, expect=431
-    ),
     Case("health-dot-segments", "GET", "/health/%2e%2e/api/v1/users"),
 ]
 
