@@ -2,6 +2,7 @@
 is down, except in CI (`CI=true`), where that fails the run."""
 
 import os
+import socket
 from typing import Any
 
 import psycopg
@@ -11,6 +12,13 @@ import redis
 
 PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
 
 
 def sqlalchemy_url(libpq_url: str) -> str:
