@@ -211,6 +211,7 @@ class TcpProxy:
         self.refuse()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+        self._loop.close()
 
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(
