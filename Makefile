@@ -7,7 +7,7 @@ NODE_STAMP := frontend/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install ui client client-check lint typecheck pytest frontend-check e2e chromium bench wrk clean
+.PHONY: run test install ui client client-check lint typecheck pytest frontend-check e2e chromium bench soak wrk clean
 
 run: install ui
 	$(BIN)/sluice serve --host 127.0.0.1 --port 8000
@@ -61,6 +61,11 @@ bench: install wrk
 	cd backend && .venv/bin/python -m bench.gateway
 	cd backend && .venv/bin/python -m bench.connectors --only postgres,mariadb
 	cd backend && .venv/bin/python -m bench.scripts
+
+# Leak watch (not part of `make test`): ten minutes of mixed load against `sluice serve
+# --workers 2`, sampling memory, file descriptors and connections. See backend/bench/soak.py.
+soak: install
+	cd backend && .venv/bin/python -m bench.soak --minutes 10
 
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }

@@ -21,6 +21,13 @@ PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
 def sqlalchemy_url(libpq_url: str) -> str:
     return libpq_url.replace("postgresql://", "postgresql+psycopg://", 1)
 

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,9 @@ from sluice.db import make_engine
 from sluice.models.datasource import DatasourceCreate
 from sluice.security import Keyring
 from sluice.services.datasources import create_datasource
+from tests.servers import free_port
 
 SLUICE = [sys.executable, "-m", "sluice.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
