@@ -82,51 +82,6 @@ def require_mariadb() -> None:
         pytest.skip(f"MariaDB unreachable: {exc}")
 
 
-class TcpProxy:
-    """A TCP proxy on a free local port in front of a real server; `close()` cuts it, as
-    a server going away would (every connection dropped, new ones refused)."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self.listener.getsockname()[1]
-        self.sockets: list[socket.socket] = []
-        self.closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self.closed:
-            try:
-                incoming, _ = self.listener.accept()
-                outgoing = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                return
-            self.sockets += [incoming, outgoing]
-            for source, sink in ((incoming, outgoing), (outgoing, incoming)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        for end in (source, sink):
-            with contextlib.suppress(OSError):
-                end.shutdown(socket.SHUT_RDWR)
-
-    def close(self) -> None:
-        self.closed = True
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
-        self.listener.close()
-        for end in self.sockets:
-            with contextlib.suppress(OSError):
-                end.shutdown(socket.SHUT_RDWR)
-            end.close()
-
-
 @contextlib.contextmanager
 def serving(app: Any) -> Iterator[tuple[str, int]]:
     """`app` served by a real uvicorn on a free local port, in a thread, with the HTTP

@@ -26,9 +26,9 @@ from sluice.db import migrate
 from sluice.errors import ADMIN_ERRORS
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
+from tests.proxy import TcpProxy
 from tests.servers import (
     PG_SERVER,
-    TcpProxy,
     pg_execute,
     require_postgres,
     serving,

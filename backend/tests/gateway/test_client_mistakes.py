@@ -2,7 +2,6 @@
 database is 503. Through the gateway, on the real PostgreSQL and MariaDB."""
 
 import socket
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_api, make_module, make_source
 from tests.factories import publish as publish_api
 from tests.gateway.test_calls import Live, q
+from tests.proxy import TcpProxy
 from tests.servers import pg_execute, require_postgres
 
 
@@ -189,57 +189,11 @@ def test_a_server_refusing_connections_for_now_is_503(app_factory: Any) -> None:
         pg_execute(f"DROP ROLE {role}")
 
 
-class Proxy:
-    """A TCP relay on a free local port in front of a real database, in a thread of its
-    own, that the test can shut: its port then refuses connections, its links are cut."""
-
-    def __init__(self, port: int) -> None:
-        self.target = port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = int(self.listener.getsockname()[1])
-        self.links: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                near, _ = self.listener.accept()
-            except OSError:
-                return
-            far = socket.create_connection(("127.0.0.1", self.target))
-            self.links += [near, far]
-            for a, b in ((near, far), (far, near)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self) -> None:
-        for link in [self.listener, *self.links]:
-            try:
-                link.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            link.close()
-        self.links = []
-
-
 def test_a_source_that_goes_down_is_503(
     app_factory: Any, database: tuple[dict[str, Any], str]
 ) -> None:
     source_body, table = database
-    proxy = Proxy(source_body["port"])
+    proxy = TcpProxy("127.0.0.1", source_body["port"])
     apis = {
         "r": ("GET", f"SELECT id FROM {table} WHERE id = 1"),
         "w": ("PATCH", f"UPDATE {table} SET age = 1 WHERE id = 1"),
