@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx2 as httpx
 
+from sluice.cli import WORKER_HEALTHCHECK_SECONDS
 from tests.faults.conftest import Serve
 from tests.live import (
     SCRIPT_CHILD,
@@ -206,8 +207,12 @@ def test_a_uvicorn_worker_killed_during_load(serve: Serve, source_db: str) -> No
     orphans = [Proc.of(pid) for pid in children(victim, SCRIPT_CHILD)]
     try:
         run = under_load(sluice, published, lambda: kill(victim))
-        # uvicorn starts a new worker (within its 5 s health check, plus the start-up)
-        assert wait_until(lambda: len(sluice.worker_pids()) == 2, timeout=20)
+        # uvicorn starts a new worker; a kill that lands during a health check is seen
+        # only once that check times out (WORKER_HEALTHCHECK_SECONDS), plus the start-up
+        replaced = wait_until(
+            lambda: len(sluice.worker_pids()) == 2, timeout=WORKER_HEALTHCHECK_SECONDS + 20
+        )
+        assert replaced
         assert victim not in sluice.worker_pids()
         assert_recovered(sluice, run)
         # the victim's queued records die with it: at most a flush interval of its answers
