@@ -66,7 +66,7 @@ _FAILURES = (DBAPIError, PoolTimeout, orjson.JSONEncodeError)
 
 
 def fit(text: str | None, size: int) -> str | None:
-    """Text the store can hold: a NUL becomes `\\x00` and a lone surrogate `\\udXXX`
+    """Text the store can hold: a NUL becomes `\\x00` and a lone surrogate `\\ud800`-style escape
     (PostgreSQL refuses the first, UTF-8 cannot encode the second), then cut at the
     column's size. The common case (plain ASCII of the right size) costs two C calls."""
     if text is None:

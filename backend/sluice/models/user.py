@@ -5,7 +5,7 @@ A user holds any number of roles; a role holds permissions; superusers pass ever
 
 from datetime import UTC, datetime
 
-from pydantic import EmailStr, field_validator, model_validator
+from pydantic import EmailStr, model_validator
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -45,22 +45,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def refuse_nul(value: str) -> str:
-    """NUL cannot be stored in PostgreSQL text (a 500 there) and cuts C strings short."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-class Text(SQLModel):
-    """A body whose text fields refuse NUL characters (a 422 naming the field)."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: object) -> object:
-        return refuse_nul(value) if isinstance(value, str) else value
-
-
 def _cascade_fk(target: str) -> Column[int]:
     return Column(Integer, ForeignKey(target, ondelete="CASCADE"), primary_key=True)
 
@@ -93,7 +77,7 @@ class RolePermission(SQLModel, table=True):
     role: "Role" = Relationship(back_populates="permissions")
 
 
-class RoleBase(Text):
+class RoleBase(SQLModel):
     name: str = Field(min_length=1, max_length=64)
     description: str | None = Field(default=None, max_length=255)
 
@@ -102,7 +86,7 @@ class RoleCreate(RoleBase):
     permissions: list[Permission] = []
 
 
-class RoleUpdate(Text):
+class RoleUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=64)
     description: str | None = Field(default=None, max_length=255)
     permissions: list[Permission] | None = None
@@ -135,7 +119,7 @@ class PermissionsPublic(SQLModel):
     count: int
 
 
-class UserBase(Text):
+class UserBase(SQLModel):
     email: EmailStr = Field(max_length=255)
     full_name: str | None = Field(default=None, max_length=255)
     is_active: bool = True
@@ -147,7 +131,7 @@ class UserCreate(UserBase):
     role_ids: list[RowId] = []
 
 
-class UserUpdate(Text):
+class UserUpdate(SQLModel):
     email: EmailStr | None = Field(default=None, max_length=255)
     full_name: str | None = Field(default=None, max_length=255)
     is_active: bool | None = None
@@ -156,12 +140,12 @@ class UserUpdate(Text):
     role_ids: list[RowId] | None = None
 
 
-class UserUpdateMe(Text):
+class UserUpdateMe(SQLModel):
     email: EmailStr | None = Field(default=None, max_length=255)
     full_name: str | None = Field(default=None, max_length=255)
 
 
-class UpdatePassword(Text):
+class UpdatePassword(SQLModel):
     current_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     new_password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 

@@ -2,19 +2,18 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from pydantic import AfterValidator
 
 from sluice.admin.deps import LoginGuardDep, SessionDep, SettingsDep
 from sluice.errors import Forbidden, Unauthorized
 from sluice.http import StrictJSONRoute, client_host
-from sluice.models.user import PASSWORD_MAX, Token, refuse_nul
+from sluice.models.user import PASSWORD_MAX, Token
 from sluice.security import create_user_token
 from sluice.services.users import authenticate, normalize_email
 
 router = APIRouter(tags=["login"], route_class=StrictJSONRoute)
 
-Username = Annotated[str, Form(max_length=255), AfterValidator(refuse_nul)]
-Password = Annotated[str, Form(max_length=PASSWORD_MAX), AfterValidator(refuse_nul)]
+Username = Annotated[str, Form(max_length=255)]
+Password = Annotated[str, Form(max_length=PASSWORD_MAX)]
 """Held to what an account can have, so an impossible value is a 422 before any lookup."""
 
 
