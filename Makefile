@@ -4,6 +4,7 @@ VENV := backend/.venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := frontend/node_modules/.installed
+PROMTOOL := $(BIN)/promtool
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -46,8 +47,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	cd backend && .venv/bin/mypy sluice tests
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(PROMTOOL)
 	cd backend && .venv/bin/pytest
+
+# promtool checks the example alert rules of docs/OPERATIONS.md (tests/test_docs_runnable.py).
+# Only the binary is taken from Debian's prometheus package: no server is installed or run.
+$(PROMTOOL): | $(STAMP)
+	cd $(VENV) && { apt-get download prometheus 2>/dev/null || { $(SUDO) apt-get update -qq && apt-get download prometheus; }; }
+	cd $(VENV) && dpkg-deb --fsys-tarfile prometheus_*.deb | tar -xO ./usr/bin/promtool > bin/promtool
+	chmod +x $@ && rm -f $(VENV)/prometheus_*.deb
 
 frontend-check: $(NODE_STAMP)
 	cd frontend && npm run typecheck && npm run lint
