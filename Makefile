@@ -8,7 +8,7 @@ PROMTOOL := $(BIN)/promtool
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install ui client client-check lint typecheck pytest frontend-check e2e chromium bench soak wrk clean
+.PHONY: run test install ui client client-check lint typecheck pytest doc-tools frontend-check e2e chromium bench soak wrk clean
 
 run: install ui
 	$(BIN)/sluice serve --host 127.0.0.1 --port 8000
@@ -47,7 +47,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	cd backend && .venv/bin/mypy sluice tests
 
-pytest: $(STAMP) $(PROMTOOL)
+pytest: $(STAMP) $(PROMTOOL) doc-tools
 	cd backend && .venv/bin/pytest
 
 # promtool checks the example alert rules of docs/OPERATIONS.md (tests/test_docs_runnable.py).
@@ -56,6 +56,11 @@ $(PROMTOOL): | $(STAMP)
 	cd $(VENV) && { apt-get download prometheus 2>/dev/null || { $(SUDO) apt-get update -qq && apt-get download prometheus; }; }
 	cd $(VENV) && dpkg-deb --fsys-tarfile prometheus_*.deb | tar -xO ./usr/bin/promtool > bin/promtool
 	chmod +x $@ && rm -f $(VENV)/prometheus_*.deb
+
+# The runnable docs' shell blocks use curl, jq and sqlite3.
+doc-tools:
+	@command -v curl >/dev/null && command -v jq >/dev/null && command -v sqlite3 >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq curl jq sqlite3; }
 
 frontend-check: $(NODE_STAMP)
 	cd frontend && npm run typecheck && npm run lint
