@@ -10,8 +10,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install ui client client-check lint typecheck pytest doc-tools frontend-check e2e chromium bench soak wrk clean
 
+# On an empty store, `make run` also loads the demo (LOAD_DEMO) and prints its curl commands.
 run: install ui
-	$(BIN)/sluice serve --host 127.0.0.1 --port 8000
+	LOAD_DEMO=true $(BIN)/sluice serve --host 127.0.0.1 --port 8000
 
 test: install lint typecheck client-check pytest frontend-check e2e
 

@@ -38,7 +38,7 @@ from sluice.observability.requests import (
     request_id_middleware,
 )
 from sluice.redis_link import RedisLink
-from sluice.security import Keyring, derive_key
+from sluice.security import Keyring, client_secret_key, derive_key
 from sluice.services import audit
 from sluice.services.registry import RegistryHolder
 from sluice.services.throttle import LoginGuard, Throttle
@@ -144,7 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry = RegistryHolder(
         app.state.engine, settings, app.state.keyring, app.state.redis
     )
-    app.state.client_secret_key = derive_key(settings.secret_key, "client-secret")
+    app.state.client_secret_key = client_secret_key(settings.secret_key)
     app.state.client_token_key = derive_key(settings.secret_key, "client-token")
     app.state.tokens = TokenCache(app.state.client_token_key)
     app.state.redis_async = _async_redis(settings.REDIS_URL)

@@ -1,4 +1,10 @@
-"""The `sluice` command: serve, migrate, create-superuser, rotate-key."""
+"""The `sluice` command: serve, migrate, create-superuser, rotate-key, demo.
+
+`sluice serve` migrates the store, creates the first superuser on an empty store (and, with
+LOAD_DEMO, loads the demo there) and serves. `sluice demo` loads the demo shop and its APIs
+into the store; `--source NAME=URL` also fills a PostgreSQL or MySQL/MariaDB database with
+the shop and registers it as a data source.
+"""
 
 import argparse
 import getpass
@@ -14,6 +20,9 @@ from sqlmodel import Session
 
 from sluice.config import Settings, get_settings
 from sluice.db import make_engine, migrate
+from sluice.demo.load import load_demo
+from sluice.demo.printout import demo_text
+from sluice.demo.sources import DemoSource, parse_source
 from sluice.errors import SluiceError
 from sluice.models.user import User, UserCreate
 from sluice.observability.logging import configure_logging, log_config
@@ -44,6 +53,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--generate", action="store_true", help="only print a new key to add to the keyring"
     )
 
+    demo = commands.add_parser("demo", help="load the demo data source and its APIs")
+    demo.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        type=_demo_source,
+        metavar="NAME=URL",
+        help="also fill this PostgreSQL or MySQL/MariaDB database and register it as NAME",
+    )
+
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.LOG_LEVEL)
@@ -55,17 +74,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "rotate-key":
             return rotate_key_command(settings, args.generate)
+        if args.command == "demo":
+            return demo_command(settings, args.source)
         return create_superuser_command(settings, args.email, args.password)
     except SluiceError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
         return 1
 
 
-def bootstrap(settings: Settings) -> None:
-    """Migrate the store; on a store with no user yet, create the first superuser.
+def bootstrap(settings: Settings, base_url: str) -> None:
+    """Migrate the store; on a store with no user yet, create the first superuser, and
+    with LOAD_DEMO load the demo there (an empty store only: a store someone uses is
+    never given demo objects). It runs once, in the parent process, before any worker.
 
     Without FIRST_SUPERUSER_PASSWORD (allowed only in local mode) a password is generated
-    and printed once: it is not kept anywhere else.
+    and printed once: it is not kept anywhere else. The demo client's secret is printed
+    beside it, once too.
     """
     settings.secret_key  # noqa: B018  (creates the local key file before workers start)
     migrate(settings.database_url)
@@ -79,8 +103,27 @@ def bootstrap(settings: Settings) -> None:
                     f"\nFirst superuser: {settings.FIRST_SUPERUSER}\n"
                     f"Password (shown once, change it after logging in): {password}\n\n"
                 )
-                sys.stdout.flush()
+            if settings.LOAD_DEMO:
+                sys.stdout.write(_load_demo(session, settings, base_url) + "\n")
+            sys.stdout.flush()
     engine.dispose()
+
+
+def _load_demo(session: Session, settings: Settings, base_url: str) -> str:
+    """The demo's printout; a failure does not stop the server from starting (the admin
+    password was printed already), and `sluice demo` finishes what was left undone."""
+    try:
+        return demo_text(load_demo(session, settings), base_url)
+    except SluiceError as exc:
+        session.rollback()
+        return f"The demo was not loaded ({exc.message}); run `sluice demo` to load it.\n"
+
+
+def server_url(host: str, port: int) -> str:
+    """The address to print for a server listening on host:port (a wildcard address is
+    reached through the loopback one)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 WORKER_HEALTHCHECK_SECONDS = 30
@@ -90,7 +133,7 @@ took over 10 s on a loaded 2-core host: uvicorn's 5 s killed every worker in a l
 
 
 def serve_command(settings: Settings, host: str, port: int, workers: int) -> int:
-    bootstrap(settings)
+    bootstrap(settings, server_url(host, port))
     if workers > 1:
         share_metrics(settings.DATA_DIR / "metrics")
     uvicorn.run(
@@ -154,6 +197,29 @@ def rotate_key_command(settings: Settings, generate: bool) -> int:
     sys.stdout.write(
         f"Re-encrypted {changed} data-source password(s) with key v{keyring.current}\n"
     )
+    return 0
+
+
+def _demo_source(text: str) -> DemoSource:
+    try:
+        return parse_source(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+DEMO_URL = "http://127.0.0.1:8000"
+"""Where `make run` serves; the printed curl commands start with it."""
+
+
+def demo_command(settings: Settings, sources: Sequence[DemoSource]) -> int:
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            report = load_demo(session, settings, sources)
+    finally:
+        engine.dispose()
+    sys.stdout.write(demo_text(report, DEMO_URL))
     return 0
 
 

@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     ACCESS_TOKEN_EXPIRE_MINUTES: int = Field(default=60 * 8, gt=0)
     FIRST_SUPERUSER: str = "admin@example.com"
     FIRST_SUPERUSER_PASSWORD: str | None = None
+    LOAD_DEMO: bool = False
 
     # Dashboard login protection
     LOGIN_RATE_LIMIT_PER_ACCOUNT: str = "10/minute"

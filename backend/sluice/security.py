@@ -159,6 +159,11 @@ def derive_key(secret_key: str, purpose: str) -> bytes:
     return hkdf.derive(secret_key.encode())
 
 
+def client_secret_key(secret_key: str) -> bytes:
+    """The key client secrets are hashed under (the admin API and `sluice demo` agree)."""
+    return derive_key(secret_key, "client-secret")
+
+
 def new_client_id() -> str:
     return "cl_" + secrets.token_urlsafe(12)
 
