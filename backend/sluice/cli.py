@@ -13,7 +13,7 @@ import uvicorn
 from sqlmodel import Session
 
 from sluice.config import Settings, get_settings
-from sluice.db import make_engine, migrate
+from sluice.db import hold_store_lock, make_engine, migrate
 from sluice.errors import SluiceError
 from sluice.models.user import User, UserCreate
 from sluice.observability.logging import configure_logging, log_config
@@ -71,6 +71,7 @@ def bootstrap(settings: Settings) -> None:
     migrate(settings.database_url)
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
+        hold_store_lock(session.connection())  # until the superuser is committed, or not
         if count(session, User) == 0:
             password = settings.FIRST_SUPERUSER_PASSWORD or secrets.token_urlsafe(12)
             ensure_first_superuser(session, settings.FIRST_SUPERUSER, password)
