@@ -167,9 +167,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "token",
         {"client": settings.TOKEN_RATE_LIMIT_PER_CLIENT, "ip": settings.TOKEN_RATE_LIMIT_PER_IP},
         settings.REDIS_URL,
+        settings.REDIS_PREFIX,
     )
     app.state.login_guard = LoginGuard(
-        settings.LOGIN_RATE_LIMIT_PER_ACCOUNT, settings.LOGIN_RATE_LIMIT_PER_IP, settings.REDIS_URL
+        settings.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+        settings.LOGIN_RATE_LIMIT_PER_IP,
+        settings.REDIS_URL,
+        settings.REDIS_PREFIX,
     )
 
     install_error_handlers(app)

@@ -19,7 +19,7 @@ import uvicorn
 from sqlmodel import Session
 
 from sluice.config import Settings, get_settings
-from sluice.db import make_engine, migrate
+from sluice.db import hold_store_lock, make_engine, migrate
 from sluice.demo.load import load_demo
 from sluice.demo.printout import demo_text
 from sluice.demo.sources import DemoSource, parse_source
@@ -95,6 +95,7 @@ def bootstrap(settings: Settings, base_url: str) -> None:
     migrate(settings.database_url)
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
+        hold_store_lock(session.connection())  # until the superuser is committed, or not
         if count(session, User) == 0:
             password = settings.FIRST_SUPERUSER_PASSWORD or secrets.token_urlsafe(12)
             ensure_first_superuser(session, settings.FIRST_SUPERUSER, password)

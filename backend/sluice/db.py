@@ -11,10 +11,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+STORE_LOCK = 5_318_612
+"""The PostgreSQL advisory lock key that start-up work (migrations, the first superuser)
+holds, so instances started together on one store take turns."""
 
 
 def make_engine(url: str) -> Engine:
@@ -47,6 +50,15 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     """A session for work outside a request (CLI, start-up)."""
     with Session(engine) as session:
         yield session
+
+
+def hold_store_lock(connection: Connection) -> None:
+    """One process at a time from here until this transaction ends, on every host sharing
+    the store: a transaction-level advisory lock on PostgreSQL, so replicas started at
+    once on a new store do not both create its tables or its first superuser. Nothing on
+    SQLite: its file has one host, and `sluice serve` migrates before its workers start."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK})
 
 
 def alembic_config(url: str) -> Config:

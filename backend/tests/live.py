@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx2 as httpx
 import psycopg
@@ -91,6 +91,41 @@ class Proc:
     def kill(self) -> None:
         if self.alive():
             kill(self.pid)
+
+
+class Served(Protocol):
+    """A `sluice serve` process we started: `tests.test_cli.Server` or `Sluice`."""
+
+    @property
+    def port(self) -> int: ...
+
+    @property
+    def process(self) -> "subprocess.Popen[bytes]": ...
+
+
+def client_port(response: httpx.Response) -> int:
+    """The local port of the (still open) connection that carried `response`."""
+    port: int = response.extensions["network_stream"].get_extra_info("client_addr")[1]
+    return port
+
+
+def worker_holding(server: Served, port: int) -> int:
+    """The pid of the worker of `server` that accepted the connection from local `port`
+    (the connection must still be open): its socket's inode in /proc/net/tcp, then the
+    worker whose file descriptors hold that inode."""
+    wanted = f"{server.port:04X}", f"{port:04X}"
+    sockets = {
+        f"socket:[{fields[9]}]"
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if (fields := line.split()) and (fields[1].split(":")[1], fields[2].split(":")[1]) == wanted
+    }
+    pid = server.process.pid
+    for worker in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        for fd in Path(f"/proc/{worker}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) in sockets:
+                    return int(worker)
+    raise AssertionError(f"no worker of port {server.port} holds the connection from {port}")
 
 
 def rss_bytes(pid: int) -> int:

@@ -1,13 +1,18 @@
-"""`alembic upgrade head` then `alembic downgrade base` on both stores, run as a user would."""
+"""`alembic upgrade head` then `alembic downgrade base` on both stores, run as a user would;
+and instances migrating one new store at the same moment."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 from sqlalchemy import create_engine, inspect, text
 
+from sluice.db import STORE_LOCK
 from tests.conftest import pg_database_url, pg_execute, require_postgres, sqlalchemy_url
+from tests.live import private_database, wait_until
+from tests.test_cli import SLUICE, clean_env
 
 BACKEND = Path(__file__).resolve().parents[1]
 
@@ -76,3 +81,43 @@ def test_a_new_role_after_seeding_gets_a_fresh_id_on_postgres() -> None:
         assert new_id == 4
     finally:
         pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_instances_migrating_one_new_store_together_take_turns(tmp_path: Path) -> None:
+    """Replicas started at once on a new PostgreSQL store: each waits for the store lock
+    (held here first, as by an instance in mid-migration), then one migrates and the
+    other finds nothing left to do."""
+    require_postgres()
+    with private_database("sluice_turns") as name:
+        url = sqlalchemy_url(pg_database_url(name))
+        with psycopg.connect(pg_database_url(name)) as holder:
+            holder.execute("SELECT pg_advisory_xact_lock(%s)", (STORE_LOCK,))
+            migrations = [
+                subprocess.Popen(
+                    [*SLUICE, "migrate"],
+                    cwd=tmp_path,
+                    env=clean_env(tmp_path, DATABASE_URL=url),
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for _ in range(2)
+            ]
+            waiting = wait_until(lambda: _waiting_for_a_lock(name) == 2, timeout=60)
+            holder.commit()
+            outcomes = [(m.wait(timeout=120), m.communicate()[1]) for m in migrations]
+        assert waiting
+        assert [code for code, _ in outcomes] == [0, 0], outcomes
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            versions = connection.execute(text("SELECT count(*) FROM alembic_version"))
+            assert versions.scalar_one() == 1
+        engine.dispose()
+
+
+def _waiting_for_a_lock(database: str) -> int:
+    with psycopg.connect(pg_database_url(database), autocommit=True) as db:
+        found = db.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event = 'advisory'"
+        ).fetchone()
+    return int(found[0]) if found else 0

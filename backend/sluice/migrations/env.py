@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import sluice.models  # noqa: F401  (registers every table on the metadata)
 from sluice.config import get_settings
+from sluice.db import hold_store_lock
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
@@ -31,6 +32,7 @@ def run_migrations_online() -> None:
             connection=connection, target_metadata=target_metadata, render_as_batch=True
         )
         with context.begin_transaction():
+            hold_store_lock(connection)  # a second instance waits, then finds nothing to do
             context.run_migrations()
 
 

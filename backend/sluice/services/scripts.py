@@ -32,7 +32,7 @@ def build_host(
     ds: dict[str, Any] = describe_datasource(datasource_name or "", config) if config else {}
     return Host(
         connector=connector,
-        cache=RedisCache(redis) if redis is not None else _MEMORY_CACHE,
+        cache=RedisCache(redis, settings.REDIS_PREFIX) if redis is not None else _MEMORY_CACHE,
         namespace=f"api:{api_id}",
         http=HttpPolicy(
             allowed_hosts=frozenset(settings.SCRIPT_HTTP_ALLOWED_HOSTS),

@@ -21,13 +21,24 @@ log = logging.getLogger(__name__)
 
 
 class Throttle:
-    def __init__(self, name: str, limits: dict[str, str], redis_url: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        limits: dict[str, str],
+        redis_url: str | None = None,
+        prefix: str = "sluice",
+    ) -> None:
         self.name = name
         self._limits: dict[str, RateLimitItem] = {
             scope: parse(text) for scope, text in limits.items()
         }
         self._memory = MovingWindowRateLimiter(MemoryStorage())
-        self._shared = MovingWindowRateLimiter(RedisStorage(redis_url)) if redis_url else None
+        self._shared = (
+            MovingWindowRateLimiter(RedisStorage(redis_url, key_prefix=prefix))
+            if redis_url
+            else None
+        )
+        """Counts under REDIS_PREFIX, so deployments sharing a Redis never share them."""
 
     def check(self, keys: dict[str, str], message: str) -> None:
         """Raise RateLimited when any scope's key is out of budget."""
@@ -65,8 +76,10 @@ class LoginGuard(Throttle):
     budget stops one address spraying passwords over many accounts.
     """
 
-    def __init__(self, per_account: str, per_ip: str, redis_url: str | None = None) -> None:
-        super().__init__("login", {"account": per_account, "ip": per_ip}, redis_url)
+    def __init__(
+        self, per_account: str, per_ip: str, redis_url: str | None = None, prefix: str = "sluice"
+    ) -> None:
+        super().__init__("login", {"account": per_account, "ip": per_ip}, redis_url, prefix)
 
     def check_login(self, email: str, ip: str) -> None:
         self.check(self._keys(email, ip), "Too many failed login attempts; try again later")

@@ -1,6 +1,7 @@
 """Client apps, groups and tokens: private calls and how policy changes take effect."""
 
 import time
+import uuid
 from typing import Any
 
 import jwt
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from sluice.security import CLIENT_AUDIENCE, ISSUER, create_user_token
 from tests.factories import make_api, make_module, make_source, publish, user_with_role
+from tests.servers import require_redis
 
 SOURCE = {"name": "lite", "type": "sqlite", "options": {"path": "gw.db"}}
 
@@ -281,6 +283,24 @@ def test_the_token_route_is_throttled(app_factory: Any, admin_headers: dict[str,
             429,
         ]
         assert "retry-after" in limited.post("/token/generate", json=body).headers
+
+
+def test_token_throttles_are_shared_within_a_redis_prefix_only(
+    app_factory: Any, admin_headers: dict[str, str]
+) -> None:
+    """Two deployments on one Redis (each its own REDIS_PREFIX) keep their own counts; two
+    processes of one deployment share theirs."""
+    run = uuid.uuid4().hex[:10]
+    shared = {"REDIS_URL": require_redis(), "TOKEN_RATE_LIMIT_PER_IP": "2/minute"}
+    first, again, other = (
+        app_factory(**shared, REDIS_PREFIX=f"{name}{run}") for name in ("one", "one", "two")
+    )
+    with TestClient(first) as one, TestClient(again) as one_more, TestClient(other) as two:
+        app = new_client(one, admin_headers)
+        body = {"client_id": app["client_id"], "client_secret": app["client_secret"]}
+        assert [one.post("/token/generate", json=body).status_code for _ in range(2)] == [200, 200]
+        assert one_more.post("/token/generate", json=body).status_code == 429
+        assert two.post("/token/generate", json=body).status_code == 200
 
 
 def test_client_permissions(client: TestClient, session: Session) -> None:

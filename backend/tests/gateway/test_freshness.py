@@ -29,6 +29,7 @@ from tests.factories import (
     make_source,
     publish,
 )
+from tests.live import client_port, worker_holding
 from tests.servers import (
     pg_database_url,
     pg_execute,
@@ -96,28 +97,7 @@ class Peer:
         return answer.json()
 
     def local_port(self) -> int:
-        answer = self.http.get("/health/live")
-        port: int = answer.extensions["network_stream"].get_extra_info("client_addr")[1]
-        return port
-
-
-def process_holding(server: Server, client_port: int) -> int:
-    """The pid of the worker of `server` that accepted the connection from `client_port`."""
-    wanted = f"{server.port:04X}", f"{client_port:04X}"
-    inode = next(
-        fields[9]
-        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
-        if (fields := line.split()) and (fields[1].split(":")[1], fields[2].split(":")[1]) == wanted
-    )
-    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-    for pid in children.read_text().split():
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                if os.readlink(fd) == f"socket:[{inode}]":
-                    return int(pid)
-            except OSError:
-                continue
-    raise AssertionError(f"no worker holds the connection from port {client_port}")
+        return client_port(self.http.get("/health/live"))
 
 
 def one_peer_per_worker(server: Server) -> tuple[Peer, Peer]:
@@ -125,7 +105,7 @@ def one_peer_per_worker(server: Server) -> tuple[Peer, Peer]:
     found: dict[int, Peer] = {}
     for _ in range(40):
         peer = Peer(server.url)
-        pid = process_holding(server, peer.local_port())
+        pid = worker_holding(server, peer.local_port())
         if pid in found:
             peer.http.close()
             continue

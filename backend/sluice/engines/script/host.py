@@ -27,7 +27,6 @@ from sluice.errors import SluiceError
 logger = logging.getLogger(__name__)
 
 MAX_KEY_CHARS = 250
-REDIS_PREFIX = "sluice:script:"
 _SECRET_WORDS = ("password", "secret", "token", "key")
 
 
@@ -76,25 +75,27 @@ class MemoryCache:
 
 
 class RedisCache:
-    """Values as JSON text under `sluice:script:<namespace>:<key>`, shared by every process."""
+    """Values as JSON text under `<REDIS_PREFIX>:script:<namespace>:<key>`, shared by every
+    process of one deployment."""
 
-    def __init__(self, client: "aioredis.Redis") -> None:
+    def __init__(self, client: "aioredis.Redis", prefix: str = "sluice") -> None:
         self._client = client
+        self._prefix = f"{prefix}:script:"
 
     async def get(self, key: str) -> tuple[bool, Any]:
-        raw = await self._client.get(REDIS_PREFIX + key)
+        raw = await self._client.get(self._prefix + key)
         return (False, None) if raw is None else (True, orjson.loads(raw))
 
     async def set(self, key: str, value: Any, ttl: float | None) -> None:
         expire_ms = None if ttl is None else max(1, int(ttl * 1000))
-        await self._client.set(REDIS_PREFIX + key, orjson.dumps(value), px=expire_ms)
+        await self._client.set(self._prefix + key, orjson.dumps(value), px=expire_ms)
 
     async def delete(self, key: str) -> None:
-        await self._client.delete(REDIS_PREFIX + key)
+        await self._client.delete(self._prefix + key)
 
     async def incr(self, key: str, amount: int) -> int:
         try:
-            return int(await self._client.incrby(REDIS_PREFIX + key, amount))
+            return int(await self._client.incrby(self._prefix + key, amount))
         except aioredis.ResponseError:
             raise HostCallError("cache.incr: the value is not an integer") from None
 

@@ -17,7 +17,6 @@ from sluice.connectors import connect
 from sluice.connectors.base import ConnectionConfig, Connector
 from sluice.engines.script.errors import ScriptRuntimeError
 from sluice.engines.script.host import (
-    REDIS_PREFIX,
     CacheBackend,
     Host,
     HttpPolicy,
@@ -140,8 +139,8 @@ async def cache(request: pytest.FixtureRequest) -> AsyncIterator[CacheBackend]:
         yield MemoryCache()
         return
     client = aioredis.Redis.from_url(require_redis())
-    yield RedisCache(client)
-    async for key in client.scan_iter(match=f"{REDIS_PREFIX}{RUN}*"):
+    yield RedisCache(client, prefix=f"t{RUN}")
+    async for key in client.scan_iter(match=f"t{RUN}:*"):
         await client.delete(key)
     await client.aclose()
 
@@ -184,6 +183,20 @@ async def test_cache_keys_are_private_to_their_namespace(
     other = await pool.run("result = cache.get('k')", host=two)
     same = await pool.run("result = cache.get('k')", host=one)
     assert (other.value, same.value) == (None, "one")
+
+
+async def test_redis_cache_keys_live_under_the_deployments_prefix(pool: ScriptPool) -> None:
+    """Deployments sharing one Redis (each its own REDIS_PREFIX) never share entries."""
+    client = aioredis.Redis.from_url(require_redis())
+    ours, theirs = (RedisCache(client, prefix=f"{name}{RUN}") for name in ("ours", "theirs"))
+    await pool.run("cache.set('k', 'ours', 60)", host=Host(cache=ours, namespace="api:1"))
+    seen = await pool.run("result = cache.get('k')", host=Host(cache=theirs, namespace="api:1"))
+    keys = [key async for key in client.scan_iter(match=f"*{RUN}:script:*")]
+    for key in keys:
+        await client.delete(key)
+    await client.aclose()
+    assert seen.value is None
+    assert [key.decode().split(":", 1)[0] for key in keys] == [f"ours{RUN}"]
 
 
 async def test_cache_entries_expire(pool: ScriptPool, cache: CacheBackend) -> None:
