@@ -13,7 +13,7 @@ import uvicorn
 from sqlmodel import Session
 
 from sluice.config import Settings, get_settings
-from sluice.db import make_engine, migrate
+from sluice.db import make_engine, migrate, startup_lock
 from sluice.errors import SluiceError
 from sluice.models.user import User, UserCreate
 from sluice.observability.logging import configure_logging, log_config
@@ -29,9 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="migrate, create the first superuser, serve")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--host", help="default: HOST, else 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default: PORT, else 8000")
+    serve.add_argument("--workers", type=int, help="default: WEB_CONCURRENCY, else 1")
 
     commands.add_parser("migrate", help="bring the app store to the newest schema")
 
@@ -49,9 +49,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.LOG_LEVEL)
     try:
         if args.command == "serve":
-            return serve_command(settings, args.host, args.port, args.workers)
+            return serve_command(
+                settings,
+                args.host or settings.HOST,
+                args.port or settings.PORT,
+                args.workers or settings.WEB_CONCURRENCY,
+            )
         if args.command == "migrate":
-            migrate(settings.database_url)
+            with startup_lock(settings.database_url):
+                migrate(settings.database_url)
             return 0
         if args.command == "rotate-key":
             return rotate_key_command(settings, args.generate)
@@ -62,13 +68,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def bootstrap(settings: Settings) -> None:
-    """Migrate the store; on a store with no user yet, create the first superuser.
+    """Migrate the store; on a store with no user yet, create the first superuser. Both run
+    under the store's start-up lock, so replicas started together take turns."""
+    settings.secret_key  # noqa: B018  (creates the local key file before workers start)
+    with startup_lock(settings.database_url):
+        migrate(settings.database_url)
+        create_first_superuser(settings)
+
+
+def create_first_superuser(settings: Settings) -> None:
+    """Create the first superuser when the store has no user at all.
 
     Without FIRST_SUPERUSER_PASSWORD (allowed only in local mode) a password is generated
     and printed once: it is not kept anywhere else.
     """
-    settings.secret_key  # noqa: B018  (creates the local key file before workers start)
-    migrate(settings.database_url)
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
         if count(session, User) == 0:

@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, NullPool, event, inspect, text
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -62,6 +62,30 @@ def migrate(url: str, revision: str = "head") -> None:
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
     command.upgrade(alembic_config(url), revision)
+
+
+STARTUP_LOCK = 0x5_1A1CE
+"""The PostgreSQL advisory-lock key that start-up work on the store holds."""
+
+
+@contextmanager
+def startup_lock(url: str) -> Iterator[None]:
+    """Hold an advisory lock on a PostgreSQL store for start-up work (migrations, the
+    first superuser), so replicas started together take turns instead of colliding on an
+    empty store. SQLite needs none: its store belongs to one host's DATA_DIR."""
+    if not url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK})
+    finally:
+        engine.dispose()
 
 
 def is_new_store(engine: Engine) -> bool:
