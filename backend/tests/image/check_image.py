@@ -12,6 +12,7 @@ this machine's PostgreSQL (a fresh database, dropped afterwards) and Redis.
 
 import json
 import os
+import re
 import secrets
 import subprocess
 from collections.abc import Iterator
@@ -215,8 +216,9 @@ def test_it_serves_the_dashboard(started: Started) -> None:
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert '<div id="root">' in page.text
-    script = page.text.split('<script type="module" crossorigin src="', 1)[1].split('"', 1)[0]
-    assert script.startswith("/ui/assets/")
+    scripts = re.findall(r'<script type="module"[^>]* src="(/ui/assets/[^"]+\.js)"', page.text)
+    assert len(scripts) == 1, page.text
+    script = scripts[0]
     bundle = httpx.get(f"{started.url}{script}", timeout=10)
     assert bundle.status_code == 200
     assert "javascript" in bundle.headers["content-type"]
