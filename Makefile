@@ -8,7 +8,7 @@ PROMTOOL := $(BIN)/promtool
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install ui client client-check lint typecheck pytest doc-tools frontend-check e2e hadolint compose-check image-test chromium bench soak wrk clean
+.PHONY: run test install ui client client-check lint typecheck pytest doc-tools frontend-check e2e readme-picture hadolint compose-check image-test chromium bench soak wrk clean
 
 # On an empty store, `make run` also loads the demo (LOAD_DEMO) and prints its curl commands.
 run: install ui
@@ -68,6 +68,10 @@ frontend-check: $(NODE_STAMP)
 
 e2e: install chromium ui
 	cd frontend && npx playwright test
+
+# The README's picture (docs/images/dashboard.png), taken by the tour journey.
+readme-picture: install chromium ui
+	cd frontend && README_PICTURE=1 npx playwright test tests/tour.spec.ts
 
 # The Dockerfile's lint.
 hadolint: $(STAMP)
