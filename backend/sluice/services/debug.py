@@ -86,15 +86,20 @@ async def run(api: LiveApi, given: dict[str, Any], runtime: Any) -> DebugResult:
         data = (await execute(runtime, api, params, None, None, trace)).data
     except ConnectorError as exc:
         reason = f"{exc.message}: {exc.detail}" if exc.detail else exc.message
-        return _result(started, trace, error=reason)
+        return _result(started, trace, error=reason, code=exc.code)
     except SluiceError as exc:
         trace.logs += getattr(exc, "logs", None) or []
-        return _result(started, trace, error=exc.message)
+        return _result(started, trace, error=exc.message, code=exc.code)
     return _result(started, trace, data=data)
 
 
 def _result(
-    started: float, trace: Trace, *, data: Any = None, error: str | None = None
+    started: float,
+    trace: Trace,
+    *,
+    data: Any = None,
+    error: str | None = None,
+    code: str | None = None,
 ) -> DebugResult:
     statements = trace.statements
     return DebugResult(
@@ -104,6 +109,7 @@ def _result(
         bind_params=_binds(statements) if statements else None,
         duration_ms=_ms(started),
         error=error,
+        error_code=code,
         logs=trace.logs,
     )
 

@@ -70,6 +70,9 @@ class LiveApi:
     """The pinned Python macros a script or transform imports, by name."""
     uses_client: bool = False
     """The template reads `client`, so cached answers are kept per client."""
+    name: str = ""
+    allow_whole_table_writes: bool = False
+    """An UPDATE or DELETE without WHERE may run (refused with a 400 otherwise)."""
     unavailable: str | None = None
     """Why this API cannot run (its data source was removed or disabled, it no longer
     compiles); calls get a 503 saying so instead of a 404."""
@@ -300,6 +303,8 @@ def live_api(
         datasource_name=name,
         script_macros=pinned,
         script=frozen["content"] if frozen["engine"] == "script" else None,
+        name=frozen["name"],
+        allow_whole_table_writes=bool(frozen.get("allow_whole_table_writes", False)),
     )
 
 

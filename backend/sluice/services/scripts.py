@@ -11,6 +11,7 @@ from sluice.config import Settings
 from sluice.connectors.base import ConnectionConfig, Connector
 from sluice.engines.script import Host, HttpPolicy, MemoryCache, RedisCache, describe_datasource
 from sluice.engines.script.sandbox import DEFAULT_MODULES
+from sluice.engines.whole_table import WriteGuard
 
 _MEMORY_CACHE = MemoryCache()
 """One in-process cache for every script of this process when there is no Redis."""
@@ -28,6 +29,7 @@ def build_host(
     config: ConnectionConfig | None,
     datasource_name: str | None,
     redis: Redis | None,
+    write_guard: WriteGuard | None = None,
 ) -> Host:
     ds: dict[str, Any] = describe_datasource(datasource_name or "", config) if config else {}
     return Host(
@@ -42,4 +44,5 @@ def build_host(
         env=settings.script_env(),
         ds=ds,
         statement_timeout_ms=config.statement_timeout_ms if config else None,
+        write_guard=write_guard,
     )
