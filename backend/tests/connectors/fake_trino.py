@@ -232,7 +232,9 @@ class FakeTrino:
             CREATE TABLE information_schema.columns AS
             SELECT 'memory' AS table_catalog, 'default' AS table_schema, m.name AS table_name,
                    p.name AS column_name, p.cid + 1 AS ordinal_position,
-                   lower(p.type) AS data_type
+                   lower(p.type) AS data_type,
+                   CASE WHEN p."notnull" THEN 'NO' ELSE 'YES' END AS is_nullable,
+                   p.dflt_value AS column_default
             FROM main.sqlite_master m JOIN pragma_table_info(m.name) p
             WHERE m.type IN ('table', 'view');
             """
