@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from sluice.config import Settings
 from tests.connectors.fake_trino import FakeTrino
-from tests.factories import make_api, make_module, make_source, publish
+from tests.factories import publish
+from tests.gateway.test_calls import Live
 from tests.targets import KINDS, Target, target, trino_server
 
 __all__ = ["trino_server"]
@@ -42,31 +43,16 @@ def place(
         yield made
 
 
-class World:
+class World(Live):
     """A people table of three rows on one database, its source and a module."""
 
     def __init__(self, client: TestClient, headers: dict[str, str], place: Target) -> None:
-        self.client, self.headers, self.place = client, headers, place
-        self.table = place.table("people")
-        quoted = place.quote(self.table)
+        table = place.table("people")
+        quoted = place.quote(table)
         place.run(f"CREATE TABLE {quoted} (id INTEGER PRIMARY KEY, name VARCHAR(20))")
         place.run(f"INSERT INTO {quoted} VALUES (1, 'ada'), (2, 'bob'), (3, 'cy')")
-        self.source = make_source(client, headers, place.source)
-        self.module = make_module(client, headers)
+        super().__init__(client, headers, place.source, table)
         self.api("count", "SELECT count(*) AS n FROM TABLE", name="count people")
-
-    def api(self, path: str, content: str, **fields: Any) -> dict[str, Any]:
-        api = make_api(
-            self.client,
-            self.headers,
-            module_id=self.module["id"],
-            datasource_id=self.source["id"],
-            path=path,
-            content=content.replace("TABLE", self.table),
-            **fields,
-        )
-        publish(self.client, self.headers, api["id"])
-        return api
 
     def rows(self) -> int:
         answer = self.client.get("/shop/count")
@@ -100,9 +86,7 @@ def q(name: str, kind: str, location: str = "query") -> dict[str, Any]:
 
 
 def test_a_delete_whose_where_rendered_empty_is_refused(world: World) -> None:
-    purge = world.api(
-        "people", PURGE, method="DELETE", name="purge people", params=[q("id", "integer")]
-    )
+    purge = world.api("people", PURGE, [q("id", "integer")], method="DELETE", name="purge people")
     refused = world.client.delete("/shop/people")
     assert refused.status_code == 400, refused.text
     body = refused.json()
@@ -126,13 +110,8 @@ def test_a_delete_whose_where_rendered_empty_is_refused(world: World) -> None:
 
 
 def test_an_update_without_where_is_refused_until_allowed(world: World) -> None:
-    rename = world.api(
-        "people",
-        RENAME,
-        method="PATCH",
-        name="rename",
-        params=[q("id", "integer"), q("name", "string")],
-    )
+    params = [q("id", "integer"), q("name", "string")]
+    rename = world.api("people", RENAME, params, method="PATCH", name="rename")
     refused = world.client.patch("/shop/people", params={"name": "zed"})
     assert refused.status_code == 400 and "UPDATE without a WHERE" in refused.json()["message"]
     assert world.debug(rename, {"name": "zed", "id": 1})["data"] == {"rows_affected": 1}
@@ -143,7 +122,7 @@ def test_an_update_without_where_is_refused_until_allowed(world: World) -> None:
 
 def test_scripts_writes_go_through_the_same_check(world: World) -> None:
     params = [q("table", "string"), q("catch", "boolean")]
-    script = world.api("purge", SCRIPT, method="DELETE", engine="script", params=params)
+    script = world.api("purge", SCRIPT, params, method="DELETE", engine="script")
     table = {"table": world.table}
     refused = world.client.delete("/shop/purge", params=table)
     assert refused.status_code == 400, refused.text
