@@ -111,6 +111,9 @@ def _fold(pending: list[dict[str, Any]], update: dict[str, Any]) -> None:
 
 
 def _write(session: OrmSession) -> None:
+    """Before the commit: SQLAlchemy calls this before its own last flush, so flush here
+    first, or a row added just before `commit()` would never be captured."""
+    session.flush()
     rows = session.info.pop("audit", None)
     if rows:
         session.connection().execute(insert(AuditLog), rows)
