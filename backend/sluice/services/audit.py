@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel
 
 from sluice.models.access_record import AuditLog
 from sluice.models.api import Api, Module
+from sluice.models.api_test import ApiTest
 from sluice.models.client import Client, Group
 from sluice.models.datasource import Datasource
 from sluice.models.macro import Macro
@@ -32,6 +33,7 @@ AUDITED: dict[type[SQLModel], str] = {
     Datasource: "datasource",
     Module: "module",
     Api: "api",
+    ApiTest: "api_test",
     Macro: "macro",
     Group: "group",
     Client: "client",
