@@ -83,7 +83,7 @@ def test_a_schema_is_checked_against_its_draft() -> None:
     seven = {"$schema": "http://json-schema.org/draft-07/schema#", "type": "array"}
     assert check_schema(seven) == seven
     assert schema_errors(seven, {}) == ["at $: {} is not of type 'array'"]
-    for schema, why in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"$schema": "https://example.com/mine"}, "is not a JSON Schema draft this server knows"),
         ({"$schema": 7}, "$schema must be a string"),
         ({"type": "nope"}, "is not a valid JSON Schema (at type)"),
@@ -93,7 +93,8 @@ def test_a_schema_is_checked_against_its_draft() -> None:
             {"patternProperties": {"a": {}}, "unevaluatedProperties": False},
             "cannot combine patternProperties with unevaluatedProperties",
         ),
-    ]:
+    ]
+    for schema, why in cases:
         with pytest.raises(ValueError) as refused:
             check_schema(schema)
         assert why in str(refused.value)
