@@ -1,5 +1,6 @@
 """Running a live (or draft) API: SQL on the data source's pooled connector, or a script in
-the worker pool, then its result transform. Used by the gateway and by debug runs.
+the worker pool, then its result transform. Used by the gateway, by debug runs and (with an
+`Isolation`) by test cases.
 
 `runtime` is the application state: `pools`, `scripts`, `settings`, `redis_async`.
 """
@@ -50,11 +51,12 @@ async def execute(
     cache = isolation.cache if isolation is not None else None
     context = {**params, "params": params, "client": client}
     scripted = script_context(params, client)
-    run = Hooks(runtime, api, connector, trace, cache)
     if api.param_validation:
-        await run(api.param_validation, "validate", scripted)
+        await _hook(
+            runtime, api, api.param_validation, "validate", scripted, connector, trace, cache
+        )
     if api.script is not None:
-        value = await run(api.script, "api", scripted)
+        value = await _hook(runtime, api, api.script, "api", scripted, connector, trace, cache)
         outcome = Outcome(value, [], scripted=True)
     elif api.template is not None and connector is not None:
         rendered = api.template.render(context, connector.paramstyle)
@@ -64,7 +66,9 @@ async def execute(
         raise InvalidConfig(f"API {api.api_id} has nothing to run")
     if api.result_transform:
         data = outcome.data
-        value = await run(api.result_transform, "transform", scripted, data)
+        value = await _hook(
+            runtime, api, api.result_transform, "transform", scripted, connector, trace, cache, data
+        )
         outcome = Outcome(value, outcome.statements, outcome.page, outcome.scripted)
     return outcome
 
@@ -78,24 +82,20 @@ def script_context(params: dict[str, Any], client: dict[str, Any] | None) -> dic
     return {**present, "params": present, "client": client}
 
 
-@dataclass(frozen=True)
-class Hooks:
-    """Runs one call's scripts (validation, script, transform) and keeps their logs."""
-
-    runtime: Any
-    api: LiveApi
-    connector: Connector | None
-    trace: Trace
-    cache: CacheBackend | None
-
-    async def __call__(
-        self, source: str, kind: str, context: dict[str, Any], result: Any = None
-    ) -> Any:
-        ran = await run_script(
-            self.runtime, self.api, source, kind, context, self.connector, result, self.cache
-        )
-        self.trace.logs += ran.logs
-        return ran.value
+async def _hook(
+    runtime: Any,
+    api: LiveApi,
+    source: str,
+    kind: str,
+    context: dict[str, Any],
+    connector: Connector | None,
+    trace: Trace,
+    cache: CacheBackend | None,
+    result: Any = None,
+) -> Any:
+    ran = await run_script(runtime, api, source, kind, context, connector, result, cache)
+    trace.logs += ran.logs
+    return ran.value
 
 
 async def connector_for(runtime: Any, api: LiveApi) -> Connector | None:
