@@ -70,7 +70,7 @@ def create_test(session: Session, api: Api, data: ApiTestCreate) -> ApiTest:
     if _count(session, api) >= MAX_TESTS_PER_API:
         raise Conflict(f"API {api.id} already has {MAX_TESTS_PER_API} test cases, the most it can")
     _check_client(session, data.client_id)
-    _check_name_free(session, api, data.name)
+    _check_name_free(session, api.id or 0, data.name)
     test = ApiTest(api_id=api.id or 0, **_stored(data.model_dump(exclude={"expect"}), data.expect))
     session.add(test)
     commit(session, f"API {api.id} already has a test case named {data.name!r}")
@@ -81,7 +81,7 @@ def create_test(session: Session, api: Api, data: ApiTestCreate) -> ApiTest:
 def update_test(session: Session, test: ApiTest, data: ApiTestUpdate) -> ApiTest:
     changes = data.model_dump(exclude_unset=True, exclude={"expect"})
     if changes.get("name") is not None and changes["name"] != test.name:
-        _check_name_free(session, session.get(Api, test.api_id), changes["name"])
+        _check_name_free(session, test.api_id, changes["name"])
     if "client_id" in changes:
         _check_client(session, changes["client_id"])
     for field, value in _stored(changes, data.expect).items():
@@ -110,11 +110,10 @@ def _count(session: Session, api: Api) -> int:
     return session.exec(select(func.count()).where(ApiTest.api_id == api.id)).one()
 
 
-def _check_name_free(session: Session, api: Api | None, name: str) -> None:
-    assert api is not None
-    taken = session.exec(select(ApiTest).where(ApiTest.api_id == api.id, ApiTest.name == name))
+def _check_name_free(session: Session, api_id: int, name: str) -> None:
+    taken = session.exec(select(ApiTest).where(ApiTest.api_id == api_id, ApiTest.name == name))
     if taken.first() is not None:
-        raise Conflict(f"API {api.id} already has a test case named {name!r}")
+        raise Conflict(f"API {api_id} already has a test case named {name!r}")
 
 
 def _check_client(session: Session, client_id: int | None) -> None:
