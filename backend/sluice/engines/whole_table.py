@@ -122,13 +122,13 @@ class WriteGuard:
 
     api_name: str
     dialect: Dialect
-    paramstyle: Paramstyle
     allowed: bool = False
 
-    def check(self, sql: str) -> None:
+    def check(self, sql: str, paramstyle: Paramstyle) -> None:
+        """`sql` as the driver gets it, with `paramstyle` placeholders."""
         if self.allowed:
             return
-        verbs = unbounded_writes(sql, self.paramstyle, self.dialect)
+        verbs = unbounded_writes(sql, paramstyle, self.dialect)
         if verbs:
             raise WholeTableWrite(
                 f"API {self.api_name!r} refused a {verbs[0]} without a WHERE clause: it would"

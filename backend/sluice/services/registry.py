@@ -27,6 +27,7 @@ from sluice.config import Settings
 from sluice.connectors.base import ConnectionConfig
 from sluice.engines.params import ParamDef
 from sluice.engines.sql import CompiledTemplate, compile_template
+from sluice.engines.whole_table import WriteGuard
 from sluice.errors import MethodNotAllowed, NotFound, SluiceError
 from sluice.models.api import Api, ApiVersion, Module
 from sluice.models.client import Client, ClientApiLink, ClientGroupLink, GroupApiLink
@@ -76,6 +77,12 @@ class LiveApi:
     unavailable: str | None = None
     """Why this API cannot run (its data source was removed or disabled, it no longer
     compiles); calls get a 503 saying so instead of a 404."""
+
+    @cached_property
+    def write_guard(self) -> WriteGuard:
+        """Its whole-table-write check, in its data source's dialect (made once)."""
+        dialect = self.connection.type if self.connection is not None else "postgres"
+        return WriteGuard(self.name, dialect, self.allow_whole_table_writes)
 
     @cached_property
     def param_locations(self) -> frozenset[str]:

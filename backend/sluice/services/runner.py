@@ -13,7 +13,6 @@ from sluice.connectors.base import Connector, InvalidConfig
 from sluice.engines.execute import Outcome, PageRequest, run_rendered
 from sluice.engines.script import CacheBackend, ScriptOutcome
 from sluice.engines.sql import Statement
-from sluice.engines.whole_table import WriteGuard
 from sluice.services.registry import LiveApi
 from sluice.services.scripts import build_host
 
@@ -62,9 +61,8 @@ async def execute(
     elif api.template is not None and connector is not None:
         rendered = api.template.render(context, connector.paramstyle)
         trace.statements = rendered.statements
-        guard = write_guard(api, connector)
         for statement in rendered.statements:
-            guard.check(statement.sql)
+            api.write_guard.check(statement.sql, connector.paramstyle)
         outcome = await run_rendered(rendered, connector, timeout_ms=api.timeout_ms, page=page)
     else:
         raise InvalidConfig(f"API {api.api_id} has nothing to run")
@@ -102,12 +100,6 @@ async def _hook(
     return ran.value
 
 
-def write_guard(api: LiveApi, connector: Connector) -> WriteGuard:
-    """The API's whole-table-write check, in its data source's SQL dialect."""
-    dialect = api.connection.type if api.connection is not None else "postgres"
-    return WriteGuard(api.name, dialect, connector.paramstyle, api.allow_whole_table_writes)
-
-
 async def connector_for(runtime: Any, api: LiveApi) -> Connector | None:
     if api.connection is None or api.datasource_id is None:
         return None
@@ -135,7 +127,7 @@ async def run_script(
         api.datasource_name,
         runtime.redis_async,
         cache,
-        write_guard(api, connector) if connector is not None else None,
+        api.write_guard,
     )
     outcome: ScriptOutcome = await runtime.scripts.run(
         source, kind=kind, params=params, result=result, host=host, macros=api.script_macros

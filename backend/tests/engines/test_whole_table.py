@@ -82,15 +82,15 @@ def test_an_empty_where_block_is_decided_on_the_rendered_statement() -> None:
     template = compile_template(
         "DELETE FROM t {% where %}{% if id %}id = {{ id }}{% endif %}{% endwhere %}"
     )
-    guard = WriteGuard("purge", "postgres", "format")
+    guard = WriteGuard("purge", "postgres")
     for statement in template.render({"id": 3}, "format").statements:
-        guard.check(statement.sql)
+        guard.check(statement.sql, "format")
     empty = template.render({"id": None}, "format").statements[0]
     with pytest.raises(WholeTableWrite) as refused:
-        guard.check(empty.sql)
+        guard.check(empty.sql, "format")
     assert refused.value.status == 400 and refused.value.code == "bad_request"
     assert "'purge'" in refused.value.message and "DELETE" in refused.value.message
 
 
 def test_an_api_that_allows_whole_table_writes_is_not_checked() -> None:
-    WriteGuard("purge", "sqlite", "qmark", allowed=True).check("DELETE FROM t")
+    WriteGuard("purge", "sqlite", allowed=True).check("DELETE FROM t", "qmark")

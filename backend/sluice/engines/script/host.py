@@ -205,7 +205,7 @@ class HostSession:
         sql, params = _arguments(args, (str,), (list, dict, type(None)))
         if self.host.write_guard is not None:
             try:
-                self.host.write_guard.check(sql)
+                self.host.write_guard.check(sql, self.connector().paramstyle)
             except WholeTableWrite as refused:
                 self.refusal = refused
                 raise HostCallError(refused.message) from None
