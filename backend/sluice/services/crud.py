@@ -53,6 +53,10 @@ METHODS: dict[Operation, Method] = {
     "delete": "DELETE",
 }
 KEYED: frozenset[Operation] = frozenset({"get", "update", "delete"})
+"""The operations whose path ends with the key."""
+NEEDS_KEY: frozenset[Operation] = KEYED | {"create"}
+"""Without a key a table gets list only: rows created there could not be read back,
+changed or deleted by any generated API."""
 WRITES: frozenset[Operation] = frozenset({"create", "update", "delete"})
 _NOT_URL_SAFE = re.compile(r"[^a-z0-9._~-]+")
 
@@ -177,16 +181,16 @@ def _operations(
     if ds.type == "trino" and asked & WRITES:
         plan.messages.append("Trino data sources get list and get only: no create, update, delete")
         wanted = [op for op in wanted if op not in WRITES]
-    if not plan.keys and asked & KEYED:
+    if not plan.keys and asked & NEEDS_KEY:
         plan.messages.append(_no_key_message(ds, table))
-        wanted = [op for op in wanted if op not in KEYED]
+        wanted = [op for op in wanted if op not in NEEDS_KEY]
     unkeyable = [k for k in plan.keys if k.family is None]
-    if unkeyable and asked & KEYED:
+    if unkeyable and asked & NEEDS_KEY:
         plan.messages.append(
             f"The key column {unkeyable[0].name!r} ({unkeyable[0].column.type}) cannot be a"
-            " path parameter: only list and create are generated"
+            " path parameter, so only list is generated"
         )
-        wanted = [op for op in wanted if op not in KEYED]
+        wanted = [op for op in wanted if op not in NEEDS_KEY]
     return wanted
 
 
@@ -198,8 +202,8 @@ def _no_key_message(ds: Datasource, table: TableInfo) -> str:
         else f"The {what} {table.name!r} has no primary key"
     )
     return (
-        f"{reason}, so only list is generated (get, update and delete need a key that "
-        "identifies one row): name the columns that do in key_columns to get them"
+        f"{reason}, so only list is generated (get, create, update and delete need a key "
+        "that identifies one row): name the columns that do in key_columns to get them"
     )
 
 
