@@ -43,7 +43,7 @@ def param(name: str, location: str, kind: str, description: str, **rules: Any) -
 
 
 def column_list(fields: Sequence[Field], indent: str = "       ") -> str:
-    """`"a", "b", ...` wrapped at about 90 characters."""
+    """`"a", "b", ...` wrapped at about 80 characters, never inside a quoted name."""
     lines, line = [], ""
     for item in fields:
         piece = item.sql if not line else f", {item.sql}"
