@@ -27,6 +27,8 @@ export type ApiFormValues = {
   engine: Engine;
   datasourceId: string;
   access: Access;
+  /** Let an UPDATE or DELETE without a WHERE clause run; off by default. */
+  allowWholeTableWrites: boolean;
   pagination: Pagination;
   timeoutMs: string;
   cacheTtlSeconds: string;
@@ -78,6 +80,7 @@ export function initialValues(api?: ApiPublic, moduleId?: number): ApiFormValues
     engine: api?.engine ?? "sql",
     datasourceId: numberText(api?.datasource_id),
     access: api?.access ?? "private",
+    allowWholeTableWrites: api?.allow_whole_table_writes ?? false,
     pagination: api?.pagination ?? "none",
     timeoutMs: numberText(api?.timeout_ms),
     cacheTtlSeconds: numberText(api?.cache_ttl_seconds),
@@ -205,6 +208,7 @@ function settings(values: ApiFormValues) {
     result_transform: values.resultTransform.trim() === "" ? null : values.resultTransform,
     param_validation: values.paramValidation.trim() === "" ? null : values.paramValidation,
     access: values.access,
+    allow_whole_table_writes: values.allowWholeTableWrites,
     pagination: values.pagination,
     timeout_ms: optionalNumber(values.timeoutMs),
     cache_ttl_seconds: optionalNumber(values.cacheTtlSeconds),

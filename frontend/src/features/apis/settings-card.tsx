@@ -4,7 +4,9 @@ import { DescriptionField } from "@/components/description-field";
 import { FieldsetCard } from "@/components/fieldset-card";
 import { FormField } from "@/components/form-field";
 import { GroupPicker } from "@/components/group-picker";
+import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import type { Access, Engine } from "./api-types";
 import type { ApiFormValues } from "./form-values";
@@ -26,7 +28,32 @@ const ENGINE_HINTS: Record<Engine, string> = {
   script: "A sandboxed Python script; db queries the data source.",
 };
 
-/** Name, engine, data source, access, groups and description. */
+/**
+ * The switch that lets an UPDATE or DELETE without WHERE run: off by default, since such a
+ * statement is usually a `{% where %}` that came out empty.
+ */
+function WholeTableWrites({ values, set }: Pick<FieldsProps, "values" | "set">) {
+  const id = useId();
+  return (
+    <div className="flex items-start gap-3">
+      <Checkbox
+        id={id}
+        className="mt-0.5"
+        aria-describedby={`${id}-hint`}
+        checked={values.allowWholeTableWrites}
+        onCheckedChange={(state) => set({ allowWholeTableWrites: state === true })}
+      />
+      <div className="grid gap-1">
+        <Label htmlFor={id}>Allow whole-table writes</Label>
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+          Allow UPDATE/DELETE without WHERE; otherwise such a call is refused with a 400.
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** Name, engine, data source, access, groups, whole-table writes and description. */
 export function SettingsCard({
   values,
   set,
@@ -123,6 +150,7 @@ export function SettingsCard({
           )}
         </FormField>
       )}
+      <WholeTableWrites values={values} set={set} />
       <DescriptionField
         id={`${id}-description`}
         error={errors.description}
