@@ -1,12 +1,12 @@
-import { execFileSync } from "node:child_process";
-import { postgres, postgresTable } from "./e2e-settings";
+import { postgresTable } from "./e2e-settings";
+import { psql } from "./psql";
 
 /**
  * Give the data source journey a table to find in its PostgreSQL database, and the API
  * journey a few rows to query.
  */
 export default function globalSetup(): void {
-  const sql = `SET client_min_messages = warning; CREATE TABLE IF NOT EXISTS public.${postgresTable} (
+  psql(`CREATE TABLE IF NOT EXISTS public.${postgresTable} (
     id serial PRIMARY KEY,
     customer text NOT NULL,
     total numeric(10, 2),
@@ -14,25 +14,5 @@ export default function globalSetup(): void {
   );
   INSERT INTO public.${postgresTable} (customer, total)
   SELECT customer, total FROM (VALUES ('Ada', 12.50), ('Grace', 40.00), ('Linus', 7.25)) AS v (customer, total)
-  WHERE NOT EXISTS (SELECT 1 FROM public.${postgresTable})`;
-  const { host, port, user, database } = postgres;
-  execFileSync(
-    "psql",
-    [
-      "-h",
-      host,
-      "-p",
-      String(port),
-      "-U",
-      user,
-      "-d",
-      database,
-      "-v",
-      "ON_ERROR_STOP=1",
-      "-q",
-      "-c",
-      sql,
-    ],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
+  WHERE NOT EXISTS (SELECT 1 FROM public.${postgresTable})`);
 }

@@ -1,4 +1,5 @@
 import { MousePointerClickIcon, Table2Icon } from "lucide-react";
+import type { ReactNode } from "react";
 import type { TablePublic } from "@/client/types.gen";
 import {
   Table,
@@ -18,16 +19,22 @@ function NothingSelected() {
   );
 }
 
+type ColumnsPanelProps = {
+  table: TablePublic | undefined;
+  /** Buttons for what can be done with the table, at the right of its name. */
+  actions?: ReactNode;
+};
+
 /** The columns of one table with their database types. */
-export function ColumnsPanel({ table }: { table: TablePublic | undefined }) {
+export function ColumnsPanel({ table, actions }: ColumnsPanelProps) {
   if (!table) return <NothingSelected />;
   return (
     <section aria-label={`Columns of ${table.name}`} className="min-w-0">
-      <div className="flex items-center gap-3 border-b px-4 py-3">
+      <div className="flex flex-wrap items-center gap-3 border-b px-4 py-3">
         <div className="flex size-8 items-center justify-center rounded-md bg-accent text-accent-foreground">
           <Table2Icon className="size-4" />
         </div>
-        <div className="min-w-0">
+        <div className="min-w-0 flex-1">
           <h3 className="truncate font-semibold">
             {table.schema && (
               <span className="font-normal text-muted-foreground">{table.schema}.</span>
@@ -38,6 +45,7 @@ export function ColumnsPanel({ table }: { table: TablePublic | undefined }) {
             {table.columns.length} {table.columns.length === 1 ? "column" : "columns"}
           </p>
         </div>
+        {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
       </div>
       <Table>
         <TableHeader>

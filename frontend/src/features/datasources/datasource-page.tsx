@@ -123,6 +123,7 @@ export function DatasourcePage(props: DatasourcePageProps) {
               <TabsContent value="tables" className="mt-6">
                 <TableBrowser
                   id={source.id}
+                  name={source.name}
                   selected={props.table}
                   onSelect={props.onTableChange}
                 />

@@ -5,6 +5,7 @@ import {
   RefreshCwIcon,
   SearchIcon,
   Table2Icon,
+  WandSparklesIcon,
 } from "lucide-react";
 import { useId, useState } from "react";
 import { datasourcesReadTablesOptions } from "@/client/@tanstack/react-query.gen";
@@ -15,12 +16,17 @@ import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/api";
+import { can } from "@/lib/permissions";
+import { useCurrentUser } from "@/lib/session";
 import { ColumnsPanel } from "./columns-panel";
+import { GenerateSheet } from "./generate-sheet";
 import { tableKey } from "./table-key";
 import { TableList } from "./table-list";
 
 type TableBrowserProps = {
   id: number;
+  /** The source's name, which the generator suggests as a module name. */
+  name: string;
   /** The key of the table whose columns are shown. */
   selected: string | undefined;
   onSelect: (key: string | undefined) => void;
@@ -38,7 +44,9 @@ function Loading() {
 }
 
 /** The tables of a saved source, and the columns of the one selected. */
-export function TableBrowser({ id, selected, onSelect }: TableBrowserProps) {
+export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps) {
+  const mayGenerate = can(useCurrentUser(), "api", "write");
+  const [generating, setGenerating] = useState(false);
   const tables = useQuery(datasourcesReadTablesOptions({ path: { datasource_id: id } }));
   const [filter, setFilter] = useState("");
   const filterId = useId();
@@ -94,9 +102,24 @@ export function TableBrowser({ id, selected, onSelect }: TableBrowserProps) {
       {tables.data && all.length > 0 && (
         <Card className="grid overflow-hidden md:min-h-96 md:grid-cols-[17rem_minmax(0,1fr)]">
           <TableList tables={shown} selected={selected} onSelect={onSelect} />
-          <ColumnsPanel table={current} />
+          <ColumnsPanel
+            table={current}
+            actions={
+              mayGenerate && (
+                <Button size="sm" onClick={() => setGenerating(true)}>
+                  <WandSparklesIcon />
+                  Generate APIs
+                </Button>
+              )
+            }
+          />
         </Card>
       )}
+      <GenerateSheet
+        datasource={{ id, name }}
+        table={generating ? current : undefined}
+        onClose={() => setGenerating(false)}
+      />
     </div>
   );
 }
