@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { postgres } from "./e2e-settings";
 
 /** The admin API with the token the dashboard stored for the logged-in user. */
 export async function adminRequest<T>(
@@ -21,4 +22,17 @@ export async function adminRequest<T>(
 
 export function adminPost(page: Page, path: string, data: object): Promise<{ id: number }> {
   return adminRequest(page, "POST", path, data);
+}
+
+/** A data source on the journeys' PostgreSQL database (it trusts local logins). */
+export function createPostgresSource(page: Page, name: string): Promise<{ id: number }> {
+  const { host, port, database, user } = postgres;
+  return adminPost(page, "/datasources", {
+    name,
+    type: "postgres",
+    host,
+    port,
+    database,
+    username: user,
+  });
 }

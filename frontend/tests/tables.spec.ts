@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { adminPost, adminRequest } from "./admin-api";
-import { postgres, superuser } from "./e2e-settings";
+import { adminPost, adminRequest, createPostgresSource } from "./admin-api";
+import { superuser } from "./e2e-settings";
 import { psql } from "./psql";
 
 // Tables of this run only, so that runs never meet (the database is shared).
@@ -35,17 +35,6 @@ async function logIn(page: Page): Promise<void> {
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible({ timeout: 15_000 });
 }
 
-function createSource(page: Page, name: string): Promise<{ id: number }> {
-  return adminPost(page, "/datasources", {
-    name,
-    type: "postgres",
-    host: postgres.host,
-    port: postgres.port,
-    database: postgres.database,
-    username: postgres.user,
-  });
-}
-
 /** Open the generator on one table of the source, from its Tables tab. */
 async function openGenerator(page: Page, sourceId: number, table: string): Promise<Locator> {
   await page.goto(`/ui/datasources/${sourceId}?tab=tables`);
@@ -64,7 +53,7 @@ test("generate CRUD APIs from a table: preview their SQL, create them, publish o
   page,
 }) => {
   await logIn(page);
-  const source = await createSource(page, "e2e-tables");
+  const source = await createPostgresSource(page, "e2e-tables");
   const sheet = await openGenerator(page, source.id, items);
 
   // Every operation is ticked, and a new module named after the source is suggested.
@@ -142,7 +131,7 @@ test("the generator says why a table gets fewer APIs, and shows the server's ref
   page,
 }) => {
   await logIn(page);
-  const source = await createSource(page, "e2e-tables-nokey");
+  const source = await createPostgresSource(page, "e2e-tables-nokey");
   const sheet = await openGenerator(page, source.id, readings);
   const moduleName = sheet.getByLabel("New module name");
 
@@ -197,7 +186,7 @@ test("an API refuses a DELETE without WHERE until its editor allows whole-table 
   page,
 }) => {
   await logIn(page);
-  const source = await createSource(page, "e2e-tables-writes");
+  const source = await createPostgresSource(page, "e2e-tables-writes");
   const module = await adminPost(page, "/modules", { name: "scratch" });
   const api = await adminPost(page, "/apis", {
     module_id: module.id,

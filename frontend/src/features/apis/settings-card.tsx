@@ -1,12 +1,12 @@
 import { useId } from "react";
 import type { DatasourcePublic } from "@/client/types.gen";
+import { AccessSelect } from "@/components/access-select";
+import { CheckboxField } from "@/components/checkbox-field";
 import { DescriptionField } from "@/components/description-field";
 import { FieldsetCard } from "@/components/fieldset-card";
 import { FormField } from "@/components/form-field";
 import { GroupPicker } from "@/components/group-picker";
-import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import type { Access, Engine } from "./api-types";
 import type { ApiFormValues } from "./form-values";
@@ -27,31 +27,6 @@ const ENGINE_HINTS: Record<Engine, string> = {
   sql: "A Jinja2 SQL template run on the data source.",
   script: "A sandboxed Python script; db queries the data source.",
 };
-
-/**
- * The switch that lets an UPDATE or DELETE without WHERE run: off by default, since such a
- * statement is usually a `{% where %}` that came out empty.
- */
-function WholeTableWrites({ values, set }: Pick<FieldsProps, "values" | "set">) {
-  const id = useId();
-  return (
-    <div className="flex items-start gap-3">
-      <Checkbox
-        id={id}
-        className="mt-0.5"
-        aria-describedby={`${id}-hint`}
-        checked={values.allowWholeTableWrites}
-        onCheckedChange={(state) => set({ allowWholeTableWrites: state === true })}
-      />
-      <div className="grid gap-1">
-        <Label htmlFor={id}>Allow whole-table writes</Label>
-        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
-          Allow UPDATE/DELETE without WHERE; otherwise such a call is refused with a 400.
-        </p>
-      </div>
-    </div>
-  );
-}
 
 /** Name, engine, data source, access, groups, whole-table writes and description. */
 export function SettingsCard({
@@ -122,14 +97,7 @@ export function SettingsCard({
         error={errors.access}
       >
         {(control) => (
-          <NativeSelect
-            {...control}
-            value={values.access}
-            onChange={(event) => set({ access: event.target.value as Access })}
-          >
-            <option value="private">Private</option>
-            <option value="public">Public</option>
-          </NativeSelect>
+          <AccessSelect {...control} value={values.access} onChange={(access) => set({ access })} />
         )}
       </FormField>
       {mayReadGroups && values.access === "private" && (
@@ -150,7 +118,12 @@ export function SettingsCard({
           )}
         </FormField>
       )}
-      <WholeTableWrites values={values} set={set} />
+      <CheckboxField
+        label="Allow whole-table writes"
+        hint="Allow UPDATE/DELETE without WHERE; otherwise such a call is refused with a 400."
+        checked={values.allowWholeTableWrites}
+        onChange={(allowWholeTableWrites) => set({ allowWholeTableWrites })}
+      />
       <DescriptionField
         id={`${id}-description`}
         error={errors.description}

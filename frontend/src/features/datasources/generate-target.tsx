@@ -1,5 +1,6 @@
 import { useId } from "react";
 import type { ModulePublic } from "@/client/types.gen";
+import { AccessSelect } from "@/components/access-select";
 import { FormField } from "@/components/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
@@ -98,14 +99,7 @@ export function GenerateTarget({
         error={errors.access}
       >
         {(control) => (
-          <NativeSelect
-            {...control}
-            value={values.access}
-            onChange={(event) => set({ access: event.target.value as Access })}
-          >
-            <option value="private">Private</option>
-            <option value="public">Public</option>
-          </NativeSelect>
+          <AccessSelect {...control} value={values.access} onChange={(access) => set({ access })} />
         )}
       </FormField>
     </div>

@@ -5,9 +5,9 @@ import {
   usersUpdateUserMutation,
 } from "@/client/@tanstack/react-query.gen";
 import type { RolePublic, UserPublic } from "@/client/types.gen";
+import { CheckboxField } from "@/components/checkbox-field";
 import { ErrorAlert } from "@/components/error-alert";
 import { FormDialog, FormDialogFooter, SubmitButton } from "@/components/form-dialog";
-import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { useRefreshUsers } from "./use-refresh-users";
@@ -46,29 +46,6 @@ function Field({ id, label, children }: { id: string; label: string; children: R
     <div className="space-y-2">
       <Label htmlFor={id}>{label}</Label>
       {children}
-    </div>
-  );
-}
-
-function CheckboxField(props: {
-  label: string;
-  hint?: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-}) {
-  const id = useId();
-  return (
-    <div className="flex items-start gap-3">
-      <Checkbox
-        id={id}
-        className="mt-0.5"
-        checked={props.checked}
-        onCheckedChange={(state) => props.onChange(state === true)}
-      />
-      <div className="grid gap-1">
-        <Label htmlFor={id}>{props.label}</Label>
-        {props.hint && <p className="text-xs text-muted-foreground">{props.hint}</p>}
-      </div>
     </div>
   );
 }
