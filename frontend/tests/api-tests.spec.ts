@@ -159,4 +159,29 @@ test("a module requiring passing tests refuses a publish, which a reason forces"
     "/audit-logs?resource=api",
   );
   expect(audit.data[0]?.action).toBe("force_publish");
+
+  // A restore is held by the same tests, and forced the same way.
+  await adminPost(page, `/apis/${apiId}/publish`, {
+    message: "Second cut",
+    force: true,
+    reason: "still waiting",
+  });
+  await page.reload();
+  await page.getByRole("tab", { name: "Versions" }).click();
+  await page.getByRole("button", { name: "Restore version 1" }).click();
+  const restore = page.getByRole("alertdialog");
+  await restore.getByRole("button", { name: "Restore", exact: true }).click();
+  await expect(restore.getByTestId("gate-refusal")).toContainText("Expected 99 rows, got 2.");
+  await expect(restore.getByRole("button", { name: "Restore anyway" })).toBeDisabled();
+  await restore.getByLabel("Reason to restore anyway").fill("back to the first cut");
+  await restore.screenshot({ path: test.info().outputPath("restore-refused.png") });
+  await restore.getByRole("button", { name: "Restore anyway" }).click();
+  await expect(restore).toBeHidden();
+  const third = page.getByRole("table", { name: "Versions" }).getByRole("row").filter({
+    hasText: "v3",
+  });
+  await expect(third).toContainText("Live");
+  await expect(third).toContainText(
+    "Restored version 1 (forced past failing tests: back to the first cut)",
+  );
 });
