@@ -86,7 +86,13 @@ export function PublishActions({ api, saveFirst, endpoint, gated, mayForce }: Pu
         onPublish={(message) =>
           publish.mutate(
             { message, ...gate.force },
-            { onSuccess: () => setOpen(false), onError: gate.onError },
+            {
+              onSuccess: () => {
+                gate.reset();
+                setOpen(false);
+              },
+              onError: gate.onError,
+            },
           )
         }
       >
