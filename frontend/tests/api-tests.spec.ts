@@ -1,25 +1,11 @@
 import { expect, type Page, test } from "@playwright/test";
 import { adminPost, adminRequest } from "./admin-api";
-import { postgres, postgresTable, superuser } from "./e2e-settings";
-
-async function logIn(page: Page): Promise<void> {
-  await page.goto("/ui/login");
-  await page.getByLabel("Email").fill(superuser.email);
-  await page.getByLabel("Password").fill(superuser.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-}
+import { postgresTable } from "./e2e-settings";
+import { logIn, postgresSource } from "./journey";
 
 /** A PostgreSQL source, and in the module an API giving the first two orders from min_id. */
 async function ordersApi(page: Page, source: string, moduleId: number): Promise<number> {
-  const datasource = await adminPost(page, "/datasources", {
-    name: source,
-    type: "postgres",
-    host: postgres.host,
-    port: postgres.port,
-    database: postgres.database,
-    username: postgres.user,
-  });
+  const datasource = await postgresSource(page, source);
   const api = await adminPost(page, "/apis", {
     module_id: moduleId,
     name: "Two orders",

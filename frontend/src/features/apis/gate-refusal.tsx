@@ -44,20 +44,19 @@ export function useGateRefusal(mayForce: boolean) {
 }
 
 type GateRefusalViewProps = {
-  report: RunReport;
+  gate: ReturnType<typeof useGateRefusal>;
   /** Whether this user may force past the gate; then the reason is asked for. */
   mayForce: boolean;
-  reason: string;
-  onReasonChange: (reason: string) => void;
   /** "publish" or "restore", for the sentences. */
   verb: string;
 };
 
-/** Which tests held a publish back and why, then the reason to go ahead anyway. */
-export function GateRefusalView(props: GateRefusalViewProps) {
-  const { report, mayForce } = props;
-  const failed = report.results.filter((result) => !result.passed);
+/** Which tests held a publish back and why, then the reason to go ahead anyway; nothing
+ * while nothing was refused. */
+export function GateRefusalView({ gate, mayForce, verb }: GateRefusalViewProps) {
   const id = useId();
+  if (!gate.report) return null;
+  const failed = gate.report.results.filter((result) => !result.passed);
   return (
     <div className="grid gap-3" data-testid="gate-refusal">
       <ul
@@ -78,14 +77,14 @@ export function GateRefusalView(props: GateRefusalViewProps) {
       </ul>
       {mayForce ? (
         <div className="grid gap-2">
-          <Label htmlFor={id}>Reason to {props.verb} anyway</Label>
+          <Label htmlFor={id}>Reason to {verb} anyway</Label>
           <Textarea
             id={id}
             rows={2}
             maxLength={500}
             placeholder="Why these failures may go live"
-            value={props.reason}
-            onChange={(event) => props.onReasonChange(event.target.value)}
+            value={gate.reason}
+            onChange={(event) => gate.setReason(event.target.value)}
           />
           <p className="text-xs text-muted-foreground">
             Required. It goes into the version's message and the audit log.
@@ -93,7 +92,7 @@ export function GateRefusalView(props: GateRefusalViewProps) {
         </div>
       ) : (
         <p className="text-xs text-muted-foreground">
-          Fix the tests, or ask someone who may also edit modules to {props.verb} past them.
+          Fix the tests, or ask someone who may also edit modules to {verb} past them.
         </p>
       )}
     </div>

@@ -96,15 +96,7 @@ export function PublishActions({ api, saveFirst, endpoint, gated, mayForce }: Pu
           )
         }
       >
-        {gate.report && (
-          <GateRefusalView
-            report={gate.report}
-            mayForce={mayForce}
-            reason={gate.reason}
-            onReasonChange={gate.setReason}
-            verb="publish"
-          />
-        )}
+        <GateRefusalView gate={gate} mayForce={mayForce} verb="publish" />
       </PublishDialog>
     </>
   );

@@ -51,15 +51,7 @@ export function RestoreVersionDialog(props: RestoreVersionDialogProps) {
         restore.mutate({ path: { api_id: apiId, version_id: version.id }, body: gate.force })
       }
     >
-      {gate.report && (
-        <GateRefusalView
-          report={gate.report}
-          mayForce={mayForce}
-          reason={gate.reason}
-          onReasonChange={gate.setReason}
-          verb="restore"
-        />
-      )}
+      <GateRefusalView gate={gate} mayForce={mayForce} verb="restore" />
     </ConfirmDialog>
   );
 }
