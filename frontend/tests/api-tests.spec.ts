@@ -103,9 +103,11 @@ test("a module requiring passing tests refuses a publish, which a reason forces"
   await row.getByRole("button", { name: "Edit gated" }).click();
   const moduleDialog = page.getByRole("dialog");
   await moduleDialog.getByRole("switch", { name: "Require passing tests" }).click();
+  await moduleDialog.screenshot({ path: test.info().outputPath("module-form.png") });
   await moduleDialog.getByRole("button", { name: "Save changes" }).click();
   await expect(moduleDialog).toBeHidden();
   await expect(row).toContainText("Tests required");
+  await page.getByRole("table").screenshot({ path: test.info().outputPath("modules.png") });
 
   // Publishing runs the test, which fails: the dialog says which and why.
   await page.goto(`/ui/apis/${apiId}`);
