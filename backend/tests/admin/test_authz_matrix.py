@@ -23,8 +23,16 @@ from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
 
 PUBLIC = "public"
 LOGGED_IN = "logged in"
-Need = str | tuple[str, str]
-"""What a route needs: nothing, a login, or one {resource, action} permission."""
+Permission = tuple[str, str]
+Need = str | Permission | frozenset[Permission]
+"""What a route needs: nothing, a login, one {resource, action} permission, or every one of
+several (the definitions' export and import, which act on every kind at once)."""
+
+DEFINITIONS = ("datasource", "module", "api", "macro", "group", "client")
+EXPORT = frozenset((kind, "read") for kind in DEFINITIONS)
+IMPORT = frozenset(
+    {(kind, "write") for kind in DEFINITIONS} | {("api", "publish"), ("macro", "publish")}
+)
 
 ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/openapi.json"): PUBLIC,
@@ -93,6 +101,9 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/access-logs"): ("access_log", "read"),
     ("GET", "/api/v1/access-logs/{record_id}"): ("access_log", "read"),
     ("GET", "/api/v1/audit-logs"): ("access_log", "read"),
+    ("GET", "/api/v1/export"): EXPORT,
+    ("GET", "/api/v1/export/schema"): PUBLIC,
+    ("POST", "/api/v1/import"): IMPORT,
 }
 
 NARROW = [("api", "read"), ("api", "debug")]
@@ -124,6 +135,8 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 def allowed(identity: str, need: Need) -> bool:
     if isinstance(need, str):  # public, or any logged-in user
         return True
+    if isinstance(need, frozenset):
+        return all(HOLDS[identity](permission) for permission in need)
     return HOLDS[identity](need)
 
 

@@ -183,9 +183,11 @@ class Importer:
         row: Any,
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
+        secret: str | None = None,
     ) -> None:
         """Report one change and write its one audit entry (an update lists only the
-        fields that changed, as the admin API's entries do)."""
+        fields that changed, as the admin API's entries do; `secret` names a secret that
+        was set, shown masked)."""
         label = f"{kind} {key}"
         if before is None:
             action, listed = "create", self.report.created
@@ -196,6 +198,10 @@ class Importer:
             fields = [k for k in before.keys() | after.keys() if before.get(k) != after.get(k)]
             before = {k: before.get(k) for k in sorted(fields)}
             after = {k: after.get(k) for k in sorted(fields)}
+        if secret is not None:
+            for side in (before, after):
+                if side is not None:
+                    side[secret] = audit.MASK
         listed.append(label)
         audit.add(self.session, self.options.actor, (action, kind, _id(row)), before, after)
 
@@ -205,23 +211,24 @@ class Importer:
         entry = self.current.datasources.get(name)
         password = self.checked.passwords.get(name)
         fields = wanted.model_dump(exclude=ENV_KEYS)
-        secret = {"password": audit.MASK} if password is not None else {}
         keyring, settings = self.options.keyring, self.options.settings
         if entry is None:
             body = DatasourceCreate(**fields, password=password)
             row = datasources.create_datasource(self.session, body, keyring, settings)
             self.ids["datasource"][name] = _id(row)
-            self._done("datasource", name, row, None, _plain(wanted, **secret))
+            secret = "password" if password is not None else None
+            self._done("datasource", name, row, None, _plain(wanted), secret)
             return
-        if password is not None and password == self._stored_password(entry.row):
-            secret = {}
-        if _same(entry.definition, wanted) and not secret:
+        new_password = password is not None and password != self._stored_password(entry.row)
+        if _same(entry.definition, wanted) and not new_password:
             self._unchanged("datasource", name)
             return
-        update = DatasourceUpdate(**fields, password=password)
+        update = DatasourceUpdate(**fields, password=password if new_password else None)
         datasources.update_datasource(self.session, entry.row, update, keyring, settings)
-        before, after = _plain(entry.definition, **secret), _plain(wanted, **secret)
-        self._done("datasource", name, entry.row, before, after)
+        before, after = _plain(entry.definition), _plain(wanted)
+        self._done(
+            "datasource", name, entry.row, before, after, "password" if new_password else None
+        )
 
     def _stored_password(self, row: Datasource) -> str | None:
         try:
@@ -351,7 +358,6 @@ class Importer:
         fields = wanted.model_dump(exclude={"groups", "apis", *ENV_KEYS})
         fields["group_ids"] = [self.ids["group"][group] for group in wanted.groups]
         fields["api_ids"] = [self.ids["api"][key] for key in wanted.apis]
-        masked = {"client_secret": audit.MASK}
         if entry is None:
             self._new_client(name, wanted, ClientCreate(**fields), secret)
             return
@@ -365,8 +371,8 @@ class Importer:
         clients.update_client(self.session, row, ClientUpdate(**fields))
         if secret is not None and new_secret:
             clients.set_secret(self.session, row, secret, self.client_key)
-        extra = masked if new_secret else {}
-        self._done("client", name, row, _plain(entry.definition, **extra), _plain(wanted, **extra))
+        secret_set = "client_secret" if new_secret else None
+        self._done("client", name, row, _plain(entry.definition), _plain(wanted), secret_set)
 
     def _new_client(
         self, name: str, wanted: ClientDef, body: ClientCreate, secret: str | None
@@ -382,7 +388,7 @@ class Importer:
             self.report.new_clients.append(
                 NewClient(name=name, client_id=made.client_id, client_secret=shown)
             )
-        self._done("client", name, row, None, _plain(wanted, client_secret=audit.MASK))
+        self._done("client", name, row, None, _plain(wanted), "client_secret")
 
     # --- deletions (--prune) ---------------------------------------------------------
 

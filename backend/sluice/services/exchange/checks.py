@@ -65,6 +65,10 @@ class Checker:
             self.found.problems.append(
                 Problem(label, "appears twice in the file", self.source.place(path))
             )
+        for label, reason in sorted(self.current.ambiguous.items()):
+            kind, key = label.split(" ", 1)
+            if key in self.wanted.keys(kind) or key in self.wanted.doomed.get(kind, ()):
+                self.problem(label, f"in the target, {reason}")
         self._datasources()
         self._references()
         self._routes()
@@ -82,7 +86,8 @@ class Checker:
             if definition.password_env:
                 password = self._secret(label, definition.password_env, "password_env")
                 if password is not None and len(password) > PASSWORD_MAX:
-                    self.problem(label, f"the password is over {PASSWORD_MAX} characters")
+                    message = f"password_env: the password is over {PASSWORD_MAX} characters"
+                    self.problem(label, message, "password_env")
                 elif password is not None:
                     self.found.passwords[name] = password
             else:
@@ -132,7 +137,8 @@ class Checker:
             label = f"client {name}"
             secret = self._secret(label, definition.secret_env, "secret_env")
             if secret is not None and not low <= len(secret) <= high:
-                self.problem(label, f"secret_env: the secret must be {low} to {high} characters")
+                message = f"secret_env: the secret must be {low} to {high} characters"
+                self.problem(label, message, "secret_env")
             elif secret is not None:
                 self.found.client_secrets[name] = secret
 
@@ -143,9 +149,9 @@ class Checker:
         for key, api in self.wanted.apis.items():
             for body, where in self._bodies(api):
                 if body.datasource is not None and body.datasource not in sources:
-                    self.problem(
-                        f"api {key}", f"{where}datasource: no data source {body.datasource!r}"
-                    )
+                    field = f"{where}datasource"
+                    message = f"{field}: no data source {body.datasource!r}"
+                    self.problem(f"api {key}", message, *field.split("."))
         apis = final_keys(self.wanted, self.current, "api")
         groups = final_keys(self.wanted, self.current, "group")
         for name, group in self.wanted.groups.items():

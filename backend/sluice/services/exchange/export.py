@@ -67,6 +67,9 @@ class Current:
     apis: dict[str, Entry[Api, ApiDef]]
     groups: dict[str, Entry[Group, GroupDef]]
     clients: dict[str, Entry[Client, ClientDef]]
+    ambiguous: dict[str, str]
+    """`api shop/x` -> why it cannot be named: two APIs of a module (or two clients) share
+    the name. Only the first is kept; exporting or importing the name is refused."""
 
 
 def export_definitions(session: Session, modules: Sequence[str] = ()) -> Definitions:
@@ -92,8 +95,9 @@ def read_current(session: Session) -> Current:
     source_names = {_id(s): s.name for s in sources}
     modules = list(session.exec(select(Module)).all())
     module_names = {_id(m): m.name for m in modules}
-    apis = _apis(session, source_names, module_names)
-    groups = _groups(session, {_id(e.row): key for key, e in apis.items()})
+    ambiguous: dict[str, str] = {}
+    apis, api_keys = _apis(session, source_names, module_names, ambiguous)
+    groups = _groups(session, api_keys)
     return Current(
         datasources={
             s.name: Entry(
@@ -114,10 +118,9 @@ def read_current(session: Session) -> Current:
         apis=apis,
         groups=groups,
         clients=_clients(
-            session,
-            {_id(e.row): key for key, e in apis.items()},
-            {_id(e.row): key for key, e in groups.items()},
+            session, api_keys, {_id(e.row): key for key, e in groups.items()}, ambiguous
         ),
+        ambiguous=ambiguous,
     )
 
 
@@ -167,25 +170,31 @@ def api_body(frozen: Mapping[str, Any], source_names: Mapping[int, str], label: 
 
 
 def _apis(
-    session: Session, source_names: dict[int, str], module_names: dict[int, str]
-) -> dict[str, Entry[Api, ApiDef]]:
+    session: Session,
+    source_names: dict[int, str],
+    module_names: dict[int, str],
+    ambiguous: dict[str, str],
+) -> tuple[dict[str, Entry[Api, ApiDef]], dict[int, str]]:
+    """Each API by `module/name`, and the name of every API id."""
     rows = list(session.exec(select(Api).order_by(col(Api.id))).all())
     live_ids = [a.published_version_id for a in rows if a.is_published]
     live = {
         v.id: v for v in session.exec(select(ApiVersion).where(col(ApiVersion.id).in_(live_ids)))
     }
     found: dict[str, Entry[Api, ApiDef]] = {}
+    keys: dict[int, str] = {}
     for api in rows:
         module = module_names[api.module_id]
-        key = f"{module}/{api.name}"
+        key = keys[_id(api)] = f"{module}/{api.name}"
         if key in found:
             other = found[key].row
-            raise Conflict(
-                f"api {key}: two APIs of module {module} have this name ({other.method} "
-                f"{other.path} and {api.method} {api.path}); rename one to export them"
+            ambiguous[f"api {key}"] = (
+                f"two APIs of module {module} have this name ({other.method} {other.path} "
+                f"and {api.method} {api.path}); rename one first"
             )
+            continue
         found[key] = Entry(api, _api_def(api, live, source_names, key), module)
-    return found
+    return found, keys
 
 
 def _api_def(
@@ -223,16 +232,18 @@ def _groups(session: Session, api_keys: dict[int, str]) -> dict[str, Entry[Group
 
 
 def _clients(
-    session: Session, api_keys: dict[int, str], group_names: dict[int, str]
+    session: Session,
+    api_keys: dict[int, str],
+    group_names: dict[int, str],
+    ambiguous: dict[str, str],
 ) -> dict[str, Entry[Client, ClientDef]]:
     to_groups = _links(session, ClientGroupLink, "client_id", "group_id")
     to_apis = _links(session, ClientApiLink, "client_id", "api_id")
     found: dict[str, Entry[Client, ClientDef]] = {}
     for client in session.exec(select(Client).order_by(col(Client.id))).all():
         if client.name in found:
-            raise Conflict(
-                f"client {client.name}: two clients have this name; rename one to export them"
-            )
+            ambiguous[f"client {client.name}"] = "two clients have this name; rename one first"
+            continue
         data = _settings(client, ClientFields) | {
             "groups": _names(to_groups.get(_id(client), []), group_names),
             "apis": _names(to_apis.get(_id(client), []), api_keys),
@@ -252,6 +263,9 @@ def assemble(current: Current, selected: Sequence[str] = ()) -> Definitions:
     if unknown:
         raise NotFound(f"Module {unknown[0]!r} not found")
     names = sorted(set(selected) or current.modules)
+    for label, reason in sorted(current.ambiguous.items()):
+        if not selected or (label.startswith("api ") and label[4:].split("/")[0] in selected):
+            raise Conflict(f"{label}: {reason}")
     modules = [_module(current, name) for name in names]
     if not selected:
         return Definitions(

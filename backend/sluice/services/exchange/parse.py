@@ -30,8 +30,8 @@ def _validator() -> Draft202012Validator:
 def parse(source: Source) -> Definitions:
     """The document as Definitions, or DefinitionsRefused listing every problem."""
     _check_version(source)
-    problems = _nul_problems(source)
-    problems += [_problem(source, e) for e in _validator().iter_errors(source.data)]
+    problems = _text_problems(source)
+    problems += [p for e in _validator().iter_errors(source.data) for p in _problems(source, e)]
     if problems:
         raise DefinitionsRefused(problems)
     try:
@@ -60,27 +60,42 @@ def _located(source: Source, path: Path, message: str) -> Problem:
     return Problem(where, f"{field}: {message}" if field else message, source.place(path))
 
 
-def _nul_problems(source: Source) -> list[Problem]:
-    """PostgreSQL cannot store a NUL character (a YAML `"\\0"`), so none is accepted."""
+def _text_problems(source: Source) -> list[Problem]:
+    """Text the store cannot hold, which YAML's escapes can write: a NUL character
+    (`"\\0"`, which PostgreSQL refuses) or half a surrogate pair (`"\\ud800"`)."""
     found = []
     stack: list[tuple[Any, Path]] = [(source.data, ())]
     while stack:
         item, path = stack.pop()
-        if isinstance(item, str) and "\x00" in item:
-            found.append(_located(source, path, "must not contain a NUL character"))
+        if isinstance(item, str) and _unstorable(item):
+            found.append(_located(source, path, "holds a NUL character or a lone surrogate"))
         elif isinstance(item, dict):
             stack += [(value, (*path, key)) for key, value in item.items()]
-            found += [
-                _located(source, path, "a key holds a NUL character") for k in item if "\x00" in k
-            ]
+            if any(_unstorable(key) for key in item):
+                found.append(_located(source, path, "a key holds a NUL or a lone surrogate"))
         elif isinstance(item, list):
             stack += [(value, (*path, i)) for i, value in enumerate(item)]
     return found
 
 
-def _problem(source: Source, error: SchemaError) -> Problem:
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _problems(source: Source, error: SchemaError) -> list[Problem]:
     error = best_match([error])
-    return _located(source, tuple(error.absolute_path), _message(error))
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        unknown = sorted(key for key in error.instance if key not in known)
+        return [_located(source, (*path, key), "is not a key of this object") for key in unknown]
+    return [_located(source, path, _message(error))]
 
 
 def _message(error: SchemaError) -> str:

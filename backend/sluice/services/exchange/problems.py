@@ -35,16 +35,26 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def shown(text: str, limit: int = 300) -> str:
+    """Text from the file as a message may quote it: encodable (a lone surrogate escaped)
+    and short."""
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return safe if len(safe) <= limit else safe[: limit - 3] + "..."
+
+
 class DefinitionsRefused(Unprocessable):
     """The file cannot be imported; nothing was changed. The admin API answers each
     problem as an issue of `detail` (`loc`: the object; `msg`: the place and the rule)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        shown = problems[:MAX_PROBLEMS]
-        more = f"\n(and {len(problems) - len(shown)} more)" if len(problems) > len(shown) else ""
-        text = "\n".join(f"- {p}" for p in shown)
+        listed = [
+            Problem(shown(p.where, 150), shown(p.message, 1000), p.place and shown(p.place))
+            for p in problems[:MAX_PROBLEMS]
+        ]
+        more = f"\n(and {len(problems) - len(listed)} more)" if len(problems) > len(listed) else ""
+        text = "\n".join(f"- {p}" for p in listed)
         super().__init__(f"The definitions were not imported; nothing changed:\n{text}{more}")
-        self.problems = shown
+        self.problems = listed
 
     def body(self) -> dict[str, Any]:
         issues = [
@@ -60,7 +70,7 @@ class DefinitionsRefused(Unprocessable):
 
 def _name(item: Any, index: int) -> str:
     name = item.get("name") if isinstance(item, dict) else None
-    return name if isinstance(name, str) and name else f"#{index + 1}"
+    return shown(name, 80) if isinstance(name, str) and name else f"#{index + 1}"
 
 
 def _at(data: Any, index: str | int) -> Any:

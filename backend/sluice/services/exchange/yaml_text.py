@@ -76,9 +76,10 @@ _Dumper.add_representer(str, _text)
 
 def dump_yaml(data: Any, header: str = HEADER) -> str:
     """`data` (JSON-like) as YAML text that loads back to exactly `data`."""
-    for dumper in (_Dumper, _StrictDumper):
+    attempts = ((_Dumper, True), (_StrictDumper, True), (_StrictDumper, False))
+    for dumper, unicode in attempts:  # each one safer and less readable than the last
         text = header + yaml.dump(
-            data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=4096
+            data, Dumper=dumper, sort_keys=False, allow_unicode=unicode, width=4096
         )
         if load_yaml(text).data == data:
             return text
@@ -201,8 +202,8 @@ def load_yaml(text: str, source: str = "<text>") -> Loaded:
         raise YamlProblem(_located(exc, source)) from None
     except yaml.YAMLError as exc:  # the reader: a character YAML does not allow
         raise YamlProblem(f"{source}: {exc}") from None
-    except ValueError as exc:  # an integer with more digits than Python converts
-        raise YamlProblem(f"{source}: {exc}") from None
+    except ValueError:  # an integer with more digits than Python converts
+        raise YamlProblem(f"{source}: a number has too many digits") from None
     finally:
         loader.dispose()
     lines = dict(_lines(node, ())) if node is not None else {}
