@@ -8,13 +8,13 @@ PROMTOOL := $(BIN)/promtool
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install ui client client-check lint typecheck pytest doc-tools frontend-check e2e chromium bench soak wrk clean
+.PHONY: run test install ui client client-check lint typecheck pytest doc-tools frontend-check e2e readme-picture hadolint compose-check image-test chromium bench soak wrk clean
 
 # On an empty store, `make run` also loads the demo (LOAD_DEMO) and prints its curl commands.
 run: install ui
 	LOAD_DEMO=true $(BIN)/sluice serve --host 127.0.0.1 --port 8000
 
-test: install lint typecheck client-check pytest frontend-check e2e
+test: install lint typecheck client-check pytest frontend-check e2e hadolint compose-check image-test
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -68,6 +68,24 @@ frontend-check: $(NODE_STAMP)
 
 e2e: install chromium ui
 	cd frontend && npx playwright test
+
+# The README's picture (docs/images/dashboard.png), taken by the tour journey.
+readme-picture: install chromium ui
+	cd frontend && README_PICTURE=1 npx playwright test tests/tour.spec.ts
+
+# The Dockerfile's lint.
+hadolint: $(STAMP)
+	$(BIN)/hadolint Dockerfile
+
+# The Compose files must be valid Compose: `docker compose` is not installed to try them.
+compose-check: $(STAMP)
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml compose.dev.yml
+
+# The image really built from the unchanged Dockerfile (podman, on base images made from
+# Debian packages and cached between runs), then started from its own file system and
+# used: health, dashboard, a gateway call. See backend/tests/image/run.sh.
+image-test: $(STAMP)
+	$(SUDO) backend/tests/image/run.sh
 
 # Speed figures (not part of `make test`): the gateway against a bare baseline, the
 # connectors against their raw drivers, the script engine. See backend/bench/.

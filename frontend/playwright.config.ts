@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
-import { backendPort, superuser } from "./tests/e2e-settings";
+import { backendPort, secretKey, superuser } from "./tests/e2e-settings";
 
 // The backend runs from the repository root and serves the built dashboard
 // (frontend/dist) at /ui/: `npm run test:e2e` builds it first.
@@ -56,7 +56,7 @@ export default defineConfig({
       DATABASE_URL: `sqlite:///${databaseFile}`,
       FIRST_SUPERUSER: superuser.email,
       FIRST_SUPERUSER_PASSWORD: superuser.password,
-      SECRET_KEY: "e2e-only-secret-key-0123456789abcdef0123456789abcdef",
+      SECRET_KEY: secretKey,
     },
   },
 });

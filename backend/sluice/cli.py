@@ -41,9 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="migrate, create the first superuser, serve")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--host", help="default: HOST, else 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default: PORT, else 8000")
+    serve.add_argument("--workers", type=int, help="default: WEB_CONCURRENCY, else 1")
 
     commands.add_parser("migrate", help="bring the app store to the newest schema")
 
@@ -86,7 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.LOG_LEVEL)
     try:
         if args.command == "serve":
-            return serve_command(settings, args.host, args.port, args.workers)
+            return serve_command(
+                settings,
+                args.host or settings.HOST,
+                args.port or settings.PORT,
+                args.workers or settings.WEB_CONCURRENCY,
+            )
         if args.command == "migrate":
             migrate(settings.database_url)
             return 0
@@ -107,7 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def bootstrap(settings: Settings, base_url: str) -> None:
     """Migrate the store; on a store with no user yet, create the first superuser, and
     with LOAD_DEMO load the demo there (an empty store only: a store someone uses is
-    never given demo objects). It runs once, in the parent process, before any worker.
+    never given demo objects). It runs once, in the parent process, before any worker;
+    replicas started together take turns on the store's lock (db.hold_store_lock).
 
     Without FIRST_SUPERUSER_PASSWORD (allowed only in local mode) a password is generated
     and printed once: it is not kept anywhere else. The demo client's secret is printed

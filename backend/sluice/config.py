@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     LOGIN_RATE_LIMIT_PER_ACCOUNT: str = "10/minute"
     LOGIN_RATE_LIMIT_PER_IP: str = "30/minute"
 
+    # `sluice serve` (its --host, --port and --workers win over these)
+    HOST: str = "127.0.0.1"
+    PORT: int = Field(default=8000, ge=1, le=65535)
+    WEB_CONCURRENCY: int = Field(default=1, ge=1)
+
     # HTTP
     MAX_REQUEST_BODY_BYTES: int = Field(default=1024 * 1024, gt=0)
     MAX_REQUEST_HEADER_BYTES: int = Field(default=64 * 1024, ge=1024)

@@ -6,9 +6,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx2 as httpx
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
@@ -18,7 +20,8 @@ from sluice.db import make_engine
 from sluice.models.datasource import DatasourceCreate
 from sluice.security import Keyring
 from sluice.services.datasources import create_datasource
-from tests.servers import free_port
+from tests.live import ADMIN, Sluice, private_database, store_url
+from tests.servers import free_port, pg_database_url, require_postgres
 
 SLUICE = [sys.executable, "-m", "sluice.cli"]
 
@@ -38,11 +41,12 @@ class Server:
     ) -> None:
         self.port = free_port()
         self.log = tmp_path / f"serve-{self.port}.log"
+        options, settings = self.listen(workers)
         with self.log.open("w") as output:
             self.process = subprocess.Popen(
-                [*SLUICE, "serve", "--port", str(self.port), "--workers", str(workers)],
+                [*SLUICE, "serve", *options],
                 cwd=tmp_path,
-                env=clean_env(tmp_path, **env),
+                env=clean_env(tmp_path, **env | settings),
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
@@ -52,6 +56,10 @@ class Server:
         except AssertionError:
             self.stop()
             raise
+
+    def listen(self, workers: int) -> tuple[list[str], dict[str, str]]:
+        """The options and settings that give the port and the worker count."""
+        return ["--port", str(self.port), "--workers", str(workers)], {}
 
     def _wait(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
@@ -171,3 +179,23 @@ def test_rotate_key_re_encrypts_stored_passwords(tmp_path: Path) -> None:
     )
     assert wrong.returncode == 1
     assert "no key of version '1'" in wrong.stderr
+
+
+def test_replicas_started_together_on_a_new_postgres_store_all_come_up(tmp_path: Path) -> None:
+    """Compose starts every replica at once: their migrations and first-superuser creation
+    must not collide on the empty store."""
+    require_postgres()
+    folders = [tmp_path / f"replica-{n}" for n in range(3)]
+    for folder in folders:
+        folder.mkdir()
+    with private_database("sluice_replicas") as database, ThreadPoolExecutor(3) as pool:
+        starts = [
+            pool.submit(Sluice, folder, DATABASE_URL=store_url(database)) for folder in folders
+        ]
+        failures = [start.exception() for start in starts]
+        logs = [start.result().stop() for start in starts if start.exception() is None]
+        with psycopg.connect(pg_database_url(database)) as db:
+            users = db.execute('SELECT email FROM "user"').fetchall()
+    assert failures == [None, None, None]
+    assert users == [(ADMIN,)]
+    assert not any("Traceback" in log for log in logs), logs

@@ -108,3 +108,18 @@ def _recorded(server: Server) -> int:
     ).json()
     count: int = found["count"]
     return count
+
+
+class ServerFromEnvironment(Server):
+    """A bare `sluice serve`, as the container image runs it."""
+
+    def listen(self, workers: int) -> tuple[list[str], dict[str, str]]:
+        return [], {"PORT": str(self.port), "WEB_CONCURRENCY": str(workers)}
+
+
+def test_the_port_and_the_worker_count_come_from_the_environment(tmp_path: Path) -> None:
+    server = ServerFromEnvironment(tmp_path, workers=2, start_seconds=150)
+    try:
+        assert len(serving(server, set())) == 2
+    finally:
+        server.stop()

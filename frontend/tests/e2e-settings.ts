@@ -4,6 +4,9 @@ export const superuser = {
   password: "e2e-Superuser-pass-1",
 };
 
+/** The backend's key: the tour journey runs `sluice demo` on the same store with it. */
+export const secretKey = "e2e-only-secret-key-0123456789abcdef0123456789abcdef";
+
 export const backendPort = Number(process.env.SLUICE_E2E_PORT ?? 8765);
 
 /**
