@@ -203,3 +203,21 @@ def test_a_file_of_another_format_or_shape_is_refused(target: Side) -> None:
         "file: the body line 1: needs format_version: 1 at the top"
     ]
     assert issues(target.send("- a\n- b\n")) == ["file: must be a mapping (key: value lines)"]
+
+
+def test_an_api_may_take_the_route_another_api_leaves_in_the_same_import(source: Side) -> None:
+    build(source)
+    document = data(source.export())
+    shop = module(document, "shop")
+    api(document, "shop/List items")["path"] = "goods"
+    taker = dict(api(document, "shop/List items"), name="A new list", path="items")
+    shop["apis"].insert(0, taker)
+
+    report = source.load(dump_yaml(document))
+
+    assert (report["created"], report["changed"]) == (
+        ["api shop/A new list"],
+        ["api shop/List items"],
+    )
+    assert source.client.get("/shop/goods").status_code == 200
+    assert source.client.get("/shop/items").status_code == 200

@@ -84,6 +84,7 @@ def test_the_demo_round_trips_byte_for_byte_and_answers_alike(
     shutil.copy(data_file(source.settings), copy)  # the same rows behind both
 
     exported = source.export()
+    assert source.export() == exported  # twice, the same bytes
     report = target.load(exported)
 
     assert target.export() == exported

@@ -147,7 +147,11 @@ class Importer:
         self._each(self.wanted.modules, "module", self._module)
         self._each(self.wanted.macros, "macro", self._macro)
         self._publish_macros()
-        self._each(self.wanted.apis, "api", self._api)
+        existing = {k: v for k, v in self.wanted.apis.items() if k in self.current.apis}
+        self._each(existing, "api", self._api)  # first: a moved API frees its route
+        self._each(
+            {k: v for k, v in self.wanted.apis.items() if k not in existing}, "api", self._api
+        )
         self._each(self.wanted.groups, "group", self._group)
         self._each(self.wanted.clients, "client", self._client)
         for kind in ("client", "group", "macro", "module", "datasource"):

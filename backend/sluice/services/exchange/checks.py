@@ -26,7 +26,7 @@ from sluice.services.exchange.plan import (
     macro_live,
 )
 from sluice.services.exchange.problems import Problem
-from sluice.services.exchange.schema import ApiBody, DatasourceDef, MacroBody
+from sluice.services.exchange.schema import ApiBody, ApiDef, DatasourceDef, MacroBody
 
 SecretReader = Callable[[str], str | None]
 """The value of a named environment variable (None when unset); ValueError when this
@@ -147,7 +147,7 @@ class Checker:
     def _references(self) -> None:
         sources = final_keys(self.wanted, self.current, "datasource")
         for key, api in self.wanted.apis.items():
-            for body, where in self._bodies(api):
+            for body, where in _bodies(api):
                 if body.datasource is not None and body.datasource not in sources:
                     field = f"{where}datasource"
                     message = f"{field}: no data source {body.datasource!r}"
@@ -164,14 +164,6 @@ class Checker:
         for name in names:
             if name not in known:
                 self.problem(label, f"{key}: no {kind} {name!r}", key)
-
-    def _bodies(self, api: object) -> list[tuple[ApiBody, str]]:
-        assert isinstance(api, ApiBody)
-        found = [(api, "")]
-        live = getattr(api, "published", None)
-        if isinstance(live, ApiBody):
-            found.append((live, "published."))
-        return found
 
     def _routes(self) -> None:
         """Two APIs of the file that would answer the same calls."""
@@ -263,6 +255,14 @@ class Checker:
             build()
         except Unprocessable as exc:
             self.problem(label, f"{where}: {exc.message}", *where.split("."))
+
+
+def _bodies(api: ApiDef) -> list[tuple[ApiBody, str]]:
+    """The draft, and the live version when the file gives it apart, with its field path."""
+    found: list[tuple[ApiBody, str]] = [(api, "")]
+    if isinstance(api.published, ApiBody):
+        found.append((api.published, "published."))
+    return found
 
 
 def check(
