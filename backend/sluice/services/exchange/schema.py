@@ -13,7 +13,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel._compat import SQLModelConfig
 
 from sluice.engines.params import ParamDef
-from sluice.models.api import Access, Engine, Method, ModuleFields, Pagination, check_api_path
+from sluice.models.api import (
+    Access,
+    Engine,
+    Method,
+    ModuleFields,
+    Pagination,
+    check_api_path,
+    check_unique_params,
+)
 from sluice.models.client import ClientFields, GroupFields
 from sluice.models.datasource import DatasourceFields, HostName
 from sluice.models.macro import MacroKind, check_macro_name
@@ -103,10 +111,7 @@ class ApiBody(Strict):
     @field_validator("params")
     @classmethod
     def _unique_params(cls, params: list[ParamDef]) -> list[ParamDef]:
-        names = [p.name for p in params]
-        if len(names) != len(set(names)):
-            raise ValueError("two params share a name")
-        return params
+        return check_unique_params(params)
 
 
 class ApiDef(ApiBody):
