@@ -37,6 +37,7 @@ from sluice.services.api_tests import Compiling, plan, run_standalone, select_ap
 from sluice.services.common import count
 from sluice.services.datasources import rotate_keys
 from sluice.services.junit import junit_xml
+from sluice.services.publish_gate import Gatekeeper
 from sluice.services.scripts import script_modules
 from sluice.services.users import create_user, ensure_first_superuser
 from sluice.serving import PROTOCOL
@@ -93,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     load.add_argument(
         "--prune", action="store_true", help="also delete what the file does not hold"
     )
+    load.add_argument(
+        "--force",
+        metavar="REASON",
+        help="publish past failing test cases of modules that require them to pass",
+    )
 
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -117,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return export_command(settings, args.module, args.file)
         if args.command == "import":
-            return import_command(settings, args.file, args.dry_run, args.prune)
+            return import_command(settings, args.file, args.dry_run, args.prune, args.force)
         return create_superuser_command(settings, args.email, args.password)
     except SluiceError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
@@ -330,21 +336,28 @@ IMPORT_ACTOR = "sluice import"
 """Who the audit log and the version history name for what `sluice import` changes."""
 
 
-def import_command(settings: Settings, file: str, dry_run: bool, prune: bool) -> int:
-    """The environment variables the file names hold its secrets: this process's own, any
-    but Sluice's settings (the operator running it owns them)."""
+def import_command(
+    settings: Settings, file: str, dry_run: bool, prune: bool, force_reason: str | None
+) -> int:
+    """The operator imports: the environment variables the file names for secrets are this
+    process's own (any but Sluice's settings), and the operator may force a module's test
+    gate (`--force REASON`), as a superuser may."""
     source = (
         exchange.read_bytes(sys.stdin.buffer.read(), "stdin")
         if file == "-"
         else exchange.read_path(Path(file))
     )
+    keyring = Keyring.from_settings(settings.secret_key, settings.DATASOURCE_ENCRYPTION_KEY)
+    compiling = Compiling(settings, keyring, script_modules(settings))
     options = exchange.ImportOptions(
         settings=settings,
-        keyring=Keyring.from_settings(settings.secret_key, settings.DATASOURCE_ENCRYPTION_KEY),
-        actor=IMPORT_ACTOR,
+        keyring=keyring,
+        user=User(email=IMPORT_ACTOR, hashed_password="", is_superuser=True),
+        keeper=Gatekeeper(compiling, lambda cases: asyncio.run(run_standalone(cases, settings))),
         read_secret=lambda name: settings.import_secret(name, any_name=True),
         dry_run=dry_run,
         prune=prune,
+        force_reason=force_reason,
     )
     migrate(settings.database_url)
     engine = make_engine(settings.database_url)

@@ -162,10 +162,16 @@ def add(
 
 
 def record(
-    session: Session, action: str, resource: str, resource_id: int | None, details: dict[str, Any]
+    session: Session,
+    action: str,
+    resource: str,
+    resource_id: int | None,
+    details: dict[str, Any],
+    who: str | None = None,
 ) -> None:
-    """An audited action that changes no row (a debug run)."""
-    who = session.info.get("actor")
+    """An audited action that changes no row (a debug run); `who` when the session has no
+    actor (an import's, which writes its own entries)."""
+    who = who or session.info.get("actor")
     masked = {k: MASK if k in SECRET_FIELDS else v for k, v in details.items()}
     session.add(
         AuditLog(

@@ -2,7 +2,8 @@
 admin API with the test factories: data sources with and without a password, an inactive
 module, SQL and Python macros (one whose draft moved on after publishing), APIs live,
 never published, and live with a draft that differs, a script API, a transform, a param
-check, groups and clients with grants, attributes and address ranges."""
+check, test cases (one run as a client), groups and clients with grants, attributes and
+address ranges."""
 
 import sqlite3
 from dataclasses import dataclass, field
@@ -224,3 +225,32 @@ def _grants(side: Side, world: World) -> None:
     other = _ok(c.post("/api/v1/clients", json=retired, headers=h), 201)
     world.client_secret = app["client_secret"]
     world.secrets += [app["client_secret"], other["client_secret"]]
+    _tests(side, world, app["id"])
+
+
+def _tests(side: Side, world: World, client: int) -> None:
+    """Test cases: one plain, one as a client with every kind of expectation."""
+    c, h = side.client, side.admin
+    cases: dict[str, list[dict[str, Any]]] = {
+        "shop/List items": [
+            {"name": "two by default", "expect": {"rows": 2, "max_ms": 5000}},
+            {
+                "name": "as the app",
+                "params": {"q": "a", "size": 3},
+                "client_id": client,
+                "expect": {
+                    "status": 200,
+                    "rows_min": 1,
+                    "rows_max": 3,
+                    "fields": [{"row": 0, "field": "name", "equals": "ada"}],
+                    "schema": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+        ],
+        "shop/Get an item": [
+            {"name": "too large", "params": {"id": 101}, "expect": {"code": "bad_request"}}
+        ],
+    }
+    for key, tests in cases.items():
+        for test in tests:
+            _ok(c.post(f"/api/v1/apis/{world.apis[key]}/tests", json=test, headers=h), 201)

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 
-from sluice.admin.deps import RegistryDep, SessionDep, SettingsDep, require_all
+from sluice.admin.deps import GatekeeperDep, RegistryDep, SessionDep, SettingsDep, require_all
 from sluice.errors import UnsupportedMediaType
 from sluice.http import StrictJSONRoute, as_json_errors
 from sluice.models.user import User
@@ -99,20 +99,26 @@ def import_yaml(
     request: Request,
     settings: SettingsDep,
     registry: RegistryDep,
+    keeper: GatekeeperDep,
     body: Annotated[bytes, Depends(yaml_body)],
     dry_run: bool = False,
     prune: bool = False,
+    force_reason: Annotated[str | None, Query(min_length=1, max_length=500)] = None,
 ) -> ImportReport:
     """Create, change (and with `prune`, delete) objects to match the file, all or
     nothing; `dry_run` reports the plan and changes nothing. A new client without
-    `secret_env` gets a generated secret, answered once in `new_clients`."""
+    `secret_env` gets a generated secret, answered once in `new_clients`. An API of a
+    module that requires passing tests is published only when they pass, unless
+    `force_reason` says why to publish anyway."""
     options = ImportOptions(
         settings=settings,
         keyring=request.app.state.keyring,
-        actor=user.email,
+        user=user,
+        keeper=keeper,
         read_secret=lambda name: settings.import_secret(name, any_name=False),
         dry_run=dry_run,
         prune=prune,
+        force_reason=force_reason,
     )
     report = import_definitions(request.app.state.engine, read_bytes(body), options)
     if not dry_run and (report.created or report.changed or report.deleted):

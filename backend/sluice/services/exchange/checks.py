@@ -24,6 +24,7 @@ from sluice.services.exchange.plan import (
     final_keys,
     live_body,
     macro_live,
+    test_label,
 )
 from sluice.services.exchange.problems import Problem
 from sluice.services.exchange.schema import ApiBody, ApiDef, DatasourceDef, MacroBody
@@ -159,6 +160,12 @@ class Checker:
         for name, client in self.wanted.clients.items():
             self._refs(f"client {name}", "groups", client.groups, groups, "group")
             self._refs(f"client {name}", "apis", client.apis, apis, "API")
+        clients = final_keys(self.wanted, self.current, "client")
+        for key, api in self.wanted.apis.items():
+            for test in api.tests:
+                if test.client is not None and test.client not in clients:
+                    message = f"client: no client {test.client!r}"
+                    self.problem(test_label(key, test.name), message, "client")
 
     def _refs(self, label: str, key: str, names: list[str], known: set[str], kind: str) -> None:
         for name in names:

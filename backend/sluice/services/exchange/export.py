@@ -15,6 +15,7 @@ from sluice.engines.script.sandbox import macro_imports
 from sluice.engines.sql import TemplateSyntaxError, template_imports
 from sluice.errors import Conflict, NotFound, Unprocessable
 from sluice.models.api import Api, ApiVersion, Module, ModuleFields
+from sluice.models.api_test import ApiTest
 from sluice.models.client import (
     Client,
     ClientApiLink,
@@ -31,6 +32,7 @@ from sluice.services.exchange.schema import (
     FORMAT_VERSION,
     ApiBody,
     ApiDef,
+    ApiTestDef,
     ClientDef,
     DatasourceDef,
     Definitions,
@@ -96,7 +98,9 @@ def read_current(session: Session) -> Current:
     modules = list(session.exec(select(Module)).all())
     module_names = {_id(m): m.name for m in modules}
     ambiguous: dict[str, str] = {}
-    apis, api_keys = _apis(session, source_names, module_names, ambiguous)
+    client_names = {_id(c): c.name for c in session.exec(select(Client)).all()}
+    tests = _tests(session, client_names)
+    apis, api_keys = _apis(session, (source_names, module_names), tests, ambiguous)
     groups = _groups(session, api_keys)
     return Current(
         datasources={
@@ -169,13 +173,33 @@ def api_body(frozen: Mapping[str, Any], source_names: Mapping[int, str], label: 
     return parse_definition(ApiBody, data, label)
 
 
+def _tests(session: Session, client_names: dict[int, str]) -> dict[int, list[ApiTestDef]]:
+    """Each API's test cases (by API id), sorted by name, their clients by name."""
+    found: dict[int, list[ApiTestDef]] = {}
+    for test in session.exec(select(ApiTest).order_by(col(ApiTest.name))).all():
+        data = test.model_dump(include={"name", "params", "expect"})
+        if test.client_id is not None:
+            if test.client_id not in client_names:
+                raise Unprocessable(
+                    f"test {test.name!r} of API {test.api_id}: runs as client {test.client_id},"
+                    " which no longer exists; choose another client for it"
+                )
+            data["client"] = client_names[test.client_id]
+        found.setdefault(test.api_id, []).append(
+            parse_definition(ApiTestDef, data, f"test {test.name!r} of API {test.api_id}")
+        )
+    return found
+
+
 def _apis(
     session: Session,
-    source_names: dict[int, str],
-    module_names: dict[int, str],
+    names: tuple[dict[int, str], dict[int, str]],
+    tests: dict[int, list[ApiTestDef]],
     ambiguous: dict[str, str],
 ) -> tuple[dict[str, Entry[Api, ApiDef]], dict[int, str]]:
-    """Each API by `module/name`, and the name of every API id."""
+    """Each API by `module/name`, and the name of every API id (`names`: of the data
+    sources and the modules, by id)."""
+    source_names, module_names = names
     rows = list(session.exec(select(Api).order_by(col(Api.id))).all())
     live_ids = [a.published_version_id for a in rows if a.is_published]
     live = {
@@ -193,12 +217,17 @@ def _apis(
                 f"and {api.method} {api.path}); rename one first"
             )
             continue
-        found[key] = Entry(api, _api_def(api, live, source_names, key), module)
+        definition = _api_def(api, live, source_names, key, tests.get(_id(api), []))
+        found[key] = Entry(api, definition, module)
     return found, keys
 
 
 def _api_def(
-    api: Api, live: dict[int | None, ApiVersion], source_names: dict[int, str], key: str
+    api: Api,
+    live: dict[int | None, ApiVersion],
+    source_names: dict[int, str],
+    key: str,
+    tests: list[ApiTestDef],
 ) -> ApiDef:
     draft = api_body(snapshot(api), source_names, f"api {key}")
     published: bool | ApiBody = False
@@ -206,7 +235,7 @@ def _api_def(
     if version is not None:
         frozen = api_body(version.snapshot, source_names, f"api {key} (live version)")
         published = True if frozen == draft else frozen
-    return ApiDef.model_validate(draft.model_dump() | {"published": published})
+    return ApiDef.model_validate(draft.model_dump() | {"published": published, "tests": tests})
 
 
 def _links(session: Session, link: type[SQLModel], owner: str, other: str) -> dict[int, list[int]]:

@@ -53,6 +53,11 @@ class Wanted:
         return set(found)
 
 
+def test_label(api: str, name: str) -> str:
+    """How problems and reports name a test case: `test 'empty' of api shop/orders`."""
+    return f"test {name!r} of api {api}"
+
+
 def live_body(definition: ApiDef) -> ApiBody | None:
     """The version an API's definition puts live, if any."""
     if definition.published is False:
@@ -63,7 +68,7 @@ def live_body(definition: ApiDef) -> ApiBody | None:
 
 
 def draft_body(definition: ApiDef) -> ApiBody:
-    return ApiBody.model_validate(definition.model_dump(exclude={"published"}))
+    return ApiBody.model_validate(definition.model_dump(exclude={"published", "tests"}))
 
 
 def macro_live(definition: MacroDef) -> MacroBody | None:
@@ -75,10 +80,11 @@ def macro_live(definition: MacroDef) -> MacroBody | None:
 
 
 def _api(definition: ApiDef) -> ApiDef:
+    tests = sorted(definition.tests, key=lambda test: test.name)
     live = live_body(definition)
     if isinstance(definition.published, ApiBody) and live == draft_body(definition):
-        return definition.model_copy(update={"published": True})
-    return definition
+        return definition.model_copy(update={"published": True, "tests": tests})
+    return definition.model_copy(update={"tests": tests})
 
 
 def _macro(definition: MacroDef, current: MacroDef | None) -> MacroDef:
@@ -102,6 +108,11 @@ def wanted_state(definitions: Definitions, current: Current, prune: bool) -> Wan
         for j, api in enumerate(module.apis):
             key = f"{module.name}/{api.name}"
             _put(wanted, wanted.apis, "api", key, _api(api), (*path, "apis", j))
+            for k, test in enumerate(api.tests):
+                label, place = test_label(key, test.name), (*path, "apis", j, "tests", k)
+                if label in wanted.paths:
+                    wanted.duplicates.append((label, place))
+                wanted.paths.setdefault(label, place)
     if prune:
         wanted.doomed = _doomed(wanted, current, definitions)
     return wanted

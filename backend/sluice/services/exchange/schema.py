@@ -22,8 +22,10 @@ from sluice.models.api import (
     check_api_path,
     check_unique_params,
 )
+from sluice.models.api_test import NAME_MAX, Expectation
 from sluice.models.client import ClientFields, GroupFields
 from sluice.models.datasource import DatasourceFields, HostName
+from sluice.models.fields import JsonObject
 from sluice.models.macro import MacroKind, check_macro_name
 
 FORMAT_VERSION = 1
@@ -114,9 +116,21 @@ class ApiBody(Strict):
         return check_unique_params(params)
 
 
-class ApiDef(ApiBody):
-    """An API: its draft, and its live version."""
+class ApiTestDef(Strict):
+    """A test case of an API (`/api/v1/apis/{id}/tests`), its client by name."""
 
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    params: JsonObject = Field(default_factory=dict)
+    client: str | None = Field(
+        default=None, min_length=1, max_length=128, description="A client's name"
+    )
+    expect: Expectation = Field(default_factory=Expectation)
+
+
+class ApiDef(ApiBody):
+    """An API: its draft, its live version and its test cases."""
+
+    tests: list[ApiTestDef] = Field(default_factory=list, description="By name")
     published: bool | ApiBody = Field(
         default=False,
         description="true: the draft is live as it is; a mapping: the live version, "
