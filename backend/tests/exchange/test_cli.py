@@ -99,3 +99,45 @@ def test_the_command_reads_any_variable_but_sluices_own_settings(tmp_path: Path)
     refused = sluice(tmp_path, "import", "-", stdin=text.replace("APP_SECRET", "SECRET_KEY"))
     assert refused.returncode == 1
     assert "SECRET_KEY is a Sluice setting, not a secret an import may read" in refused.stderr
+
+
+GATED = """\
+format_version: 1
+datasources:
+- name: lite
+  type: sqlite
+  options:
+    path: lite.db
+modules:
+- name: shop
+  require_passing_tests: true
+  apis:
+  - name: One
+    path: one
+    method: GET
+    datasource: lite
+    access: public
+    content: SELECT 1 AS one
+    tests:
+    - name: two rows
+      expect:
+        rows: 2
+    published: true
+"""
+
+
+def test_the_command_honours_a_modules_test_gate_or_forces_it(tmp_path: Path) -> None:
+    (tmp_path / "data" / "datasources").mkdir(parents=True)
+    (tmp_path / "data" / "datasources" / "lite.db").touch()
+
+    refused = sluice(tmp_path, "import", "-", stdin=GATED)
+
+    assert refused.returncode == 1
+    assert (
+        "- test 'two rows' of api shop/One (stdin line 18): fails, and module shop requires"
+        " passing tests: rows: Expected 2 rows, got 1." in refused.stderr
+    )
+    done = ok(sluice(tmp_path, "import", "-", "--force", "known: one row", stdin=GATED))
+    assert "created  api shop/One" in done
+    exported = ok(sluice(tmp_path, "export", "-"))
+    assert "require_passing_tests: true" in exported and "- name: two rows" in exported

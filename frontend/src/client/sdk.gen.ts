@@ -799,7 +799,9 @@ export const exchangeExportSchema = <ThrowOnError extends boolean = false>(optio
  *
  * Create, change (and with `prune`, delete) objects to match the file, all or
  * nothing; `dry_run` reports the plan and changes nothing. A new client without
- * `secret_env` gets a generated secret, answered once in `new_clients`.
+ * `secret_env` gets a generated secret, answered once in `new_clients`. An API of a
+ * module that requires passing tests is published only when they pass, unless
+ * `force_reason` says why to publish anyway.
  */
 export const exchangeImportYaml = <ThrowOnError extends boolean = false>(options: Options<ExchangeImportYamlData, ThrowOnError>) => (options.client ?? client).post<ExchangeImportYamlResponses, ExchangeImportYamlErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

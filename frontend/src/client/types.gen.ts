@@ -5975,6 +5975,10 @@ export type ExchangeImportYamlData = {
          * Prune
          */
         prune?: boolean;
+        /**
+         * Force Reason
+         */
+        force_reason?: string | null;
     };
     url: '/api/v1/import';
 };

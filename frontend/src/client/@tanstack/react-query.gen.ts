@@ -1637,7 +1637,9 @@ export const exchangeExportSchemaOptions = (options?: Options<ExchangeExportSche
  *
  * Create, change (and with `prune`, delete) objects to match the file, all or
  * nothing; `dry_run` reports the plan and changes nothing. A new client without
- * `secret_env` gets a generated secret, answered once in `new_clients`.
+ * `secret_env` gets a generated secret, answered once in `new_clients`. An API of a
+ * module that requires passing tests is published only when they pass, unless
+ * `force_reason` says why to publish anyway.
  */
 export const exchangeImportYamlMutation = (options?: Partial<Options<ExchangeImportYamlData>>): UseMutationOptions<ExchangeImportYamlResponse, ExchangeImportYamlError, Options<ExchangeImportYamlData>> => {
     const mutationOptions: UseMutationOptions<ExchangeImportYamlResponse, ExchangeImportYamlError, Options<ExchangeImportYamlData>> = {
