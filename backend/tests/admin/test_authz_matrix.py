@@ -26,7 +26,7 @@ LOGGED_IN = "logged in"
 Permission = tuple[str, str]
 Need = str | Permission | frozenset[Permission]
 """What a route needs: nothing, a login, one {resource, action} permission, or every one of
-several (the definitions' export and import, which act on every kind at once)."""
+several (the CRUD generator; the definitions' export and import, which act on every kind)."""
 
 DEFINITIONS = ("datasource", "module", "api", "macro", "group", "client")
 EXPORT = frozenset((kind, "read") for kind in DEFINITIONS)
@@ -63,6 +63,9 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("DELETE", "/api/v1/datasources/{datasource_id}"): ("datasource", "write"),
     ("POST", "/api/v1/datasources/{datasource_id}/test"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables"): ("datasource", "write"),
+    ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/generate"): frozenset(
+        {("api", "write"), ("datasource", "read")}
+    ),
     ("GET", "/api/v1/modules"): ("module", "read"),
     ("POST", "/api/v1/modules"): ("module", "write"),
     ("GET", "/api/v1/modules/{module_id}"): ("module", "read"),
