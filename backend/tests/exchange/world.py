@@ -171,6 +171,7 @@ def _apis(side: Side, world: World, shop: int, ops: int, lite: int, pg: int) -> 
         name="Work in progress",
         path="wip",
         method="POST",
+        allow_whole_table_writes=True,
         content="SELECT {{ unfinished",
     )
     now = make_api(

@@ -96,6 +96,9 @@ class ApiBody(Strict):
     )
     access: Access = Field(description="public: no token needed; private: a granted client's")
     pagination: Pagination = "none"
+    allow_whole_table_writes: bool = Field(
+        default=False, description="Let an UPDATE or DELETE without WHERE run"
+    )
     cache_ttl_seconds: int | None = Field(default=None, ge=0, le=86_400)
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
