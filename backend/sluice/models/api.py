@@ -64,6 +64,13 @@ def check_api_path(path: str) -> str:
     return path
 
 
+def check_unique_params(params: list[ParamDef]) -> list[ParamDef]:
+    names = [p.name for p in params]
+    if len(names) != len(set(names)):
+        raise ValueError("two params share a name")
+    return params
+
+
 def path_placeholders(path: str) -> list[str]:
     return [s[1:-1] for s in path.split("/") if s.startswith("{")]
 
@@ -133,6 +140,8 @@ class ApiFields(SQLModel):
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     pagination: Pagination = "none"
+    allow_whole_table_writes: bool = False
+    """Let an UPDATE or DELETE without a WHERE clause run (refused with a 400 otherwise)."""
     description: str | None = Field(default=None, max_length=1000)
 
     @field_validator("path")
@@ -149,10 +158,7 @@ class ApiSettings(ApiFields):
     @field_validator("params")
     @classmethod
     def _unique_params(cls, params: list[ParamDef]) -> list[ParamDef]:
-        names = [p.name for p in params]
-        if len(names) != len(set(names)):
-            raise ValueError("two params share a name")
-        return params
+        return check_unique_params(params)
 
 
 class ApiCreate(ApiSettings):
@@ -177,6 +183,7 @@ class ApiUpdate(SQLModel):
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     pagination: Pagination | None = None
+    allow_whole_table_writes: bool | None = None
     description: str | None = Field(default=None, max_length=1000)
     group_ids: list[RowId] | None = None
 
@@ -308,5 +315,7 @@ class DebugResult(SQLModel):
     bind_params: list[Any] | None = None
     duration_ms: float
     error: str | None = None
+    error_code: str | None = None
+    """The stable code a gateway call would answer with (`bad_request`, `timeout`...)."""
     logs: list[str] = []
     """What a script printed or logged, in order."""

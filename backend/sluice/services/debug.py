@@ -33,12 +33,13 @@ def prepare(
         raise Unprocessable("Choose a data source for this API first")
     module = session.get(Module, api.module_id)
     assert module is not None and api.id is not None
+    draft = snapshot(api)
     frozen = ApiVersion(
         id=0,
         api_id=api.id,
         version=0,
-        snapshot=snapshot(api),
-        macro_versions=pin_macros(session, api, modules),
+        snapshot=draft,
+        macro_versions=pin_macros(session, draft, modules),
     )
     live = live_api(session, settings, keyring, api, frozen, module)
     if live.unavailable:
@@ -129,6 +130,7 @@ async def run(api: LiveApi, given: dict[str, Any], runtime: Any) -> DebugResult:
         bind_params=_binds(statements) if statements else None,
         duration_ms=ran.duration_ms,
         error=ran.reason,
+        error_code=ran.error.code if ran.error is not None else None,
         logs=ran.trace.logs,
     )
 

@@ -5,6 +5,7 @@ versions the template imports, so a later macro publish never changes a live API
 """
 
 import difflib
+from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -41,8 +42,11 @@ FROZEN_FIELDS = (
     "rate_limit_per_minute",
     "timeout_ms",
     "pagination",
+    "allow_whole_table_writes",
     "description",
 )
+SNAPSHOT_DEFAULTS = {"allow_whole_table_writes": False}
+"""Frozen fields added after the first versions were taken: what an older snapshot meant."""
 
 
 def snapshot(api: Api) -> dict[str, Any]:
@@ -50,15 +54,18 @@ def snapshot(api: Api) -> dict[str, Any]:
     return {field: data[field] for field in FROZEN_FIELDS}
 
 
-def pin_macros(session: Session, api: Api, modules: tuple[str, ...]) -> dict[str, int]:
-    """Compile the draft against the latest published macros; pin the ones it imports."""
+def pin_macros(
+    session: Session, frozen: Mapping[str, Any], modules: tuple[str, ...]
+) -> dict[str, int]:
+    """Compile what a version freezes (see `snapshot`) against the latest published
+    macros; pin the ones it imports."""
     pins: dict[str, int] = {}
-    if api.engine == "sql":
+    if frozen["engine"] == "sql":
         sources = published_sources(session)
-        compiled = compile_template(api.content, {n: v.content for n, v in sources.items()})
+        compiled = compile_template(frozen["content"], {n: v.content for n, v in sources.items()})
         pins = {name: _id(sources[name].id) for name in compiled.macro_names}
-    scripts = [api.content] if api.engine == "script" else []
-    scripts += [s for s in (api.result_transform, api.param_validation) if s]
+    scripts = [frozen["content"]] if frozen["engine"] == "script" else []
+    scripts += [s for s in (frozen["result_transform"], frozen["param_validation"]) if s]
     python = published_sources(session, kind="python")
     for source in scripts:
         compile_script(source, modules=modules)
@@ -75,13 +82,21 @@ def _id(value: int | None) -> int:
 
 
 def publish(
-    session: Session, api: Api, message: str | None, author: str, modules: tuple[str, ...]
+    session: Session,
+    api: Api,
+    message: str | None,
+    author: str,
+    modules: tuple[str, ...],
+    frozen: dict[str, Any] | None = None,
 ) -> ApiVersion:
-    """`modules`: what scripts may import (the default set and SCRIPT_EXTRA_MODULES)."""
-    if api.engine == "sql" and api.datasource_id is None:
+    """Freeze the draft (or `frozen`, a `snapshot` of other content: an import publishes
+    the live version its file holds, which may differ from the draft) as the next version.
+    `modules`: what scripts may import (the default set and SCRIPT_EXTRA_MODULES)."""
+    frozen = snapshot(api) if frozen is None else frozen
+    if frozen["engine"] == "sql" and frozen["datasource_id"] is None:
         raise Unprocessable("An SQL API needs a data source before it can be published")
-    pins = pin_macros(session, api, modules)
-    return _new_version(session, api, snapshot(api), pins, message, author)
+    pins = pin_macros(session, frozen, modules)
+    return _new_version(session, api, frozen, pins, message, author)
 
 
 def _new_version(
@@ -131,10 +146,11 @@ def restore(
 ) -> ApiVersion:
     """Publish an older version's content again as a new version; the draft follows it."""
     old = get_version(session, api, version_id)
-    for field, value in old.snapshot.items():
+    frozen = SNAPSHOT_DEFAULTS | old.snapshot
+    for field, value in frozen.items():
         setattr(api, field, value)
     message = message or f"Restored version {old.version}"
-    return _new_version(session, api, dict(old.snapshot), dict(old.macro_versions), message, author)
+    return _new_version(session, api, frozen, dict(old.macro_versions), message, author)
 
 
 def get_version(session: Session, api: Api, version_id: int) -> ApiVersion:
@@ -171,10 +187,11 @@ def version_detail(api: Api, version: ApiVersion) -> ApiVersionDetail:
 
 
 def diff(old: ApiVersion, new: ApiVersion) -> VersionDiff:
+    before, after = SNAPSHOT_DEFAULTS | old.snapshot, SNAPSHOT_DEFAULTS | new.snapshot
     changed = {
-        field: [old.snapshot.get(field), new.snapshot.get(field)]
+        field: [before.get(field), after.get(field)]
         for field in FROZEN_FIELDS
-        if field != "content" and old.snapshot.get(field) != new.snapshot.get(field)
+        if field != "content" and before.get(field) != after.get(field)
     }
     if old.macro_versions != new.macro_versions:
         changed["macro_versions"] = [old.macro_versions, new.macro_versions]

@@ -23,8 +23,16 @@ from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
 
 PUBLIC = "public"
 LOGGED_IN = "logged in"
-Need = str | tuple[str, str]
-"""What a route needs: nothing, a login, or one {resource, action} permission."""
+Permission = tuple[str, str]
+Need = str | Permission | frozenset[Permission]
+"""What a route needs: nothing, a login, one {resource, action} permission, or every one of
+several (the CRUD generator; the definitions' export and import, which act on every kind)."""
+
+DEFINITIONS = ("datasource", "module", "api", "macro", "group", "client")
+EXPORT = frozenset((kind, "read") for kind in DEFINITIONS)
+IMPORT = frozenset(
+    {(kind, "write") for kind in DEFINITIONS} | {("api", "publish"), ("macro", "publish")}
+)
 
 ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/openapi.json"): PUBLIC,
@@ -55,6 +63,9 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("DELETE", "/api/v1/datasources/{datasource_id}"): ("datasource", "write"),
     ("POST", "/api/v1/datasources/{datasource_id}/test"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables"): ("datasource", "write"),
+    ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/generate"): frozenset(
+        {("api", "write"), ("datasource", "read")}
+    ),
     ("GET", "/api/v1/modules"): ("module", "read"),
     ("POST", "/api/v1/modules"): ("module", "write"),
     ("GET", "/api/v1/modules/{module_id}"): ("module", "read"),
@@ -100,6 +111,9 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/access-logs"): ("access_log", "read"),
     ("GET", "/api/v1/access-logs/{record_id}"): ("access_log", "read"),
     ("GET", "/api/v1/audit-logs"): ("access_log", "read"),
+    ("GET", "/api/v1/export"): EXPORT,
+    ("GET", "/api/v1/export/schema"): PUBLIC,
+    ("POST", "/api/v1/import"): IMPORT,
 }
 
 NARROW = [("api", "read"), ("api", "debug")]
@@ -131,6 +145,8 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 def allowed(identity: str, need: Need) -> bool:
     if isinstance(need, str):  # public, or any logged-in user
         return True
+    if isinstance(need, frozenset):
+        return all(HOLDS[identity](permission) for permission in need)
     return HOLDS[identity](need)
 
 

@@ -23,6 +23,7 @@ BIG = 2**31
 HUGE = 2**63
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+YAML = {"Content-Type": "application/yaml"}
 LIMIT = 1024 * 1024
 """The default MAX_REQUEST_BODY_BYTES."""
 
@@ -59,6 +60,15 @@ NAME = "{unique}"
 USER = {"email": f"{NAME}@example.com", "password": "password-1"}
 SOURCE = {"name": NAME, "type": "postgres", "host": "db.example.com", "port": 5432}
 API = {"name": NAME, "path": NAME, "module_id": 1, "content": "SELECT 1", "access": "public"}
+GENERATE = {"module_name": NAME, "filter_columns": ["name"]}
+
+
+def generate_url(table: str, source: str = "{datasource}") -> str:
+    """The CRUD generator's route, as a preview."""
+    return f"/api/v1/datasources/{source}/tables/{table}/generate?preview=true"
+
+
+GENERATE_ITEMS = generate_url("items")
 
 
 def body_cases(
@@ -233,6 +243,57 @@ CASES: list[Case] = [
         "PATCH",
         "/api/v1/datasources/{datasource}",
         json={"host": "db example.com"},
+        expect=422,
+    ),
+    # table tools: the CRUD generator (previews, so the shared world stays as it is)
+    *body_cases("generate", "POST", GENERATE_ITEMS, GENERATE),
+    Case("generate-unknown-table", "POST", generate_url("nope"), json=GENERATE, expect=404),
+    Case(
+        "generate-quoted-table",
+        "POST",
+        generate_url("it%22ems'%3B%20DROP%20TABLE%20items%3B%20--"),
+        json=GENERATE,
+        expect=404,
+    ),
+    Case("generate-nul-table", "POST", generate_url("it%00ems"), json=GENERATE, expect=422),
+    Case("generate-long-table", "POST", generate_url("t" * 300), json=GENERATE, expect=422),
+    Case(
+        "generate-pg-unknown-table",
+        "POST",
+        generate_url("nope", "{pg_datasource}"),
+        json=GENERATE,
+        expect=404,
+    ),
+    Case(
+        "generate-source-2^31", "POST", generate_url("items", str(BIG)), json=GENERATE, expect=422
+    ),
+    Case(
+        "generate-nul-column",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"filter_columns": ["na\0me"]},
+        expect=422,
+    ),
+    Case(
+        "generate-many-columns",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"filter_columns": ["name"] * 1000},
+        expect=422,
+    ),
+    Case("generate-module-2^31", "POST", GENERATE_ITEMS, json={"module_id": BIG}, expect=422),
+    Case(
+        "generate-unknown-operation",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"operations": ["drop"]},
+        expect=422,
+    ),
+    Case(
+        "generate-prefix-escape",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"path_prefix": "../../api/v1"},
         expect=422,
     ),
     # modules
@@ -462,6 +523,68 @@ CASES: list[Case] = [
         json={"group_ids": [BIG]},
         expect=422,
     ),
+    # definitions import
+    *body_cases("import", "POST", "/api/v1/import", {"format_version": 1}),
+    Case(
+        "import-yaml-bomb",
+        "POST",
+        "/api/v1/import",
+        raw=b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        + b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-deep-yaml",
+        "POST",
+        "/api/v1/import",
+        raw=deep(5000).encode(),
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-nul-escape",
+        "POST",
+        "/api/v1/import",
+        raw=b'format_version: 1\nmodules:\n- {name: m, description: "a\\0b"}\n',
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-surrogate-escape",
+        "POST",
+        "/api/v1/import",
+        raw=b'format_version: 1\ngroups:\n- {name: "\\ud800"}\n',
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-python-tag",
+        "POST",
+        "/api/v1/import",
+        raw=b"format_version: !!python/object/apply:os.system [id]\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-huge-integer",
+        "POST",
+        "/api/v1/import",
+        raw=b"format_version: " + b"9" * 100_000 + b"\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-env-not-allowed",
+        "POST",
+        "/api/v1/import",
+        raw=b"format_version: 1\ndatasources:\n- {name: s, type: sqlite, options: {path: x.db},"
+        + b" password_env: SECRET_KEY}\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case("export-module-nul", "GET", "/api/v1/export?module=%00", expect=422),
+    Case("export-module-long", "GET", "/api/v1/export?module=" + "m" * 100, expect=422),
     # access and audit logs
     *id_cases("access-logs", "/api/v1/access-logs"),
     Case("access-logs-nul-client", "GET", "/api/v1/access-logs?client_id=%00", expect=422),

@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { ApisCreateApiData, ApisCreateApiErrors, ApisCreateApiResponses, ApisDebugApiData, ApisDebugApiErrors, ApisDebugApiResponses, ApisDeleteApiData, ApisDeleteApiErrors, ApisDeleteApiResponses, ApisDiffApiVersionData, ApisDiffApiVersionErrors, ApisDiffApiVersionResponses, ApisPublishApiData, ApisPublishApiErrors, ApisPublishApiResponses, ApisReadApiData, ApisReadApiErrors, ApisReadApiResponses, ApisReadApisData, ApisReadApisErrors, ApisReadApisResponses, ApisReadApiVersionData, ApisReadApiVersionErrors, ApisReadApiVersionResponses, ApisReadApiVersionsData, ApisReadApiVersionsErrors, ApisReadApiVersionsResponses, ApisRestoreApiVersionData, ApisRestoreApiVersionErrors, ApisRestoreApiVersionResponses, ApisUnpublishApiData, ApisUnpublishApiErrors, ApisUnpublishApiResponses, ApisUpdateApiData, ApisUpdateApiErrors, ApisUpdateApiResponses, ClientsCreateClientData, ClientsCreateClientErrors, ClientsCreateClientResponses, ClientsDeleteClientData, ClientsDeleteClientErrors, ClientsDeleteClientResponses, ClientsReadClientData, ClientsReadClientErrors, ClientsReadClientResponses, ClientsReadClientsData, ClientsReadClientsErrors, ClientsReadClientsResponses, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretErrors, ClientsRegenerateClientSecretResponses, ClientsUpdateClientData, ClientsUpdateClientErrors, ClientsUpdateClientResponses, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, GroupsCreateGroupData, GroupsCreateGroupErrors, GroupsCreateGroupResponses, GroupsDeleteGroupData, GroupsDeleteGroupErrors, GroupsDeleteGroupResponses, GroupsReadGroupData, GroupsReadGroupErrors, GroupsReadGroupResponses, GroupsReadGroupsData, GroupsReadGroupsErrors, GroupsReadGroupsResponses, GroupsUpdateGroupData, GroupsUpdateGroupErrors, GroupsUpdateGroupResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, MacrosCreateMacroData, MacrosCreateMacroErrors, MacrosCreateMacroResponses, MacrosDeleteMacroData, MacrosDeleteMacroErrors, MacrosDeleteMacroResponses, MacrosPublishMacroData, MacrosPublishMacroErrors, MacrosPublishMacroResponses, MacrosReadMacroData, MacrosReadMacroErrors, MacrosReadMacroResponses, MacrosReadMacrosData, MacrosReadMacrosErrors, MacrosReadMacrosResponses, MacrosReadMacroVersionsData, MacrosReadMacroVersionsErrors, MacrosReadMacroVersionsResponses, MacrosUpdateMacroData, MacrosUpdateMacroErrors, MacrosUpdateMacroResponses, ModulesCreateModuleData, ModulesCreateModuleErrors, ModulesCreateModuleResponses, ModulesDeleteModuleData, ModulesDeleteModuleErrors, ModulesDeleteModuleResponses, ModulesReadModuleData, ModulesReadModuleErrors, ModulesReadModuleResponses, ModulesReadModulesData, ModulesReadModulesErrors, ModulesReadModulesResponses, ModulesUpdateModuleData, ModulesUpdateModuleErrors, ModulesUpdateModuleResponses, RecordsReadAccessLogData, RecordsReadAccessLogErrors, RecordsReadAccessLogResponses, RecordsReadAccessLogsData, RecordsReadAccessLogsErrors, RecordsReadAccessLogsResponses, RecordsReadAuditLogsData, RecordsReadAuditLogsErrors, RecordsReadAuditLogsResponses, RecordsReadOverviewData, RecordsReadOverviewErrors, RecordsReadOverviewResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsErrors, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, TestsCreateTestData, TestsCreateTestErrors, TestsCreateTestResponses, TestsDeleteTestData, TestsDeleteTestErrors, TestsDeleteTestResponses, TestsReadTestData, TestsReadTestErrors, TestsReadTestResponses, TestsReadTestsData, TestsReadTestsErrors, TestsReadTestsResponses, TestsRunApiTestsData, TestsRunApiTestsErrors, TestsRunApiTestsResponses, TestsRunTestsData, TestsRunTestsErrors, TestsRunTestsResponses, TestsUpdateTestData, TestsUpdateTestErrors, TestsUpdateTestResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeErrors, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
+import type { ApisCreateApiData, ApisCreateApiErrors, ApisCreateApiResponses, ApisDebugApiData, ApisDebugApiErrors, ApisDebugApiResponses, ApisDeleteApiData, ApisDeleteApiErrors, ApisDeleteApiResponses, ApisDiffApiVersionData, ApisDiffApiVersionErrors, ApisDiffApiVersionResponses, ApisPublishApiData, ApisPublishApiErrors, ApisPublishApiResponses, ApisReadApiData, ApisReadApiErrors, ApisReadApiResponses, ApisReadApisData, ApisReadApisErrors, ApisReadApisResponses, ApisReadApiVersionData, ApisReadApiVersionErrors, ApisReadApiVersionResponses, ApisReadApiVersionsData, ApisReadApiVersionsErrors, ApisReadApiVersionsResponses, ApisRestoreApiVersionData, ApisRestoreApiVersionErrors, ApisRestoreApiVersionResponses, ApisUnpublishApiData, ApisUnpublishApiErrors, ApisUnpublishApiResponses, ApisUpdateApiData, ApisUpdateApiErrors, ApisUpdateApiResponses, ClientsCreateClientData, ClientsCreateClientErrors, ClientsCreateClientResponses, ClientsDeleteClientData, ClientsDeleteClientErrors, ClientsDeleteClientResponses, ClientsReadClientData, ClientsReadClientErrors, ClientsReadClientResponses, ClientsReadClientsData, ClientsReadClientsErrors, ClientsReadClientsResponses, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretErrors, ClientsRegenerateClientSecretResponses, ClientsUpdateClientData, ClientsUpdateClientErrors, ClientsUpdateClientResponses, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesGenerateCrudData, DatasourcesGenerateCrudErrors, DatasourcesGenerateCrudResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, ExchangeExportSchemaData, ExchangeExportSchemaErrors, ExchangeExportSchemaResponses, ExchangeExportYamlData, ExchangeExportYamlErrors, ExchangeExportYamlResponses, ExchangeImportYamlData, ExchangeImportYamlErrors, ExchangeImportYamlResponses, GroupsCreateGroupData, GroupsCreateGroupErrors, GroupsCreateGroupResponses, GroupsDeleteGroupData, GroupsDeleteGroupErrors, GroupsDeleteGroupResponses, GroupsReadGroupData, GroupsReadGroupErrors, GroupsReadGroupResponses, GroupsReadGroupsData, GroupsReadGroupsErrors, GroupsReadGroupsResponses, GroupsUpdateGroupData, GroupsUpdateGroupErrors, GroupsUpdateGroupResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, MacrosCreateMacroData, MacrosCreateMacroErrors, MacrosCreateMacroResponses, MacrosDeleteMacroData, MacrosDeleteMacroErrors, MacrosDeleteMacroResponses, MacrosPublishMacroData, MacrosPublishMacroErrors, MacrosPublishMacroResponses, MacrosReadMacroData, MacrosReadMacroErrors, MacrosReadMacroResponses, MacrosReadMacrosData, MacrosReadMacrosErrors, MacrosReadMacrosResponses, MacrosReadMacroVersionsData, MacrosReadMacroVersionsErrors, MacrosReadMacroVersionsResponses, MacrosUpdateMacroData, MacrosUpdateMacroErrors, MacrosUpdateMacroResponses, ModulesCreateModuleData, ModulesCreateModuleErrors, ModulesCreateModuleResponses, ModulesDeleteModuleData, ModulesDeleteModuleErrors, ModulesDeleteModuleResponses, ModulesReadModuleData, ModulesReadModuleErrors, ModulesReadModuleResponses, ModulesReadModulesData, ModulesReadModulesErrors, ModulesReadModulesResponses, ModulesUpdateModuleData, ModulesUpdateModuleErrors, ModulesUpdateModuleResponses, RecordsReadAccessLogData, RecordsReadAccessLogErrors, RecordsReadAccessLogResponses, RecordsReadAccessLogsData, RecordsReadAccessLogsErrors, RecordsReadAccessLogsResponses, RecordsReadAuditLogsData, RecordsReadAuditLogsErrors, RecordsReadAuditLogsResponses, RecordsReadOverviewData, RecordsReadOverviewErrors, RecordsReadOverviewResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsErrors, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, TestsCreateTestData, TestsCreateTestErrors, TestsCreateTestResponses, TestsDeleteTestData, TestsDeleteTestErrors, TestsDeleteTestResponses, TestsReadTestData, TestsReadTestErrors, TestsReadTestResponses, TestsReadTestsData, TestsReadTestsErrors, TestsReadTestsResponses, TestsRunApiTestsData, TestsRunApiTestsErrors, TestsRunApiTestsResponses, TestsRunTestsData, TestsRunTestsErrors, TestsRunTestsResponses, TestsUpdateTestData, TestsUpdateTestErrors, TestsUpdateTestResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeErrors, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -267,6 +267,22 @@ export const datasourcesReadTables = <ThrowOnError extends boolean = false>(opti
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/datasources/{datasource_id}/tables',
     ...options
+});
+
+/**
+ * Generate Crud
+ *
+ * Generate draft list/get/create/update/delete APIs from the table's description (201),
+ * or with `?preview=true` show them and save nothing (200).
+ */
+export const datasourcesGenerateCrud = <ThrowOnError extends boolean = false>(options: Options<DatasourcesGenerateCrudData, ThrowOnError>) => (options.client ?? client).post<DatasourcesGenerateCrudResponses, DatasourcesGenerateCrudErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/datasources/{datasource_id}/tables/{table}/generate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -773,6 +789,44 @@ export const recordsReadOverview = <ThrowOnError extends boolean = false>(option
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/overview',
     ...options
+});
+
+/**
+ * Export Yaml
+ *
+ * The definitions as one YAML document (`sluice export`).
+ */
+export const exchangeExportYaml = <ThrowOnError extends boolean = false>(options?: Options<ExchangeExportYamlData, ThrowOnError>) => (options?.client ?? client).get<ExchangeExportYamlResponses, ExchangeExportYamlErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/export',
+    ...options
+});
+
+/**
+ * Export Schema
+ *
+ * The JSON Schema of the definitions file. Public, like the OpenAPI document: it
+ * describes the format and holds no data, and editors fetch it without a login.
+ */
+export const exchangeExportSchema = <ThrowOnError extends boolean = false>(options?: Options<ExchangeExportSchemaData, ThrowOnError>) => (options?.client ?? client).get<ExchangeExportSchemaResponses, ExchangeExportSchemaErrors, ThrowOnError>({ url: '/api/v1/export/schema', ...options });
+
+/**
+ * Import Yaml
+ *
+ * Create, change (and with `prune`, delete) objects to match the file, all or
+ * nothing; `dry_run` reports the plan and changes nothing. A new client without
+ * `secret_env` gets a generated secret, answered once in `new_clients`. An API of a
+ * module that requires passing tests is published only when they pass, unless
+ * `force_reason` says why to publish anyway.
+ */
+export const exchangeImportYaml = <ThrowOnError extends boolean = false>(options: Options<ExchangeImportYamlData, ThrowOnError>) => (options.client ?? client).post<ExchangeImportYamlResponses, ExchangeImportYamlErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/import',
+    ...options,
+    headers: {
+        'Content-Type': 'application/yaml',
+        ...options.headers
+    }
 });
 
 /**

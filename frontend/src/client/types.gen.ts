@@ -133,6 +133,10 @@ export type ApiCreate = {
      */
     pagination?: 'none' | 'page' | 'offset';
     /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean;
+    /**
      * Description
      */
     description?: string | null;
@@ -206,6 +210,10 @@ export type ApiPublic = {
      * Pagination
      */
     pagination?: 'none' | 'page' | 'offset';
+    /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean;
     /**
      * Description
      */
@@ -409,6 +417,10 @@ export type ApiUpdate = {
      * Pagination
      */
     pagination?: 'none' | 'page' | 'offset' | null;
+    /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean | null;
     /**
      * Description
      */
@@ -1184,6 +1196,10 @@ export type DebugResult = {
      */
     error?: string | null;
     /**
+     * Error Code
+     */
+    error_code?: string | null;
+    /**
      * Logs
      */
     logs?: Array<string>;
@@ -1369,6 +1385,133 @@ export type GateReport = {
 };
 
 /**
+ * GenerateRequest
+ *
+ * What to generate. Either `module_id` (an existing module) or `module_name` (a new
+ * one, created with the APIs) says where the APIs go.
+ */
+export type GenerateRequest = {
+    /**
+     * Operations
+     */
+    operations?: Array<'list' | 'get' | 'create' | 'update' | 'delete'> | null;
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+    /**
+     * Module Name
+     */
+    module_name?: string | null;
+    /**
+     * Path Prefix
+     */
+    path_prefix?: string | null;
+    /**
+     * Filter Columns
+     */
+    filter_columns?: Array<string>;
+    /**
+     * Sort Columns
+     */
+    sort_columns?: Array<string> | null;
+    /**
+     * Key Columns
+     */
+    key_columns?: Array<string> | null;
+    /**
+     * Schema
+     */
+    schema?: string | null;
+    /**
+     * Access
+     */
+    access?: 'public' | 'private';
+};
+
+/**
+ * GenerateResult
+ */
+export type GenerateResult = {
+    /**
+     * Preview
+     */
+    preview: boolean;
+    /**
+     * Module Id
+     */
+    module_id: number | null;
+    /**
+     * Module Name
+     */
+    module_name: string;
+    /**
+     * Schema
+     */
+    schema?: string | null;
+    /**
+     * Table
+     */
+    table: string;
+    /**
+     * Primary Key
+     */
+    primary_key: Array<string>;
+    /**
+     * Apis
+     */
+    apis: Array<GeneratedApi>;
+    /**
+     * Messages
+     */
+    messages?: Array<string>;
+};
+
+/**
+ * GeneratedApi
+ *
+ * One generated API as saved (with its id) or, in a preview, as it would be.
+ */
+export type GeneratedApi = {
+    /**
+     * Id
+     */
+    id?: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Method
+     */
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    /**
+     * Path
+     */
+    path: string;
+    /**
+     * Url
+     */
+    url: string;
+    /**
+     * Operation
+     */
+    operation: 'list' | 'get' | 'create' | 'update' | 'delete';
+    /**
+     * Sql
+     */
+    sql: string;
+    /**
+     * Params
+     */
+    params: Array<ParamDef>;
+    /**
+     * Description
+     */
+    description: string;
+};
+
+/**
  * GroupCreate
  */
 export type GroupCreate = {
@@ -1450,6 +1593,38 @@ export type GroupsPublic = {
      * Count
      */
     count: number;
+};
+
+/**
+ * ImportReport
+ *
+ * What an import did (or, dry run, would do), object by object: `api demo/orders`.
+ */
+export type ImportReport = {
+    /**
+     * Dry Run
+     */
+    dry_run: boolean;
+    /**
+     * Created
+     */
+    created?: Array<string>;
+    /**
+     * Changed
+     */
+    changed?: Array<string>;
+    /**
+     * Unchanged
+     */
+    unchanged?: Array<string>;
+    /**
+     * Deleted
+     */
+    deleted?: Array<string>;
+    /**
+     * New Clients
+     */
+    new_clients?: Array<NewClient>;
 };
 
 /**
@@ -1738,6 +1913,26 @@ export type ModulesPublic = {
      * Count
      */
     count: number;
+};
+
+/**
+ * NewClient
+ *
+ * A client an import created: apps need its id, and its secret when generated.
+ */
+export type NewClient = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Client Id
+     */
+    client_id: string;
+    /**
+     * Client Secret
+     */
+    client_secret?: string | null;
 };
 
 /**
@@ -3330,6 +3525,79 @@ export type DatasourcesReadTablesResponses = {
 };
 
 export type DatasourcesReadTablesResponse = DatasourcesReadTablesResponses[keyof DatasourcesReadTablesResponses];
+
+export type DatasourcesGenerateCrudData = {
+    body: GenerateRequest;
+    path: {
+        /**
+         * Table
+         *
+         * A table's name
+         */
+        table: string;
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: {
+        /**
+         * Preview
+         *
+         * Answer the APIs without saving them
+         */
+        preview?: boolean;
+    };
+    url: '/api/v1/datasources/{datasource_id}/tables/{table}/generate';
+};
+
+export type DatasourcesGenerateCrudErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type DatasourcesGenerateCrudError = DatasourcesGenerateCrudErrors[keyof DatasourcesGenerateCrudErrors];
+
+export type DatasourcesGenerateCrudResponses = {
+    /**
+     * Successful Response
+     */
+    201: GenerateResult;
+};
+
+export type DatasourcesGenerateCrudResponse = DatasourcesGenerateCrudResponses[keyof DatasourcesGenerateCrudResponses];
 
 export type ModulesReadModulesData = {
     body?: never;
@@ -5814,6 +6082,164 @@ export type RecordsReadOverviewResponses = {
 };
 
 export type RecordsReadOverviewResponse = RecordsReadOverviewResponses[keyof RecordsReadOverviewResponses];
+
+export type ExchangeExportYamlData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Module
+         *
+         * Only these modules (and what they use)
+         */
+        module?: Array<string> | null;
+    };
+    url: '/api/v1/export';
+};
+
+export type ExchangeExportYamlErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No module of a name asked for
+     */
+    404: ErrorBody;
+    /**
+     * Two APIs of a module, or two clients, share a name
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ExchangeExportYamlError = ExchangeExportYamlErrors[keyof ExchangeExportYamlErrors];
+
+export type ExchangeExportYamlResponses = {
+    /**
+     * A definitions file (YAML); GET /api/v1/export/schema is its JSON Schema
+     */
+    200: string;
+};
+
+export type ExchangeExportYamlResponse = ExchangeExportYamlResponses[keyof ExchangeExportYamlResponses];
+
+export type ExchangeExportSchemaData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/export/schema';
+};
+
+export type ExchangeExportSchemaErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ExchangeExportSchemaError = ExchangeExportSchemaErrors[keyof ExchangeExportSchemaErrors];
+
+export type ExchangeExportSchemaResponses = {
+    /**
+     * Response Exchange-Export Schema
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type ExchangeExportSchemaResponse = ExchangeExportSchemaResponses[keyof ExchangeExportSchemaResponses];
+
+export type ExchangeImportYamlData = {
+    /**
+     * A definitions file (YAML); GET /api/v1/export/schema is its JSON Schema
+     */
+    body: string;
+    path?: never;
+    query?: {
+        /**
+         * Dry Run
+         */
+        dry_run?: boolean;
+        /**
+         * Prune
+         */
+        prune?: boolean;
+        /**
+         * Force Reason
+         */
+        force_reason?: string | null;
+    };
+    url: '/api/v1/import';
+};
+
+export type ExchangeImportYamlErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ExchangeImportYamlError = ExchangeImportYamlErrors[keyof ExchangeImportYamlErrors];
+
+export type ExchangeImportYamlResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportReport;
+};
+
+export type ExchangeImportYamlResponse = ExchangeImportYamlResponses[keyof ExchangeImportYamlResponses];
 
 export type HealthLiveData = {
     body?: never;

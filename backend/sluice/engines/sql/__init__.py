@@ -97,7 +97,8 @@ Statements
 A template may render several statements separated by `;` (quotes, dollar quotes,
 comments are respected); each keeps its own bound values; empty ones are dropped. Each
 is classified read-only or write (see `statements.py`: anything not clearly a read is a
-write) and says whether it has RETURNING.
+write) and says whether it has RETURNING. An UPDATE or DELETE that renders without a WHERE clause
+is refused unless the API allows whole-table writes (see `engines/whole_table.py`).
 
 Undefined names
 ---------------
@@ -131,7 +132,12 @@ from sluice.engines.sql.errors import (
 from sluice.engines.sql.limits import DEFAULT_LIMITS, Limits, Paramstyle
 from sluice.engines.sql.paging import Page, paginate
 from sluice.engines.sql.statements import Rendered, Statement
-from sluice.engines.sql.template import CompiledTemplate, compile_template, template_parameters
+from sluice.engines.sql.template import (
+    CompiledTemplate,
+    compile_template,
+    template_imports,
+    template_parameters,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -147,5 +153,6 @@ __all__ = [
     "TemplateSyntaxError",
     "compile_template",
     "paginate",
+    "template_imports",
     "template_parameters",
 ]
