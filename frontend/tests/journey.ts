@@ -12,7 +12,11 @@ export async function logIn(page: Page): Promise<void> {
 }
 
 /** A data source on the journeys' PostgreSQL server, through the admin API. */
-export function postgresSource(page: Page, name: string): Promise<{ id: number }> {
+export function postgresSource(
+  page: Page,
+  name: string,
+  extra: object = {},
+): Promise<{ id: number }> {
   return adminPost(page, "/datasources", {
     name,
     type: "postgres",
@@ -20,5 +24,6 @@ export function postgresSource(page: Page, name: string): Promise<{ id: number }
     port: postgres.port,
     database: postgres.database,
     username: postgres.user,
+    ...extra,
   });
 }
