@@ -102,6 +102,48 @@ function FilePicker({
   );
 }
 
+type ImportOptionsProps = {
+  prune: boolean;
+  onPruneChange: (prune: boolean) => void;
+  /** The reason to publish past failing tests; null hides the field until a gate asks. */
+  reason: string | null;
+  onReasonChange: (reason: string) => void;
+};
+
+function ImportOptions({ prune, onPruneChange, reason, onReasonChange }: ImportOptionsProps) {
+  const pruneId = useId();
+  const reasonId = useId();
+  return (
+    <>
+      <div className="flex items-start gap-2">
+        <Checkbox
+          id={pruneId}
+          checked={prune}
+          onCheckedChange={(state) => onPruneChange(state === true)}
+        />
+        <div className="grid gap-0.5">
+          <Label htmlFor={pruneId}>Delete what the file does not hold</Label>
+          <p className="text-xs text-muted-foreground">
+            A file of some modules deletes only APIs and macros of those modules.
+          </p>
+        </div>
+      </div>
+      {reason !== null && (
+        <div className="grid gap-2">
+          <Label htmlFor={reasonId}>Reason to publish past failing tests</Label>
+          <Input
+            id={reasonId}
+            maxLength={500}
+            placeholder="Kept in the versions' message and the audit log"
+            value={reason}
+            onChange={(event) => onReasonChange(event.target.value)}
+          />
+        </div>
+      )}
+    </>
+  );
+}
+
 /**
  * Import a definitions file: a dry run first shows the plan, then the same request is
  * applied, all or nothing.
@@ -111,8 +153,6 @@ export function ImportCard({ missing }: { missing: string[] }) {
   const [chosen, setChosen] = useState<Chosen | null>(null);
   const [prune, setPrune] = useState(false);
   const [reason, setReason] = useState("");
-  const pruneId = useId();
-  const reasonId = useId();
   const request: Request = { text: chosen?.text ?? "", prune, reason };
   const check = useMutation({ mutationFn: (asked: Request) => importYaml(asked, true) });
   const apply = useMutation({
@@ -152,31 +192,12 @@ export function ImportCard({ missing }: { missing: string[] }) {
           </p>
         )}
         <FilePicker chosen={chosen} onChosen={(next) => reset(() => setChosen(next))} />
-        <div className="flex items-start gap-2">
-          <Checkbox
-            id={pruneId}
-            checked={prune}
-            onCheckedChange={(state) => reset(() => setPrune(state === true))}
-          />
-          <div className="grid gap-0.5">
-            <Label htmlFor={pruneId}>Delete what the file does not hold</Label>
-            <p className="text-xs text-muted-foreground">
-              A file of some modules deletes only APIs and macros of those modules.
-            </p>
-          </div>
-        </div>
-        {(gateHeld || reason) && (
-          <div className="grid gap-2">
-            <Label htmlFor={reasonId}>Reason to publish past failing tests</Label>
-            <Input
-              id={reasonId}
-              maxLength={500}
-              placeholder="Kept in the versions' message and the audit log"
-              value={reason}
-              onChange={(event) => reset(() => setReason(event.target.value))}
-            />
-          </div>
-        )}
+        <ImportOptions
+          prune={prune}
+          onPruneChange={(next) => reset(() => setPrune(next))}
+          reason={gateHeld || reason ? reason : null}
+          onReasonChange={(next) => reset(() => setReason(next))}
+        />
         {problems.length > 0 ? (
           <Problems problems={problems} />
         ) : (
