@@ -1,4 +1,4 @@
-"""The `sluice` command: serve, migrate, create-superuser, rotate-key, demo.
+"""The `sluice` command: serve, migrate, create-superuser, rotate-key, demo, sdk-stubs.
 
 `sluice serve` migrates the store, creates the first superuser on an empty store (and, with
 LOAD_DEMO, loads the demo there) and serves. `sluice demo` loads the demo shop and its APIs
@@ -29,6 +29,7 @@ from sluice.observability.logging import configure_logging, log_config
 from sluice.security import Keyring, SecretUndecryptable, new_encryption_key
 from sluice.services.common import count
 from sluice.services.datasources import rotate_keys
+from sluice.services.sdk_stubs import module_stubs
 from sluice.services.users import create_user, ensure_first_superuser
 from sluice.serving import PROTOCOL
 
@@ -63,6 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also fill this PostgreSQL or MySQL/MariaDB database and register it as NAME",
     )
 
+    stubs = commands.add_parser(
+        "sdk-stubs", help="write typed Python wrappers of a module's published APIs"
+    )
+    stubs.add_argument("module", help="the module's name")
+    stubs.add_argument(
+        "-o", "--output", default="-", help="the file to write (default: standard output)"
+    )
+
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.LOG_LEVEL)
@@ -81,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return rotate_key_command(settings, args.generate)
         if args.command == "demo":
             return demo_command(settings, args.source)
+        if args.command == "sdk-stubs":
+            return sdk_stubs_command(settings, args.module, args.output)
         return create_superuser_command(settings, args.email, args.password)
     except SluiceError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
@@ -227,6 +238,23 @@ def demo_command(settings: Settings, sources: Sequence[DemoSource]) -> int:
     finally:
         engine.dispose()
     sys.stdout.write(demo_text(report, DEMO_URL))
+    return 0
+
+
+def sdk_stubs_command(settings: Settings, module: str, output: str) -> int:
+    """Typed wrappers of the module's published APIs for the `sluice-client` SDK."""
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            text = module_stubs(session, module)
+    finally:
+        engine.dispose()
+    if output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text)
+        sys.stdout.write(f"Wrote {output}: wrappers of module {module!r}'s published APIs\n")
     return 0
 
 

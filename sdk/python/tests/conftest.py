@@ -70,6 +70,28 @@ SDK_APIS: list[dict[str, Any]] = [
             {"name": "tags", "location": "body", "type": "array", "items": "string"},
         ],
     },
+    {
+        "path": "odd/{from}",
+        "name": "Odd names: keywords, a header, an array",
+        "method": "PUT",
+        "engine": "script",
+        "content": "NAMES = ['from', 'class', 'self', 'at', 'x_tenant', 'tags', 'note']\n"
+        "def execute(params):\n    return {name: params.get(name) for name in NAMES}\n",
+        "params": [
+            {"name": "from", "location": "path", "type": "integer", "required": True},
+            {"name": "class", "location": "query", "type": "string", "enum": ["a", "b"]},
+            {"name": "self", "location": "query", "type": "integer", "enum": [1, 2, 3]},
+            {"name": "at", "location": "query", "type": "datetime"},
+            {"name": "x_tenant", "location": "header", "type": "string", "required": True},
+            {"name": "tags", "location": "body", "type": "array", "items": "integer"},
+            {
+                "name": "note",
+                "location": "body",
+                "type": "string",
+                "description": 'Say """hi""" \\o/',
+            },
+        ],
+    },
 ]
 """The `sdk` module's APIs: every one private, each for one behaviour under test."""
 
@@ -218,7 +240,7 @@ def _add_sdk_module(world: Live) -> None:
         source = offline if spec.get("datasource") == "offline" else demo
         body = {
             "module_id": module,
-            "name": spec["path"],
+            "name": spec.get("name", spec["path"]),
             "path": spec["path"],
             "method": spec.get("method", "GET"),
             "engine": spec.get("engine", "sql"),
