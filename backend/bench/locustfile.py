@@ -52,22 +52,27 @@ def expect(response: ResponseContextManager, *statuses: int) -> None:
         response.failure(f"status {response.status_code}: {response.text[:200]}")
 
 
+def authorization(user: FastHttpUser, prefix: str, headers: dict[str, str]) -> dict[str, str]:
+    """The app's headers with a token for the client `{prefix}_CLIENT_ID` names."""
+    credentials = {
+        "client_id": os.environ[f"{prefix}_CLIENT_ID"],
+        "client_secret": os.environ[f"{prefix}_CLIENT_SECRET"],
+    }
+    with user.client.post(
+        "/token/generate", json=credentials, headers=headers, catch_response=True
+    ) as answer:
+        expect(answer, 200)
+        token = answer.json()["access_token"]
+    return headers | {"Authorization": f"Bearer {token}"}
+
+
 class ShopApp(FastHttpUser):
     weight = 18
     wait_time = between(0.05, 0.5)
 
     def on_start(self) -> None:
         self.headers = forwarded_for()
-        credentials = {
-            "client_id": os.environ["SLUICE_CLIENT_ID"],
-            "client_secret": os.environ["SLUICE_CLIENT_SECRET"],
-        }
-        with self.client.post(
-            "/token/generate", json=credentials, headers=self.headers, catch_response=True
-        ) as answer:
-            expect(answer, 200)
-            token = answer.json()["access_token"]
-        self.auth = self.headers | {"Authorization": f"Bearer {token}"}
+        self.auth = authorization(self, "SLUICE", self.headers)
 
     def get(self, path: str, name: str, **query: Any) -> None:
         with self.client.get(
@@ -163,17 +168,7 @@ class GreedyApp(FastHttpUser):
     wait_time = constant(0.2)
 
     def on_start(self) -> None:
-        self.headers = forwarded_for()
-        credentials = {
-            "client_id": os.environ["SLUICE_THROTTLED_CLIENT_ID"],
-            "client_secret": os.environ["SLUICE_THROTTLED_CLIENT_SECRET"],
-        }
-        with self.client.post(
-            "/token/generate", json=credentials, headers=self.headers, catch_response=True
-        ) as answer:
-            expect(answer, 200)
-            token = answer.json()["access_token"]
-        self.auth = self.headers | {"Authorization": f"Bearer {token}"}
+        self.auth = authorization(self, "SLUICE_THROTTLED", forwarded_for())
 
     @task
     def call_past_the_budget(self) -> None:

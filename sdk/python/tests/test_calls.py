@@ -2,6 +2,8 @@
 
 import datetime
 
+import pytest
+
 from sluice_client import Client, Pagination
 from tests.conftest import Calls, Live
 
@@ -69,3 +71,13 @@ def test_query_values_are_encoded_as_the_gateway_reads_them(live: Live) -> None:
         )
         every = sluice.call("demo/products", {"page_size": 1000})
     assert cheap == [p for p in every if p["price_cents"] <= 1000]
+
+
+def test_a_path_that_leaves_the_base_url_is_refused(live: Live, calls: Calls) -> None:
+    """So a path built from input cannot send the client's token elsewhere."""
+    credentials = live.credentials("main")
+    with Client(f"{live.url}/gateway", *credentials, http_client=calls.sync_client()) as sluice:
+        for path in ("http://127.0.0.2:9/steal", "../api/v1/users", "demo/../../x"):
+            with pytest.raises(ValueError, match="not a path under"):
+                sluice.call(path)
+    assert calls.seen == []  # not even a token was asked for

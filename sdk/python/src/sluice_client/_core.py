@@ -88,6 +88,7 @@ class Settings:
 
 
 RETRIED_STATUSES = frozenset({429, 503})
+STREAM_TYPES = {"ndjson": "application/x-ndjson", "csv": "text/csv"}
 
 
 class Core:
@@ -150,23 +151,30 @@ class Core:
     ) -> Exchange[httpx2.Response]:
         """One gateway call: a token when the client has credentials, retries on 429 and
         503, one new token when a token is refused (401), and the error of a failure."""
+        url = self.url(path)  # before the token: a path that leaves the base URL gets none
         token = (yield GetToken()) if self.credentials else None
-        request = self.request(path, method, params, json, headers, token, timeout)
+        request = self.request(url, method, params, json, headers, token, timeout)
         response = yield from self.send(request, stream)
         if response.status_code == 401 and token is not None:
             token = yield GetToken(refused=token)
-            request = self.request(path, method, params, json, headers, token, timeout)
+            request = self.request(url, method, params, json, headers, token, timeout)
             response = yield from self.send(request, stream)
         if response.status_code >= 400:
             raise from_response(response)
         return response
 
     def stream(
-        self, path: str, format: str, params: Params | None, **call: Any
+        self,
+        path: str,
+        format: str,
+        params: Params | None,
+        headers: Headers | None = None,
+        **call: Any,
     ) -> Exchange[httpx2.Response]:
         """A call whose answer is a streamed export (`?format=`), its body left unread."""
         query = [*encode_query(params), ("format", format)]
-        return self.call(path, params=query, stream=True, **call)
+        accept = {"Accept": STREAM_TYPES.get(format, "*/*"), **(headers or {})}
+        return self.call(path, params=query, headers=accept, stream=True, **call)
 
     def send(self, request: httpx2.Request, stream: bool = False) -> Exchange[httpx2.Response]:
         """Send, waiting and sending again while the answer is a 429 or 503 that may be
@@ -195,11 +203,16 @@ class Core:
     # -- building requests -----------------------------------------------------------------
 
     def url(self, path: str) -> httpx2.URL:
-        return self.base_url.join(path.lstrip("/"))
+        """`path` under the base URL; a path that would leave it (an absolute URL, `..`)
+        is refused, so a path built from input never sends the token elsewhere."""
+        url = self.base_url.join(path.lstrip("/"))
+        if not str(url.copy_with(query=None)).startswith(str(self.base_url)):
+            raise ValueError(f"{path!r} is not a path under {self.base_url}")
+        return url
 
     def request(
         self,
-        path: str,
+        url: httpx2.URL,
         method: str | None,
         params: Params | None,
         json: Any,
@@ -218,7 +231,7 @@ class Core:
         extensions = {} if timeout is None else {"timeout": httpx2.Timeout(timeout).as_dict()}
         return httpx2.Request(
             (method or ("GET" if json is None else "POST")).upper(),
-            self.url(path),
+            url,
             params=tuple(encode_query(params)),
             headers=sent,
             content=content,
