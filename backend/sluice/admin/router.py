@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from sluice.admin.routes import (
+    api_tests,
     apis,
     clients,
     datasources,
@@ -24,6 +25,7 @@ api_router.include_router(roles.router)
 api_router.include_router(datasources.router)
 api_router.include_router(modules.router)
 api_router.include_router(apis.router)
+api_router.include_router(api_tests.router)
 api_router.include_router(macros.router)
 api_router.include_router(groups.router)
 api_router.include_router(clients.router)

@@ -12,7 +12,15 @@ from sqlmodel import Session, col, func, select
 from sluice.engines.script.sandbox import compile_script, macro_imports
 from sluice.engines.sql import compile_template
 from sluice.errors import NotFound, Unprocessable
-from sluice.models.api import Api, ApiVersion, ApiVersionDetail, ApiVersionPublic, VersionDiff
+from sluice.models.api import (
+    Api,
+    ApiVersion,
+    ApiVersionDetail,
+    ApiVersionPublic,
+    ApiVersionPublished,
+    VersionDiff,
+)
+from sluice.models.api_test import GateReport
 from sluice.models.user import utcnow
 from sluice.services.common import commit
 from sluice.services.macros import published_sources
@@ -118,12 +126,14 @@ def unpublish(session: Session, api: Api) -> Api:
     return api
 
 
-def restore(session: Session, api: Api, version_id: int, author: str) -> ApiVersion:
+def restore(
+    session: Session, api: Api, version_id: int, author: str, message: str | None = None
+) -> ApiVersion:
     """Publish an older version's content again as a new version; the draft follows it."""
     old = get_version(session, api, version_id)
     for field, value in old.snapshot.items():
         setattr(api, field, value)
-    message = f"Restored version {old.version}"
+    message = message or f"Restored version {old.version}"
     return _new_version(session, api, dict(old.snapshot), dict(old.macro_versions), message, author)
 
 
@@ -144,6 +154,12 @@ def version_public(api: Api, version: ApiVersion) -> ApiVersionPublic:
         **version.model_dump(include={"id", "version", "message", "created_at", "created_by"}),
         is_live=api.is_published and api.published_version_id == version.id,
     )
+
+
+def version_published(
+    api: Api, version: ApiVersion, tests: GateReport | None
+) -> ApiVersionPublished:
+    return ApiVersionPublished(**version_public(api, version).model_dump(), tests=tests)
 
 
 def version_detail(api: Api, version: ApiVersion) -> ApiVersionDetail:

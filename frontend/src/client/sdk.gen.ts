@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { ApisCreateApiData, ApisCreateApiErrors, ApisCreateApiResponses, ApisDebugApiData, ApisDebugApiErrors, ApisDebugApiResponses, ApisDeleteApiData, ApisDeleteApiErrors, ApisDeleteApiResponses, ApisDiffApiVersionData, ApisDiffApiVersionErrors, ApisDiffApiVersionResponses, ApisPublishApiData, ApisPublishApiErrors, ApisPublishApiResponses, ApisReadApiData, ApisReadApiErrors, ApisReadApiResponses, ApisReadApisData, ApisReadApisErrors, ApisReadApisResponses, ApisReadApiVersionData, ApisReadApiVersionErrors, ApisReadApiVersionResponses, ApisReadApiVersionsData, ApisReadApiVersionsErrors, ApisReadApiVersionsResponses, ApisRestoreApiVersionData, ApisRestoreApiVersionErrors, ApisRestoreApiVersionResponses, ApisUnpublishApiData, ApisUnpublishApiErrors, ApisUnpublishApiResponses, ApisUpdateApiData, ApisUpdateApiErrors, ApisUpdateApiResponses, ClientsCreateClientData, ClientsCreateClientErrors, ClientsCreateClientResponses, ClientsDeleteClientData, ClientsDeleteClientErrors, ClientsDeleteClientResponses, ClientsReadClientData, ClientsReadClientErrors, ClientsReadClientResponses, ClientsReadClientsData, ClientsReadClientsErrors, ClientsReadClientsResponses, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretErrors, ClientsRegenerateClientSecretResponses, ClientsUpdateClientData, ClientsUpdateClientErrors, ClientsUpdateClientResponses, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, GroupsCreateGroupData, GroupsCreateGroupErrors, GroupsCreateGroupResponses, GroupsDeleteGroupData, GroupsDeleteGroupErrors, GroupsDeleteGroupResponses, GroupsReadGroupData, GroupsReadGroupErrors, GroupsReadGroupResponses, GroupsReadGroupsData, GroupsReadGroupsErrors, GroupsReadGroupsResponses, GroupsUpdateGroupData, GroupsUpdateGroupErrors, GroupsUpdateGroupResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, MacrosCreateMacroData, MacrosCreateMacroErrors, MacrosCreateMacroResponses, MacrosDeleteMacroData, MacrosDeleteMacroErrors, MacrosDeleteMacroResponses, MacrosPublishMacroData, MacrosPublishMacroErrors, MacrosPublishMacroResponses, MacrosReadMacroData, MacrosReadMacroErrors, MacrosReadMacroResponses, MacrosReadMacrosData, MacrosReadMacrosErrors, MacrosReadMacrosResponses, MacrosReadMacroVersionsData, MacrosReadMacroVersionsErrors, MacrosReadMacroVersionsResponses, MacrosUpdateMacroData, MacrosUpdateMacroErrors, MacrosUpdateMacroResponses, ModulesCreateModuleData, ModulesCreateModuleErrors, ModulesCreateModuleResponses, ModulesDeleteModuleData, ModulesDeleteModuleErrors, ModulesDeleteModuleResponses, ModulesReadModuleData, ModulesReadModuleErrors, ModulesReadModuleResponses, ModulesReadModulesData, ModulesReadModulesErrors, ModulesReadModulesResponses, ModulesUpdateModuleData, ModulesUpdateModuleErrors, ModulesUpdateModuleResponses, RecordsReadAccessLogData, RecordsReadAccessLogErrors, RecordsReadAccessLogResponses, RecordsReadAccessLogsData, RecordsReadAccessLogsErrors, RecordsReadAccessLogsResponses, RecordsReadAuditLogsData, RecordsReadAuditLogsErrors, RecordsReadAuditLogsResponses, RecordsReadOverviewData, RecordsReadOverviewErrors, RecordsReadOverviewResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsErrors, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeErrors, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
+import type { ApisCreateApiData, ApisCreateApiErrors, ApisCreateApiResponses, ApisDebugApiData, ApisDebugApiErrors, ApisDebugApiResponses, ApisDeleteApiData, ApisDeleteApiErrors, ApisDeleteApiResponses, ApisDiffApiVersionData, ApisDiffApiVersionErrors, ApisDiffApiVersionResponses, ApisPublishApiData, ApisPublishApiErrors, ApisPublishApiResponses, ApisReadApiData, ApisReadApiErrors, ApisReadApiResponses, ApisReadApisData, ApisReadApisErrors, ApisReadApisResponses, ApisReadApiVersionData, ApisReadApiVersionErrors, ApisReadApiVersionResponses, ApisReadApiVersionsData, ApisReadApiVersionsErrors, ApisReadApiVersionsResponses, ApisRestoreApiVersionData, ApisRestoreApiVersionErrors, ApisRestoreApiVersionResponses, ApisUnpublishApiData, ApisUnpublishApiErrors, ApisUnpublishApiResponses, ApisUpdateApiData, ApisUpdateApiErrors, ApisUpdateApiResponses, ClientsCreateClientData, ClientsCreateClientErrors, ClientsCreateClientResponses, ClientsDeleteClientData, ClientsDeleteClientErrors, ClientsDeleteClientResponses, ClientsReadClientData, ClientsReadClientErrors, ClientsReadClientResponses, ClientsReadClientsData, ClientsReadClientsErrors, ClientsReadClientsResponses, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretErrors, ClientsRegenerateClientSecretResponses, ClientsUpdateClientData, ClientsUpdateClientErrors, ClientsUpdateClientResponses, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, GroupsCreateGroupData, GroupsCreateGroupErrors, GroupsCreateGroupResponses, GroupsDeleteGroupData, GroupsDeleteGroupErrors, GroupsDeleteGroupResponses, GroupsReadGroupData, GroupsReadGroupErrors, GroupsReadGroupResponses, GroupsReadGroupsData, GroupsReadGroupsErrors, GroupsReadGroupsResponses, GroupsUpdateGroupData, GroupsUpdateGroupErrors, GroupsUpdateGroupResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, MacrosCreateMacroData, MacrosCreateMacroErrors, MacrosCreateMacroResponses, MacrosDeleteMacroData, MacrosDeleteMacroErrors, MacrosDeleteMacroResponses, MacrosPublishMacroData, MacrosPublishMacroErrors, MacrosPublishMacroResponses, MacrosReadMacroData, MacrosReadMacroErrors, MacrosReadMacroResponses, MacrosReadMacrosData, MacrosReadMacrosErrors, MacrosReadMacrosResponses, MacrosReadMacroVersionsData, MacrosReadMacroVersionsErrors, MacrosReadMacroVersionsResponses, MacrosUpdateMacroData, MacrosUpdateMacroErrors, MacrosUpdateMacroResponses, ModulesCreateModuleData, ModulesCreateModuleErrors, ModulesCreateModuleResponses, ModulesDeleteModuleData, ModulesDeleteModuleErrors, ModulesDeleteModuleResponses, ModulesReadModuleData, ModulesReadModuleErrors, ModulesReadModuleResponses, ModulesReadModulesData, ModulesReadModulesErrors, ModulesReadModulesResponses, ModulesUpdateModuleData, ModulesUpdateModuleErrors, ModulesUpdateModuleResponses, RecordsReadAccessLogData, RecordsReadAccessLogErrors, RecordsReadAccessLogResponses, RecordsReadAccessLogsData, RecordsReadAccessLogsErrors, RecordsReadAccessLogsResponses, RecordsReadAuditLogsData, RecordsReadAuditLogsErrors, RecordsReadAuditLogsResponses, RecordsReadOverviewData, RecordsReadOverviewErrors, RecordsReadOverviewResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsErrors, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, TestsCreateTestData, TestsCreateTestErrors, TestsCreateTestResponses, TestsDeleteTestData, TestsDeleteTestErrors, TestsDeleteTestResponses, TestsReadTestData, TestsReadTestErrors, TestsReadTestResponses, TestsReadTestsData, TestsReadTestsErrors, TestsReadTestsResponses, TestsRunApiTestsData, TestsRunApiTestsErrors, TestsRunApiTestsResponses, TestsRunTestsData, TestsRunTestsErrors, TestsRunTestsResponses, TestsUpdateTestData, TestsUpdateTestErrors, TestsUpdateTestResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeErrors, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -393,6 +393,9 @@ export const apisDebugApi = <ThrowOnError extends boolean = false>(options: Opti
 
 /**
  * Publish Api
+ *
+ * Publish the draft as a new version. When the module requires passing tests, they
+ * run first: 409 `tests_failed` with the results, unless `force` with a `reason`.
  */
 export const apisPublishApi = <ThrowOnError extends boolean = false>(options: Options<ApisPublishApiData, ThrowOnError>) => (options.client ?? client).post<ApisPublishApiResponses, ApisPublishApiErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -444,11 +447,102 @@ export const apisDiffApiVersion = <ThrowOnError extends boolean = false>(options
 
 /**
  * Restore Api Version
+ *
+ * Publish that version's content again; the module's test gate applies to it.
  */
 export const apisRestoreApiVersion = <ThrowOnError extends boolean = false>(options: Options<ApisRestoreApiVersionData, ThrowOnError>) => (options.client ?? client).post<ApisRestoreApiVersionResponses, ApisRestoreApiVersionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/apis/{api_id}/versions/{version_id}/restore',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read Tests
+ */
+export const testsReadTests = <ThrowOnError extends boolean = false>(options: Options<TestsReadTestsData, ThrowOnError>) => (options.client ?? client).get<TestsReadTestsResponses, TestsReadTestsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/tests',
     ...options
+});
+
+/**
+ * Create Test
+ */
+export const testsCreateTest = <ThrowOnError extends boolean = false>(options: Options<TestsCreateTestData, ThrowOnError>) => (options.client ?? client).post<TestsCreateTestResponses, TestsCreateTestErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/tests',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Run Api Tests
+ *
+ * Run the API's test cases (or `test_ids`) against its draft, or its live version
+ * with `published`; writes are rolled back.
+ */
+export const testsRunApiTests = <ThrowOnError extends boolean = false>(options: Options<TestsRunApiTestsData, ThrowOnError>) => (options.client ?? client).post<TestsRunApiTestsResponses, TestsRunApiTestsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/tests/run',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Test
+ */
+export const testsDeleteTest = <ThrowOnError extends boolean = false>(options: Options<TestsDeleteTestData, ThrowOnError>) => (options.client ?? client).delete<TestsDeleteTestResponses, TestsDeleteTestErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/tests/{test_id}',
+    ...options
+});
+
+/**
+ * Read Test
+ */
+export const testsReadTest = <ThrowOnError extends boolean = false>(options: Options<TestsReadTestData, ThrowOnError>) => (options.client ?? client).get<TestsReadTestResponses, TestsReadTestErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/tests/{test_id}',
+    ...options
+});
+
+/**
+ * Update Test
+ */
+export const testsUpdateTest = <ThrowOnError extends boolean = false>(options: Options<TestsUpdateTestData, ThrowOnError>) => (options.client ?? client).patch<TestsUpdateTestResponses, TestsUpdateTestErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/apis/{api_id}/tests/{test_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Run Tests
+ *
+ * Run the test cases of every API (or of `module`, or of `api_id`): the drafts, or
+ * the live versions with `published` (unpublished APIs are then left out).
+ */
+export const testsRunTests = <ThrowOnError extends boolean = false>(options?: Options<TestsRunTestsData, ThrowOnError>) => (options?.client ?? client).post<TestsRunTestsResponses, TestsRunTestsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tests/run',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options?.headers
+    }
 });
 
 /**

@@ -253,6 +253,99 @@ export type ApiPublic = {
 };
 
 /**
+ * ApiTestCreate
+ */
+export type ApiTestCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Params
+     */
+    params?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Client Id
+     */
+    client_id?: number | null;
+    expect?: Expectation;
+};
+
+/**
+ * ApiTestPublic
+ */
+export type ApiTestPublic = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Api Id
+     */
+    api_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Params
+     */
+    params: {
+        [key: string]: unknown;
+    };
+    /**
+     * Client Id
+     */
+    client_id: number | null;
+    expect: Expectation;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ApiTestUpdate
+ */
+export type ApiTestUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Params
+     */
+    params?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Client Id
+     */
+    client_id?: number | null;
+    expect?: Expectation | null;
+};
+
+/**
+ * ApiTestsPublic
+ */
+export type ApiTestsPublic = {
+    /**
+     * Data
+     */
+    data: Array<ApiTestPublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
  * ApiUpdate
  */
 export type ApiUpdate = {
@@ -399,6 +492,40 @@ export type ApiVersionPublic = {
 };
 
 /**
+ * ApiVersionPublished
+ *
+ * The answer to a publish or restore: the new version, and when the module holds
+ * publishes to passing tests, the tests that ran.
+ */
+export type ApiVersionPublished = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string | null;
+    /**
+     * Is Live
+     */
+    is_live?: boolean;
+    tests?: GateReport | null;
+};
+
+/**
  * ApiVersionsPublic
  */
 export type ApiVersionsPublic = {
@@ -494,6 +621,52 @@ export type BodyLoginLoginAccessToken = {
      * Password
      */
     password: string;
+};
+
+/**
+ * CaseResult
+ */
+export type CaseResult = {
+    /**
+     * Test Id
+     */
+    test_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Api Id
+     */
+    api_id: number;
+    /**
+     * Api Name
+     */
+    api_name: string;
+    /**
+     * Module
+     */
+    module: string;
+    /**
+     * Passed
+     */
+    passed: boolean;
+    /**
+     * Status
+     */
+    status: number;
+    /**
+     * Code
+     */
+    code: string | null;
+    /**
+     * Duration Ms
+     */
+    duration_ms: number;
+    /**
+     * Failures
+     */
+    failures?: Array<Failure>;
 };
 
 /**
@@ -1056,6 +1229,146 @@ export type ErrorIssue = {
 };
 
 /**
+ * Expectation
+ *
+ * What a run must answer. Every part is optional; with neither `status` nor `code`
+ * the run must succeed (200). Unknown keys are refused: a misspelt expectation would
+ * otherwise make a test that checks nothing.
+ */
+export type Expectation = {
+    /**
+     * Status
+     */
+    status?: number | null;
+    /**
+     * Code
+     */
+    code?: string | null;
+    /**
+     * Rows
+     */
+    rows?: number | null;
+    /**
+     * Rows Min
+     */
+    rows_min?: number | null;
+    /**
+     * Rows Max
+     */
+    rows_max?: number | null;
+    /**
+     * Fields
+     */
+    fields?: Array<FieldCheck>;
+    /**
+     * Schema
+     */
+    schema?: {
+        [key: string]: unknown;
+    } | boolean | null;
+    /**
+     * Max Ms
+     */
+    max_ms?: number | null;
+};
+
+/**
+ * Failure
+ *
+ * One expectation the run did not meet. `run` and `client` are not expectations of
+ * the test but reasons it could not run as asked (the draft does not compile, a write
+ * could not be rolled back, the client is gone): they fail it whatever it expects.
+ */
+export type Failure = {
+    /**
+     * Expectation
+     */
+    expectation: 'run' | 'client' | 'status' | 'code' | 'rows' | 'rows_min' | 'rows_max' | 'fields' | 'schema' | 'max_ms';
+    /**
+     * Expected
+     */
+    expected?: unknown;
+    /**
+     * Got
+     */
+    got?: unknown;
+    /**
+     * Message
+     */
+    message: string;
+};
+
+/**
+ * FieldCheck
+ *
+ * The value one field must hold in one row (rows count from 0).
+ */
+export type FieldCheck = {
+    /**
+     * Row
+     */
+    row: number;
+    /**
+     * Field
+     */
+    field: string;
+    /**
+     * Equals
+     */
+    equals: unknown;
+};
+
+/**
+ * GateRefusal
+ *
+ * A 409: a name or version conflict, or (`code` `tests_failed`) the module holds
+ * publishes to passing tests and `tests` lists the results.
+ */
+export type GateRefusal = {
+    /**
+     * Detail
+     */
+    detail: string | Array<ErrorIssue>;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Request Id
+     */
+    request_id?: string | null;
+    tests?: RunReport | null;
+};
+
+/**
+ * GateReport
+ *
+ * The tests a gated publish or restore ran (or was forced past).
+ */
+export type GateReport = {
+    /**
+     * Passed
+     */
+    passed: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Results
+     */
+    results: Array<CaseResult>;
+    /**
+     * Forced
+     */
+    forced?: boolean;
+    /**
+     * Note
+     */
+    note?: string | null;
+};
+
+/**
  * GroupCreate
  */
 export type GroupCreate = {
@@ -1347,6 +1660,10 @@ export type ModuleCreate = {
      * Is Active
      */
     is_active?: boolean;
+    /**
+     * Require Passing Tests
+     */
+    require_passing_tests?: boolean;
 };
 
 /**
@@ -1365,6 +1682,10 @@ export type ModulePublic = {
      * Is Active
      */
     is_active?: boolean;
+    /**
+     * Require Passing Tests
+     */
+    require_passing_tests?: boolean;
     /**
      * Id
      */
@@ -1399,6 +1720,10 @@ export type ModuleUpdate = {
      * Is Active
      */
     is_active?: boolean | null;
+    /**
+     * Require Passing Tests
+     */
+    require_passing_tests?: boolean | null;
 };
 
 /**
@@ -1500,9 +1825,31 @@ export type PermissionsPublic = {
  */
 export type PublishRequest = {
     /**
+     * Force
+     */
+    force?: boolean;
+    /**
+     * Reason
+     */
+    reason?: string | null;
+    /**
      * Message
      */
     message?: string | null;
+};
+
+/**
+ * RestoreRequest
+ */
+export type RestoreRequest = {
+    /**
+     * Force
+     */
+    force?: boolean;
+    /**
+     * Reason
+     */
+    reason?: string | null;
 };
 
 /**
@@ -1579,6 +1926,60 @@ export type RolesPublic = {
      * Count
      */
     count: number;
+};
+
+/**
+ * RunAllRequest
+ *
+ * Every test of every API, or of one module or one API.
+ */
+export type RunAllRequest = {
+    /**
+     * Module
+     */
+    module?: string | null;
+    /**
+     * Api Id
+     */
+    api_id?: number | null;
+    /**
+     * Published
+     */
+    published?: boolean;
+};
+
+/**
+ * RunReport
+ */
+export type RunReport = {
+    /**
+     * Passed
+     */
+    passed: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Results
+     */
+    results: Array<CaseResult>;
+};
+
+/**
+ * RunRequest
+ *
+ * Which of one API's tests to run, against its draft or its live version.
+ */
+export type RunRequest = {
+    /**
+     * Published
+     */
+    published?: boolean;
+    /**
+     * Test Ids
+     */
+    test_ids?: Array<number> | null;
 };
 
 /**
@@ -3532,9 +3933,9 @@ export type ApisPublishApiErrors = {
      */
     404: ErrorBody;
     /**
-     * Conflicts with a row that exists (a taken name, a built-in role)
+     * A conflict, or failing test cases
      */
-    409: ErrorBody;
+    409: GateRefusal;
     /**
      * The body is over MAX_REQUEST_BODY_BYTES
      */
@@ -3559,7 +3960,7 @@ export type ApisPublishApiResponses = {
     /**
      * Successful Response
      */
-    201: ApiVersionPublic;
+    201: ApiVersionPublished;
 };
 
 export type ApisPublishApiResponse = ApisPublishApiResponses[keyof ApisPublishApiResponses];
@@ -3786,7 +4187,10 @@ export type ApisDiffApiVersionResponses = {
 export type ApisDiffApiVersionResponse = ApisDiffApiVersionResponses[keyof ApisDiffApiVersionResponses];
 
 export type ApisRestoreApiVersionData = {
-    body?: never;
+    /**
+     * Body
+     */
+    body?: RestoreRequest | null;
     path: {
         /**
          * Version Id
@@ -3806,6 +4210,123 @@ export type ApisRestoreApiVersionData = {
 };
 
 export type ApisRestoreApiVersionErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * A conflict, or failing test cases
+     */
+    409: GateRefusal;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ApisRestoreApiVersionError = ApisRestoreApiVersionErrors[keyof ApisRestoreApiVersionErrors];
+
+export type ApisRestoreApiVersionResponses = {
+    /**
+     * Successful Response
+     */
+    201: ApiVersionPublished;
+};
+
+export type ApisRestoreApiVersionResponse = ApisRestoreApiVersionResponses[keyof ApisRestoreApiVersionResponses];
+
+export type TestsReadTestsData = {
+    body?: never;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/apis/{api_id}/tests';
+};
+
+export type TestsReadTestsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsReadTestsError = TestsReadTestsErrors[keyof TestsReadTestsErrors];
+
+export type TestsReadTestsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiTestsPublic;
+};
+
+export type TestsReadTestsResponse = TestsReadTestsResponses[keyof TestsReadTestsResponses];
+
+export type TestsCreateTestData = {
+    body: ApiTestCreate;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests';
+};
+
+export type TestsCreateTestErrors = {
     /**
      * Not logged in, or the token is invalid or expired
      */
@@ -3840,16 +4361,309 @@ export type ApisRestoreApiVersionErrors = {
     503: ErrorBody;
 };
 
-export type ApisRestoreApiVersionError = ApisRestoreApiVersionErrors[keyof ApisRestoreApiVersionErrors];
+export type TestsCreateTestError = TestsCreateTestErrors[keyof TestsCreateTestErrors];
 
-export type ApisRestoreApiVersionResponses = {
+export type TestsCreateTestResponses = {
     /**
      * Successful Response
      */
-    201: ApiVersionPublic;
+    201: ApiTestPublic;
 };
 
-export type ApisRestoreApiVersionResponse = ApisRestoreApiVersionResponses[keyof ApisRestoreApiVersionResponses];
+export type TestsCreateTestResponse = TestsCreateTestResponses[keyof TestsCreateTestResponses];
+
+export type TestsRunApiTestsData = {
+    /**
+     * Body
+     */
+    body?: RunRequest | null;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests/run';
+};
+
+export type TestsRunApiTestsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsRunApiTestsError = TestsRunApiTestsErrors[keyof TestsRunApiTestsErrors];
+
+export type TestsRunApiTestsResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunReport;
+};
+
+export type TestsRunApiTestsResponse = TestsRunApiTestsResponses[keyof TestsRunApiTestsResponses];
+
+export type TestsDeleteTestData = {
+    body?: never;
+    path: {
+        /**
+         * Test Id
+         *
+         * A row id
+         */
+        test_id: number;
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests/{test_id}';
+};
+
+export type TestsDeleteTestErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsDeleteTestError = TestsDeleteTestErrors[keyof TestsDeleteTestErrors];
+
+export type TestsDeleteTestResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type TestsDeleteTestResponse = TestsDeleteTestResponses[keyof TestsDeleteTestResponses];
+
+export type TestsReadTestData = {
+    body?: never;
+    path: {
+        /**
+         * Test Id
+         *
+         * A row id
+         */
+        test_id: number;
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests/{test_id}';
+};
+
+export type TestsReadTestErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsReadTestError = TestsReadTestErrors[keyof TestsReadTestErrors];
+
+export type TestsReadTestResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiTestPublic;
+};
+
+export type TestsReadTestResponse = TestsReadTestResponses[keyof TestsReadTestResponses];
+
+export type TestsUpdateTestData = {
+    body: ApiTestUpdate;
+    path: {
+        /**
+         * Test Id
+         *
+         * A row id
+         */
+        test_id: number;
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests/{test_id}';
+};
+
+export type TestsUpdateTestErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsUpdateTestError = TestsUpdateTestErrors[keyof TestsUpdateTestErrors];
+
+export type TestsUpdateTestResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiTestPublic;
+};
+
+export type TestsUpdateTestResponse = TestsUpdateTestResponses[keyof TestsUpdateTestResponses];
+
+export type TestsRunTestsData = {
+    /**
+     * Body
+     */
+    body?: RunAllRequest | null;
+    path?: never;
+    query?: never;
+    url: '/api/v1/tests/run';
+};
+
+export type TestsRunTestsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsRunTestsError = TestsRunTestsErrors[keyof TestsRunTestsErrors];
+
+export type TestsRunTestsResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunReport;
+};
+
+export type TestsRunTestsResponse = TestsRunTestsResponses[keyof TestsRunTestsResponses];
 
 export type MacrosReadMacrosData = {
     body?: never;
