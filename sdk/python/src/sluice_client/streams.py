@@ -3,7 +3,9 @@
 A stream sends its request when it is entered (`with` / `async with`) or first iterated,
 and closes its connection when the rows run out, when the block ends, or on `close()`:
 leaving early stops the server's query. The response's headers (`filename`,
-`request_id`) are there once it is open.
+`request_id`, `max_rows`) are there once it is open. A failure once rows have been sent
+can only cut the body short: the server closes the connection before the end, which
+raises `TransportError` here, so an export never ends early without saying so.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -48,6 +50,13 @@ class _StreamState(Generic[Row]):
         message = Message()
         message["content-disposition"] = disposition
         return message.get_filename()
+
+    @property
+    def max_rows(self) -> int | None:
+        """The server's cap on a stream's rows (`X-Max-Rows`), when it has one: a stream
+        that brought exactly this many rows was cut there."""
+        value = self.response.headers.get("x-max-rows")
+        return int(value) if value and value.isdigit() else None
 
     @property
     def columns(self) -> list[str] | None:
