@@ -209,10 +209,12 @@ def error_class(code: str | None, status: int) -> type[SluiceError]:
 
 
 def from_response(response: httpx2.Response) -> SluiceError:
-    """The error an answer of 400 or more stands for (its body already read)."""
+    """The error an answer of 400 or more stands for (its body already read): the
+    gateway's `{"error", "message", "request_id"}`, or the admin API's `{"code", "detail"}`
+    which a route outside the gateway's answers with."""
     body = _json_object(response)
     request_id = body.get("request_id") or response.headers.get("x-request-id")
-    code = body.get("error") if isinstance(body.get("error"), str) else None
+    code = next((c for c in (body.get("error"), body.get("code")) if isinstance(c, str)), None)
     message = body.get("message") or body.get("detail")
     if not isinstance(message, str):
         message = f"HTTP {response.status_code} {response.reason_phrase}".strip()
