@@ -44,6 +44,8 @@ def round_trip(url: str) -> None:
         assert "require_passing_tests" in modules
         tests = {c["name"] for c in inspect(connection).get_columns("api_test")}
         assert {"api_id", "name", "params", "client_id", "expect"} <= tests
+        apis = {c["name"] for c in inspect(connection).get_columns("api")}
+        assert "allow_whole_table_writes" in apis
     engine.dispose()
     alembic(url, "downgrade", "base")
     engine = create_engine(url)

@@ -86,6 +86,47 @@ class Table:
     columns: list[Column]
 
 
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column as the database declares it: what an API written for the table needs to
+    bind, filter and write it."""
+
+    name: str
+    type: str
+    """The type as the database names it (`character varying`, `int(11)`, `INTEGER`)."""
+    nullable: bool
+    default: str | None = None
+    """The default expression as the database reports it (None: no default)."""
+    auto: bool = False
+    """Filled by the database when an insert leaves it out, with no default expression:
+    an identity, an auto-increment, SQLite's rowid alias."""
+    writable: bool = True
+    """False for computed columns and identities that refuse a value (GENERATED ALWAYS)."""
+
+    @property
+    def has_default(self) -> bool:
+        """Whether an insert may leave the column out and get something other than NULL."""
+        return self.default is not None or self.auto
+
+
+WriteVerb = Literal["INSERT", "UPDATE", "DELETE"]
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """One table or view, described for generating APIs over it."""
+
+    schema: str | None
+    name: str
+    columns: list[ColumnInfo]
+    primary_key: list[str]
+    """The primary key's columns in key order; empty when there is none (or the database,
+    like Trino, does not say)."""
+    is_view: bool = False
+    returning: frozenset[WriteVerb] = frozenset()
+    """The statements this server lets end with RETURNING (it depends on its version)."""
+
+
 class Transaction(Protocol):
     async def execute(self, sql: str, params: Params = None) -> QueryResult: ...
 
@@ -124,6 +165,12 @@ class Connector(Protocol):
 
     async def tables(self) -> list[Table]:
         """Tables and views the user can see, with their columns."""
+        ...
+
+    async def describe_table(self, name: str, schema: str | None = None) -> TableInfo | None:
+        """One table's columns (types, nullability, defaults) and primary key, or None when
+        there is no such table. Without `schema`, the one the database would use for the
+        bare name (PostgreSQL's search path, the connection's database or schema)."""
         ...
 
     async def close(self) -> None: ...

@@ -28,6 +28,7 @@ from trino.transaction import IsolationLevel
 
 from sluice.connectors.base import (
     Column,
+    ColumnInfo,
     ConnectionConfig,
     ConnectorError,
     DatasourceUnavailable,
@@ -36,6 +37,7 @@ from sluice.connectors.base import (
     PoolUsage,
     QueryResult,
     Table,
+    TableInfo,
     Transaction,
 )
 from sluice.connectors.common import (
@@ -121,6 +123,26 @@ class TrinoConnector(ConnectorEntry):
             key = (row["table_schema"], row["table_name"])
             tables.setdefault(key, []).append(Column(row["column_name"], row["data_type"]))
         return [Table(schema=s, name=t, columns=columns) for (s, t), columns in tables.items()]
+
+    async def describe_table(self, name: str, schema: str | None = None) -> TableInfo | None:
+        """Trino does not report primary keys (most of its connectors have none), so a
+        table's key is left empty; without `schema`, the source's configured schema."""
+        wanted = schema or self._kwargs["schema"]
+        result = await self.execute(_DESCRIBE_SQL, [name, wanted, wanted])
+        rows = result.rows or []
+        if not rows:
+            return None
+        mine = [row for row in rows if row["table_schema"] == rows[0]["table_schema"]]
+        columns = [
+            ColumnInfo(
+                name=row["column_name"],
+                type=row["data_type"],
+                nullable=row["is_nullable"] != "NO",
+                default=row["column_default"],
+            )
+            for row in mine
+        ]
+        return TableInfo(schema=rows[0]["table_schema"], name=name, columns=columns, primary_key=[])
 
     async def close(self) -> None:
         idle, self._idle = self._idle, []
@@ -291,4 +313,11 @@ SELECT table_schema, table_name, column_name, data_type
 FROM information_schema.columns
 WHERE table_schema <> 'information_schema'
 ORDER BY table_schema, table_name, ordinal_position
+"""
+
+_DESCRIBE_SQL = """
+SELECT table_schema, column_name, data_type, is_nullable, column_default
+FROM information_schema.columns
+WHERE table_name = ? AND (table_schema = ? OR ? IS NULL)
+ORDER BY table_schema, ordinal_position
 """

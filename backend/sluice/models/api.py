@@ -133,6 +133,8 @@ class ApiFields(SQLModel):
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     pagination: Pagination = "none"
+    allow_whole_table_writes: bool = False
+    """Let an UPDATE or DELETE without a WHERE clause run (refused with a 400 otherwise)."""
     description: str | None = Field(default=None, max_length=1000)
 
     @field_validator("path")
@@ -177,6 +179,7 @@ class ApiUpdate(SQLModel):
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     pagination: Pagination | None = None
+    allow_whole_table_writes: bool | None = None
     description: str | None = Field(default=None, max_length=1000)
     group_ids: list[RowId] | None = None
 
@@ -308,5 +311,7 @@ class DebugResult(SQLModel):
     bind_params: list[Any] | None = None
     duration_ms: float
     error: str | None = None
+    error_code: str | None = None
+    """The stable code a gateway call would answer with (`bad_request`, `timeout`...)."""
     logs: list[str] = []
     """What a script printed or logged, in order."""

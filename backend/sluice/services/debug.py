@@ -129,6 +129,7 @@ async def run(api: LiveApi, given: dict[str, Any], runtime: Any) -> DebugResult:
         bind_params=_binds(statements) if statements else None,
         duration_ms=ran.duration_ms,
         error=ran.reason,
+        error_code=ran.error.code if ran.error is not None else None,
         logs=ran.trace.logs,
     )
 

@@ -61,6 +61,8 @@ async def execute(
     elif api.template is not None and connector is not None:
         rendered = api.template.render(context, connector.paramstyle)
         trace.statements = rendered.statements
+        for statement in rendered.statements:
+            api.write_guard.check(statement.sql, connector.paramstyle)
         outcome = await run_rendered(rendered, connector, timeout_ms=api.timeout_ms, page=page)
     else:
         raise InvalidConfig(f"API {api.api_id} has nothing to run")
@@ -125,6 +127,7 @@ async def run_script(
         api.datasource_name,
         runtime.redis_async,
         cache,
+        api.write_guard,
     )
     outcome: ScriptOutcome = await runtime.scripts.run(
         source, kind=kind, params=params, result=result, host=host, macros=api.script_macros

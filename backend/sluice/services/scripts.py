@@ -18,6 +18,7 @@ from sluice.engines.script import (
     describe_datasource,
 )
 from sluice.engines.script.sandbox import DEFAULT_MODULES
+from sluice.engines.whole_table import WriteGuard
 
 _MEMORY_CACHE = MemoryCache()
 """One in-process cache for every script of this process when there is no Redis."""
@@ -36,6 +37,7 @@ def build_host(
     datasource_name: str | None,
     redis: Redis | None,
     cache: CacheBackend | None = None,
+    write_guard: WriteGuard | None = None,
 ) -> Host:
     """`cache`: the scripts' cache when not the shared one (a test run's private cache)."""
     ds: dict[str, Any] = describe_datasource(datasource_name or "", config) if config else {}
@@ -53,4 +55,5 @@ def build_host(
         env=settings.script_env(),
         ds=ds,
         statement_timeout_ms=config.statement_timeout_ms if config else None,
+        write_guard=write_guard,
     )

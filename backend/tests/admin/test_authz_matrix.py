@@ -23,8 +23,9 @@ from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
 
 PUBLIC = "public"
 LOGGED_IN = "logged in"
-Need = str | tuple[str, str]
-"""What a route needs: nothing, a login, or one {resource, action} permission."""
+Permission = tuple[str, str]
+Need = str | Permission | frozenset[Permission]
+"""What a route needs: nothing, a login, one {resource, action} permission, or several."""
 
 ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/openapi.json"): PUBLIC,
@@ -55,6 +56,9 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("DELETE", "/api/v1/datasources/{datasource_id}"): ("datasource", "write"),
     ("POST", "/api/v1/datasources/{datasource_id}/test"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables"): ("datasource", "write"),
+    ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/generate"): frozenset(
+        {("api", "write"), ("datasource", "read")}
+    ),
     ("GET", "/api/v1/modules"): ("module", "read"),
     ("POST", "/api/v1/modules"): ("module", "write"),
     ("GET", "/api/v1/modules/{module_id}"): ("module", "read"),
@@ -131,6 +135,8 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 def allowed(identity: str, need: Need) -> bool:
     if isinstance(need, str):  # public, or any logged-in user
         return True
+    if isinstance(need, frozenset):
+        return all(HOLDS[identity](permission) for permission in need)
     return HOLDS[identity](need)
 
 

@@ -59,6 +59,15 @@ NAME = "{unique}"
 USER = {"email": f"{NAME}@example.com", "password": "password-1"}
 SOURCE = {"name": NAME, "type": "postgres", "host": "db.example.com", "port": 5432}
 API = {"name": NAME, "path": NAME, "module_id": 1, "content": "SELECT 1", "access": "public"}
+GENERATE = {"module_name": NAME, "filter_columns": ["name"]}
+
+
+def generate_url(table: str, source: str = "{datasource}") -> str:
+    """The CRUD generator's route, as a preview."""
+    return f"/api/v1/datasources/{source}/tables/{table}/generate?preview=true"
+
+
+GENERATE_ITEMS = generate_url("items")
 
 
 def body_cases(
@@ -233,6 +242,57 @@ CASES: list[Case] = [
         "PATCH",
         "/api/v1/datasources/{datasource}",
         json={"host": "db example.com"},
+        expect=422,
+    ),
+    # table tools: the CRUD generator (previews, so the shared world stays as it is)
+    *body_cases("generate", "POST", GENERATE_ITEMS, GENERATE),
+    Case("generate-unknown-table", "POST", generate_url("nope"), json=GENERATE, expect=404),
+    Case(
+        "generate-quoted-table",
+        "POST",
+        generate_url("it%22ems'%3B%20DROP%20TABLE%20items%3B%20--"),
+        json=GENERATE,
+        expect=404,
+    ),
+    Case("generate-nul-table", "POST", generate_url("it%00ems"), json=GENERATE, expect=422),
+    Case("generate-long-table", "POST", generate_url("t" * 300), json=GENERATE, expect=422),
+    Case(
+        "generate-pg-unknown-table",
+        "POST",
+        generate_url("nope", "{pg_datasource}"),
+        json=GENERATE,
+        expect=404,
+    ),
+    Case(
+        "generate-source-2^31", "POST", generate_url("items", str(BIG)), json=GENERATE, expect=422
+    ),
+    Case(
+        "generate-nul-column",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"filter_columns": ["na\0me"]},
+        expect=422,
+    ),
+    Case(
+        "generate-many-columns",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"filter_columns": ["name"] * 1000},
+        expect=422,
+    ),
+    Case("generate-module-2^31", "POST", GENERATE_ITEMS, json={"module_id": BIG}, expect=422),
+    Case(
+        "generate-unknown-operation",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"operations": ["drop"]},
+        expect=422,
+    ),
+    Case(
+        "generate-prefix-escape",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"path_prefix": "../../api/v1"},
         expect=422,
     ),
     # modules

@@ -133,6 +133,10 @@ export type ApiCreate = {
      */
     pagination?: 'none' | 'page' | 'offset';
     /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean;
+    /**
      * Description
      */
     description?: string | null;
@@ -206,6 +210,10 @@ export type ApiPublic = {
      * Pagination
      */
     pagination?: 'none' | 'page' | 'offset';
+    /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean;
     /**
      * Description
      */
@@ -409,6 +417,10 @@ export type ApiUpdate = {
      * Pagination
      */
     pagination?: 'none' | 'page' | 'offset' | null;
+    /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean | null;
     /**
      * Description
      */
@@ -1184,6 +1196,10 @@ export type DebugResult = {
      */
     error?: string | null;
     /**
+     * Error Code
+     */
+    error_code?: string | null;
+    /**
      * Logs
      */
     logs?: Array<string>;
@@ -1366,6 +1382,133 @@ export type GateReport = {
      * Note
      */
     note?: string | null;
+};
+
+/**
+ * GenerateRequest
+ *
+ * What to generate. Either `module_id` (an existing module) or `module_name` (a new
+ * one, created with the APIs) says where the APIs go.
+ */
+export type GenerateRequest = {
+    /**
+     * Operations
+     */
+    operations?: Array<'list' | 'get' | 'create' | 'update' | 'delete'> | null;
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+    /**
+     * Module Name
+     */
+    module_name?: string | null;
+    /**
+     * Path Prefix
+     */
+    path_prefix?: string | null;
+    /**
+     * Filter Columns
+     */
+    filter_columns?: Array<string>;
+    /**
+     * Sort Columns
+     */
+    sort_columns?: Array<string> | null;
+    /**
+     * Key Columns
+     */
+    key_columns?: Array<string> | null;
+    /**
+     * Schema
+     */
+    schema?: string | null;
+    /**
+     * Access
+     */
+    access?: 'public' | 'private';
+};
+
+/**
+ * GenerateResult
+ */
+export type GenerateResult = {
+    /**
+     * Preview
+     */
+    preview: boolean;
+    /**
+     * Module Id
+     */
+    module_id: number | null;
+    /**
+     * Module Name
+     */
+    module_name: string;
+    /**
+     * Schema
+     */
+    schema?: string | null;
+    /**
+     * Table
+     */
+    table: string;
+    /**
+     * Primary Key
+     */
+    primary_key: Array<string>;
+    /**
+     * Apis
+     */
+    apis: Array<GeneratedApi>;
+    /**
+     * Messages
+     */
+    messages?: Array<string>;
+};
+
+/**
+ * GeneratedApi
+ *
+ * One generated API as saved (with its id) or, in a preview, as it would be.
+ */
+export type GeneratedApi = {
+    /**
+     * Id
+     */
+    id?: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Method
+     */
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    /**
+     * Path
+     */
+    path: string;
+    /**
+     * Url
+     */
+    url: string;
+    /**
+     * Operation
+     */
+    operation: 'list' | 'get' | 'create' | 'update' | 'delete';
+    /**
+     * Sql
+     */
+    sql: string;
+    /**
+     * Params
+     */
+    params: Array<ParamDef>;
+    /**
+     * Description
+     */
+    description: string;
 };
 
 /**
@@ -3330,6 +3473,79 @@ export type DatasourcesReadTablesResponses = {
 };
 
 export type DatasourcesReadTablesResponse = DatasourcesReadTablesResponses[keyof DatasourcesReadTablesResponses];
+
+export type DatasourcesGenerateCrudData = {
+    body: GenerateRequest;
+    path: {
+        /**
+         * Table
+         *
+         * A table's name
+         */
+        table: string;
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: {
+        /**
+         * Preview
+         *
+         * Answer the APIs without saving them
+         */
+        preview?: boolean;
+    };
+    url: '/api/v1/datasources/{datasource_id}/tables/{table}/generate';
+};
+
+export type DatasourcesGenerateCrudErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type DatasourcesGenerateCrudError = DatasourcesGenerateCrudErrors[keyof DatasourcesGenerateCrudErrors];
+
+export type DatasourcesGenerateCrudResponses = {
+    /**
+     * Successful Response
+     */
+    201: GenerateResult;
+};
+
+export type DatasourcesGenerateCrudResponse = DatasourcesGenerateCrudResponses[keyof DatasourcesGenerateCrudResponses];
 
 export type ModulesReadModulesData = {
     body?: never;
