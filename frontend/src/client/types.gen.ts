@@ -1596,6 +1596,38 @@ export type GroupsPublic = {
 };
 
 /**
+ * ImportReport
+ *
+ * What an import did (or, dry run, would do), object by object: `api demo/orders`.
+ */
+export type ImportReport = {
+    /**
+     * Dry Run
+     */
+    dry_run: boolean;
+    /**
+     * Created
+     */
+    created?: Array<string>;
+    /**
+     * Changed
+     */
+    changed?: Array<string>;
+    /**
+     * Unchanged
+     */
+    unchanged?: Array<string>;
+    /**
+     * Deleted
+     */
+    deleted?: Array<string>;
+    /**
+     * New Clients
+     */
+    new_clients?: Array<NewClient>;
+};
+
+/**
  * MacroCreate
  */
 export type MacroCreate = {
@@ -1881,6 +1913,26 @@ export type ModulesPublic = {
      * Count
      */
     count: number;
+};
+
+/**
+ * NewClient
+ *
+ * A client an import created: apps need its id, and its secret when generated.
+ */
+export type NewClient = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Client Id
+     */
+    client_id: string;
+    /**
+     * Client Secret
+     */
+    client_secret?: string | null;
 };
 
 /**
@@ -6030,6 +6082,164 @@ export type RecordsReadOverviewResponses = {
 };
 
 export type RecordsReadOverviewResponse = RecordsReadOverviewResponses[keyof RecordsReadOverviewResponses];
+
+export type ExchangeExportYamlData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Module
+         *
+         * Only these modules (and what they use)
+         */
+        module?: Array<string> | null;
+    };
+    url: '/api/v1/export';
+};
+
+export type ExchangeExportYamlErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No module of a name asked for
+     */
+    404: ErrorBody;
+    /**
+     * Two APIs of a module, or two clients, share a name
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ExchangeExportYamlError = ExchangeExportYamlErrors[keyof ExchangeExportYamlErrors];
+
+export type ExchangeExportYamlResponses = {
+    /**
+     * A definitions file (YAML); GET /api/v1/export/schema is its JSON Schema
+     */
+    200: string;
+};
+
+export type ExchangeExportYamlResponse = ExchangeExportYamlResponses[keyof ExchangeExportYamlResponses];
+
+export type ExchangeExportSchemaData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/export/schema';
+};
+
+export type ExchangeExportSchemaErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ExchangeExportSchemaError = ExchangeExportSchemaErrors[keyof ExchangeExportSchemaErrors];
+
+export type ExchangeExportSchemaResponses = {
+    /**
+     * Response Exchange-Export Schema
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type ExchangeExportSchemaResponse = ExchangeExportSchemaResponses[keyof ExchangeExportSchemaResponses];
+
+export type ExchangeImportYamlData = {
+    /**
+     * A definitions file (YAML); GET /api/v1/export/schema is its JSON Schema
+     */
+    body: string;
+    path?: never;
+    query?: {
+        /**
+         * Dry Run
+         */
+        dry_run?: boolean;
+        /**
+         * Prune
+         */
+        prune?: boolean;
+        /**
+         * Force Reason
+         */
+        force_reason?: string | null;
+    };
+    url: '/api/v1/import';
+};
+
+export type ExchangeImportYamlErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ExchangeImportYamlError = ExchangeImportYamlErrors[keyof ExchangeImportYamlErrors];
+
+export type ExchangeImportYamlResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportReport;
+};
+
+export type ExchangeImportYamlResponse = ExchangeImportYamlResponses[keyof ExchangeImportYamlResponses];
 
 export type HealthLiveData = {
     body?: never;
