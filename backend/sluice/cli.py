@@ -1,5 +1,5 @@
 """The `sluice` command: serve, migrate, create-superuser, rotate-key, demo, test, export,
-import.
+import, sdk-stubs.
 
 `sluice serve` migrates the store, creates the first superuser on an empty store (and, with
 LOAD_DEMO, loads the demo there) and serves. `sluice demo` loads the demo shop and its APIs
@@ -7,6 +7,7 @@ into the store; `--source NAME=URL` also fills a PostgreSQL or MySQL/MariaDB dat
 the shop and registers it as a data source. `sluice test` runs the APIs' test cases.
 `sluice export` writes the definitions as YAML (a file, a folder with a file per module,
 or `-` for stdout) and `sluice import` applies such a file to the store, all or nothing.
+`sluice sdk-stubs MODULE` writes typed Python wrappers of a module's published APIs.
 """
 
 import argparse
@@ -39,6 +40,7 @@ from sluice.services.datasources import rotate_keys
 from sluice.services.junit import junit_xml
 from sluice.services.publish_gate import Gatekeeper
 from sluice.services.scripts import script_modules
+from sluice.services.sdk_stubs import module_stubs
 from sluice.services.users import create_user, ensure_first_superuser
 from sluice.serving import PROTOCOL
 
@@ -100,6 +102,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="publish past failing test cases of modules that require them to pass",
     )
 
+    stubs = commands.add_parser(
+        "sdk-stubs", help="write typed Python wrappers of a module's published APIs"
+    )
+    stubs.add_argument("module", help="the module's name")
+    stubs.add_argument(
+        "-o", "--output", default="-", help="the file to write (default: standard output)"
+    )
+
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.LOG_LEVEL)
@@ -124,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export_command(settings, args.module, args.file)
         if args.command == "import":
             return import_command(settings, args.file, args.dry_run, args.prune, args.force)
+        if args.command == "sdk-stubs":
+            return sdk_stubs_command(settings, args.module, args.output)
         return create_superuser_command(settings, args.email, args.password)
     except SluiceError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
@@ -366,6 +378,23 @@ def import_command(
     finally:
         engine.dispose()
     sys.stdout.write(report.text())
+    return 0
+
+
+def sdk_stubs_command(settings: Settings, module: str, output: str) -> int:
+    """Typed wrappers of the module's published APIs for the `sluice-client` SDK."""
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            text = module_stubs(session, module)
+    finally:
+        engine.dispose()
+    if output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text)
+        sys.stdout.write(f"Wrote {output}: wrappers of module {module!r}'s published APIs\n")
     return 0
 
 
