@@ -28,7 +28,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import psycopg
 from psycopg import pq
@@ -36,6 +36,7 @@ from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from sluice.connectors.base import (
+    STREAM_BATCH_ROWS,
     Column,
     ConnectionConfig,
     ConnectorError,
@@ -45,6 +46,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    RowStream,
     Table,
     Transaction,
     query_result,
@@ -66,6 +68,7 @@ from sluice.connectors.common import (
 from sluice.connectors.values import Converter, RowShape, ShapeCache, json_value
 
 Connection = psycopg.AsyncConnection[TupleRow]
+T = TypeVar("T")
 
 SESSION_OPTIONS = frozenset(
     {
@@ -207,6 +210,7 @@ class PostgresConnector(ConnectorEntry):
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
     offset_first: ClassVar[bool] = False
+    identifier_quote: ClassVar[str] = '"'
 
     def __init__(
         self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS
@@ -237,9 +241,45 @@ class PostgresConnector(ConnectorEntry):
         args = (sql, params, wanted, True)
         return await attempt_then_retry(self._execute_once, args, self._delays)
 
+    @asynccontextmanager
+    async def stream(
+        self,
+        sql: str,
+        params: Params = None,
+        *,
+        timeout_ms: int | None = None,
+        batch_rows: int = STREAM_BATCH_ROWS,
+    ) -> AsyncIterator[RowStream]:
+        """A named (server-side) cursor in a read-only transaction: each FETCH is one
+        statement, so the session's statement timeout bounds each batch. Leaving early
+        rolls back, which closes the cursor and ends the query; a fetch cancelled midway is
+        cancelled on the server by psycopg, and its connection dropped."""
+        check_timeout(timeout_ms)
+        wanted = timeout_ms or self._default_ms
+        pool, connection = await with_retries(self._begin_once(True, wanted), self._delays)
+        rows = _PostgresRows(self, connection, wanted, batch_rows)
+        broken = False
+        try:
+            await rows.open(sql, params)
+            yield rows
+            await self._finish(connection, "COMMIT", wanted)
+        except BaseException as error:
+            broken = await self._rollback(connection)
+            if isinstance(error, ConnectorError):
+                detached(error)
+            raise
+        finally:
+            await rows.close()
+            await self._putconn(pool, connection, broken=broken)
+
     async def tables(self) -> list[Table]:
         result = await self.execute(_TABLES_SQL)
         return group_tables(result.rows or [])
+
+    async def find_table(self, name: str, schema: str | None = None) -> Table | None:
+        result = await self.execute(_TABLE_SQL, (name, schema))
+        found = group_tables(result.rows or [])
+        return found[0] if found else None
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -504,11 +544,28 @@ class _PostgresTransaction:
         return "<PostgresTransaction>"
 
     async def execute(self, sql: str, params: Params = None) -> QueryResult:
+        async def run() -> QueryResult:
+            cursor = await self._connection.execute(sql, _bind(params))
+            return await _result(cursor, self._owner._shapes)
+
+        return await self._guarded(run, sql)
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """psycopg's executemany, which pipelines the rows: one round trip a batch."""
+
+        async def run() -> None:
+            async with self._connection.cursor() as cursor:
+                await cursor.executemany(sql, rows)
+
+        await self._guarded(run, sql)
+
+    async def _guarded(self, run: Callable[[], Awaitable[T]], sql: str) -> T:
+        """A statement on the pinned connection, its errors translated, bounded by the
+        client-side backstop past the server's timeout."""
         deadlines = self._owner._deadlines
         deadline = deadlines.start(self._wanted_ms / 1000 + _BACKSTOP_S)
         try:
-            cursor = await self._connection.execute(sql, _bind(params))
-            return await _result(cursor, self._owner._shapes)
+            return await run()
         except psycopg.Error as exc:
             error = self._owner._query_failure(exc, sql, self._wanted_ms, retry_safe=False)
         except asyncio.CancelledError:
@@ -519,6 +576,57 @@ class _PostgresTransaction:
         finally:
             deadlines.finish(deadline)
         raise detached(error.error if isinstance(error, Retry) else error)
+
+
+class _PostgresRows:
+    """A stream's named cursor: declared by `open`, read a batch at a time by `fetch`."""
+
+    def __init__(
+        self, owner: PostgresConnector, connection: Connection, wanted_ms: int, batch_rows: int
+    ) -> None:
+        self._owner = owner
+        self._cursor = connection.cursor(name="sluice_stream")
+        self._wanted_ms = wanted_ms
+        self._batch = max(1, batch_rows)
+        self._sql = ""
+        self._shape = RowShape([], [])
+        self.columns: list[str] = []
+
+    def __repr__(self) -> str:
+        return "<PostgresRows>"
+
+    async def open(self, sql: str, params: Params) -> None:
+        self._sql = sql
+        try:
+            await self._cursor.execute(sql, _bind(params))
+        except psycopg.Error as exc:
+            raise self._failure(exc) from None
+        description = self._cursor.description or []
+        oids = tuple(column.type_code for column in description)
+        encoding = self._cursor.connection.pgconn.parameter_status(b"client_encoding")
+        key = (encoding, tuple(column.name for column in description), oids)
+        shapes = self._owner._shapes
+        self._shape = shapes.get(key) or shapes.put(key, _shape(self._cursor, encoding, oids))
+        self.columns = self._shape.columns.copy()
+
+    async def fetch(self) -> list[dict[str, Any]]:
+        try:
+            rows = await self._cursor.fetchmany(self._batch)
+        except psycopg.Error as exc:
+            raise self._failure(exc) from None
+        return self._shape.rows(rows) if rows else []
+
+    async def close(self) -> None:
+        """Forget the cursor once its transaction has ended (which closed it on the
+        server: psycopg then sends nothing)."""
+        try:
+            await self._cursor.close()
+        except psycopg.Error:
+            return
+
+    def _failure(self, exc: psycopg.Error) -> ConnectorError:
+        failure = self._owner._query_failure(exc, self._sql, self._wanted_ms, retry_safe=False)
+        return detached(failure.error if isinstance(failure, Retry) else failure)
 
 
 def _is_disconnect(exc: psycopg.Error) -> bool:
@@ -551,7 +659,7 @@ async def _result(cursor: psycopg.AsyncCursor[TupleRow], shapes: ShapeCache) -> 
 
 
 def _shape(
-    cursor: psycopg.AsyncCursor[TupleRow],
+    cursor: psycopg.AsyncCursor[TupleRow] | psycopg.AsyncServerCursor[TupleRow],
     encoding: bytes | None,
     oids: tuple[int, ...],
 ) -> RowShape:
@@ -574,6 +682,16 @@ WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema', 'crdb_internal'
                              'pg_extension', 'rw_catalog')
   AND c.table_schema NOT LIKE 'pg\\_toast%'
 ORDER BY c.table_schema, c.table_name, c.ordinal_position
+"""
+
+
+_TABLE_SQL = """
+SELECT c.table_schema, c.table_name, c.column_name,
+       CASE WHEN c.data_type IN ('ARRAY', 'USER-DEFINED') THEN c.udt_name
+            ELSE c.data_type END AS data_type
+FROM information_schema.columns c
+WHERE c.table_name = %s AND c.table_schema = coalesce(%s, current_schema())
+ORDER BY c.ordinal_position
 """
 
 
