@@ -610,8 +610,18 @@ class _PostgresRows:
         self.columns = self._shape.columns.copy()
 
     async def fetch(self) -> list[dict[str, Any]]:
+        """The FETCH runs as a task of its own: when the reader is cancelled (the client
+        hung up), psycopg's cancellation of the query on the server must not be cut short
+        by a second cancel, which anyio's cancel scopes deliver at every await; it would
+        then close the socket and leave the server running the statement until it next
+        writes. The connection's lock keeps the rollback after it until it is done."""
+        fetching = asyncio.ensure_future(self._cursor.fetchmany(self._batch))
         try:
-            rows = await self._cursor.fetchmany(self._batch)
+            rows = await asyncio.shield(fetching)
+        except asyncio.CancelledError:
+            fetching.cancel()
+            fetching.add_done_callback(_retrieved)
+            raise
         except psycopg.Error as exc:
             raise self._failure(exc) from None
         return self._shape.rows(rows) if rows else []
@@ -627,6 +637,12 @@ class _PostgresRows:
     def _failure(self, exc: psycopg.Error) -> ConnectorError:
         failure = self._owner._query_failure(exc, self._sql, self._wanted_ms, retry_safe=False)
         return detached(failure.error if isinstance(failure, Retry) else failure)
+
+
+def _retrieved(task: "asyncio.Future[Any]") -> None:
+    """Mark an abandoned task's outcome as seen, so asyncio does not log it."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _is_disconnect(exc: psycopg.Error) -> bool:

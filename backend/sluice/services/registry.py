@@ -73,6 +73,8 @@ class LiveApi:
     unavailable: str | None = None
     """Why this API cannot run (its data source was removed or disabled, it no longer
     compiles); calls get a 503 saying so instead of a 404."""
+    name: str = ""
+    """The API's name as published (an export's file is named after it)."""
 
     @cached_property
     def param_locations(self) -> frozenset[str]:
@@ -300,6 +302,7 @@ def live_api(
         datasource_name=name,
         script_macros=pinned,
         script=frozen["content"] if frozen["engine"] == "script" else None,
+        name=str(frozen.get("name") or ""),
     )
 
 
