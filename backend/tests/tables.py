@@ -1,6 +1,7 @@
 """Numbered tables on each real database, for the table tools' tests (streamed exports and
-CSV imports): `n` rows of an id, a name, an even flag, an exact amount, a day and a NULL,
-made by the database itself so a large count costs one statement."""
+CSV imports): `n` rows of an id (the primary key), a name (not null), an even flag, an
+exact amount, a day and a NULL note, made by the database itself so a large count costs
+one statement."""
 
 import sqlite3
 import uuid
@@ -69,10 +70,12 @@ def numbered_table(kind: str, n: int, sqlite_dir: Path) -> Iterator[tuple[dict[s
 def _pg_table(table: str, n: int) -> Iterator[dict[str, Any]]:
     require_postgres()
     pg_run(
-        f"CREATE TABLE {table} AS SELECT i AS id, 'name ' || i AS name, i % 2 = 0 AS even,"
-        f" (i * 1.25)::numeric(12, 2) AS amount,"
-        f" date '2024-01-01' + (i % 28) AS day, NULL::text AS note"
-        f" FROM generate_series(1, {int(n)}) i"
+        f"CREATE TABLE {table} (id int PRIMARY KEY, name varchar(40) NOT NULL, even boolean,"
+        " amount numeric(12, 2), day date, note text)"
+    )
+    pg_run(
+        f"INSERT INTO {table} SELECT i, 'name ' || i, i % 2 = 0, i * 1.25,"
+        f" date '2024-01-01' + (i % 28), NULL FROM generate_series(1, {int(n)}) i"
     )
     try:
         yield PG_SOURCE | {"name": f"pg-{table}"}
@@ -84,7 +87,7 @@ def _pg_table(table: str, n: int) -> Iterator[dict[str, Any]]:
 def _maria_table(table: str, n: int) -> Iterator[dict[str, Any]]:
     require_mariadb()
     maria_run(
-        f"CREATE TABLE {table} (id INT PRIMARY KEY, name VARCHAR(40), even BOOLEAN,"
+        f"CREATE TABLE {table} (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, even BOOLEAN,"
         " amount DECIMAL(12, 2), day DATE, note TEXT)"
     )
     if n:
@@ -103,7 +106,7 @@ def _sqlite_table(table: str, n: int, folder: Path) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(folder / f"{table}.db") as db:
         db.execute(
-            f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name TEXT, even BOOLEAN,"
+            f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, even BOOLEAN,"
             " amount DECIMAL(12, 2), day DATE, note TEXT)"
         )
         db.execute(
@@ -130,3 +133,16 @@ def maria_run(sql: str) -> list[tuple[Any, ...]]:
             return list(cursor.fetchall())
     finally:
         db.close()
+
+
+def rows_of(kind: str, table: str, folder: Path) -> list[tuple[Any, ...]]:
+    """The table's rows as the database's own driver reads them, by id."""
+    sql = f"SELECT * FROM {table} ORDER BY id"
+    if kind == "postgres":
+        return pg_run(sql)
+    if kind == "mariadb":
+        return maria_run(sql)
+    with sqlite3.connect(folder / f"{table}.db") as db:
+        found = db.execute(sql).fetchall()
+    db.close()
+    return found

@@ -11,11 +11,14 @@ is then retried like any transient failure: the statement did not run.
 """
 
 import asyncio
+import datetime
+import json
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -280,7 +283,7 @@ class _SQLiteTransaction:
         return await self._owner._run_once(self._handle, sql, params, self._wanted_ms)
 
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        connection, values = self._handle.connection, [tuple(row) for row in rows]
+        connection, values = self._handle.connection, [bindable(row) for row in rows]
         await self._owner._once(
             self._handle, lambda: connection.executemany(sql, values), self._wanted_ms
         )
@@ -314,7 +317,7 @@ class _SQLiteRows:
 
     async def open(self, sql: str, params: Params) -> None:
         bound: Sequence[Any] | Mapping[str, Any] = () if params is None else params
-        bound = bound if isinstance(bound, Mapping) else tuple(bound)
+        bound = bound if isinstance(bound, Mapping) else bindable(bound)
         self._cursor = await self._in_thread(lambda: self._handle.connection.execute(sql, bound))
         if self._cursor.description is None:
             raise ConnectorError("Query failed: the statement returns no rows")
@@ -337,9 +340,33 @@ class _SQLiteRows:
             await self._owner._end_quietly(cursor.close)
 
 
+_NATIVE = frozenset({int, float, str, bytes, type(None), bool})
+
+
+def _stored(value: Any) -> Any:
+    """A value SQLite stores as it is, or its text: exact decimals, ISO 8601 dates and
+    times (what Python's deprecated default adapters wrote), lists and objects as JSON."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return value
+
+
+def bindable(values: Sequence[Any]) -> tuple[Any, ...]:
+    """Positional values SQLite can bind (see `_stored`); plain ones pass untouched."""
+    if all(value.__class__ in _NATIVE for value in values):
+        return tuple(values)
+    return tuple(map(_stored, values))
+
+
 def _execute(connection: sqlite3.Connection, sql: str, params: Params) -> QueryResult:
     bound: Sequence[Any] | Mapping[str, Any] = () if params is None else params
-    cursor = connection.execute(sql, bound if isinstance(bound, Mapping) else tuple(bound))
+    cursor = connection.execute(sql, bound if isinstance(bound, Mapping) else bindable(bound))
     try:
         if cursor.description is None:
             return QueryResult(columns=[], rows=None, rowcount=cursor.rowcount)

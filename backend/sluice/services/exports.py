@@ -123,6 +123,10 @@ class Export:
         export.limit, export.transform = limit, transform
         return export
 
+    async def close(self) -> None:
+        """End the stream without writing it (the answer is not going out after all)."""
+        await self._held.aclose()
+
     async def body(self) -> AsyncGenerator[bytes, None]:
         """The file, a batch per chunk. The stream is closed when this ends however it
         ends (done, an error, or closed early by the reader leaving)."""

@@ -23,8 +23,10 @@ from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
 
 PUBLIC = "public"
 LOGGED_IN = "logged in"
-Need = str | tuple[str, str]
-"""What a route needs: nothing, a login, or one {resource, action} permission."""
+Permission = tuple[str, str]
+Need = str | Permission | list[Permission]
+"""What a route needs: nothing, a login, one {resource, action} permission, or each of
+several."""
 
 ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/openapi.json"): PUBLIC,
@@ -55,6 +57,11 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("DELETE", "/api/v1/datasources/{datasource_id}"): ("datasource", "write"),
     ("POST", "/api/v1/datasources/{datasource_id}/test"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables"): ("datasource", "write"),
+    ("GET", "/api/v1/datasources/{datasource_id}/tables/{table}/export"): ("datasource", "debug"),
+    ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/import"): [
+        ("datasource", "write"),
+        ("datasource", "debug"),
+    ],
     ("GET", "/api/v1/modules"): ("module", "read"),
     ("POST", "/api/v1/modules"): ("module", "write"),
     ("GET", "/api/v1/modules/{module_id}"): ("module", "read"),
@@ -98,7 +105,7 @@ ROUTES: dict[tuple[str, str], Need] = {
 NARROW = [("api", "read"), ("api", "debug")]
 """The custom role: reads APIs and runs their drafts, nothing else."""
 
-HOLDS: dict[str, Callable[[tuple[str, str]], bool]] = {
+HOLDS: dict[str, Callable[[Permission], bool]] = {
     "admin": lambda _: True,
     "developer": lambda permission: permission[0] not in ("user", "role"),
     "viewer": lambda permission: permission[1] == "read",
@@ -124,6 +131,8 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 def allowed(identity: str, need: Need) -> bool:
     if isinstance(need, str):  # public, or any logged-in user
         return True
+    if isinstance(need, list):
+        return all(HOLDS[identity](permission) for permission in need)
     return HOLDS[identity](need)
 
 

@@ -28,8 +28,11 @@ ROWS = 2_500
 class Exports:
     """An app with a numbered table on one database, and APIs over it."""
 
-    def __init__(self, app: FastAPI, client: TestClient, source: dict[str, Any], table: str):
-        self.app, self.client, self.table = app, client, table
+    def __init__(
+        self, kind: str, app: FastAPI, client: TestClient, source: dict[str, Any], table: str
+    ):
+        self.kind, self.app, self.client, self.table = kind, app, client, table
+        self.folder = app.state.settings.sqlite_datasource_dir
         self.admin = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
         self.source = make_source(client, self.admin, source)
         self.module = make_module(client, self.admin, "exports")
@@ -70,7 +73,7 @@ def kind(request: pytest.FixtureRequest) -> str:
 def exports_on(kind: str, app: FastAPI, rows: int = ROWS) -> Iterator[Exports]:
     with numbered_table(kind, rows, app.state.settings.sqlite_datasource_dir) as (source, table):
         with TestClient(app) as client:
-            yield Exports(app, client, source, table)
+            yield Exports(kind, app, client, source, table)
 
 
 @pytest.fixture
