@@ -35,7 +35,6 @@ import asyncmy
 from asyncmy.cursors import Cursor, SSCursor
 
 from sluice.connectors.base import (
-    STREAM_BATCH_ROWS,
     Column,
     ConnectionConfig,
     ConnectorError,
@@ -55,7 +54,6 @@ from sluice.connectors.common import (
     ConnectorEntry,
     Deadlines,
     Retry,
-    check_timeout,
     detached,
     is_read_statement,
     parked,
@@ -176,13 +174,8 @@ class MySQLConnector(ConnectorEntry):
     # -- public protocol ---------------------------------------------------------------
 
     @asynccontextmanager
-    async def stream(
-        self,
-        sql: str,
-        params: Params = None,
-        *,
-        timeout_ms: int | None = None,
-        batch_rows: int = STREAM_BATCH_ROWS,
+    async def _stream(
+        self, sql: str, params: Params, wanted: int, batch_rows: int
     ) -> AsyncIterator[RowStream]:
         """An unbuffered cursor (SSCursor) in a read-only transaction: the server sends rows
         as the client reads them. The server's statement timeout would count the whole
@@ -190,8 +183,6 @@ class MySQLConnector(ConnectorEntry):
         is bounded on the client instead. Leaving before the rows ran out kills the query
         from a side connection and drops this one (an unbuffered result cannot be left
         unread on a connection that goes back to the pool)."""
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._default_ms
         begin = "START TRANSACTION READ ONLY"
         pool, connection = await with_retries(lambda: self._begin_once(begin), self._delays)
         rows = _MySQLRows(self, connection, wanted, batch_rows)

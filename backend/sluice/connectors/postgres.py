@@ -36,7 +36,6 @@ from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from sluice.connectors.base import (
-    STREAM_BATCH_ROWS,
     Column,
     ConnectionConfig,
     ConnectorError,
@@ -242,20 +241,13 @@ class PostgresConnector(ConnectorEntry):
         return await attempt_then_retry(self._execute_once, args, self._delays)
 
     @asynccontextmanager
-    async def stream(
-        self,
-        sql: str,
-        params: Params = None,
-        *,
-        timeout_ms: int | None = None,
-        batch_rows: int = STREAM_BATCH_ROWS,
+    async def _stream(
+        self, sql: str, params: Params, wanted: int, batch_rows: int
     ) -> AsyncIterator[RowStream]:
         """A named (server-side) cursor in a read-only transaction: each FETCH is one
         statement, so the session's statement timeout bounds each batch. Leaving early
         rolls back, which closes the cursor and ends the query; a fetch cancelled midway is
         cancelled on the server by psycopg, and its connection dropped."""
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._default_ms
         pool, connection = await with_retries(self._begin_once(True, wanted), self._delays)
         rows = _PostgresRows(self, connection, wanted, batch_rows)
         broken = False

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
 from sluice.connectors.base import (
-    STREAM_BATCH_ROWS,
     Column,
     ConnectionConfig,
     ConnectorError,
@@ -40,7 +39,6 @@ from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
     ConnectorEntry,
     Retry,
-    check_timeout,
     detached,
     parked,
     timeout_error,
@@ -128,18 +126,11 @@ class SQLiteConnector(ConnectorEntry):
         return Table(schema="main", name=name, columns=columns) if columns else None
 
     @asynccontextmanager
-    async def stream(
-        self,
-        sql: str,
-        params: Params = None,
-        *,
-        timeout_ms: int | None = None,
-        batch_rows: int = STREAM_BATCH_ROWS,
+    async def _stream(
+        self, sql: str, params: Params, wanted: int, batch_rows: int
     ) -> AsyncIterator[RowStream]:
         """The statement's cursor in a read-only transaction, a batch fetched per trip to
         a worker thread, each under the timeout. Leaving early interrupts the statement."""
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._config.statement_timeout_ms
         handle = await with_retries(lambda: self._begin_once(True), self._delays)
         rows = _SQLiteRows(self, handle, wanted, batch_rows)
         try:

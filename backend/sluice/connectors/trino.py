@@ -27,7 +27,6 @@ from trino.dbapi import Connection, Cursor
 from trino.transaction import IsolationLevel
 
 from sluice.connectors.base import (
-    STREAM_BATCH_ROWS,
     Column,
     ConnectionConfig,
     ConnectorError,
@@ -44,7 +43,6 @@ from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
     ConnectorEntry,
     Retry,
-    check_timeout,
     detached,
     gate_usage,
     scrub,
@@ -135,19 +133,12 @@ class TrinoConnector(ConnectorEntry):
         return Table(schema=schema, name=name, columns=columns) if columns else None
 
     @asynccontextmanager
-    async def stream(
-        self,
-        sql: str,
-        params: Params = None,
-        *,
-        timeout_ms: int | None = None,
-        batch_rows: int = STREAM_BATCH_ROWS,
+    async def _stream(
+        self, sql: str, params: Params, wanted: int, batch_rows: int
     ) -> AsyncIterator[RowStream]:
         """The client's cursor, which fetches the result's pages from the coordinator as
         they are read, each batch on a worker thread under the timeout. Leaving before the
         rows ran out cancels the query (the client's DELETE)."""
-        check_timeout(timeout_ms)
-        wanted = timeout_ms or self._config.statement_timeout_ms
         async with self._connection() as connection:
             rows = _TrinoRows(self, connection.cursor(), wanted, batch_rows)
             try:
