@@ -1,12 +1,13 @@
-"""The `sluice` command: serve, migrate, create-superuser, rotate-key, demo.
+"""The `sluice` command: serve, migrate, create-superuser, rotate-key, demo, test.
 
 `sluice serve` migrates the store, creates the first superuser on an empty store (and, with
 LOAD_DEMO, loads the demo there) and serves. `sluice demo` loads the demo shop and its APIs
 into the store; `--source NAME=URL` also fills a PostgreSQL or MySQL/MariaDB database with
-the shop and registers it as a data source.
+the shop and registers it as a data source. `sluice test` runs the APIs' test cases.
 """
 
 import argparse
+import asyncio
 import getpass
 import os
 import secrets
@@ -24,11 +25,15 @@ from sluice.demo.load import load_demo
 from sluice.demo.printout import demo_text
 from sluice.demo.sources import DemoSource, parse_source
 from sluice.errors import SluiceError
+from sluice.models.api_test import RunReport
 from sluice.models.user import User, UserCreate
 from sluice.observability.logging import configure_logging, log_config
 from sluice.security import Keyring, SecretUndecryptable, new_encryption_key
+from sluice.services.api_tests import Compiling, plan, run_standalone, select_apis
 from sluice.services.common import count
 from sluice.services.datasources import rotate_keys
+from sluice.services.junit import junit_xml
+from sluice.services.scripts import script_modules
 from sluice.services.users import create_user, ensure_first_superuser
 from sluice.serving import PROTOCOL
 
@@ -62,6 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="NAME=URL",
         help="also fill this PostgreSQL or MySQL/MariaDB database and register it as NAME",
     )
+    test = commands.add_parser("test", help="run the APIs' test cases; exits 1 when one fails")
+    test.add_argument("--module", help="only this module's APIs (its name)")
+    test.add_argument("--api", type=int, help="only this API (its id)")
+    test.add_argument(
+        "--published", action="store_true", help="run the live versions, not the drafts"
+    )
+    test.add_argument("--junit", type=Path, metavar="FILE", help="also write a JUnit XML report")
 
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -81,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return rotate_key_command(settings, args.generate)
         if args.command == "demo":
             return demo_command(settings, args.source)
+        if args.command == "test":
+            return run_tests_command(settings, args.module, args.api, args.published, args.junit)
         return create_superuser_command(settings, args.email, args.password)
     except SluiceError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
@@ -228,6 +242,44 @@ def demo_command(settings: Settings, sources: Sequence[DemoSource]) -> int:
         engine.dispose()
     sys.stdout.write(demo_text(report, DEMO_URL))
     return 0
+
+
+def run_tests_command(
+    settings: Settings, module: str | None, api_id: int | None, published: bool, junit: Path | None
+) -> int:
+    """Run the test cases of the drafts (or the live versions) against their data sources,
+    every write rolled back; print each result and a summary. 0 when all pass, else 1."""
+    migrate(settings.database_url)
+    keyring = Keyring.from_settings(settings.secret_key, settings.DATASOURCE_ENCRYPTION_KEY)
+    compiling = Compiling(settings, keyring, script_modules(settings))
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            apis = select_apis(session, module, api_id, published)
+            cases = plan(session, apis, compiling, published=published)
+    finally:
+        engine.dispose()
+    report = asyncio.run(run_standalone(cases, settings))
+    sys.stdout.write(summary_of(report))
+    if junit is not None:
+        junit.write_bytes(junit_xml(report))
+    return 1 if report.failed else 0
+
+
+def summary_of(report: RunReport) -> str:
+    """One line per test case (its failures below it), then the counts."""
+    lines = []
+    for result in report.results:
+        mark = "ok  " if result.passed else "FAIL"
+        where = f"{result.module}/{result.api_name}"
+        lines.append(f"{mark}  {where}: {result.name} ({result.duration_ms:g} ms)")
+        lines += [f"        {f.expectation}: {f.message}" for f in result.failures]
+    total = report.passed + report.failed
+    if not total:
+        return "No test cases to run.\n"
+    return "\n".join(
+        [*lines, "", f"{report.passed} passed, {report.failed} failed ({total} test cases)", ""]
+    )
 
 
 if __name__ == "__main__":

@@ -112,3 +112,33 @@ ADMIN_ERRORS: tuple[type[SluiceError], ...] = (
 body cut at the size limit) gets the code of the class with its status."""
 
 CODE_BY_STATUS = {error.status: error.code for error in ADMIN_ERRORS}
+
+
+GATEWAY_CODES: dict[str, int] = {
+    "bad_request": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "rate_limited": 429,
+    "concurrency_limited": 429,
+    "datasource_error": 502,
+    "datasource_unavailable": 503,
+    "timeout": 504,
+    "script_error": 500,
+    "script_limit": 500,
+}
+"""Every code the gateway answers with; docs/TECHNICAL.md documents each (a test checks)."""
+
+
+def gateway_status(error: SluiceError) -> tuple[int, str]:
+    """The status and code the gateway answers `error` with: its own when the gateway has
+    that code, else 400 `bad_request`, or 502 `datasource_error` for a server-side one.
+    (Here rather than in the gateway: test cases report the same answer.)"""
+    if error.code in GATEWAY_CODES:
+        return GATEWAY_CODES[error.code], error.code
+    if error.status >= 500:
+        return 502, "datasource_error"
+    return 400, "bad_request"

@@ -21,7 +21,7 @@ from sluice.app import create_app
 from sluice.config import Settings
 from sluice.db import migrate
 from sluice.services.users import get_user_by_email
-from tests.databases import database
+from tests.databases import any_database, database
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
 from tests.servers import (
     IN_CI,
@@ -161,6 +161,7 @@ def admin_headers(client: TestClient) -> dict[str, str]:
 
 __all__ = [
     "IN_CI",
+    "any_database",
     "PG_SERVER",
     "REDIS_URL",
     "database",

@@ -40,6 +40,12 @@ def round_trip(url: str) -> None:
         assert names == ["admin", "developer", "viewer"]
         columns = {c["name"] for c in inspect(connection).get_columns("user")}
         assert "token_generation" in columns
+        modules = {c["name"] for c in inspect(connection).get_columns("module")}
+        assert "require_passing_tests" in modules
+        tests = {c["name"] for c in inspect(connection).get_columns("api_test")}
+        assert {"api_id", "name", "params", "client_id", "expect"} <= tests
+        apis = {c["name"] for c in inspect(connection).get_columns("api")}
+        assert "allow_whole_table_writes" in apis
     engine.dispose()
     alembic(url, "downgrade", "base")
     engine = create_engine(url)

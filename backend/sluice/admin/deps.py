@@ -7,18 +7,23 @@ never repeat the check.
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
+from anyio import from_thread
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from sluice.config import Settings
 from sluice.errors import Forbidden, Unauthorized
+from sluice.models.api_test import RunReport
 from sluice.models.fields import MAX_ID
 from sluice.models.user import RESOURCE_ACTIONS, User
 from sluice.security import decode_user_token
-from sluice.services import audit
+from sluice.services import api_tests, audit
+from sluice.services.api_tests import Case, Compiling, RunCases
+from sluice.services.publish_gate import Gatekeeper
 from sluice.services.registry import RegistryHolder
 from sluice.services.roles import permissions_of
+from sluice.services.scripts import script_modules
 from sluice.services.throttle import LoginGuard
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token", auto_error=False)
@@ -96,3 +101,29 @@ def get_registry(request: Request) -> RegistryHolder:
 
 
 RegistryDep = Annotated[RegistryHolder, Depends(get_registry)]
+
+
+def get_compiling(request: Request, settings: SettingsDep) -> Compiling:
+    return Compiling(settings, request.app.state.keyring, script_modules(settings))
+
+
+def get_case_runner(request: Request) -> RunCases:
+    """Runs test cases on the app's event loop, from the worker thread of a sync route:
+    the route keeps its store work off the loop, the runs need the loop's pools."""
+    state = request.app.state
+
+    def run(cases: list[Case]) -> RunReport:
+        return from_thread.run(api_tests.run, cases, state)
+
+    return run
+
+
+CompilingDep = Annotated[Compiling, Depends(get_compiling)]
+CaseRunnerDep = Annotated[RunCases, Depends(get_case_runner)]
+
+
+def get_gatekeeper(compiling: CompilingDep, runner: CaseRunnerDep) -> Gatekeeper:
+    return Gatekeeper(compiling, runner)
+
+
+GatekeeperDep = Annotated[Gatekeeper, Depends(get_gatekeeper)]

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from sluice.admin.routes import (
+    api_tests,
     apis,
     clients,
     datasources,
@@ -26,6 +27,7 @@ api_router.include_router(datasources.router)
 api_router.include_router(tables.router)
 api_router.include_router(modules.router)
 api_router.include_router(apis.router)
+api_router.include_router(api_tests.router)
 api_router.include_router(macros.router)
 api_router.include_router(groups.router)
 api_router.include_router(clients.router)

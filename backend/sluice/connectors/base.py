@@ -86,6 +86,47 @@ class Table:
     columns: list[Column]
 
 
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column as the database declares it: what an API written for the table needs to
+    bind, filter and write it."""
+
+    name: str
+    type: str
+    """The type as the database names it (`character varying`, `int(11)`, `INTEGER`)."""
+    nullable: bool
+    default: str | None = None
+    """The default expression as the database reports it (None: no default)."""
+    auto: bool = False
+    """Filled by the database when an insert leaves it out, with no default expression:
+    an identity, an auto-increment, SQLite's rowid alias."""
+    writable: bool = True
+    """False for computed columns and identities that refuse a value (GENERATED ALWAYS)."""
+
+    @property
+    def has_default(self) -> bool:
+        """Whether an insert may leave the column out and get something other than NULL."""
+        return self.default is not None or self.auto
+
+
+WriteVerb = Literal["INSERT", "UPDATE", "DELETE"]
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """One table or view, described for generating APIs over it."""
+
+    schema: str | None
+    name: str
+    columns: list[ColumnInfo]
+    primary_key: list[str]
+    """The primary key's columns in key order; empty when there is none (or the database,
+    like Trino, does not say)."""
+    is_view: bool = False
+    returning: frozenset[WriteVerb] = frozenset()
+    """The statements this server lets end with RETURNING (it depends on its version)."""
+
+
 STREAM_BATCH_ROWS = 1000
 """Rows a stream fetches from the server at a time: small enough to keep memory flat,
 large enough that the round trips do not dominate."""
@@ -164,9 +205,10 @@ class Connector(Protocol):
         """Tables and views the user can see, with their columns."""
         ...
 
-    async def find_table(self, name: str, schema: str | None = None) -> Table | None:
-        """One table or view by its exact name, with its columns and their types, in
-        `schema` or else the connection's current one; None when there is none."""
+    async def describe_table(self, name: str, schema: str | None = None) -> TableInfo | None:
+        """One table's columns (types, nullability, defaults) and primary key, or None when
+        there is no such table. Without `schema`, the one the database would use for the
+        bare name (PostgreSQL's search path, the connection's database or schema)."""
         ...
 
     async def close(self) -> None: ...
@@ -184,7 +226,7 @@ def quote_identifier(name: str, quote: str) -> str:
     return f"{quote}{name.replace(quote, quote * 2)}{quote}"
 
 
-def qualified_name(table: Table, quote: str) -> str:
+def qualified_name(table: Table | TableInfo, quote: str) -> str:
     """A table's quoted name, with its schema when it has one."""
     name = quote_identifier(table.name, quote)
     return f"{quote_identifier(table.schema, quote)}.{name}" if table.schema else name

@@ -125,6 +125,13 @@ def is_read_statement(sql: str) -> bool:
     return word in _READ_KEYWORDS
 
 
+def key_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The primary key's columns in key order, from catalog rows that carry each column's
+    `column_name` and `key_position` (its place in the key, or None)."""
+    keyed = sorted((row["key_position"], row["column_name"]) for row in rows if row["key_position"])
+    return [column for _, column in keyed]
+
+
 def timeout_error(timeout_ms: int, detail: str | None = None) -> QueryTimeout:
     return QueryTimeout(f"Query timed out after {timeout_ms} ms", detail=detail)
 

@@ -36,6 +36,7 @@ from asyncmy.cursors import Cursor, SSCursor
 
 from sluice.connectors.base import (
     Column,
+    ColumnInfo,
     ConnectionConfig,
     ConnectorError,
     DatasourceUnavailable,
@@ -46,7 +47,9 @@ from sluice.connectors.base import (
     QueryResult,
     RowStream,
     Table,
+    TableInfo,
     Transaction,
+    WriteVerb,
     query_result,
 )
 from sluice.connectors.common import (
@@ -56,6 +59,7 @@ from sluice.connectors.common import (
     Retry,
     detached,
     is_read_statement,
+    key_columns,
     parked,
     scrub,
     timeout_error,
@@ -205,11 +209,29 @@ class MySQLConnector(ConnectorEntry):
         connection.close()
 
     async def tables(self) -> list[Table]:
-        return _grouped((await self.execute(_TABLES_SQL)).rows or [])
+        result = await self.execute(_TABLES_SQL)
+        tables: dict[tuple[str, str], list[Column]] = {}
+        for row in result.rows or []:
+            key = (row["table_schema"], row["table_name"])
+            tables.setdefault(key, []).append(Column(row["column_name"], row["column_type"]))
+        return [Table(schema=s, name=t, columns=columns) for (s, t), columns in tables.items()]
 
-    async def find_table(self, name: str, schema: str | None = None) -> Table | None:
-        found = _grouped((await self.execute(_TABLE_SQL, (schema, name))).rows or [])
-        return found[0] if found else None
+    async def describe_table(self, name: str, schema: str | None = None) -> TableInfo | None:
+        async with self.transaction(read_only=True) as tx:
+            version = (await tx.execute("SELECT VERSION() AS v")).rows or [{"v": ""}]
+            columns = (await tx.execute(_DESCRIBE_SQL, (schema, name))).rows or []
+            json = (await tx.execute(_JSON_CHECKS_SQL, (schema, name))).rows or []
+        if not columns:
+            return None
+        json_columns = {str(row["name"]) for row in json}
+        return TableInfo(
+            schema=columns[0]["table_schema"],
+            name=columns[0]["table_name"],
+            columns=[_column_info(row, json_columns) for row in columns],
+            primary_key=key_columns(columns),
+            is_view=columns[0]["table_type"] == "VIEW",
+            returning=returning(str(version[0]["v"])),
+        )
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -624,26 +646,64 @@ WHERE c.TABLE_SCHEMA = DATABASE()
 ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
 """
 
-_TABLE_SQL = """
-SELECT c.TABLE_SCHEMA AS table_schema, c.TABLE_NAME AS table_name,
-       c.COLUMN_NAME AS column_name, c.COLUMN_TYPE AS column_type
-FROM information_schema.COLUMNS c
-WHERE c.TABLE_SCHEMA = coalesce(%s, DATABASE()) AND c.TABLE_NAME = %s
-ORDER BY c.ORDINAL_POSITION
-"""
-
-
-def _grouped(rows: list[dict[str, Any]]) -> list[Table]:
-    """information_schema.COLUMNS rows to Tables, in order."""
-    tables: dict[tuple[str, str], list[Column]] = {}
-    for row in rows:
-        key = (row["table_schema"], row["table_name"])
-        tables.setdefault(key, []).append(Column(row["column_name"], row["column_type"]))
-    return [Table(schema=s, name=t, columns=columns) for (s, t), columns in tables.items()]
-
-
 _JSON_COLUMNS_SQL = """
 SELECT CONSTRAINT_NAME FROM information_schema.CHECK_CONSTRAINTS
 WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = %s
   AND CHECK_CLAUSE LIKE 'json\\_valid(%%'
 """
+
+_DESCRIBE_SQL = """
+SELECT c.TABLE_SCHEMA AS table_schema, c.TABLE_NAME AS table_name, t.TABLE_TYPE AS table_type,
+       c.COLUMN_NAME AS column_name, c.COLUMN_TYPE AS column_type,
+       c.IS_NULLABLE = 'YES' AS nullable, c.COLUMN_DEFAULT AS column_default,
+       c.EXTRA AS extra, k.ORDINAL_POSITION AS key_position
+FROM information_schema.COLUMNS c
+JOIN information_schema.TABLES t
+  ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+LEFT JOIN information_schema.KEY_COLUMN_USAGE k
+  ON k.TABLE_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME
+ AND k.COLUMN_NAME = c.COLUMN_NAME AND k.CONSTRAINT_NAME = 'PRIMARY'
+WHERE c.TABLE_SCHEMA = COALESCE(%s, DATABASE())
+  AND CAST(c.TABLE_NAME AS BINARY) = CAST(%s AS BINARY)
+ORDER BY c.ORDINAL_POSITION
+"""
+"""Table names compare byte for byte (information_schema's collation ignores case)."""
+
+_JSON_CHECKS_SQL = """
+SELECT CONSTRAINT_NAME AS name FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = COALESCE(%s, DATABASE()) AND TABLE_NAME = %s
+  AND CHECK_CLAUSE LIKE 'json\\_valid(%%'
+"""
+_GENERATED = frozenset({"VIRTUAL", "STORED", "PERSISTENT"})
+_MARIADB_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+).*mariadb", re.IGNORECASE)
+
+
+def _column_info(row: dict[str, Any], json_columns: set[str]) -> ColumnInfo:
+    """A COLUMNS row. MariaDB reports a nullable column without a default as the text
+    `NULL`, and its JSON columns as LONGTEXT with a json_valid check named after them."""
+    extra = str(row["extra"] or "").upper().split()
+    default = row["column_default"]
+    name = row["column_name"]
+    return ColumnInfo(
+        name=name,
+        type="json" if name in json_columns else str(row["column_type"]),
+        nullable=bool(row["nullable"]),
+        default=None if default in (None, "NULL") else str(default),
+        auto="AUTO_INCREMENT" in extra,
+        writable=_GENERATED.isdisjoint(extra),
+    )
+
+
+def returning(version: str) -> frozenset[WriteVerb]:
+    """What RETURNING this server takes: MariaDB has DELETE ... RETURNING since 10.0.5 and
+    INSERT ... RETURNING since 10.5; MySQL has none."""
+    found = _MARIADB_VERSION.match(version)
+    if found is None:
+        return frozenset()
+    number = tuple(int(part) for part in found.groups())
+    verbs: set[WriteVerb] = set()
+    if number >= (10, 0, 5):
+        verbs.add("DELETE")
+    if number >= (10, 5, 0):
+        verbs.add("INSERT")
+    return frozenset(verbs)

@@ -37,6 +37,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from sluice.connectors.base import (
     Column,
+    ColumnInfo,
     ConnectionConfig,
     ConnectorError,
     DatasourceUnavailable,
@@ -47,6 +48,7 @@ from sluice.connectors.base import (
     QueryResult,
     RowStream,
     Table,
+    TableInfo,
     Transaction,
     query_result,
 )
@@ -60,6 +62,7 @@ from sluice.connectors.common import (
     detached,
     gate_usage,
     is_read_statement,
+    key_columns,
     scrub,
     timeout_error,
     with_retries,
@@ -268,10 +271,9 @@ class PostgresConnector(ConnectorEntry):
         result = await self.execute(_TABLES_SQL)
         return group_tables(result.rows or [])
 
-    async def find_table(self, name: str, schema: str | None = None) -> Table | None:
-        result = await self.execute(_TABLE_SQL, (name, schema))
-        found = group_tables(result.rows or [])
-        return found[0] if found else None
+    async def describe_table(self, name: str, schema: str | None = None) -> TableInfo | None:
+        result = await self.read(_DESCRIBE_SQL, (name, schema, schema))
+        return describe_rows(result.rows or [])
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -693,16 +695,6 @@ ORDER BY c.table_schema, c.table_name, c.ordinal_position
 """
 
 
-_TABLE_SQL = """
-SELECT c.table_schema, c.table_name, c.column_name,
-       CASE WHEN c.data_type IN ('ARRAY', 'USER-DEFINED') THEN c.udt_name
-            ELSE c.data_type END AS data_type
-FROM information_schema.columns c
-WHERE c.table_name = %s AND c.table_schema = coalesce(%s, current_schema())
-ORDER BY c.ordinal_position
-"""
-
-
 def group_tables(rows: list[dict[str, Any]]) -> list[Table]:
     """information_schema.columns rows (schema, table, column, type) to Tables, in order."""
     tables: dict[tuple[str | None, str], list[Column]] = {}
@@ -710,3 +702,57 @@ def group_tables(rows: list[dict[str, Any]]) -> list[Table]:
         schema, table, column, kind = row.values()
         tables.setdefault((schema, table), []).append(Column(name=column, type=str(kind)))
     return [Table(schema=s, name=t, columns=columns) for (s, t), columns in tables.items()]
+
+
+_DESCRIBE_SQL = """
+SELECT c.table_schema, c.table_name, t.table_type, c.column_name,
+       CASE WHEN c.data_type IN ('ARRAY', 'USER-DEFINED') THEN c.udt_name
+            ELSE c.data_type END AS data_type,
+       c.is_nullable = 'YES' AS nullable, c.column_default,
+       c.is_identity = 'YES' AS is_identity, c.identity_generation,
+       c.is_generated = 'ALWAYS' AS computed, k.ordinal_position AS key_position
+FROM information_schema.columns c
+JOIN information_schema.tables t
+  ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+LEFT JOIN information_schema.table_constraints p
+  ON p.table_schema = c.table_schema AND p.table_name = c.table_name
+ AND p.constraint_type = 'PRIMARY KEY'
+LEFT JOIN information_schema.key_column_usage k
+  ON k.constraint_schema = p.constraint_schema AND k.constraint_name = p.constraint_name
+ AND k.table_schema = c.table_schema AND k.table_name = c.table_name
+ AND k.column_name = c.column_name
+WHERE c.table_name = %s
+  AND (c.table_schema = %s::text
+       OR (%s::text IS NULL AND c.table_schema = ANY (current_schemas(false))))
+ORDER BY array_position(current_schemas(false), c.table_schema::text), c.table_schema,
+         c.ordinal_position
+"""
+
+
+def describe_rows(rows: list[dict[str, Any]]) -> TableInfo | None:
+    """The table of the first schema among `rows` (the one the search path finds first)."""
+    if not rows:
+        return None
+    first = rows[0]
+    mine = [row for row in rows if row["table_schema"] == first["table_schema"]]
+    return TableInfo(
+        schema=first["table_schema"],
+        name=first["table_name"],
+        columns=[_column_info(row) for row in mine],
+        primary_key=key_columns(mine),
+        is_view=first["table_type"] == "VIEW",
+        returning=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    )
+
+
+def _column_info(row: dict[str, Any]) -> ColumnInfo:
+    """An information_schema.columns row; an identity GENERATED ALWAYS refuses values."""
+    always = row["identity_generation"] == "ALWAYS"
+    return ColumnInfo(
+        name=row["column_name"],
+        type=str(row["data_type"]),
+        nullable=bool(row["nullable"]),
+        default=row["column_default"],
+        auto=bool(row["is_identity"]),
+        writable=not (row["computed"] or (row["is_identity"] and always)),
+    )

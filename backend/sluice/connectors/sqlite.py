@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 from sluice.connectors.base import (
     Column,
+    ColumnInfo,
     ConnectionConfig,
     ConnectorError,
     DatasourceUnavailable,
@@ -33,13 +34,16 @@ from sluice.connectors.base import (
     QueryResult,
     RowStream,
     Table,
+    TableInfo,
     Transaction,
+    WriteVerb,
 )
 from sluice.connectors.common import (
     DEFAULT_RETRY_DELAYS_MS,
     ConnectorEntry,
     Retry,
     detached,
+    key_columns,
     parked,
     timeout_error,
     with_retries,
@@ -115,15 +119,22 @@ class SQLiteConnector(ConnectorEntry):
             )
         return [Table(schema="main", name=name, columns=cols) for name, cols in tables.items()]
 
-    async def find_table(self, name: str, schema: str | None = None) -> Table | None:
+    async def describe_table(self, name: str, schema: str | None = None) -> TableInfo | None:
+        """Tables of the main database only (Sluice never attaches others)."""
         if schema not in (None, "main"):
             return None
-        result = await self.execute(_TABLE_SQL, [name])
-        columns = [
-            Column(name=row["column_name"], type=row["column_type"] or "")
-            for row in result.rows or []
-        ]
-        return Table(schema="main", name=name, columns=columns) if columns else None
+        rows = (await self.read(_DESCRIBE_SQL, (name,))).rows or []
+        if not rows:
+            return None
+        alias = rowid_alias(rows)
+        return TableInfo(
+            schema="main",
+            name=name,
+            columns=[_column_info(row, alias) for row in rows if row["hidden"] != 1],
+            primary_key=key_columns(rows),
+            is_view=rows[0]["table_type"] == "view",
+            returning=_RETURNING if sqlite3.sqlite_version_info >= (3, 35) else frozenset(),
+        )
 
     @asynccontextmanager
     async def _stream(
@@ -392,9 +403,33 @@ WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
 ORDER BY m.name, p.cid
 """
 
-_TABLE_SQL = """
-SELECT p.name AS column_name, p.type AS column_type
-FROM sqlite_master m JOIN pragma_table_info(m.name) p
-WHERE m.type IN ('table', 'view') AND m.name = ?
+_DESCRIBE_SQL = """
+SELECT m.type AS table_type, instr(upper(m.sql), 'WITHOUT ROWID') > 0 AS without_rowid,
+       p.name AS column_name, p.type AS column_type, p."notnull" AS not_null,
+       p.dflt_value AS column_default, p.pk AS key_position, p.hidden AS hidden
+FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p
+WHERE m.name = ? AND m.type IN ('table', 'view')
 ORDER BY p.cid
 """
+_RETURNING: frozenset[WriteVerb] = frozenset({"INSERT", "UPDATE", "DELETE"})
+
+
+def rowid_alias(rows: list[dict[str, Any]]) -> str | None:
+    """The column that is the table's rowid (a lone INTEGER PRIMARY KEY of a rowid table):
+    an insert that leaves it out, or gives it NULL, gets the next id."""
+    keys = [row for row in rows if row["key_position"]]
+    if len(keys) != 1 or rows[0]["without_rowid"]:
+        return None
+    return str(keys[0]["column_name"]) if keys[0]["column_type"].upper() == "INTEGER" else None
+
+
+def _column_info(row: dict[str, Any], alias: str | None) -> ColumnInfo:
+    """A pragma_table_xinfo row: `hidden` 2 and 3 are generated (computed) columns."""
+    return ColumnInfo(
+        name=row["column_name"],
+        type=row["column_type"] or "",
+        nullable=not row["not_null"] and row["column_name"] != alias,
+        default=row["column_default"],
+        auto=row["column_name"] == alias,
+        writable=row["hidden"] not in (2, 3),
+    )

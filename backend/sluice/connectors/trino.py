@@ -28,6 +28,7 @@ from trino.transaction import IsolationLevel
 
 from sluice.connectors.base import (
     Column,
+    ColumnInfo,
     ConnectionConfig,
     ConnectorError,
     DatasourceUnavailable,
@@ -37,6 +38,7 @@ from sluice.connectors.base import (
     QueryResult,
     RowStream,
     Table,
+    TableInfo,
     Transaction,
 )
 from sluice.connectors.common import (
@@ -124,13 +126,25 @@ class TrinoConnector(ConnectorEntry):
             tables.setdefault(key, []).append(Column(row["column_name"], row["data_type"]))
         return [Table(schema=s, name=t, columns=columns) for (s, t), columns in tables.items()]
 
-    async def find_table(self, name: str, schema: str | None = None) -> Table | None:
-        schema = schema or self._kwargs.get("schema")
-        if not schema:
-            raise InvalidConfig("Name the table's schema: this data source sets no default one")
-        result = await self.execute(_TABLE_SQL, [schema, name])
-        columns = [Column(row["column_name"], row["data_type"]) for row in result.rows or []]
-        return Table(schema=schema, name=name, columns=columns) if columns else None
+    async def describe_table(self, name: str, schema: str | None = None) -> TableInfo | None:
+        """Trino does not report primary keys (most of its connectors have none), so a
+        table's key is left empty; without `schema`, the source's configured schema."""
+        wanted = schema or self._kwargs["schema"]
+        result = await self.execute(_DESCRIBE_SQL, [name, wanted, wanted])
+        rows = result.rows or []
+        if not rows:
+            return None
+        mine = [row for row in rows if row["table_schema"] == rows[0]["table_schema"]]
+        columns = [
+            ColumnInfo(
+                name=row["column_name"],
+                type=row["data_type"],
+                nullable=row["is_nullable"] != "NO",
+                default=row["column_default"],
+            )
+            for row in mine
+        ]
+        return TableInfo(schema=rows[0]["table_schema"], name=name, columns=columns, primary_key=[])
 
     @asynccontextmanager
     async def _stream(
@@ -383,15 +397,16 @@ def _describe(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
-_TABLE_SQL = """
-SELECT column_name, data_type FROM information_schema.columns
-WHERE table_schema = ? AND table_name = ?
-ORDER BY ordinal_position
-"""
-
 _TABLES_SQL = """
 SELECT table_schema, table_name, column_name, data_type
 FROM information_schema.columns
 WHERE table_schema <> 'information_schema'
 ORDER BY table_schema, table_name, ordinal_position
+"""
+
+_DESCRIBE_SQL = """
+SELECT table_schema, column_name, data_type, is_nullable, column_default
+FROM information_schema.columns
+WHERE table_name = ? AND (table_schema = ? OR ? IS NULL)
+ORDER BY table_schema, ordinal_position
 """

@@ -9,28 +9,12 @@ from typing import Any
 
 from asgi_correlation_id import correlation_id
 
-from sluice.errors import SluiceError
+from sluice.errors import GATEWAY_CODES, SluiceError, gateway_status
 from sluice.http import FastJSONResponse
 
 log = logging.getLogger(__name__)
 
-GATEWAY_CODES: dict[str, int] = {
-    "bad_request": 400,
-    "unauthorized": 401,
-    "forbidden": 403,
-    "not_found": 404,
-    "method_not_allowed": 405,
-    "payload_too_large": 413,
-    "unsupported_media_type": 415,
-    "rate_limited": 429,
-    "concurrency_limited": 429,
-    "datasource_error": 502,
-    "datasource_unavailable": 503,
-    "timeout": 504,
-    "script_error": 500,
-    "script_limit": 500,
-}
-"""Every code the gateway answers with; docs/TECHNICAL.md documents each (a test checks)."""
+__all__ = ["GATEWAY_CODES", "error_body", "error_response"]
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -46,10 +30,7 @@ def error_response(error: SluiceError) -> FastJSONResponse:
         log.warning("script failed: %s", error.message)
         message = "The API's script failed; the request id identifies it in the logs"
         return FastJSONResponse(error_body(error.code, message), status_code=500)
-    code = error.code if error.code in GATEWAY_CODES else "bad_request"
-    status = GATEWAY_CODES[code] if error.code in GATEWAY_CODES else 400
-    if error.status >= 500 and code == "bad_request":
-        code, status = "datasource_error", 502
+    status, code = gateway_status(error)
     return FastJSONResponse(
         error_body(code, error.message), status_code=status, headers=error.headers
     )

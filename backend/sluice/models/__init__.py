@@ -2,6 +2,7 @@
 
 from sluice.models.access_record import AccessRecord, AuditLog
 from sluice.models.api import Api, ApiVersion, Module
+from sluice.models.api_test import ApiTest
 from sluice.models.client import Client, ClientApiLink, ClientGroupLink, Group, GroupApiLink
 from sluice.models.datasource import Datasource
 from sluice.models.macro import Macro, MacroVersion
@@ -16,6 +17,7 @@ __all__ = [
     "Group",
     "GroupApiLink",
     "Api",
+    "ApiTest",
     "ApiVersion",
     "Datasource",
     "Macro",

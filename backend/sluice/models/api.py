@@ -7,13 +7,14 @@ serves only that frozen copy.
 
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from sluice.engines.params import ParamDef
+from sluice.models.api_test import GateReport
 from sluice.models.fields import JsonObject, RowId, StoredJsonObject
 from sluice.models.user import utcnow
 
@@ -71,6 +72,8 @@ class ModuleFields(SQLModel):
     name: str = Field(min_length=1, max_length=63)
     description: str | None = Field(default=None, max_length=1000)
     is_active: bool = True
+    require_passing_tests: bool = False
+    """Publish and restore run the API's test cases first and refuse (409) when one fails."""
 
     @field_validator("name")
     @classmethod
@@ -86,6 +89,7 @@ class ModuleUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=63)
     description: str | None = Field(default=None, max_length=1000)
     is_active: bool | None = None
+    require_passing_tests: bool | None = None
 
     @field_validator("name")
     @classmethod
@@ -129,6 +133,8 @@ class ApiFields(SQLModel):
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     pagination: Pagination = "none"
+    allow_whole_table_writes: bool = False
+    """Let an UPDATE or DELETE without a WHERE clause run (refused with a 400 otherwise)."""
     description: str | None = Field(default=None, max_length=1000)
 
     @field_validator("path")
@@ -173,6 +179,7 @@ class ApiUpdate(SQLModel):
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     pagination: Pagination | None = None
+    allow_whole_table_writes: bool | None = None
     description: str | None = Field(default=None, max_length=1000)
     group_ids: list[RowId] | None = None
 
@@ -236,8 +243,26 @@ class ApiVersion(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class PublishRequest(SQLModel):
+class ForceRequest(SQLModel):
+    """Past a module's test gate: `force` with the `reason`, which the version's message
+    and the audit log keep."""
+
+    force: bool = False
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _reason(self) -> Self:
+        if self.force and not (self.reason or "").strip():
+            raise ValueError("a forced publish needs a reason")
+        return self
+
+
+class PublishRequest(ForceRequest):
     message: str | None = Field(default=None, max_length=1000)
+
+
+class RestoreRequest(ForceRequest):
+    pass
 
 
 class ApiVersionPublic(SQLModel):
@@ -247,6 +272,13 @@ class ApiVersionPublic(SQLModel):
     created_at: datetime
     created_by: str | None
     is_live: bool = False
+
+
+class ApiVersionPublished(ApiVersionPublic):
+    """The answer to a publish or restore: the new version, and when the module holds
+    publishes to passing tests, the tests that ran."""
+
+    tests: GateReport | None = None
 
 
 class ApiVersionDetail(ApiVersionPublic):
@@ -279,5 +311,7 @@ class DebugResult(SQLModel):
     bind_params: list[Any] | None = None
     duration_ms: float
     error: str | None = None
+    error_code: str | None = None
+    """The stable code a gateway call would answer with (`bad_request`, `timeout`...)."""
     logs: list[str] = []
     """What a script printed or logged, in order."""

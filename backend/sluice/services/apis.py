@@ -121,15 +121,22 @@ def validation_message(exc: ValidationError) -> str:
 
 
 def create_api(session: Session, data: ApiCreate) -> Api:
+    api = add_api(session, data)
+    bump(session)
+    commit(session, f"{data.method} {data.path} already exists in this module")
+    session.refresh(api)
+    return api
+
+
+def add_api(session: Session, data: ApiCreate) -> Api:
+    """Check and add a draft to the session (flushed, not committed), so several can be
+    created in one transaction."""
     _check_references(session, data, data.module_id)
     check_route(session, data.module_id, data.method, data.path, None)
     api = Api.model_validate(data.model_dump(mode="json", exclude={"group_ids"}))
     session.add(api)
     session.flush()
     set_groups(session, api, data.group_ids)
-    bump(session)
-    commit(session, f"{data.method} {data.path} already exists in this module")
-    session.refresh(api)
     return api
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel
 
 from sluice.models.access_record import AuditLog
 from sluice.models.api import Api, Module
+from sluice.models.api_test import ApiTest
 from sluice.models.client import Client, Group
 from sluice.models.datasource import Datasource
 from sluice.models.macro import Macro
@@ -32,6 +33,7 @@ AUDITED: dict[type[SQLModel], str] = {
     Datasource: "datasource",
     Module: "module",
     Api: "api",
+    ApiTest: "api_test",
     Macro: "macro",
     Group: "group",
     Client: "client",
@@ -111,6 +113,9 @@ def _fold(pending: list[dict[str, Any]], update: dict[str, Any]) -> None:
 
 
 def _write(session: OrmSession) -> None:
+    """Before the commit: SQLAlchemy calls this before its own last flush, so flush here
+    first, or a row added just before `commit()` would never be captured."""
+    session.flush()
     rows = session.info.pop("audit", None)
     if rows:
         session.connection().execute(insert(AuditLog), rows)

@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from sluice.connectors.base import (
-    Column,
+    ColumnInfo,
     ConnectionConfig,
     Connector,
     ConnectorError,
     DatasourceUnavailable,
     QueryTimeout,
-    Table,
+    TableInfo,
     Transaction,
     quote_identifier,
 )
@@ -80,7 +80,7 @@ class CsvSource:
     """The upload as rows of the table: the header mapped to its columns on opening,
     then converted rows a batch at a time. Blocking: run it on a worker thread."""
 
-    def __init__(self, binary: BinaryIO, table: Table) -> None:
+    def __init__(self, binary: BinaryIO, table: TableInfo) -> None:
         self._text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
         self._reader = csv.reader(_lines(self._text), strict=True)
         self.columns = self._header(table)
@@ -94,7 +94,7 @@ class CsvSource:
         except csv.Error as exc:
             raise CsvProblem(f"Line {self._reader.line_num}: {exc}") from None
 
-    def _header(self, table: Table) -> list[Column]:
+    def _header(self, table: TableInfo) -> list[ColumnInfo]:
         names = [name.strip() for name in self._next() or []]
         if not any(names):
             raise CsvProblem("The file is empty: its first line must name the columns")
@@ -110,6 +110,11 @@ class CsvSource:
         twice = {c.name for c in found if sum(other is c for other in found) > 1}
         if twice:
             raise CsvProblem(f"Column(s) named twice in the header: {', '.join(sorted(twice))}")
+        computed = [column.name for column in found if not column.writable]
+        if computed:
+            raise CsvProblem(
+                f"Column(s) the database computes, which take no value: {', '.join(computed)}"
+            )
         return found
 
     def batch(self, size: int, report: Report) -> list[Row]:
@@ -140,7 +145,7 @@ class CsvSource:
         return values
 
 
-def _column(table: Table, name: str, position: int) -> Column | None:
+def _column(table: TableInfo, name: str, position: int) -> ColumnInfo | None:
     """The table's column a header name means: the same name, else the only one that is
     the same but for case."""
     if not name:
@@ -172,7 +177,7 @@ def _lines(text: io.TextIOWrapper) -> Iterator[str]:
         yield line
 
 
-def insert_sql(connector: Connector, table: Table, columns: Sequence[Column]) -> str:
+def insert_sql(connector: Connector, table: TableInfo, columns: Sequence[ColumnInfo]) -> str:
     """The INSERT of one row of `columns` (quoted; `%` doubled where `%s` marks a value)."""
     mark = PLACEHOLDERS[connector.paramstyle]
     quote = connector.identifier_quote
@@ -221,7 +226,7 @@ async def import_into_table(
 
 async def import_csv(
     connector: Connector,
-    table: Table,
+    table: TableInfo,
     upload: BinaryIO,
     mode: ImportMode,
     *,

@@ -7,6 +7,7 @@ own words, which only the dashboard sees.
 """
 
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -20,7 +21,7 @@ from sluice.errors import SluiceError, Unprocessable
 from sluice.models.api import Api, ApiVersion, DebugResult, Module
 from sluice.security import Keyring
 from sluice.services.registry import LiveApi, live_api
-from sluice.services.runner import Trace, execute
+from sluice.services.runner import Isolation, Trace, execute
 from sluice.services.versions import pin_macros, snapshot
 
 
@@ -77,34 +78,59 @@ def _text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-async def run(api: LiveApi, given: dict[str, Any], runtime: Any) -> DebugResult:
-    """The whole result, unpaginated; a database error still shows the SQL that was sent."""
+@dataclass
+class Attempt:
+    """One run of an API as the gateway would make it, kept whole for who asked: the data,
+    or the error it raised; the statements sent and the logs; the time it took."""
+
+    data: Any = None
+    error: SluiceError | None = None
+    trace: Trace = field(default_factory=Trace)
+    duration_ms: float = 0.0
+
+    @property
+    def reason(self) -> str | None:
+        """The error as the dashboard shows it: a database's own words included."""
+        if isinstance(self.error, ConnectorError) and self.error.detail:
+            return f"{self.error.message}: {self.error.detail}"
+        return self.error.message if self.error is not None else None
+
+
+async def attempt(
+    api: LiveApi,
+    given: dict[str, Any],
+    runtime: Any,
+    client: dict[str, Any] | None = None,
+    isolation: Isolation | None = None,
+) -> Attempt:
+    """The whole result, unpaginated; a failure still shows the SQL that was sent.
+    `client` is what templates and scripts see as `client`; `isolation` keeps the run's
+    writes and cache entries from staying (test cases)."""
     started = time.perf_counter()
-    trace = Trace()
+    ran = Attempt()
     try:
         params = coerce(list(api.params), placed(list(api.params), given))
-        data = (await execute(runtime, api, params, None, None, trace)).data
-    except ConnectorError as exc:
-        reason = f"{exc.message}: {exc.detail}" if exc.detail else exc.message
-        return _result(started, trace, error=reason)
+        outcome = await execute(runtime, api, params, None, client, ran.trace, isolation)
+        ran.data = outcome.data
     except SluiceError as exc:
-        trace.logs += getattr(exc, "logs", None) or []
-        return _result(started, trace, error=exc.message)
-    return _result(started, trace, data=data)
+        ran.trace.logs += getattr(exc, "logs", None) or []
+        ran.error = exc
+    ran.duration_ms = _ms(started)
+    return ran
 
 
-def _result(
-    started: float, trace: Trace, *, data: Any = None, error: str | None = None
-) -> DebugResult:
-    statements = trace.statements
+async def run(api: LiveApi, given: dict[str, Any], runtime: Any) -> DebugResult:
+    ran = await attempt(api, given, runtime)
+    statements = ran.trace.statements
     return DebugResult(
-        ok=error is None,
-        data=data,
+        ok=ran.error is None,
+        data=ran.data,
         rendered_sql=_sql(statements) if statements else None,
         bind_params=_binds(statements) if statements else None,
-        duration_ms=_ms(started),
-        error=error,
-        logs=trace.logs,
+        duration_ms=ran.duration_ms,
+        error=ran.reason,
+        error_code=ran.error.code if ran.error is not None else None,
+        logs=ran.trace.logs,
     )
 
 

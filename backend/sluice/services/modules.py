@@ -26,11 +26,18 @@ def _ensure_name_free(session: Session, name: str, module_id: int | None = None)
 
 
 def create_module(session: Session, data: ModuleCreate) -> Module:
+    module = add_module(session, data)
+    commit(session, f"A module named {data.name!r} already exists")
+    session.refresh(module)
+    return module
+
+
+def add_module(session: Session, data: ModuleCreate) -> Module:
+    """Check and add a module to the session (flushed, not committed)."""
     _ensure_name_free(session, data.name)
     module = Module.model_validate(data)
     session.add(module)
-    commit(session, f"A module named {data.name!r} already exists")
-    session.refresh(module)
+    session.flush()
     return module
 
 

@@ -27,6 +27,7 @@ from sluice.config import Settings
 from sluice.connectors.base import ConnectionConfig
 from sluice.engines.params import ParamDef
 from sluice.engines.sql import CompiledTemplate, compile_template
+from sluice.engines.whole_table import WriteGuard
 from sluice.errors import MethodNotAllowed, NotFound, SluiceError
 from sluice.models.api import Api, ApiVersion, Module
 from sluice.models.client import Client, ClientApiLink, ClientGroupLink, GroupApiLink
@@ -70,11 +71,18 @@ class LiveApi:
     """The pinned Python macros a script or transform imports, by name."""
     uses_client: bool = False
     """The template reads `client`, so cached answers are kept per client."""
+    name: str = ""
+    allow_whole_table_writes: bool = False
+    """An UPDATE or DELETE without WHERE may run (refused with a 400 otherwise)."""
     unavailable: str | None = None
     """Why this API cannot run (its data source was removed or disabled, it no longer
     compiles); calls get a 503 saying so instead of a 404."""
-    name: str = ""
-    """The API's name as published (an export's file is named after it)."""
+
+    @cached_property
+    def write_guard(self) -> WriteGuard:
+        """Its whole-table-write check, in its data source's dialect (made once)."""
+        dialect = self.connection.type if self.connection is not None else "postgres"
+        return WriteGuard(self.name, dialect, self.allow_whole_table_writes)
 
     @cached_property
     def param_locations(self) -> frozenset[str]:
@@ -302,7 +310,8 @@ def live_api(
         datasource_name=name,
         script_macros=pinned,
         script=frozen["content"] if frozen["engine"] == "script" else None,
-        name=str(frozen.get("name") or ""),
+        name=frozen["name"],
+        allow_whole_table_writes=bool(frozen.get("allow_whole_table_writes", False)),
     )
 
 

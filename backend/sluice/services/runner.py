@@ -1,16 +1,18 @@
 """Running a live (or draft) API: SQL on the data source's pooled connector, or a script in
-the worker pool, then its result transform. Used by the gateway and by debug runs.
+the worker pool, then its result transform. Used by the gateway, by debug runs and (with an
+`Isolation`) by test cases.
 
 `runtime` is the application state: `pools`, `scripts`, `settings`, `redis_async`.
 """
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sluice.connectors.base import Connector, InvalidConfig, RowStream
 from sluice.engines.execute import Outcome, PageRequest, run_rendered, stream_statement
-from sluice.engines.script import ScriptOutcome
+from sluice.engines.script import CacheBackend, ScriptOutcome
 from sluice.engines.sql import Statement
 from sluice.services.registry import LiveApi
 from sluice.services.scripts import build_host
@@ -25,6 +27,15 @@ class Trace:
     logs: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Isolation:
+    """What a run touches instead of the real thing (a test case): the data source's
+    connector passed through `wrap` (a rolled-back transaction) and a private cache."""
+
+    wrap: Callable[[Connector], Connector]
+    cache: CacheBackend
+
+
 async def execute(
     runtime: Any,
     api: LiveApi,
@@ -32,26 +43,34 @@ async def execute(
     page: PageRequest | None,
     client: dict[str, Any] | None,
     trace: Trace | None = None,
+    isolation: Isolation | None = None,
 ) -> Outcome:
     trace = trace if trace is not None else Trace()
     connector = await connector_for(runtime, api)
+    if connector is not None and isolation is not None:
+        connector = isolation.wrap(connector)
+    cache = isolation.cache if isolation is not None else None
     context = template_context(params, client)
     scripted = script_context(params, client)
     if api.param_validation:
-        await _hook(runtime, api, api.param_validation, "validate", scripted, connector, trace)
+        await _hook(
+            runtime, api, api.param_validation, "validate", scripted, connector, trace, cache
+        )
     if api.script is not None:
-        value = await _hook(runtime, api, api.script, "api", scripted, connector, trace)
+        value = await _hook(runtime, api, api.script, "api", scripted, connector, trace, cache)
         outcome = Outcome(value, [], scripted=True)
     elif api.template is not None and connector is not None:
         rendered = api.template.render(context, connector.paramstyle)
         trace.statements = rendered.statements
+        for statement in rendered.statements:
+            api.write_guard.check(statement.sql, connector.paramstyle)
         outcome = await run_rendered(rendered, connector, timeout_ms=api.timeout_ms, page=page)
     else:
         raise InvalidConfig(f"API {api.api_id} has nothing to run")
     if api.result_transform:
         data = outcome.data
         value = await _hook(
-            runtime, api, api.result_transform, "transform", scripted, connector, trace, data
+            runtime, api, api.result_transform, "transform", scripted, connector, trace, cache, data
         )
         outcome = Outcome(value, outcome.statements, outcome.page, outcome.scripted)
     return outcome
@@ -78,7 +97,8 @@ async def open_stream(
         return None
     if api.param_validation:
         scripted = script_context(params, client)
-        await _hook(runtime, api, api.param_validation, "validate", scripted, connector, Trace())
+        validate = api.param_validation
+        await _hook(runtime, api, validate, "validate", scripted, connector, Trace(), None)
     return connector.stream(statement.sql, statement.params, timeout_ms=api.timeout_ms)
 
 
@@ -105,9 +125,10 @@ async def _hook(
     context: dict[str, Any],
     connector: Connector | None,
     trace: Trace,
+    cache: CacheBackend | None,
     result: Any = None,
 ) -> Any:
-    ran = await run_script(runtime, api, source, kind, context, connector, result)
+    ran = await run_script(runtime, api, source, kind, context, connector, result, cache)
     trace.logs += ran.logs
     return ran.value
 
@@ -129,6 +150,7 @@ async def run_script(
     params: dict[str, Any],
     connector: Connector | None,
     result: Any = None,
+    cache: CacheBackend | None = None,
 ) -> ScriptOutcome:
     host = build_host(
         runtime.settings,
@@ -137,6 +159,8 @@ async def run_script(
         api.connection,
         api.datasource_name,
         runtime.redis_async,
+        cache,
+        api.write_guard,
     )
     outcome: ScriptOutcome = await runtime.scripts.run(
         source, kind=kind, params=params, result=result, host=host, macros=api.script_macros

@@ -9,8 +9,16 @@ from redis.asyncio import Redis
 
 from sluice.config import Settings
 from sluice.connectors.base import ConnectionConfig, Connector
-from sluice.engines.script import Host, HttpPolicy, MemoryCache, RedisCache, describe_datasource
+from sluice.engines.script import (
+    CacheBackend,
+    Host,
+    HttpPolicy,
+    MemoryCache,
+    RedisCache,
+    describe_datasource,
+)
 from sluice.engines.script.sandbox import DEFAULT_MODULES
+from sluice.engines.whole_table import WriteGuard
 
 _MEMORY_CACHE = MemoryCache()
 """One in-process cache for every script of this process when there is no Redis."""
@@ -28,11 +36,16 @@ def build_host(
     config: ConnectionConfig | None,
     datasource_name: str | None,
     redis: Redis | None,
+    cache: CacheBackend | None = None,
+    write_guard: WriteGuard | None = None,
 ) -> Host:
+    """`cache`: the scripts' cache when not the shared one (a test run's private cache)."""
     ds: dict[str, Any] = describe_datasource(datasource_name or "", config) if config else {}
+    if cache is None:
+        cache = RedisCache(redis, settings.REDIS_PREFIX) if redis is not None else _MEMORY_CACHE
     return Host(
         connector=connector,
-        cache=RedisCache(redis, settings.REDIS_PREFIX) if redis is not None else _MEMORY_CACHE,
+        cache=cache,
         namespace=f"api:{api_id}",
         http=HttpPolicy(
             allowed_hosts=frozenset(settings.SCRIPT_HTTP_ALLOWED_HOSTS),
@@ -42,4 +55,5 @@ def build_host(
         env=settings.script_env(),
         ds=ds,
         statement_timeout_ms=config.statement_timeout_ms if config else None,
+        write_guard=write_guard,
     )

@@ -10,7 +10,13 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from sluice.connectors import connect
-from sluice.connectors.base import ConnectionConfig, Connector, RowStream, Table, qualified_name
+from sluice.connectors.base import (
+    ConnectionConfig,
+    Connector,
+    RowStream,
+    TableInfo,
+    qualified_name,
+)
 from sluice.errors import NotFound
 from sluice.services.exports import Export, Format
 
@@ -20,23 +26,24 @@ def short_lived(config: ConnectionConfig) -> Connector:
     return connect(config, retry_delays_ms=())
 
 
-async def find_table(connector: Connector, name: str, schema: str | None) -> Table:
-    """The table, with its columns and their types; 404 naming it when there is none."""
-    table = await connector.find_table(name, schema)
+async def find_table(connector: Connector, name: str, schema: str | None) -> TableInfo:
+    """The table's description (its columns and their types); 404 naming it when there
+    is none."""
+    table = await connector.describe_table(name, schema)
     if table is None:
         where = f" in schema {schema!r}" if schema else ""
         raise NotFound(f"No table or view named {name!r}{where} in this data source")
     return table
 
 
-def quoted(connector: Connector, table: Table) -> str:
+def quoted(connector: Connector, table: TableInfo) -> str:
     """The table's name as SQL: quoted, with its schema."""
     return qualified_name(table, connector.identifier_quote)
 
 
 async def export_table(
     config: ConnectionConfig, name: str, schema: str | None, fmt: Format
-) -> tuple[Export, Table]:
+) -> tuple[Export, TableInfo]:
     """Every row of the table, streamed (in no particular order: the table's own)."""
     connector = short_lived(config)
     try:

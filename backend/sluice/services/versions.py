@@ -12,7 +12,15 @@ from sqlmodel import Session, col, func, select
 from sluice.engines.script.sandbox import compile_script, macro_imports
 from sluice.engines.sql import compile_template
 from sluice.errors import NotFound, Unprocessable
-from sluice.models.api import Api, ApiVersion, ApiVersionDetail, ApiVersionPublic, VersionDiff
+from sluice.models.api import (
+    Api,
+    ApiVersion,
+    ApiVersionDetail,
+    ApiVersionPublic,
+    ApiVersionPublished,
+    VersionDiff,
+)
+from sluice.models.api_test import GateReport
 from sluice.models.user import utcnow
 from sluice.services.common import commit
 from sluice.services.macros import published_sources
@@ -33,8 +41,11 @@ FROZEN_FIELDS = (
     "rate_limit_per_minute",
     "timeout_ms",
     "pagination",
+    "allow_whole_table_writes",
     "description",
 )
+SNAPSHOT_DEFAULTS = {"allow_whole_table_writes": False}
+"""Frozen fields added after the first versions were taken: what an older snapshot meant."""
 
 
 def snapshot(api: Api) -> dict[str, Any]:
@@ -118,13 +129,16 @@ def unpublish(session: Session, api: Api) -> Api:
     return api
 
 
-def restore(session: Session, api: Api, version_id: int, author: str) -> ApiVersion:
+def restore(
+    session: Session, api: Api, version_id: int, author: str, message: str | None = None
+) -> ApiVersion:
     """Publish an older version's content again as a new version; the draft follows it."""
     old = get_version(session, api, version_id)
-    for field, value in old.snapshot.items():
+    frozen = SNAPSHOT_DEFAULTS | old.snapshot
+    for field, value in frozen.items():
         setattr(api, field, value)
-    message = f"Restored version {old.version}"
-    return _new_version(session, api, dict(old.snapshot), dict(old.macro_versions), message, author)
+    message = message or f"Restored version {old.version}"
+    return _new_version(session, api, frozen, dict(old.macro_versions), message, author)
 
 
 def get_version(session: Session, api: Api, version_id: int) -> ApiVersion:
@@ -146,6 +160,12 @@ def version_public(api: Api, version: ApiVersion) -> ApiVersionPublic:
     )
 
 
+def version_published(
+    api: Api, version: ApiVersion, tests: GateReport | None
+) -> ApiVersionPublished:
+    return ApiVersionPublished(**version_public(api, version).model_dump(), tests=tests)
+
+
 def version_detail(api: Api, version: ApiVersion) -> ApiVersionDetail:
     return ApiVersionDetail(
         **version_public(api, version).model_dump(),
@@ -155,10 +175,11 @@ def version_detail(api: Api, version: ApiVersion) -> ApiVersionDetail:
 
 
 def diff(old: ApiVersion, new: ApiVersion) -> VersionDiff:
+    before, after = SNAPSHOT_DEFAULTS | old.snapshot, SNAPSHOT_DEFAULTS | new.snapshot
     changed = {
-        field: [old.snapshot.get(field), new.snapshot.get(field)]
+        field: [before.get(field), after.get(field)]
         for field in FROZEN_FIELDS
-        if field != "content" and old.snapshot.get(field) != new.snapshot.get(field)
+        if field != "content" and before.get(field) != after.get(field)
     }
     if old.macro_versions != new.macro_versions:
         changed["macro_versions"] = [old.macro_versions, new.macro_versions]

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from sluice.models.api import ApiVersion
 from tests.factories import make_api, make_module, make_source, publish, user_with_role
 
 SQLITE_SOURCE = {"name": "lite", "type": "mysql", "host": "127.0.0.1", "port": 1, "database": "x"}
@@ -263,3 +264,45 @@ def test_a_data_source_in_use_cannot_be_deleted(
     )
     response = client.delete(f"/api/v1/datasources/{source['id']}", headers=admin_headers)
     assert response.status_code == 409 and "orders" in response.json()["detail"]
+
+
+def test_allowing_whole_table_writes_is_frozen_in_each_version(
+    client: TestClient, session: Session, admin_headers: dict[str, str]
+) -> None:
+    module = make_module(client, admin_headers)
+    source = make_source(client, admin_headers, SQLITE_SOURCE)
+    api = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="purge",
+        content="DELETE FROM t",
+    )
+    assert api["allow_whole_table_writes"] is False
+    base = f"/api/v1/apis/{api['id']}"
+    v1 = publish(client, admin_headers, api["id"])
+    client.patch(base, json={"allow_whole_table_writes": True}, headers=admin_headers)
+    v2 = publish(client, admin_headers, api["id"])
+    snapshot = client.get(f"{base}/versions/{v2['id']}", headers=admin_headers).json()["snapshot"]
+    assert snapshot["allow_whole_table_writes"] is True
+    diff = client.get(
+        f"{base}/versions/{v2['id']}/diff", params={"against": v1["id"]}, headers=admin_headers
+    ).json()
+    assert diff["changed"] == {"allow_whole_table_writes": [False, True]}
+
+    # A version published before the setting existed has no such key: it meant "refuse".
+    old = session.get(ApiVersion, v1["id"])
+    assert old is not None
+    old.snapshot = {k: v for k, v in old.snapshot.items() if k != "allow_whole_table_writes"}
+    session.add(old)
+    session.commit()
+    diff = client.get(
+        f"{base}/versions/{v2['id']}/diff", params={"against": v1["id"]}, headers=admin_headers
+    ).json()
+    assert diff["changed"] == {"allow_whole_table_writes": [False, True]}
+    restored = client.post(f"{base}/versions/{v1['id']}/restore", headers=admin_headers)
+    assert restored.status_code == 201
+    assert client.get(base, headers=admin_headers).json()["allow_whole_table_writes"] is False
+    live = client.get(f"{base}/versions/{restored.json()['id']}", headers=admin_headers).json()
+    assert live["snapshot"]["allow_whole_table_writes"] is False

@@ -24,9 +24,8 @@ from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
 PUBLIC = "public"
 LOGGED_IN = "logged in"
 Permission = tuple[str, str]
-Need = str | Permission | list[Permission]
-"""What a route needs: nothing, a login, one {resource, action} permission, or each of
-several."""
+Need = str | Permission | frozenset[Permission]
+"""What a route needs: nothing, a login, one {resource, action} permission, or several."""
 
 ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/openapi.json"): PUBLIC,
@@ -58,10 +57,12 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", "/api/v1/datasources/{datasource_id}/test"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables/{table}/export"): ("datasource", "debug"),
-    ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/import"): [
-        ("datasource", "write"),
-        ("datasource", "debug"),
-    ],
+    ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/import"): frozenset(
+        {("datasource", "write"), ("datasource", "debug")}
+    ),
+    ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/generate"): frozenset(
+        {("api", "write"), ("datasource", "read")}
+    ),
     ("GET", "/api/v1/modules"): ("module", "read"),
     ("POST", "/api/v1/modules"): ("module", "write"),
     ("GET", "/api/v1/modules/{module_id}"): ("module", "read"),
@@ -79,6 +80,13 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/apis/{api_id}/versions/{version_id}"): ("api", "read"),
     ("GET", "/api/v1/apis/{api_id}/versions/{version_id}/diff"): ("api", "read"),
     ("POST", "/api/v1/apis/{api_id}/versions/{version_id}/restore"): ("api", "publish"),
+    ("GET", "/api/v1/apis/{api_id}/tests"): ("api", "read"),
+    ("POST", "/api/v1/apis/{api_id}/tests"): ("api", "write"),
+    ("GET", "/api/v1/apis/{api_id}/tests/{test_id}"): ("api", "read"),
+    ("PATCH", "/api/v1/apis/{api_id}/tests/{test_id}"): ("api", "write"),
+    ("DELETE", "/api/v1/apis/{api_id}/tests/{test_id}"): ("api", "write"),
+    ("POST", "/api/v1/apis/{api_id}/tests/run"): ("api", "debug"),
+    ("POST", "/api/v1/tests/run"): ("api", "debug"),
     ("GET", "/api/v1/macros"): ("macro", "read"),
     ("POST", "/api/v1/macros"): ("macro", "write"),
     ("GET", "/api/v1/macros/{macro_id}"): ("macro", "read"),
@@ -131,7 +139,7 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 def allowed(identity: str, need: Need) -> bool:
     if isinstance(need, str):  # public, or any logged-in user
         return True
-    if isinstance(need, list):
+    if isinstance(need, frozenset):
         return all(HOLDS[identity](permission) for permission in need)
     return HOLDS[identity](need)
 

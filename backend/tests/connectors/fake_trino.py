@@ -8,7 +8,8 @@ real SQL works. Parameters arrive as `EXECUTE IMMEDIATE '<sql>' USING <literals>
 Test-only conventions:
 - a result column named `name__<trino type>` is reported as that Trino type under
   `name` (e.g. `'1.50' AS "d__decimal(3,2)"`), so the client's own value mappers run;
-- `sleep_ms(n)` (at most 5000) waits, and stops early when the query is cancelled.
+- `sleep_ms(n)` (at most 5000) waits, and stops early when the query is cancelled;
+- Trino's `OFFSET m LIMIT n` is run as SQLite's `LIMIT m, n`.
 
 It listens on 127.0.0.1 on a free port, serves at most `max_requests` requests and stops
 by itself after `lifetime_s` seconds.
@@ -36,6 +37,8 @@ _LITERAL = re.compile(
     r"|(?P<word>NULL|true|false|-?infinity\(\)|nan\(\)))\s*(?:,|$)",
     re.I,
 )
+_OFFSET_LIMIT = re.compile(r"\bOFFSET\s+(\?|\d+)\s+LIMIT\s+(\?|\d+)", re.I)
+"""Trino's `OFFSET m LIMIT n`, which SQLite writes `LIMIT m, n` (same order of values)."""
 _WORDS: dict[str, Any] = {
     "null": None,
     "true": True,
@@ -210,6 +213,7 @@ class FakeTrino:
             sql, params = match[1].replace("''", "'"), parse_parameters(match[2])
         if re.match(r"\s*START\s+TRANSACTION", sql, re.I):
             sql = "BEGIN"
+        sql = _OFFSET_LIMIT.sub(r"LIMIT \1, \2", sql)
         if "information_schema" in sql.lower():
             self._refresh_information_schema()
         cursor = self.db.execute(sql, params)
@@ -232,7 +236,9 @@ class FakeTrino:
             CREATE TABLE information_schema.columns AS
             SELECT 'memory' AS table_catalog, 'default' AS table_schema, m.name AS table_name,
                    p.name AS column_name, p.cid + 1 AS ordinal_position,
-                   lower(p.type) AS data_type
+                   lower(p.type) AS data_type,
+                   CASE WHEN p."notnull" THEN 'NO' ELSE 'YES' END AS is_nullable,
+                   p.dflt_value AS column_default
             FROM main.sqlite_master m JOIN pragma_table_info(m.name) p
             WHERE m.type IN ('table', 'view');
             """

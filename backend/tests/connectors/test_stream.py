@@ -1,4 +1,4 @@
-"""Streamed reads, table lookups and batched writes, on each connector kind in turn."""
+"""Streamed reads, quoted names and batched writes, on each connector kind in turn."""
 
 import time
 
@@ -12,7 +12,7 @@ from sluice.connectors.base import (
     qualified_name,
     quote_identifier,
 )
-from tests.connectors.conftest import placeholder, unique
+from tests.connectors.conftest import placeholder
 from tests.connectors.test_common import assert_ours, slow_sql
 
 pytestmark = pytest.mark.anyio
@@ -87,19 +87,10 @@ async def test_each_fetch_is_bounded_by_the_timeout(any_connector: Connector) ->
     assert (await any_connector.execute("SELECT 1 AS one")).rows == [{"one": 1}]
 
 
-async def test_find_table_gives_columns_and_types(any_connector: Connector, scratch: str) -> None:
-    table = await any_connector.find_table(scratch)
-    assert table is not None and table.name == scratch
-    assert [column.name for column in table.columns] == ["id", "name", "amount"]
-    types = [column.type.lower() for column in table.columns]
-    assert "int" in types[0] and "char" in types[1]
-    assert await any_connector.find_table(unique("missing")) is None
-
-
-async def test_a_found_table_is_read_by_its_quoted_name(
+async def test_a_described_table_is_read_by_its_quoted_name(
     any_connector: Connector, scratch: str
 ) -> None:
-    table = await any_connector.find_table(scratch)
+    table = await any_connector.describe_table(scratch)
     assert table is not None
     name = qualified_name(table, any_connector.identifier_quote)
     if is_trino(any_connector):  # the fake Trino runs SQLite, which has no such schema

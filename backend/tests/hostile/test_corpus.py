@@ -61,6 +61,15 @@ NAME = "{unique}"
 USER = {"email": f"{NAME}@example.com", "password": "password-1"}
 SOURCE = {"name": NAME, "type": "postgres", "host": "db.example.com", "port": 5432}
 API = {"name": NAME, "path": NAME, "module_id": 1, "content": "SELECT 1", "access": "public"}
+GENERATE = {"module_name": NAME, "filter_columns": ["name"]}
+
+
+def generate_url(table: str, source: str = "{datasource}") -> str:
+    """The CRUD generator's route, as a preview."""
+    return f"/api/v1/datasources/{source}/tables/{table}/generate?preview=true"
+
+
+GENERATE_ITEMS = generate_url("items")
 
 
 def body_cases(
@@ -245,7 +254,58 @@ CASES: list[Case] = [
         json={"host": "db example.com"},
         expect=422,
     ),
-    # table tools (the world's SQLite source has a table `items`: id, name, price)
+    # table tools: the CRUD generator (previews, so the shared world stays as it is)
+    *body_cases("generate", "POST", GENERATE_ITEMS, GENERATE),
+    Case("generate-unknown-table", "POST", generate_url("nope"), json=GENERATE, expect=404),
+    Case(
+        "generate-quoted-table",
+        "POST",
+        generate_url("it%22ems'%3B%20DROP%20TABLE%20items%3B%20--"),
+        json=GENERATE,
+        expect=404,
+    ),
+    Case("generate-nul-table", "POST", generate_url("it%00ems"), json=GENERATE, expect=422),
+    Case("generate-long-table", "POST", generate_url("t" * 300), json=GENERATE, expect=422),
+    Case(
+        "generate-pg-unknown-table",
+        "POST",
+        generate_url("nope", "{pg_datasource}"),
+        json=GENERATE,
+        expect=404,
+    ),
+    Case(
+        "generate-source-2^31", "POST", generate_url("items", str(BIG)), json=GENERATE, expect=422
+    ),
+    Case(
+        "generate-nul-column",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"filter_columns": ["na\0me"]},
+        expect=422,
+    ),
+    Case(
+        "generate-many-columns",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"filter_columns": ["name"] * 1000},
+        expect=422,
+    ),
+    Case("generate-module-2^31", "POST", GENERATE_ITEMS, json={"module_id": BIG}, expect=422),
+    Case(
+        "generate-unknown-operation",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"operations": ["drop"]},
+        expect=422,
+    ),
+    Case(
+        "generate-prefix-escape",
+        "POST",
+        GENERATE_ITEMS,
+        json=GENERATE | {"path_prefix": "../../api/v1"},
+        expect=422,
+    ),
+    # table tools: export and import (the world's SQLite source has a table `items`: id, name, price)
     Case("tables-export-unknown", "GET", f"{TABLE}/nope/export", expect=404),
     Case("tables-export-nul-table", "GET", f"{TABLE}/it%00ems/export", expect=422),
     Case("tables-export-nul-schema", "GET", f"{TABLE}/items/export?schema=%00", expect=422),
@@ -360,6 +420,107 @@ CASES: list[Case] = [
         expect=422,
     ),
     Case("apis-list-module-text", "GET", "/api/v1/apis?module_id=abc", expect=422),
+    # test cases
+    *body_cases("tests", "POST", "/api/v1/apis/{api}/tests", {"name": NAME}),
+    *id_cases("tests", "/api/v1/apis/{api}/tests"),
+    *[
+        Case(f"tests-{name}", "POST", "/api/v1/apis/{api}/tests", json=body, expect=422)
+        for name, body in [
+            ("long-name", {"name": "t" * 101}),
+            ("nul-name", {"name": "t\0"}),
+            ("client-2^31", {"name": NAME, "client_id": BIG}),
+            ("unknown-expectation", {"name": NAME, "expect": {"row_min": 1}}),
+            ("status-999", {"name": NAME, "expect": {"status": 999}}),
+            ("rows-2^63", {"name": NAME, "expect": {"rows": HUGE}}),
+            ("rows-range", {"name": NAME, "expect": {"rows_min": 5, "rows_max": 1}}),
+            (
+                "negative-row",
+                {"name": NAME, "expect": {"fields": [{"row": -1, "field": "a", "equals": 1}]}},
+            ),
+            (
+                "many-fields",
+                {"name": NAME, "expect": {"fields": [{"row": 0, "field": "a", "equals": 1}] * 101}},
+            ),
+            (
+                "empty-field",
+                {"name": NAME, "expect": {"fields": [{"row": 0, "field": "", "equals": 1}]}},
+            ),
+            (
+                "schema-remote-ref",
+                {"name": NAME, "expect": {"schema": {"$ref": "http://169.254.169.254/"}}},
+            ),
+            ("schema-invalid", {"name": NAME, "expect": {"schema": {"type": "nope"}}}),
+            ("schema-list", {"name": NAME, "expect": {"schema": [1]}}),
+            ("max-ms-zero", {"name": NAME, "expect": {"max_ms": 0}}),
+        ]
+    ],
+    Case(
+        "tests-deep-params",
+        "POST",
+        "/api/v1/apis/{api}/tests",
+        raw=f'{{"name": "{NAME}", "params": {{"x": {deep(1000)}}}}}'.encode(),
+        expect=422,
+    ),
+    Case(
+        "tests-big-params",
+        "POST",
+        "/api/v1/apis/{api}/tests",
+        json={"name": NAME, "params": {"x": "p" * 70_000}},
+        expect=422,
+    ),
+    Case(
+        "tests-deep-schema",
+        "POST",
+        "/api/v1/apis/{api}/tests",
+        raw=f'{{"name": "{NAME}", "expect": {{"schema": {{"const": {deep(100)}}}}}}}'.encode(),
+        expect=422,
+    ),
+    Case(
+        "tests-patch-nul",
+        "PATCH",
+        f"/api/v1/apis/{{api}}/tests/{BIG}",
+        json={"name": "\0"},
+        expect=422,
+    ),
+    Case(
+        "tests-run-ids-2^63",
+        "POST",
+        "/api/v1/apis/{api}/tests/run",
+        json={"test_ids": [HUGE]},
+        expect=422,
+    ),
+    Case(
+        "tests-run-many-ids",
+        "POST",
+        "/api/v1/apis/{api}/tests/run",
+        json={"test_ids": list(range(1, 1100))},
+        expect=422,
+    ),
+    Case(
+        "tests-run-all-nul-module", "POST", "/api/v1/tests/run", json={"module": "\0"}, expect=422
+    ),
+    Case("tests-run-all-api-2^31", "POST", "/api/v1/tests/run", json={"api_id": BIG}, expect=422),
+    Case(
+        "tests-run-all-unknown-module",
+        "POST",
+        "/api/v1/tests/run",
+        json={"module": "nope"},
+        expect=404,
+    ),
+    Case(
+        "apis-publish-force-without-reason",
+        "POST",
+        "/api/v1/apis/{api}/publish",
+        json={"force": True},
+        expect=422,
+    ),
+    Case(
+        "apis-publish-long-reason",
+        "POST",
+        "/api/v1/apis/{api}/publish",
+        json={"force": True, "reason": "r" * 501},
+        expect=422,
+    ),
     # groups
     *body_cases("groups", "POST", "/api/v1/groups", {"name": NAME}),
     *id_cases("groups", "/api/v1/groups"),

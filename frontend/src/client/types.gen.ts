@@ -60,10 +60,6 @@ export type AccessRecordPublic = {
      * Body
      */
     body?: string | null;
-    /**
-     * Rows
-     */
-    rows?: number | null;
 };
 
 /**
@@ -136,6 +132,10 @@ export type ApiCreate = {
      * Pagination
      */
     pagination?: 'none' | 'page' | 'offset';
+    /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean;
     /**
      * Description
      */
@@ -211,6 +211,10 @@ export type ApiPublic = {
      */
     pagination?: 'none' | 'page' | 'offset';
     /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean;
+    /**
      * Description
      */
     description?: string | null;
@@ -254,6 +258,99 @@ export type ApiPublic = {
      * Updated At
      */
     updated_at: string;
+};
+
+/**
+ * ApiTestCreate
+ */
+export type ApiTestCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Params
+     */
+    params?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Client Id
+     */
+    client_id?: number | null;
+    expect?: Expectation;
+};
+
+/**
+ * ApiTestPublic
+ */
+export type ApiTestPublic = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Api Id
+     */
+    api_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Params
+     */
+    params: {
+        [key: string]: unknown;
+    };
+    /**
+     * Client Id
+     */
+    client_id: number | null;
+    expect: Expectation;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ApiTestUpdate
+ */
+export type ApiTestUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Params
+     */
+    params?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Client Id
+     */
+    client_id?: number | null;
+    expect?: Expectation | null;
+};
+
+/**
+ * ApiTestsPublic
+ */
+export type ApiTestsPublic = {
+    /**
+     * Data
+     */
+    data: Array<ApiTestPublic>;
+    /**
+     * Count
+     */
+    count: number;
 };
 
 /**
@@ -320,6 +417,10 @@ export type ApiUpdate = {
      * Pagination
      */
     pagination?: 'none' | 'page' | 'offset' | null;
+    /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean | null;
     /**
      * Description
      */
@@ -400,6 +501,40 @@ export type ApiVersionPublic = {
      * Is Live
      */
     is_live?: boolean;
+};
+
+/**
+ * ApiVersionPublished
+ *
+ * The answer to a publish or restore: the new version, and when the module holds
+ * publishes to passing tests, the tests that ran.
+ */
+export type ApiVersionPublished = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: string | null;
+    /**
+     * Is Live
+     */
+    is_live?: boolean;
+    tests?: GateReport | null;
 };
 
 /**
@@ -501,19 +636,49 @@ export type BodyLoginLoginAccessToken = {
 };
 
 /**
- * Body_tables-import_table
+ * CaseResult
  */
-export type BodyTablesImportTable = {
+export type CaseResult = {
     /**
-     * File
-     *
-     * UTF-8 CSV; its first line names columns
+     * Test Id
      */
-    file: Blob | File;
+    test_id: number;
     /**
-     * Mode
+     * Name
      */
-    mode?: 'all_or_nothing' | 'best_effort';
+    name: string;
+    /**
+     * Api Id
+     */
+    api_id: number;
+    /**
+     * Api Name
+     */
+    api_name: string;
+    /**
+     * Module
+     */
+    module: string;
+    /**
+     * Passed
+     */
+    passed: boolean;
+    /**
+     * Status
+     */
+    status: number;
+    /**
+     * Code
+     */
+    code: string | null;
+    /**
+     * Duration Ms
+     */
+    duration_ms: number;
+    /**
+     * Failures
+     */
+    failures?: Array<Failure>;
 };
 
 /**
@@ -1031,6 +1196,10 @@ export type DebugResult = {
      */
     error?: string | null;
     /**
+     * Error Code
+     */
+    error_code?: string | null;
+    /**
      * Logs
      */
     logs?: Array<string>;
@@ -1073,6 +1242,273 @@ export type ErrorIssue = {
      * Type
      */
     type: string;
+};
+
+/**
+ * Expectation
+ *
+ * What a run must answer. Every part is optional; with neither `status` nor `code`
+ * the run must succeed (200). Unknown keys are refused: a misspelt expectation would
+ * otherwise make a test that checks nothing.
+ */
+export type Expectation = {
+    /**
+     * Status
+     */
+    status?: number | null;
+    /**
+     * Code
+     */
+    code?: string | null;
+    /**
+     * Rows
+     */
+    rows?: number | null;
+    /**
+     * Rows Min
+     */
+    rows_min?: number | null;
+    /**
+     * Rows Max
+     */
+    rows_max?: number | null;
+    /**
+     * Fields
+     */
+    fields?: Array<FieldCheck>;
+    /**
+     * Schema
+     */
+    schema?: {
+        [key: string]: unknown;
+    } | boolean | null;
+    /**
+     * Max Ms
+     */
+    max_ms?: number | null;
+};
+
+/**
+ * Failure
+ *
+ * One expectation the run did not meet. `run` and `client` are not expectations of
+ * the test but reasons it could not run as asked (the draft does not compile, a write
+ * could not be rolled back, the client is gone): they fail it whatever it expects.
+ */
+export type Failure = {
+    /**
+     * Expectation
+     */
+    expectation: 'run' | 'client' | 'status' | 'code' | 'rows' | 'rows_min' | 'rows_max' | 'fields' | 'schema' | 'max_ms';
+    /**
+     * Expected
+     */
+    expected?: unknown;
+    /**
+     * Got
+     */
+    got?: unknown;
+    /**
+     * Message
+     */
+    message: string;
+};
+
+/**
+ * FieldCheck
+ *
+ * The value one field must hold in one row (rows count from 0).
+ */
+export type FieldCheck = {
+    /**
+     * Row
+     */
+    row: number;
+    /**
+     * Field
+     */
+    field: string;
+    /**
+     * Equals
+     */
+    equals: unknown;
+};
+
+/**
+ * GateRefusal
+ *
+ * A 409: a name or version conflict, or (`code` `tests_failed`) the module holds
+ * publishes to passing tests and `tests` lists the results.
+ */
+export type GateRefusal = {
+    /**
+     * Detail
+     */
+    detail: string | Array<ErrorIssue>;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Request Id
+     */
+    request_id?: string | null;
+    tests?: RunReport | null;
+};
+
+/**
+ * GateReport
+ *
+ * The tests a gated publish or restore ran (or was forced past).
+ */
+export type GateReport = {
+    /**
+     * Passed
+     */
+    passed: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Results
+     */
+    results: Array<CaseResult>;
+    /**
+     * Forced
+     */
+    forced?: boolean;
+    /**
+     * Note
+     */
+    note?: string | null;
+};
+
+/**
+ * GenerateRequest
+ *
+ * What to generate. Either `module_id` (an existing module) or `module_name` (a new
+ * one, created with the APIs) says where the APIs go.
+ */
+export type GenerateRequest = {
+    /**
+     * Operations
+     */
+    operations?: Array<'list' | 'get' | 'create' | 'update' | 'delete'> | null;
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+    /**
+     * Module Name
+     */
+    module_name?: string | null;
+    /**
+     * Path Prefix
+     */
+    path_prefix?: string | null;
+    /**
+     * Filter Columns
+     */
+    filter_columns?: Array<string>;
+    /**
+     * Sort Columns
+     */
+    sort_columns?: Array<string> | null;
+    /**
+     * Key Columns
+     */
+    key_columns?: Array<string> | null;
+    /**
+     * Schema
+     */
+    schema?: string | null;
+    /**
+     * Access
+     */
+    access?: 'public' | 'private';
+};
+
+/**
+ * GenerateResult
+ */
+export type GenerateResult = {
+    /**
+     * Preview
+     */
+    preview: boolean;
+    /**
+     * Module Id
+     */
+    module_id: number | null;
+    /**
+     * Module Name
+     */
+    module_name: string;
+    /**
+     * Schema
+     */
+    schema?: string | null;
+    /**
+     * Table
+     */
+    table: string;
+    /**
+     * Primary Key
+     */
+    primary_key: Array<string>;
+    /**
+     * Apis
+     */
+    apis: Array<GeneratedApi>;
+    /**
+     * Messages
+     */
+    messages?: Array<string>;
+};
+
+/**
+ * GeneratedApi
+ *
+ * One generated API as saved (with its id) or, in a preview, as it would be.
+ */
+export type GeneratedApi = {
+    /**
+     * Id
+     */
+    id?: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Method
+     */
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    /**
+     * Path
+     */
+    path: string;
+    /**
+     * Url
+     */
+    url: string;
+    /**
+     * Operation
+     */
+    operation: 'list' | 'get' | 'create' | 'update' | 'delete';
+    /**
+     * Sql
+     */
+    sql: string;
+    /**
+     * Params
+     */
+    params: Array<ParamDef>;
+    /**
+     * Description
+     */
+    description: string;
 };
 
 /**
@@ -1157,20 +1593,6 @@ export type GroupsPublic = {
      * Count
      */
     count: number;
-};
-
-/**
- * ImportRowError
- */
-export type ImportRowError = {
-    /**
-     * Line
-     */
-    line: number;
-    /**
-     * Message
-     */
-    message: string;
 };
 
 /**
@@ -1381,6 +1803,10 @@ export type ModuleCreate = {
      * Is Active
      */
     is_active?: boolean;
+    /**
+     * Require Passing Tests
+     */
+    require_passing_tests?: boolean;
 };
 
 /**
@@ -1399,6 +1825,10 @@ export type ModulePublic = {
      * Is Active
      */
     is_active?: boolean;
+    /**
+     * Require Passing Tests
+     */
+    require_passing_tests?: boolean;
     /**
      * Id
      */
@@ -1433,6 +1863,10 @@ export type ModuleUpdate = {
      * Is Active
      */
     is_active?: boolean | null;
+    /**
+     * Require Passing Tests
+     */
+    require_passing_tests?: boolean | null;
 };
 
 /**
@@ -1534,9 +1968,31 @@ export type PermissionsPublic = {
  */
 export type PublishRequest = {
     /**
+     * Force
+     */
+    force?: boolean;
+    /**
+     * Reason
+     */
+    reason?: string | null;
+    /**
      * Message
      */
     message?: string | null;
+};
+
+/**
+ * RestoreRequest
+ */
+export type RestoreRequest = {
+    /**
+     * Force
+     */
+    force?: boolean;
+    /**
+     * Reason
+     */
+    reason?: string | null;
 };
 
 /**
@@ -1616,41 +2072,57 @@ export type RolesPublic = {
 };
 
 /**
- * TableImportReport
+ * RunAllRequest
  *
- * What a CSV import did. `inserted` counts the rows written (0 when an all-or-nothing
- * import was rolled back), `failed` every refused row; `errors` lists the first
- * CSV_IMPORT_MAX_ERRORS of them.
+ * Every test of every API, or of one module or one API.
  */
-export type TableImportReport = {
+export type RunAllRequest = {
     /**
-     * Table
+     * Module
      */
-    table: string;
+    module?: string | null;
     /**
-     * Schema
+     * Api Id
      */
-    schema?: string | null;
+    api_id?: number | null;
     /**
-     * Mode
+     * Published
      */
-    mode: 'all_or_nothing' | 'best_effort';
+    published?: boolean;
+};
+
+/**
+ * RunReport
+ */
+export type RunReport = {
     /**
-     * Committed
+     * Passed
      */
-    committed: boolean;
-    /**
-     * Inserted
-     */
-    inserted: number;
+    passed: number;
     /**
      * Failed
      */
     failed: number;
     /**
-     * Errors
+     * Results
      */
-    errors: Array<ImportRowError>;
+    results: Array<CaseResult>;
+};
+
+/**
+ * RunRequest
+ *
+ * Which of one API's tests to run, against its draft or its live version.
+ */
+export type RunRequest = {
+    /**
+     * Published
+     */
+    published?: boolean;
+    /**
+     * Test Ids
+     */
+    test_ids?: Array<number> | null;
 };
 
 /**
@@ -3002,13 +3474,13 @@ export type DatasourcesReadTablesResponses = {
 
 export type DatasourcesReadTablesResponse = DatasourcesReadTablesResponses[keyof DatasourcesReadTablesResponses];
 
-export type TablesExportTableData = {
-    body?: never;
+export type DatasourcesGenerateCrudData = {
+    body: GenerateRequest;
     path: {
         /**
          * Table
          *
-         * The table's name, spelled exactly
+         * A table's name
          */
         table: string;
         /**
@@ -3020,85 +3492,16 @@ export type TablesExportTableData = {
     };
     query?: {
         /**
-         * Schema
+         * Preview
          *
-         * The table's schema (PostgreSQL, Trino) or database (MySQL); by default the connection's current one
+         * Answer the APIs without saving them
          */
-        schema?: string | null;
-        /**
-         * Format
-         */
-        format?: 'csv' | 'ndjson';
+        preview?: boolean;
     };
-    url: '/api/v1/datasources/{datasource_id}/tables/{table}/export';
+    url: '/api/v1/datasources/{datasource_id}/tables/{table}/generate';
 };
 
-export type TablesExportTableErrors = {
-    /**
-     * Not logged in, or the token is invalid or expired
-     */
-    401: ErrorBody;
-    /**
-     * Logged in without the permission this needs
-     */
-    403: ErrorBody;
-    /**
-     * No such row
-     */
-    404: ErrorBody;
-    /**
-     * The request does not validate; `detail` names each field
-     */
-    422: ErrorBody;
-    /**
-     * The app store cannot be reached (with Retry-After)
-     */
-    503: ErrorBody;
-};
-
-export type TablesExportTableError = TablesExportTableErrors[keyof TablesExportTableErrors];
-
-export type TablesExportTableResponses = {
-    /**
-     * Every row of the table, streamed
-     */
-    200: unknown;
-};
-
-export type TablesImportTableData = {
-    body: BodyTablesImportTable;
-    path: {
-        /**
-         * Table
-         *
-         * The table's name, spelled exactly
-         */
-        table: string;
-        /**
-         * Datasource Id
-         *
-         * A row id
-         */
-        datasource_id: number;
-    };
-    query?: {
-        /**
-         * Schema
-         *
-         * The table's schema (PostgreSQL, Trino) or database (MySQL); by default the connection's current one
-         */
-        schema?: string | null;
-        /**
-         * Report
-         *
-         * `csv`: the report as a CSV attachment
-         */
-        report?: 'json' | 'csv';
-    };
-    url: '/api/v1/datasources/{datasource_id}/tables/{table}/import';
-};
-
-export type TablesImportTableErrors = {
+export type DatasourcesGenerateCrudErrors = {
     /**
      * Not logged in, or the token is invalid or expired
      */
@@ -3116,7 +3519,7 @@ export type TablesImportTableErrors = {
      */
     409: ErrorBody;
     /**
-     * The upload is over CSV_IMPORT_MAX_BYTES
+     * The body is over MAX_REQUEST_BODY_BYTES
      */
     413: ErrorBody;
     /**
@@ -3133,16 +3536,16 @@ export type TablesImportTableErrors = {
     503: ErrorBody;
 };
 
-export type TablesImportTableError = TablesImportTableErrors[keyof TablesImportTableErrors];
+export type DatasourcesGenerateCrudError = DatasourcesGenerateCrudErrors[keyof DatasourcesGenerateCrudErrors];
 
-export type TablesImportTableResponses = {
+export type DatasourcesGenerateCrudResponses = {
     /**
      * Successful Response
      */
-    200: TableImportReport;
+    201: GenerateResult;
 };
 
-export type TablesImportTableResponse = TablesImportTableResponses[keyof TablesImportTableResponses];
+export type DatasourcesGenerateCrudResponse = DatasourcesGenerateCrudResponses[keyof DatasourcesGenerateCrudResponses];
 
 export type ModulesReadModulesData = {
     body?: never;
@@ -3746,9 +4149,9 @@ export type ApisPublishApiErrors = {
      */
     404: ErrorBody;
     /**
-     * Conflicts with a row that exists (a taken name, a built-in role)
+     * A conflict, or failing test cases
      */
-    409: ErrorBody;
+    409: GateRefusal;
     /**
      * The body is over MAX_REQUEST_BODY_BYTES
      */
@@ -3773,7 +4176,7 @@ export type ApisPublishApiResponses = {
     /**
      * Successful Response
      */
-    201: ApiVersionPublic;
+    201: ApiVersionPublished;
 };
 
 export type ApisPublishApiResponse = ApisPublishApiResponses[keyof ApisPublishApiResponses];
@@ -4000,7 +4403,10 @@ export type ApisDiffApiVersionResponses = {
 export type ApisDiffApiVersionResponse = ApisDiffApiVersionResponses[keyof ApisDiffApiVersionResponses];
 
 export type ApisRestoreApiVersionData = {
-    body?: never;
+    /**
+     * Body
+     */
+    body?: RestoreRequest | null;
     path: {
         /**
          * Version Id
@@ -4020,6 +4426,123 @@ export type ApisRestoreApiVersionData = {
 };
 
 export type ApisRestoreApiVersionErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * A conflict, or failing test cases
+     */
+    409: GateRefusal;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ApisRestoreApiVersionError = ApisRestoreApiVersionErrors[keyof ApisRestoreApiVersionErrors];
+
+export type ApisRestoreApiVersionResponses = {
+    /**
+     * Successful Response
+     */
+    201: ApiVersionPublished;
+};
+
+export type ApisRestoreApiVersionResponse = ApisRestoreApiVersionResponses[keyof ApisRestoreApiVersionResponses];
+
+export type TestsReadTestsData = {
+    body?: never;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/apis/{api_id}/tests';
+};
+
+export type TestsReadTestsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsReadTestsError = TestsReadTestsErrors[keyof TestsReadTestsErrors];
+
+export type TestsReadTestsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiTestsPublic;
+};
+
+export type TestsReadTestsResponse = TestsReadTestsResponses[keyof TestsReadTestsResponses];
+
+export type TestsCreateTestData = {
+    body: ApiTestCreate;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests';
+};
+
+export type TestsCreateTestErrors = {
     /**
      * Not logged in, or the token is invalid or expired
      */
@@ -4054,16 +4577,309 @@ export type ApisRestoreApiVersionErrors = {
     503: ErrorBody;
 };
 
-export type ApisRestoreApiVersionError = ApisRestoreApiVersionErrors[keyof ApisRestoreApiVersionErrors];
+export type TestsCreateTestError = TestsCreateTestErrors[keyof TestsCreateTestErrors];
 
-export type ApisRestoreApiVersionResponses = {
+export type TestsCreateTestResponses = {
     /**
      * Successful Response
      */
-    201: ApiVersionPublic;
+    201: ApiTestPublic;
 };
 
-export type ApisRestoreApiVersionResponse = ApisRestoreApiVersionResponses[keyof ApisRestoreApiVersionResponses];
+export type TestsCreateTestResponse = TestsCreateTestResponses[keyof TestsCreateTestResponses];
+
+export type TestsRunApiTestsData = {
+    /**
+     * Body
+     */
+    body?: RunRequest | null;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests/run';
+};
+
+export type TestsRunApiTestsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsRunApiTestsError = TestsRunApiTestsErrors[keyof TestsRunApiTestsErrors];
+
+export type TestsRunApiTestsResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunReport;
+};
+
+export type TestsRunApiTestsResponse = TestsRunApiTestsResponses[keyof TestsRunApiTestsResponses];
+
+export type TestsDeleteTestData = {
+    body?: never;
+    path: {
+        /**
+         * Test Id
+         *
+         * A row id
+         */
+        test_id: number;
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests/{test_id}';
+};
+
+export type TestsDeleteTestErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsDeleteTestError = TestsDeleteTestErrors[keyof TestsDeleteTestErrors];
+
+export type TestsDeleteTestResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type TestsDeleteTestResponse = TestsDeleteTestResponses[keyof TestsDeleteTestResponses];
+
+export type TestsReadTestData = {
+    body?: never;
+    path: {
+        /**
+         * Test Id
+         *
+         * A row id
+         */
+        test_id: number;
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests/{test_id}';
+};
+
+export type TestsReadTestErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsReadTestError = TestsReadTestErrors[keyof TestsReadTestErrors];
+
+export type TestsReadTestResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiTestPublic;
+};
+
+export type TestsReadTestResponse = TestsReadTestResponses[keyof TestsReadTestResponses];
+
+export type TestsUpdateTestData = {
+    body: ApiTestUpdate;
+    path: {
+        /**
+         * Test Id
+         *
+         * A row id
+         */
+        test_id: number;
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/tests/{test_id}';
+};
+
+export type TestsUpdateTestErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsUpdateTestError = TestsUpdateTestErrors[keyof TestsUpdateTestErrors];
+
+export type TestsUpdateTestResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiTestPublic;
+};
+
+export type TestsUpdateTestResponse = TestsUpdateTestResponses[keyof TestsUpdateTestResponses];
+
+export type TestsRunTestsData = {
+    /**
+     * Body
+     */
+    body?: RunAllRequest | null;
+    path?: never;
+    query?: never;
+    url: '/api/v1/tests/run';
+};
+
+export type TestsRunTestsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TestsRunTestsError = TestsRunTestsErrors[keyof TestsRunTestsErrors];
+
+export type TestsRunTestsResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunReport;
+};
+
+export type TestsRunTestsResponse = TestsRunTestsResponses[keyof TestsRunTestsResponses];
 
 export type MacrosReadMacrosData = {
     body?: never;

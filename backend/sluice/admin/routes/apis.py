@@ -1,9 +1,17 @@
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Body, Depends, Query, Request, status
 
-from sluice.admin.deps import Id, Page, RegistryDep, SessionDep, SettingsDep, require
-from sluice.http import StrictJSONRoute, passes_nul_through
+from sluice.admin.deps import (
+    GatekeeperDep,
+    Id,
+    Page,
+    RegistryDep,
+    SessionDep,
+    SettingsDep,
+    require,
+)
+from sluice.http import ErrorBody, StrictJSONRoute, passes_nul_through
 from sluice.models.api import (
     Api,
     ApiCreate,
@@ -11,16 +19,18 @@ from sluice.models.api import (
     ApisPublic,
     ApiUpdate,
     ApiVersionDetail,
-    ApiVersionPublic,
+    ApiVersionPublished,
     ApiVersionsPublic,
     DebugRequest,
     DebugResult,
     PublishRequest,
+    RestoreRequest,
     VersionDiff,
 )
+from sluice.models.api_test import RunReport
 from sluice.models.user import User
 from sluice.services import apis as service
-from sluice.services import audit, debug, versions
+from sluice.services import audit, debug, publish_gate, versions
 from sluice.services.common import get_or_404
 from sluice.services.registry import LiveApi
 from sluice.services.scripts import script_modules
@@ -95,18 +105,32 @@ async def debug_api(
     return await debug.run(plan, body.params, request.app.state)
 
 
-@router.post("/{api_id}/publish", status_code=status.HTTP_201_CREATED)
+class GateRefusal(ErrorBody):
+    """A 409: a name or version conflict, or (`code` `tests_failed`) the module holds
+    publishes to passing tests and `tests` lists the results."""
+
+    tests: RunReport | None = None
+
+
+GATED: dict[int | str, dict[str, Any]] = {
+    409: {"model": GateRefusal, "description": "A conflict, or failing test cases"}
+}
+
+
+@router.post("/{api_id}/publish", status_code=status.HTTP_201_CREATED, responses=GATED)
 def publish_api(
-    settings: SettingsDep,
     session: SessionDep,
     user: Publisher,
     registry: RegistryDep,
+    keeper: GatekeeperDep,
     api: Loaded,
     body: PublishRequest,
-) -> ApiVersionPublic:
-    version = versions.publish(session, api, body.message, user.email, script_modules(settings))
+) -> ApiVersionPublished:
+    """Publish the draft as a new version. When the module requires passing tests, they
+    run first: 409 `tests_failed` with the results, unless `force` with a `reason`."""
+    version, tests = publish_gate.publish(session, api, body, user, keeper)
     registry.changed()
-    return versions.version_public(api, version)
+    return versions.version_published(api, version, tests)
 
 
 @router.post("/{api_id}/unpublish")
@@ -144,10 +168,22 @@ def diff_api_version(
     return versions.diff(old, versions.get_version(session, api, version_id))
 
 
-@router.post("/{api_id}/versions/{version_id}/restore", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{api_id}/versions/{version_id}/restore",
+    status_code=status.HTTP_201_CREATED,
+    responses=GATED,
+)
 def restore_api_version(
-    session: SessionDep, user: Publisher, registry: RegistryDep, api: Loaded, version_id: Id
-) -> ApiVersionPublic:
-    version = versions.restore(session, api, version_id, user.email)
+    session: SessionDep,
+    user: Publisher,
+    registry: RegistryDep,
+    keeper: GatekeeperDep,
+    api: Loaded,
+    version_id: Id,
+    body: Annotated[RestoreRequest | None, Body()] = None,
+) -> ApiVersionPublished:
+    """Publish that version's content again; the module's test gate applies to it."""
+    body = body or RestoreRequest()
+    version, tests = publish_gate.restore(session, api, version_id, body, user, keeper)
     registry.changed()
-    return versions.version_public(api, version)
+    return versions.version_published(api, version, tests)

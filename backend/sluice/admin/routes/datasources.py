@@ -1,11 +1,13 @@
 from typing import Annotated
 
 from anyio import from_thread
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from sluice.admin.deps import Id, Page, SessionDep, SettingsDep, require
 from sluice.connectors.base import ConnectionConfig
+from sluice.errors import Forbidden
 from sluice.http import StrictJSONRoute
+from sluice.models.crud import GenerateRequest, GenerateResult
 from sluice.models.datasource import (
     ColumnPublic,
     Datasource,
@@ -19,13 +21,17 @@ from sluice.models.datasource import (
 )
 from sluice.models.user import User
 from sluice.security import Keyring
+from sluice.services import crud
 from sluice.services import datasources as service
 from sluice.services.common import get_or_404
+from sluice.services.roles import permissions_of
 
 router = APIRouter(prefix="/datasources", tags=["datasources"], route_class=StrictJSONRoute)
 
 Reader = Annotated[User, Depends(require("datasource", "read"))]
 Writer = Annotated[User, Depends(require("datasource", "write"))]
+ApiWriter = Annotated[User, Depends(require("api", "write"))]
+TableName = Annotated[str, Path(min_length=1, max_length=255, description="A table's name")]
 
 
 def get_keyring(request: Request) -> Keyring:
@@ -131,3 +137,28 @@ async def read_tables(
         for t in tables
     ]
     return TablesPublic(data=data, count=len(data))
+
+
+@router.post("/{datasource_id}/tables/{table}/generate", status_code=status.HTTP_201_CREATED)
+def generate_crud(
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    keyring: KeyringDep,
+    user: ApiWriter,
+    _: Reader,
+    ds: Loaded,
+    table: TableName,
+    body: GenerateRequest,
+    preview: Annotated[bool, Query(description="Answer the APIs without saving them")] = False,
+) -> GenerateResult:
+    """Generate draft list/get/create/update/delete APIs from the table's description (201),
+    or with `?preview=true` show them and save nothing (200)."""
+    if body.module_name is not None and not preview:
+        if ("module", "write") not in permissions_of(user):
+            raise Forbidden("Missing permission module:write (to create the module)")
+    config = service.connection_config(ds, settings, service.stored_password(ds, keyring))
+    described = from_thread.run(crud.describe, config, table, body.schema_name)
+    if preview:
+        response.status_code = status.HTTP_200_OK
+    return crud.generate(session, ds, described, body, preview=preview)

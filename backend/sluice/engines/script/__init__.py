@@ -42,7 +42,9 @@ The context
 - `db.query(sql, params)` -> a list of row dicts; `db.query_one(sql, params)` -> a row
   or None; `db.execute(sql, params)` -> rows affected. Always bind values: `%s`
   placeholders for PostgreSQL and MySQL, `?` for SQLite and Trino (`ds["paramstyle"]`
-  says which). Each call commits on its own, unless inside a transaction.
+  says which). Each call commits on its own, unless inside a transaction. An UPDATE or
+  DELETE without a WHERE clause raises `DatabaseError` unless the API allows whole-table
+  writes; uncaught, the call answers 400 `bad_request` as a template's would.
 - `tx.begin()`, `tx.commit()`, `tx.rollback()`, or `with tx:` (commits at the end of the
   block, rolls back if it raises). A transaction left open is rolled back.
 - `http.get(url, params=None, headers=None)`, `http.post(url, json=None, data=None, ...)`,

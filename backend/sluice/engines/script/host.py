@@ -22,6 +22,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from sluice.connectors.base import ConnectionConfig, Connector, Transaction
+from sluice.engines.whole_table import WholeTableWrite, WriteGuard
 from sluice.errors import SluiceError
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,8 @@ class Host:
     env: Mapping[str, str] = field(default_factory=dict)
     ds: Mapping[str, Any] = field(default_factory=dict)
     statement_timeout_ms: int | None = None
+    write_guard: WriteGuard | None = None
+    """Refuses an UPDATE or DELETE without WHERE unless the API allows them."""
 
     def inputs(self) -> dict[str, Any]:
         """The plain data a script starts with besides `req`: `env` and `ds`."""
@@ -165,6 +168,9 @@ class HostSession:
         self._tx: Transaction | None = None
         self._tx_stack: AsyncExitStack | None = None
         self._client: httpx2.AsyncClient | None = None
+        self.refusal: WholeTableWrite | None = None
+        """The last whole-table write refused: if the script lets it escape, the call
+        answers with it (400) rather than as a script error."""
 
     async def dispatch(self, name: Any, args: Any) -> Any:
         handler = HANDLERS.get(name) if isinstance(name, str) else None
@@ -197,6 +203,12 @@ class HostSession:
 
     async def statement(self, args: list[Any]) -> Any:
         sql, params = _arguments(args, (str,), (list, dict, type(None)))
+        if self.host.write_guard is not None:
+            try:
+                self.host.write_guard.check(sql, self.connector().paramstyle)
+            except WholeTableWrite as refused:
+                self.refusal = refused
+                raise HostCallError(refused.message) from None
         if self._tx is not None:
             return await self._tx.execute(sql, params)
         timeout = self.host.statement_timeout_ms

@@ -43,6 +43,8 @@ from sluice.engines.script.process import (
     WorkerProtocolError,
 )
 from sluice.engines.script.sandbox import DEFAULT_MODULES, compile_script, module_facades
+from sluice.engines.whole_table import WholeTableWrite
+from sluice.errors import SluiceError
 
 logger = logging.getLogger(__name__)
 
@@ -181,8 +183,12 @@ class ScriptPool:
         if not self._started:
             await asyncio.to_thread(self.start)
         limit = min(timeout_s or self.limits.timeout_s, self.limits.timeout_s)
-        reply = await self._call(payload, host.session(), started, limit)
-        return _outcome(reply, started)
+        session = host.session()
+        reply = await self._call(payload, session, started, limit)
+        try:
+            return _outcome(reply, started)
+        except ScriptRuntimeError as error:
+            raise _escaped(error, session.refusal) from None
 
     async def _call(
         self, payload: bytes, session: HostSession, started: float, limit: float
@@ -356,6 +362,17 @@ def _error(problem: Any, logs: list[str]) -> Exception:
         return ScriptResourceError(message, logs=logs)
     error_type = _text(problem.get("type")) or None
     return ScriptRuntimeError(message, line=line, where=where, error_type=error_type, logs=logs)
+
+
+def _escaped(error: ScriptRuntimeError, refusal: WholeTableWrite | None) -> SluiceError:
+    """A whole-table write the script did not catch answers as the refusal it is (400, as
+    for a template), not as a script error; its logs stay with it."""
+    if refusal is None or error.error_type != "DatabaseError":
+        return error
+    if refusal.message not in error.message:
+        return error
+    refusal.logs = error.logs
+    return refusal
 
 
 def _text(value: Any) -> str:

@@ -97,7 +97,8 @@ Statements
 A template may render several statements separated by `;` (quotes, dollar quotes,
 comments are respected); each keeps its own bound values; empty ones are dropped. Each
 is classified read-only or write (see `statements.py`: anything not clearly a read is a
-write) and says whether it has RETURNING.
+write) and says whether it has RETURNING. An UPDATE or DELETE that renders without a WHERE clause
+is refused unless the API allows whole-table writes (see `engines/whole_table.py`).
 
 Undefined names
 ---------------

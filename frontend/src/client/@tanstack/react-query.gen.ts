@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, clientsCreateClient, clientsDeleteClient, clientsReadClient, clientsReadClients, clientsRegenerateClientSecret, clientsUpdateClient, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, groupsCreateGroup, groupsDeleteGroup, groupsReadGroup, groupsReadGroups, groupsUpdateGroup, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, recordsReadAccessLog, recordsReadAccessLogs, recordsReadAuditLogs, recordsReadOverview, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, tablesExportTable, tablesImportTable, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
-import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, ClientsCreateClientData, ClientsCreateClientError, ClientsCreateClientResponse, ClientsDeleteClientData, ClientsDeleteClientError, ClientsDeleteClientResponse, ClientsReadClientData, ClientsReadClientError, ClientsReadClientResponse, ClientsReadClientsData, ClientsReadClientsError, ClientsReadClientsResponse, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretError, ClientsRegenerateClientSecretResponse, ClientsUpdateClientData, ClientsUpdateClientError, ClientsUpdateClientResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, GroupsCreateGroupData, GroupsCreateGroupError, GroupsCreateGroupResponse, GroupsDeleteGroupData, GroupsDeleteGroupError, GroupsDeleteGroupResponse, GroupsReadGroupData, GroupsReadGroupError, GroupsReadGroupResponse, GroupsReadGroupsData, GroupsReadGroupsError, GroupsReadGroupsResponse, GroupsUpdateGroupData, GroupsUpdateGroupError, GroupsUpdateGroupResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RecordsReadAccessLogData, RecordsReadAccessLogError, RecordsReadAccessLogResponse, RecordsReadAccessLogsData, RecordsReadAccessLogsError, RecordsReadAccessLogsResponse, RecordsReadAuditLogsData, RecordsReadAuditLogsError, RecordsReadAuditLogsResponse, RecordsReadOverviewData, RecordsReadOverviewError, RecordsReadOverviewResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsError, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, TablesExportTableData, TablesExportTableError, TablesImportTableData, TablesImportTableError, TablesImportTableResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeError, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
+import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, clientsCreateClient, clientsDeleteClient, clientsReadClient, clientsReadClients, clientsRegenerateClientSecret, clientsUpdateClient, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesGenerateCrud, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, groupsCreateGroup, groupsDeleteGroup, groupsReadGroup, groupsReadGroups, groupsUpdateGroup, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, recordsReadAccessLog, recordsReadAccessLogs, recordsReadAuditLogs, recordsReadOverview, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, testsCreateTest, testsDeleteTest, testsReadTest, testsReadTests, testsRunApiTests, testsRunTests, testsUpdateTest, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
+import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, ClientsCreateClientData, ClientsCreateClientError, ClientsCreateClientResponse, ClientsDeleteClientData, ClientsDeleteClientError, ClientsDeleteClientResponse, ClientsReadClientData, ClientsReadClientError, ClientsReadClientResponse, ClientsReadClientsData, ClientsReadClientsError, ClientsReadClientsResponse, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretError, ClientsRegenerateClientSecretResponse, ClientsUpdateClientData, ClientsUpdateClientError, ClientsUpdateClientResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesGenerateCrudData, DatasourcesGenerateCrudError, DatasourcesGenerateCrudResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, GroupsCreateGroupData, GroupsCreateGroupError, GroupsCreateGroupResponse, GroupsDeleteGroupData, GroupsDeleteGroupError, GroupsDeleteGroupResponse, GroupsReadGroupData, GroupsReadGroupError, GroupsReadGroupResponse, GroupsReadGroupsData, GroupsReadGroupsError, GroupsReadGroupsResponse, GroupsUpdateGroupData, GroupsUpdateGroupError, GroupsUpdateGroupResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RecordsReadAccessLogData, RecordsReadAccessLogError, RecordsReadAccessLogResponse, RecordsReadAccessLogsData, RecordsReadAccessLogsError, RecordsReadAccessLogsResponse, RecordsReadAuditLogsData, RecordsReadAuditLogsError, RecordsReadAuditLogsResponse, RecordsReadOverviewData, RecordsReadOverviewError, RecordsReadOverviewResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsError, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, TestsCreateTestData, TestsCreateTestError, TestsCreateTestResponse, TestsDeleteTestData, TestsDeleteTestError, TestsDeleteTestResponse, TestsReadTestData, TestsReadTestError, TestsReadTestResponse, TestsReadTestsData, TestsReadTestsError, TestsReadTestsResponse, TestsRunApiTestsData, TestsRunApiTestsError, TestsRunApiTestsResponse, TestsRunTestsData, TestsRunTestsError, TestsRunTestsResponse, TestsUpdateTestData, TestsUpdateTestError, TestsUpdateTestResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeError, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
 
 /**
  * Login Access Token
@@ -553,37 +553,16 @@ export const datasourcesReadTablesOptions = (options: Options<DatasourcesReadTab
     queryKey: datasourcesReadTablesQueryKey(options)
 });
 
-export const tablesExportTableQueryKey = (options: Options<TablesExportTableData>) => createQueryKey('tablesExportTable', options);
-
 /**
- * Export Table
+ * Generate Crud
  *
- * The table as a file, `<source>-<table>-<date>.csv` (or `.ndjson`), streamed from a
- * server-side cursor. Audited.
+ * Generate draft list/get/create/update/delete APIs from the table's description (201),
+ * or with `?preview=true` show them and save nothing (200).
  */
-export const tablesExportTableOptions = (options: Options<TablesExportTableData>) => queryOptions<unknown, TablesExportTableError, unknown, ReturnType<typeof tablesExportTableQueryKey>>({
-    queryFn: async ({ queryKey, signal }) => {
-        const { data } = await tablesExportTable({
-            ...options,
-            ...queryKey[0],
-            signal,
-            throwOnError: true
-        });
-        return data;
-    },
-    queryKey: tablesExportTableQueryKey(options)
-});
-
-/**
- * Import Table
- *
- * Insert the file's rows into the table (see the user guide, "Importing a CSV file").
- * Audited with its report.
- */
-export const tablesImportTableMutation = (options?: Partial<Options<TablesImportTableData>>): UseMutationOptions<TablesImportTableResponse, TablesImportTableError, Options<TablesImportTableData>> => {
-    const mutationOptions: UseMutationOptions<TablesImportTableResponse, TablesImportTableError, Options<TablesImportTableData>> = {
+export const datasourcesGenerateCrudMutation = (options?: Partial<Options<DatasourcesGenerateCrudData>>): UseMutationOptions<DatasourcesGenerateCrudResponse, DatasourcesGenerateCrudError, Options<DatasourcesGenerateCrudData>> => {
+    const mutationOptions: UseMutationOptions<DatasourcesGenerateCrudResponse, DatasourcesGenerateCrudError, Options<DatasourcesGenerateCrudData>> = {
         mutationFn: async (fnOptions) => {
-            const { data } = await tablesImportTable({
+            const { data } = await datasourcesGenerateCrud({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
@@ -844,6 +823,9 @@ export const apisDebugApiMutation = (options?: Partial<Options<ApisDebugApiData>
 
 /**
  * Publish Api
+ *
+ * Publish the draft as a new version. When the module requires passing tests, they
+ * run first: 409 `tests_failed` with the results, unless `force` with a `reason`.
  */
 export const apisPublishApiMutation = (options?: Partial<Options<ApisPublishApiData>>): UseMutationOptions<ApisPublishApiResponse, ApisPublishApiError, Options<ApisPublishApiData>> => {
     const mutationOptions: UseMutationOptions<ApisPublishApiResponse, ApisPublishApiError, Options<ApisPublishApiData>> = {
@@ -934,11 +916,167 @@ export const apisDiffApiVersionOptions = (options: Options<ApisDiffApiVersionDat
 
 /**
  * Restore Api Version
+ *
+ * Publish that version's content again; the module's test gate applies to it.
  */
 export const apisRestoreApiVersionMutation = (options?: Partial<Options<ApisRestoreApiVersionData>>): UseMutationOptions<ApisRestoreApiVersionResponse, ApisRestoreApiVersionError, Options<ApisRestoreApiVersionData>> => {
     const mutationOptions: UseMutationOptions<ApisRestoreApiVersionResponse, ApisRestoreApiVersionError, Options<ApisRestoreApiVersionData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await apisRestoreApiVersion({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const testsReadTestsQueryKey = (options: Options<TestsReadTestsData>) => createQueryKey('testsReadTests', options);
+
+/**
+ * Read Tests
+ */
+export const testsReadTestsOptions = (options: Options<TestsReadTestsData>) => queryOptions<TestsReadTestsResponse, TestsReadTestsError, TestsReadTestsResponse, ReturnType<typeof testsReadTestsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await testsReadTests({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: testsReadTestsQueryKey(options)
+});
+
+export const testsReadTestsInfiniteQueryKey = (options: Options<TestsReadTestsData>): QueryKey<Options<TestsReadTestsData>> => createQueryKey('testsReadTests', options, true);
+
+/**
+ * Read Tests
+ */
+export const testsReadTestsInfiniteOptions = (options: Options<TestsReadTestsData>) => infiniteQueryOptions<TestsReadTestsResponse, TestsReadTestsError, InfiniteData<TestsReadTestsResponse>, QueryKey<Options<TestsReadTestsData>>, number | Pick<QueryKey<Options<TestsReadTestsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<TestsReadTestsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await testsReadTests({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: testsReadTestsInfiniteQueryKey(options)
+});
+
+/**
+ * Create Test
+ */
+export const testsCreateTestMutation = (options?: Partial<Options<TestsCreateTestData>>): UseMutationOptions<TestsCreateTestResponse, TestsCreateTestError, Options<TestsCreateTestData>> => {
+    const mutationOptions: UseMutationOptions<TestsCreateTestResponse, TestsCreateTestError, Options<TestsCreateTestData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testsCreateTest({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Run Api Tests
+ *
+ * Run the API's test cases (or `test_ids`) against its draft, or its live version
+ * with `published`; writes are rolled back.
+ */
+export const testsRunApiTestsMutation = (options?: Partial<Options<TestsRunApiTestsData>>): UseMutationOptions<TestsRunApiTestsResponse, TestsRunApiTestsError, Options<TestsRunApiTestsData>> => {
+    const mutationOptions: UseMutationOptions<TestsRunApiTestsResponse, TestsRunApiTestsError, Options<TestsRunApiTestsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testsRunApiTests({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Test
+ */
+export const testsDeleteTestMutation = (options?: Partial<Options<TestsDeleteTestData>>): UseMutationOptions<TestsDeleteTestResponse, TestsDeleteTestError, Options<TestsDeleteTestData>> => {
+    const mutationOptions: UseMutationOptions<TestsDeleteTestResponse, TestsDeleteTestError, Options<TestsDeleteTestData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testsDeleteTest({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const testsReadTestQueryKey = (options: Options<TestsReadTestData>) => createQueryKey('testsReadTest', options);
+
+/**
+ * Read Test
+ */
+export const testsReadTestOptions = (options: Options<TestsReadTestData>) => queryOptions<TestsReadTestResponse, TestsReadTestError, TestsReadTestResponse, ReturnType<typeof testsReadTestQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await testsReadTest({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: testsReadTestQueryKey(options)
+});
+
+/**
+ * Update Test
+ */
+export const testsUpdateTestMutation = (options?: Partial<Options<TestsUpdateTestData>>): UseMutationOptions<TestsUpdateTestResponse, TestsUpdateTestError, Options<TestsUpdateTestData>> => {
+    const mutationOptions: UseMutationOptions<TestsUpdateTestResponse, TestsUpdateTestError, Options<TestsUpdateTestData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testsUpdateTest({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Run Tests
+ *
+ * Run the test cases of every API (or of `module`, or of `api_id`): the drafts, or
+ * the live versions with `published` (unpublished APIs are then left out).
+ */
+export const testsRunTestsMutation = (options?: Partial<Options<TestsRunTestsData>>): UseMutationOptions<TestsRunTestsResponse, TestsRunTestsError, Options<TestsRunTestsData>> => {
+    const mutationOptions: UseMutationOptions<TestsRunTestsResponse, TestsRunTestsError, Options<TestsRunTestsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await testsRunTests({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
