@@ -22,6 +22,7 @@ from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from sluice.services.exports import (
+    CLIENT_DISCONNECTED,
     MEDIA_TYPES,
     ROW_LIMIT_REACHED,
     Export,
@@ -70,7 +71,9 @@ class StreamedDownload(StreamingResponse):
                 for closer in self._closers:
                     await closer()
         outcome = self.export.outcome
-        if failure is not None or outcome not in (None, ROW_LIMIT_REACHED):
+        if outcome == CLIENT_DISCONNECTED:
+            log.info("export cut short after %d rows: %s", self.export.rows, outcome)
+        elif failure is not None or outcome not in (None, ROW_LIMIT_REACHED):
             unexpected = outcome == "internal_error"
             log.warning(
                 "export cut short after %d rows: %s",
