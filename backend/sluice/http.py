@@ -145,13 +145,30 @@ def error_responses(path: str, methods: Iterable[str] | None) -> dict[int | str,
     }
 
 
+def as_json_errors(responses: dict[int | str, Any]) -> dict[int | str, Any]:
+    """The error answers of a route whose success is not JSON (an export's YAML): FastAPI
+    files a `model` under the route's own media type, so they name theirs."""
+    schema = {"$ref": "#/components/schemas/ErrorBody"}
+    return {
+        status: {
+            "description": answer["description"],
+            "content": {"application/json": {"schema": schema}},
+        }
+        for status, answer in responses.items()
+    }
+
+
 class StrictJSONRoute(APIRoute):
     """An APIRoute whose handlers see a StrictJSONRequest, after its query string and path
     were checked for NUL characters; its OpenAPI entry lists its error answers."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         declared = kwargs.get("responses") or {}
-        kwargs["responses"] = error_responses(path, kwargs.get("methods")) | declared
+        errors = error_responses(path, kwargs.get("methods"))
+        media_type = getattr(kwargs.get("response_class"), "media_type", "application/json")
+        if media_type != "application/json":
+            errors = as_json_errors(errors)
+        kwargs["responses"] = errors | declared
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -7,6 +7,7 @@ from sluice.admin.routes import (
     apis,
     clients,
     datasources,
+    exchange,
     gateway_docs,
     groups,
     login,
@@ -33,3 +34,4 @@ api_router.include_router(groups.router)
 api_router.include_router(clients.router)
 api_router.include_router(records.router)
 api_router.include_router(gateway_docs.router)
+api_router.include_router(exchange.router)

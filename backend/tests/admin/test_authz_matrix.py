@@ -25,7 +25,14 @@ PUBLIC = "public"
 LOGGED_IN = "logged in"
 Permission = tuple[str, str]
 Need = str | Permission | frozenset[Permission]
-"""What a route needs: nothing, a login, one {resource, action} permission, or several."""
+"""What a route needs: nothing, a login, one {resource, action} permission, or every one of
+several (the CRUD generator; the definitions' export and import, which act on every kind)."""
+
+DEFINITIONS = ("datasource", "module", "api", "macro", "group", "client")
+EXPORT = frozenset((kind, "read") for kind in DEFINITIONS)
+IMPORT = frozenset(
+    {(kind, "write") for kind in DEFINITIONS} | {("api", "publish"), ("macro", "publish")}
+)
 
 ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/openapi.json"): PUBLIC,
@@ -108,6 +115,9 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/access-logs"): ("access_log", "read"),
     ("GET", "/api/v1/access-logs/{record_id}"): ("access_log", "read"),
     ("GET", "/api/v1/audit-logs"): ("access_log", "read"),
+    ("GET", "/api/v1/export"): EXPORT,
+    ("GET", "/api/v1/export/schema"): PUBLIC,
+    ("POST", "/api/v1/import"): IMPORT,
 }
 
 NARROW = [("api", "read"), ("api", "debug")]

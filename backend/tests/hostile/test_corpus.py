@@ -23,6 +23,7 @@ BIG = 2**31
 HUGE = 2**63
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+YAML = {"Content-Type": "application/yaml"}
 LIMIT = 1024 * 1024
 """The default MAX_REQUEST_BODY_BYTES."""
 
@@ -570,6 +571,68 @@ CASES: list[Case] = [
         json={"group_ids": [BIG]},
         expect=422,
     ),
+    # definitions import
+    *body_cases("import", "POST", "/api/v1/import", {"format_version": 1}),
+    Case(
+        "import-yaml-bomb",
+        "POST",
+        "/api/v1/import",
+        raw=b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        + b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-deep-yaml",
+        "POST",
+        "/api/v1/import",
+        raw=deep(5000).encode(),
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-nul-escape",
+        "POST",
+        "/api/v1/import",
+        raw=b'format_version: 1\nmodules:\n- {name: m, description: "a\\0b"}\n',
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-surrogate-escape",
+        "POST",
+        "/api/v1/import",
+        raw=b'format_version: 1\ngroups:\n- {name: "\\ud800"}\n',
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-python-tag",
+        "POST",
+        "/api/v1/import",
+        raw=b"format_version: !!python/object/apply:os.system [id]\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-huge-integer",
+        "POST",
+        "/api/v1/import",
+        raw=b"format_version: " + b"9" * 100_000 + b"\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-env-not-allowed",
+        "POST",
+        "/api/v1/import",
+        raw=b"format_version: 1\ndatasources:\n- {name: s, type: sqlite, options: {path: x.db},"
+        + b" password_env: SECRET_KEY}\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case("export-module-nul", "GET", "/api/v1/export?module=%00", expect=422),
+    Case("export-module-long", "GET", "/api/v1/export?module=" + "m" * 100, expect=422),
     # access and audit logs
     *id_cases("access-logs", "/api/v1/access-logs"),
     Case("access-logs-nul-client", "GET", "/api/v1/access-logs?client_id=%00", expect=422),

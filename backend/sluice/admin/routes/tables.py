@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from sluice.admin.deps import SessionDep, SettingsDep, require
-from sluice.admin.routes.datasources import KeyringDep, Loaded, Writer
+from sluice.admin.deps import SessionDep, SettingsDep, require, require_all
+from sluice.admin.routes.datasources import KeyringDep, Loaded
 from sluice.connectors.base import ConnectionConfig
 from sluice.downloads import StreamedDownload, attachment_headers
 from sluice.http import ErrorBody, StrictJSONRoute
@@ -30,6 +30,7 @@ IMPORT_PATH = re.compile(r"^/api/v1/datasources/[^/]+/tables/[^/]+/import$")
 CSV_IMPORT_MAX_BYTES): the upload is spooled to disk as it arrives."""
 
 DataUser = Annotated[User, Depends(require("datasource", "debug"))]
+Importer = Annotated[User, Depends(require_all(("datasource", "write"), ("datasource", "debug")))]
 TableName = Annotated[
     str, Path(min_length=1, max_length=255, description="The table's name, spelled exactly")
 ]
@@ -92,8 +93,7 @@ async def export_table(
 )
 async def import_table(
     session: SessionDep,
-    _: Writer,
-    __: DataUser,
+    _: Importer,
     ds: Loaded,
     config: DataConfig,
     settings: SettingsDep,
