@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     GATEWAY_ACCESS_LOG_BODY: bool = False
     GATEWAY_ACCESS_LOG_QUEUE_SIZE: int = Field(default=10_000, ge=1)
     GATEWAY_MAX_RESPONSE_ROWS: int = Field(default=10_000, ge=1)
+    GATEWAY_MAX_STREAM_ROWS: int = Field(default=1_000_000, ge=0)
     FLOW_CONTROL_SLOT_LEASE_SECONDS: float = Field(default=120.0, gt=0)
     ACCESS_LOG_RETENTION_DAYS: int = Field(default=30, ge=1)
     GATEWAY_JWT_EXPIRE_SECONDS: int = Field(default=3600, ge=60, le=30 * 86_400)
@@ -115,6 +116,11 @@ class Settings(BaseSettings):
     EXTERNAL_DB_STATEMENT_TIMEOUT: int = Field(default=30_000, gt=0)
     EXTERNAL_DB_RETRY_DELAYS_MS: IntCommaList = [200, 400, 800, 1600]
     SQLITE_DATASOURCE_DIR: Path | None = None
+
+    # Table tools
+    CSV_IMPORT_MAX_BYTES: int = Field(default=1024**3, gt=0)
+    CSV_IMPORT_BATCH_ROWS: int = Field(default=1000, ge=1, le=100_000)
+    CSV_IMPORT_MAX_ERRORS: int = Field(default=100, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> "Settings":

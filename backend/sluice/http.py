@@ -8,6 +8,7 @@ same way, once here: PostgreSQL cannot store one in text.
 """
 
 import logging
+import re
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -362,22 +363,32 @@ class RejectLargeBodies:
     it is compressed (see `body_refused`).
 
     A declared Content-Length is checked before anything reads the body; a body streamed
-    without one is counted as it arrives and stopped at the limit.
+    without one is counted as it arrives and stopped at the limit. Paths matching
+    `uploads` (a file upload spooled to disk) have that limit instead.
     """
 
-    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_size: int,
+        uploads: tuple[re.Pattern[str], int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_size = max_body_size
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refused = body_refused(scope, self.max_body_size)
+        limit = self.max_body_size
+        if self.uploads is not None and self.uploads[0].match(scope["path"]):
+            limit = self.uploads[1]
+        refused = body_refused(scope, limit)
         if refused is not None:
             await error_response(refused)(scope, receive, send)
             return
-        await self.app(scope, limited_receive(receive, self.max_body_size), send)
+        await self.app(scope, limited_receive(receive, limit), send)
 
 
 class FastJSONResponse(Response):

@@ -15,6 +15,7 @@ from sluice.admin.routes import (
     modules,
     records,
     roles,
+    tables,
     users,
 )
 from sluice.http import StrictJSONRoute
@@ -24,6 +25,7 @@ api_router.include_router(login.router)
 api_router.include_router(users.router)
 api_router.include_router(roles.router)
 api_router.include_router(datasources.router)
+api_router.include_router(tables.router)
 api_router.include_router(modules.router)
 api_router.include_router(apis.router)
 api_router.include_router(api_tests.router)

@@ -63,6 +63,10 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("DELETE", "/api/v1/datasources/{datasource_id}"): ("datasource", "write"),
     ("POST", "/api/v1/datasources/{datasource_id}/test"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables"): ("datasource", "write"),
+    ("GET", "/api/v1/datasources/{datasource_id}/tables/{table}/export"): ("datasource", "debug"),
+    ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/import"): frozenset(
+        {("datasource", "write"), ("datasource", "debug")}
+    ),
     ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/generate"): frozenset(
         {("api", "write"), ("datasource", "read")}
     ),
@@ -119,7 +123,7 @@ ROUTES: dict[tuple[str, str], Need] = {
 NARROW = [("api", "read"), ("api", "debug")]
 """The custom role: reads APIs and runs their drafts, nothing else."""
 
-HOLDS: dict[str, Callable[[tuple[str, str]], bool]] = {
+HOLDS: dict[str, Callable[[Permission], bool]] = {
     "admin": lambda _: True,
     "developer": lambda permission: permission[0] not in ("user", "role"),
     "viewer": lambda permission: permission[1] == "read",

@@ -41,6 +41,8 @@ class Case:
     """The exact status when the contract fixes it; else any 4xx."""
     as_client: bool = False
     """Send the client token (gateway calls to private APIs) instead of the admin's."""
+    files: dict[str, tuple[str, bytes, str]] | None = field(default=None, repr=False)
+    """A multipart upload (with `form` as its other fields)."""
 
 
 def deep(depth: int) -> str:
@@ -108,6 +110,14 @@ def id_cases(family: str, path: str) -> list[Case]:
         Case(f"{family}-id-negative", "GET", f"{path}/-1", expect=422),
         Case(f"{family}-id-text", "GET", f"{path}/abc", expect=422),
     ]
+
+
+TABLE = "/api/v1/datasources/{datasource}/tables"
+
+
+def upload(content: bytes, mode: str = "best_effort") -> dict[str, Any]:
+    """A CSV upload to the import route."""
+    return {"files": {"file": ("items.csv", content, "text/csv")}, "form": {"mode": mode}}
 
 
 CASES: list[Case] = [
@@ -295,6 +305,44 @@ CASES: list[Case] = [
         GENERATE_ITEMS,
         json=GENERATE | {"path_prefix": "../../api/v1"},
         expect=422,
+    ),
+    # table tools: export and import (the world's SQLite source has a table `items`: id, name, price)
+    Case("tables-export-unknown", "GET", f"{TABLE}/nope/export", expect=404),
+    Case("tables-export-nul-table", "GET", f"{TABLE}/it%00ems/export", expect=422),
+    Case("tables-export-nul-schema", "GET", f"{TABLE}/items/export?schema=%00", expect=422),
+    Case("tables-export-bad-format", "GET", f"{TABLE}/items/export?format=xml", expect=422),
+    Case("tables-export-long-name", "GET", f"{TABLE}/{'t' * 300}/export", expect=422),
+    Case("tables-import-no-file", "POST", f"{TABLE}/items/import", json={}, expect=422),
+    Case("tables-import-bad-mode", "POST", f"{TABLE}/items/import", **upload(b"id\n", "x")),
+    Case("tables-import-unknown", "POST", f"{TABLE}/nope/import", **upload(b"id\n1\n")),
+    *[
+        Case(
+            f"tables-import-{name}", "POST", f"{TABLE}/items/import", **upload(content), expect=400
+        )
+        for name, content in [
+            ("empty", b""),
+            ("unknown-column", b"id,colour\n3,red\n"),
+            ("not-csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"),
+            ("nul", b"id,name\n3,a\x00b\n"),
+            ("latin-1", b"id,name\n3,caf\xe9\n"),
+            ("huge-line", b"id,name\n3," + b"x" * (1024 * 1024 + 1) + b"\n"),
+            ("huge-field", b'id,name\n3,"' + b"x" * 200_000 + b'"\n'),
+        ]
+    ],
+    Case(
+        "tables-import-gzip",
+        "POST",
+        f"{TABLE}/items/import",
+        raw=b"x",
+        headers={"Content-Type": "multipart/form-data; boundary=x", "Content-Encoding": "gzip"},
+        expect=415,
+    ),
+    Case(
+        "tables-import-no-boundary",
+        "POST",
+        f"{TABLE}/items/import",
+        raw=b"id\n3\n",
+        headers={"Content-Type": "multipart/form-data"},
     ),
     # modules
     *body_cases("modules", "POST", "/api/v1/modules", {"name": NAME}),
@@ -697,6 +745,24 @@ CASES: list[Case] = [
         as_client=True,
     ),
     Case("gateway-pg-int-overflow", "GET", f"/shop/numbers/{2**40}", expect=400),
+    Case(
+        "gateway-csv-body-no-array",
+        "POST",
+        "/shop/items",
+        raw=b"name,price\na,1\n",
+        headers={"Content-Type": "text/csv"},
+        expect=400,
+        as_client=True,
+    ),
+    Case(
+        "gateway-csv-body-not-utf8",
+        "POST",
+        "/shop/items",
+        raw=b"name\ncaf\xe9\n",
+        headers={"Content-Type": "text/csv"},
+        expect=400,
+        as_client=True,
+    ),
     # health
     Case("health-post", "POST", "/health/live", json={}, expect=405),
     Case("health-dot-segments", "GET", "/health/%2e%2e/api/v1/users"),
@@ -713,6 +779,9 @@ def send(world: World, case: Case) -> Any:
     elif case.raw is not None:
         kwargs["content"] = case.raw.replace(NAME.encode(), unique)
         kwargs["headers"] = JSON | headers
+    elif case.files is not None:
+        kwargs["files"] = case.files
+        kwargs["data"] = case.form or {}
     elif case.form is not None:
         kwargs["data"] = case.form
     elif case.json is not None:
