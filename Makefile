@@ -8,20 +8,22 @@ PROMTOOL := $(BIN)/promtool
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install ui client client-check lint typecheck pytest doc-tools frontend-check e2e readme-picture hadolint compose-check image-test chromium bench soak wrk clean
+.PHONY: run test install ui client client-check lint typecheck pytest sdk-test doc-tools frontend-check e2e readme-picture hadolint compose-check image-test chromium bench soak load wrk clean
 
 # On an empty store, `make run` also loads the demo (LOAD_DEMO) and prints its curl commands.
 run: install ui
 	LOAD_DEMO=true $(BIN)/sluice serve --host 127.0.0.1 --port 8000
 
-test: install lint typecheck client-check pytest frontend-check e2e hadolint compose-check image-test
+test: install lint typecheck client-check pytest sdk-test frontend-check e2e hadolint compose-check image-test
 
 install: $(STAMP) $(NODE_STAMP)
 
-$(STAMP): backend/pyproject.toml
+# The SDK (sdk/python, `sluice-client`) goes into the same environment: its tests drive a
+# live `sluice serve`, and `sluice sdk-stubs` writes code that imports it.
+$(STAMP): backend/pyproject.toml sdk/python/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e 'backend[dev]'
+	$(BIN)/python -m pip install --quiet -e 'backend[dev]' -e sdk/python
 	touch $@
 
 $(NODE_STAMP): frontend/package.json frontend/package-lock.json
@@ -44,12 +46,19 @@ client-check: $(STAMP)
 
 lint: $(STAMP)
 	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+	cd sdk/python && ../../$(BIN)/ruff check . && ../../$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	cd backend && .venv/bin/mypy sluice tests
+	cd sdk/python && ../../$(BIN)/mypy
 
 pytest: $(STAMP) $(PROMTOOL) doc-tools
 	cd backend && .venv/bin/pytest
+
+# The SDK's tests, against a `sluice serve` they start (about 70 s: one waits for a token
+# to expire on the server).
+sdk-test: $(STAMP)
+	cd sdk/python && ../../$(BIN)/pytest
 
 # promtool checks the example alert rules of docs/OPERATIONS.md (tests/test_docs_runnable.py).
 # Only the binary is taken from Debian's prometheus package: no server is installed or run.
@@ -98,6 +107,14 @@ bench: install wrk
 # --workers 2`, sampling memory, file descriptors and connections. See backend/bench/soak.py.
 soak: install
 	cd backend && .venv/bin/python -m bench.soak --minutes 10
+
+# Capacity figures (not part of `make test`): a local `sluice serve` with the demo, and
+# locust driving a mixed client workload at it, headless, for LOAD_SECONDS with LOAD_USERS
+# users; prints locust's summary. See backend/bench/locustfile.py and bench/load.py.
+LOAD_SECONDS ?= 60
+LOAD_USERS ?= 20
+load: $(STAMP)
+	cd backend && .venv/bin/python -m bench.load --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
 
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }

@@ -17,6 +17,7 @@ from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 from sluice.admin.router import api_router
+from sluice.admin.routes.tables import IMPORT_PATH
 from sluice.background import Periodic
 from sluice.config import Settings, get_settings
 from sluice.connectors import PoolManager
@@ -185,7 +186,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.route_templates = route_templates(app)
     app.gateway = Gateway(settings)
 
-    app.add_middleware(RejectLargeBodies, max_body_size=settings.MAX_REQUEST_BODY_BYTES)
+    app.add_middleware(
+        RejectLargeBodies,
+        max_body_size=settings.MAX_REQUEST_BODY_BYTES,
+        uploads=(IMPORT_PATH, settings.CSV_IMPORT_MAX_BYTES),
+    )
     app.add_middleware(AnswerUnexpectedErrors)
     app.add_middleware(ObserveRequests, metrics=app.state.metrics)
     if settings.BACKEND_CORS_ORIGINS:

@@ -1,9 +1,13 @@
-"""The `sluice` command: serve, migrate, create-superuser, rotate-key, demo, test.
+"""The `sluice` command: serve, migrate, create-superuser, rotate-key, demo, test, export,
+import, sdk-stubs.
 
 `sluice serve` migrates the store, creates the first superuser on an empty store (and, with
 LOAD_DEMO, loads the demo there) and serves. `sluice demo` loads the demo shop and its APIs
 into the store; `--source NAME=URL` also fills a PostgreSQL or MySQL/MariaDB database with
 the shop and registers it as a data source. `sluice test` runs the APIs' test cases.
+`sluice export` writes the definitions as YAML (a file, a folder with a file per module,
+or `-` for stdout) and `sluice import` applies such a file to the store, all or nothing.
+`sluice sdk-stubs MODULE` writes typed Python wrappers of a module's published APIs.
 """
 
 import argparse
@@ -29,11 +33,14 @@ from sluice.models.api_test import RunReport
 from sluice.models.user import User, UserCreate
 from sluice.observability.logging import configure_logging, log_config
 from sluice.security import Keyring, SecretUndecryptable, new_encryption_key
+from sluice.services import exchange
 from sluice.services.api_tests import Compiling, plan, run_standalone, select_apis
 from sluice.services.common import count
 from sluice.services.datasources import rotate_keys
 from sluice.services.junit import junit_xml
+from sluice.services.publish_gate import Gatekeeper
 from sluice.services.scripts import script_modules
+from sluice.services.sdk_stubs import module_stubs
 from sluice.services.users import create_user, ensure_first_superuser
 from sluice.serving import PROTOCOL
 
@@ -75,6 +82,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     test.add_argument("--junit", type=Path, metavar="FILE", help="also write a JUnit XML report")
 
+    export = commands.add_parser("export", help="write the definitions as YAML")
+    export.add_argument(
+        "--module", action="append", default=[], metavar="NAME", help="only this module"
+    )
+    export.add_argument(
+        "file", metavar="FILE", help="a .yaml file, a folder (ending in / or existing), or -"
+    )
+
+    load = commands.add_parser("import", help="apply a definitions file to the store")
+    load.add_argument("file", metavar="FILE", help="a .yaml file, a folder, or - for stdin")
+    load.add_argument("--dry-run", action="store_true", help="report the plan, change nothing")
+    load.add_argument(
+        "--prune", action="store_true", help="also delete what the file does not hold"
+    )
+    load.add_argument(
+        "--force",
+        metavar="REASON",
+        help="publish past failing test cases of modules that require them to pass",
+    )
+
+    stubs = commands.add_parser(
+        "sdk-stubs", help="write typed Python wrappers of a module's published APIs"
+    )
+    stubs.add_argument("module", help="the module's name")
+    stubs.add_argument(
+        "-o", "--output", default="-", help="the file to write (default: standard output)"
+    )
+
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.LOG_LEVEL)
@@ -95,6 +130,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return demo_command(settings, args.source)
         if args.command == "test":
             return run_tests_command(settings, args.module, args.api, args.published, args.junit)
+        if args.command == "export":
+            return export_command(settings, args.module, args.file)
+        if args.command == "import":
+            return import_command(settings, args.file, args.dry_run, args.prune, args.force)
+        if args.command == "sdk-stubs":
+            return sdk_stubs_command(settings, args.module, args.output)
         return create_superuser_command(settings, args.email, args.password)
     except SluiceError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
@@ -280,6 +321,81 @@ def summary_of(report: RunReport) -> str:
     return "\n".join(
         [*lines, "", f"{report.passed} passed, {report.failed} failed ({total} test cases)", ""]
     )
+
+
+def export_command(settings: Settings, modules: Sequence[str], file: str) -> int:
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            definitions = exchange.export_definitions(session, modules)
+    finally:
+        engine.dispose()
+    if file == "-":
+        sys.stdout.write(exchange.to_yaml(definitions))
+        return 0
+    path = Path(file)
+    if file.endswith("/") or path.is_dir():
+        written = exchange.write_folder(definitions, path)
+    else:
+        path.write_text(exchange.to_yaml(definitions), encoding="utf-8")
+        written = [path]
+    sys.stdout.write(f"Wrote {', '.join(str(p) for p in written)}\n")
+    return 0
+
+
+IMPORT_ACTOR = "sluice import"
+"""Who the audit log and the version history name for what `sluice import` changes."""
+
+
+def import_command(
+    settings: Settings, file: str, dry_run: bool, prune: bool, force_reason: str | None
+) -> int:
+    """The operator imports: the environment variables the file names for secrets are this
+    process's own (any but Sluice's settings), and the operator may force a module's test
+    gate (`--force REASON`), as a superuser may."""
+    source = (
+        exchange.read_bytes(sys.stdin.buffer.read(), "stdin")
+        if file == "-"
+        else exchange.read_path(Path(file))
+    )
+    keyring = Keyring.from_settings(settings.secret_key, settings.DATASOURCE_ENCRYPTION_KEY)
+    compiling = Compiling(settings, keyring, script_modules(settings))
+    options = exchange.ImportOptions(
+        settings=settings,
+        keyring=keyring,
+        user=User(email=IMPORT_ACTOR, hashed_password="", is_superuser=True),
+        keeper=Gatekeeper(compiling, lambda cases: asyncio.run(run_standalone(cases, settings))),
+        read_secret=lambda name: settings.import_secret(name, any_name=True),
+        dry_run=dry_run,
+        prune=prune,
+        force_reason=force_reason,
+    )
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        report = exchange.import_definitions(engine, source, options)
+    finally:
+        engine.dispose()
+    sys.stdout.write(report.text())
+    return 0
+
+
+def sdk_stubs_command(settings: Settings, module: str, output: str) -> int:
+    """Typed wrappers of the module's published APIs for the `sluice-client` SDK."""
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            text = module_stubs(session, module)
+    finally:
+        engine.dispose()
+    if output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text)
+        sys.stdout.write(f"Wrote {output}: wrappers of module {module!r}'s published APIs\n")
+    return 0
 
 
 if __name__ == "__main__":

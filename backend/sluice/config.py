@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     GATEWAY_ACCESS_LOG_BODY: bool = False
     GATEWAY_ACCESS_LOG_QUEUE_SIZE: int = Field(default=10_000, ge=1)
     GATEWAY_MAX_RESPONSE_ROWS: int = Field(default=10_000, ge=1)
+    GATEWAY_MAX_STREAM_ROWS: int = Field(default=1_000_000, ge=0)
     FLOW_CONTROL_SLOT_LEASE_SECONDS: float = Field(default=120.0, gt=0)
     ACCESS_LOG_RETENTION_DAYS: int = Field(default=30, ge=1)
     GATEWAY_JWT_EXPIRE_SECONDS: int = Field(default=3600, ge=60, le=30 * 86_400)
@@ -107,11 +108,19 @@ class Settings(BaseSettings):
     SCRIPT_HTTP_MAX_BYTES: int = Field(default=1024 * 1024, gt=0)
     SCRIPT_ENV_ALLOWED: CommaList = []
 
+    # Definitions import
+    IMPORT_ENV_ALLOWED: CommaList = []
+
     # External data sources
     EXTERNAL_DB_POOL_SIZE: int = Field(default=5, gt=0)
     EXTERNAL_DB_STATEMENT_TIMEOUT: int = Field(default=30_000, gt=0)
     EXTERNAL_DB_RETRY_DELAYS_MS: IntCommaList = [200, 400, 800, 1600]
     SQLITE_DATASOURCE_DIR: Path | None = None
+
+    # Table tools
+    CSV_IMPORT_MAX_BYTES: int = Field(default=1024**3, gt=0)
+    CSV_IMPORT_BATCH_ROWS: int = Field(default=1000, ge=1, le=100_000)
+    CSV_IMPORT_MAX_ERRORS: int = Field(default=100, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> "Settings":
@@ -144,16 +153,33 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.DATA_DIR / 'sluice.db'}"
 
     @model_validator(mode="after")
-    def _refuse_own_settings_in_script_env(self) -> "Settings":
-        """Scripts may read allow-listed variables, never one of Sluice's own settings."""
-        own = set(type(self).model_fields) & set(self.SCRIPT_ENV_ALLOWED)
-        if own:
-            raise ValueError(f"SCRIPT_ENV_ALLOWED may not name Sluice settings: {sorted(own)}")
+    def _refuse_own_settings_in_env_lists(self) -> "Settings":
+        """Scripts and imports may read allow-listed variables, never one of Sluice's own
+        settings."""
+        for setting in ("SCRIPT_ENV_ALLOWED", "IMPORT_ENV_ALLOWED"):
+            own = set(type(self).model_fields) & set(getattr(self, setting))
+            if own:
+                raise ValueError(f"{setting} may not name Sluice settings: {sorted(own)}")
         return self
 
     def script_env(self) -> dict[str, str]:
         """The environment variables named in SCRIPT_ENV_ALLOWED that are set (for `env`)."""
         return {name: os.environ[name] for name in self.SCRIPT_ENV_ALLOWED if name in os.environ}
+
+    def import_secret(self, name: str, *, any_name: bool) -> str | None:
+        """The value of an environment variable a definitions file names as a secret
+        (`password_env`, `secret_env`), None when it is unset or empty. Never one of
+        Sluice's own settings; over the admin API (`any_name` false) only the names in
+        IMPORT_ENV_ALLOWED, since the server's environment is not the caller's to read.
+        ValueError says why a name is refused."""
+        if name in type(self).model_fields:
+            raise ValueError(f"{name} is a Sluice setting, not a secret an import may read")
+        if not any_name and name not in self.IMPORT_ENV_ALLOWED:
+            raise ValueError(
+                f"{name} is not in IMPORT_ENV_ALLOWED, the variables an import over the "
+                "admin API may read"
+            )
+        return os.environ.get(name) or None
 
     @property
     def sqlite_datasource_dir(self) -> Path:

@@ -18,6 +18,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 STORE_LOCK = 5_318_612
 """The PostgreSQL advisory lock key that start-up work (migrations, the first superuser)
 holds, so instances started together on one store take turns."""
+IMPORT_LOCK = 5_318_613
+"""Held by a definitions import, so two imports run one after the other."""
 
 
 def make_engine(url: str) -> Engine:
@@ -52,13 +54,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def hold_store_lock(connection: Connection) -> None:
+def hold_store_lock(connection: Connection, key: int = STORE_LOCK) -> None:
     """One process at a time from here until this transaction ends, on every host sharing
-    the store: a transaction-level advisory lock on PostgreSQL, so replicas started at
+    the store (`key` names what is guarded: the store's set-up by default): a
+    transaction-level advisory lock on PostgreSQL, so replicas started at
     once on a new store do not both create its tables or its first superuser. Nothing on
     SQLite: its file has one host, and `sluice serve` migrates before its workers start."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK})
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def alembic_config(url: str) -> Config:

@@ -8,6 +8,7 @@ same way, once here: PostgreSQL cannot store one in text.
 """
 
 import logging
+import re
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -144,13 +145,30 @@ def error_responses(path: str, methods: Iterable[str] | None) -> dict[int | str,
     }
 
 
+def as_json_errors(responses: dict[int | str, Any]) -> dict[int | str, Any]:
+    """The error answers of a route whose success is not JSON (an export's YAML): FastAPI
+    files a `model` under the route's own media type, so they name theirs."""
+    schema = {"$ref": "#/components/schemas/ErrorBody"}
+    return {
+        status: {
+            "description": answer["description"],
+            "content": {"application/json": {"schema": schema}},
+        }
+        for status, answer in responses.items()
+    }
+
+
 class StrictJSONRoute(APIRoute):
     """An APIRoute whose handlers see a StrictJSONRequest, after its query string and path
     were checked for NUL characters; its OpenAPI entry lists its error answers."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         declared = kwargs.get("responses") or {}
-        kwargs["responses"] = error_responses(path, kwargs.get("methods")) | declared
+        errors = error_responses(path, kwargs.get("methods"))
+        media_type = getattr(kwargs.get("response_class"), "media_type", "application/json")
+        if media_type != "application/json":
+            errors = as_json_errors(errors)
+        kwargs["responses"] = errors | declared
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -345,22 +363,32 @@ class RejectLargeBodies:
     it is compressed (see `body_refused`).
 
     A declared Content-Length is checked before anything reads the body; a body streamed
-    without one is counted as it arrives and stopped at the limit.
+    without one is counted as it arrives and stopped at the limit. Paths matching
+    `uploads` (a file upload spooled to disk) have that limit instead.
     """
 
-    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_size: int,
+        uploads: tuple[re.Pattern[str], int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_size = max_body_size
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refused = body_refused(scope, self.max_body_size)
+        limit = self.max_body_size
+        if self.uploads is not None and self.uploads[0].match(scope["path"]):
+            limit = self.uploads[1]
+        refused = body_refused(scope, limit)
         if refused is not None:
             await error_response(refused)(scope, receive, send)
             return
-        await self.app(scope, limited_receive(receive, self.max_body_size), send)
+        await self.app(scope, limited_receive(receive, limit), send)
 
 
 class FastJSONResponse(Response):

@@ -24,6 +24,7 @@ from sluice.app import create_app
 from sluice.config import Settings
 from sluice.db import migrate
 from sluice.errors import ADMIN_ERRORS
+from sluice.services.publish_gate import GateRefused
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
 from tests.proxy import TcpProxy
@@ -289,4 +290,5 @@ def test_every_admin_code_is_documented_with_its_status() -> None:
     documented = re.findall(r"^\| (\d{3}) \| `([a-z_]+)` \|", text, re.MULTILINE)
     codes = {error.code: error.status for error in ADMIN_ERRORS}
     codes |= {"header_too_large": 431, "internal_error": 500}
+    codes |= {GateRefused.code: GateRefused.status}  # a 409 with a code of its own
     assert {code: int(status) for status, code in documented} == codes

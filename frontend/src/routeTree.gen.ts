@@ -15,6 +15,7 @@ import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppAccessLogsRouteImport } from './routes/_app/access-logs'
 import { Route as AppAccountRouteImport } from './routes/_app/account'
 import { Route as AppClientsRouteImport } from './routes/_app/clients'
+import { Route as AppDefinitionsRouteImport } from './routes/_app/definitions'
 import { Route as AppGroupsRouteImport } from './routes/_app/groups'
 import { Route as AppModulesRouteImport } from './routes/_app/modules'
 import { Route as AppRolesRouteImport } from './routes/_app/roles'
@@ -57,6 +58,11 @@ const AppAccountRoute = AppAccountRouteImport.update({
 const AppClientsRoute = AppClientsRouteImport.update({
   id: '/clients',
   path: '/clients',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDefinitionsRoute = AppDefinitionsRouteImport.update({
+  id: '/definitions',
+  path: '/definitions',
   getParentRoute: () => AppRoute,
 } as any)
 const AppGroupsRoute = AppGroupsRouteImport.update({
@@ -136,6 +142,7 @@ export interface FileRoutesByFullPath {
   '/access-logs': typeof AppAccessLogsRoute
   '/account': typeof AppAccountRoute
   '/clients': typeof AppClientsRoute
+  '/definitions': typeof AppDefinitionsRoute
   '/groups': typeof AppGroupsRoute
   '/modules': typeof AppModulesRoute
   '/roles': typeof AppRolesRoute
@@ -156,6 +163,7 @@ export interface FileRoutesByTo {
   '/access-logs': typeof AppAccessLogsRoute
   '/account': typeof AppAccountRoute
   '/clients': typeof AppClientsRoute
+  '/definitions': typeof AppDefinitionsRoute
   '/groups': typeof AppGroupsRoute
   '/modules': typeof AppModulesRoute
   '/roles': typeof AppRolesRoute
@@ -179,6 +187,7 @@ export interface FileRoutesById {
   '/_app/access-logs': typeof AppAccessLogsRoute
   '/_app/account': typeof AppAccountRoute
   '/_app/clients': typeof AppClientsRoute
+  '/_app/definitions': typeof AppDefinitionsRoute
   '/_app/groups': typeof AppGroupsRoute
   '/_app/modules': typeof AppModulesRoute
   '/_app/roles': typeof AppRolesRoute
@@ -203,6 +212,7 @@ export interface FileRouteTypes {
     | '/access-logs'
     | '/account'
     | '/clients'
+    | '/definitions'
     | '/groups'
     | '/modules'
     | '/roles'
@@ -223,6 +233,7 @@ export interface FileRouteTypes {
     | '/access-logs'
     | '/account'
     | '/clients'
+    | '/definitions'
     | '/groups'
     | '/modules'
     | '/roles'
@@ -245,6 +256,7 @@ export interface FileRouteTypes {
     | '/_app/access-logs'
     | '/_app/account'
     | '/_app/clients'
+    | '/_app/definitions'
     | '/_app/groups'
     | '/_app/modules'
     | '/_app/roles'
@@ -309,6 +321,13 @@ declare module '@tanstack/react-router' {
       path: '/clients'
       fullPath: '/clients'
       preLoaderRoute: typeof AppClientsRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/definitions': {
+      id: '/_app/definitions'
+      path: '/definitions'
+      fullPath: '/definitions'
+      preLoaderRoute: typeof AppDefinitionsRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/groups': {
@@ -416,6 +435,7 @@ interface AppRouteChildren {
   AppAccessLogsRoute: typeof AppAccessLogsRoute
   AppAccountRoute: typeof AppAccountRoute
   AppClientsRoute: typeof AppClientsRoute
+  AppDefinitionsRoute: typeof AppDefinitionsRoute
   AppGroupsRoute: typeof AppGroupsRoute
   AppModulesRoute: typeof AppModulesRoute
   AppRolesRoute: typeof AppRolesRoute
@@ -437,6 +457,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppAccessLogsRoute: AppAccessLogsRoute,
   AppAccountRoute: AppAccountRoute,
   AppClientsRoute: AppClientsRoute,
+  AppDefinitionsRoute: AppDefinitionsRoute,
   AppGroupsRoute: AppGroupsRoute,
   AppModulesRoute: AppModulesRoute,
   AppRolesRoute: AppRolesRoute,

@@ -1,25 +1,11 @@
 import { expect, type Page, test } from "@playwright/test";
 import { adminPost } from "./admin-api";
-import { postgres, postgresTable, superuser } from "./e2e-settings";
-
-async function logIn(page: Page): Promise<void> {
-  await page.goto("/ui/login");
-  await page.getByLabel("Email").fill(superuser.email);
-  await page.getByLabel("Password").fill(superuser.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-}
+import { postgresTable } from "./e2e-settings";
+import { logIn, postgresSource } from "./journey";
 
 /** A data source, a module and a published private API at GET /partners/orders. */
 async function publishPrivateApi(page: Page): Promise<void> {
-  const source = await adminPost(page, "/datasources", {
-    name: "e2e-access-postgres",
-    type: "postgres",
-    host: postgres.host,
-    port: postgres.port,
-    database: postgres.database,
-    username: postgres.user,
-  });
+  const source = await postgresSource(page, "e2e-access-postgres");
   const module = await adminPost(page, "/modules", { name: "partners" });
   const api = await adminPost(page, "/apis", {
     module_id: module.id,

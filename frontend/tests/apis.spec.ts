@@ -1,36 +1,10 @@
-import { expect, type Page, test } from "@playwright/test";
-import { postgres, postgresTable, superuser } from "./e2e-settings";
-
-async function logIn(page: Page): Promise<void> {
-  await page.goto("/ui/login");
-  await page.getByLabel("Email").fill(superuser.email);
-  await page.getByLabel("Password").fill(superuser.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-}
-
-/** A PostgreSQL source through the admin API, with the token the dashboard stored. */
-async function createDatasource(page: Page, name: string): Promise<void> {
-  const { origins } = await page.context().storageState();
-  const stored = origins.flatMap((origin) => origin.localStorage);
-  const token = stored.find((item) => item.name === "sluice.access_token")?.value;
-  const response = await page.request.post("/api/v1/datasources", {
-    headers: { Authorization: `Bearer ${token}` },
-    data: {
-      name,
-      type: "postgres",
-      host: postgres.host,
-      port: postgres.port,
-      database: postgres.database,
-      username: postgres.user,
-    },
-  });
-  expect(response.status()).toBe(201);
-}
+import { expect, test } from "@playwright/test";
+import { postgresTable } from "./e2e-settings";
+import { logIn, postgresSource } from "./journey";
 
 test("a superuser writes an SQL API, debugs it, publishes it and calls it", async ({ page }) => {
   await logIn(page);
-  await createDatasource(page, "e2e-apis-postgres");
+  await postgresSource(page, "e2e-apis-postgres");
   const nav = page.getByRole("navigation", { name: "Main" });
 
   // A module: the first segment of the URL.

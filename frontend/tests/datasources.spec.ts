@@ -1,6 +1,7 @@
 import { expect, type Page, type Request, test } from "@playwright/test";
 import { adminPost, adminRequest } from "./admin-api";
 import { postgres, postgresTable, superuser } from "./e2e-settings";
+import { postgresSource } from "./journey";
 
 type Credentials = { email: string; password: string };
 
@@ -88,15 +89,7 @@ test("a saved source that points at a closed port tests as failed", async ({ pag
 
 /** A PostgreSQL source saved with a password (the test server trusts local logins). */
 function createSourceWithPassword(page: Page, name: string): Promise<{ id: number }> {
-  return adminPost(page, "/datasources", {
-    name,
-    type: "postgres",
-    host: postgres.host,
-    port: postgres.port,
-    database: postgres.database,
-    username: postgres.user,
-    password: "e2e-source-pass-1",
-  });
+  return postgresSource(page, name, { password: "e2e-source-pass-1" });
 }
 
 /** The body of the next PATCH of the source, sent by `save`. */

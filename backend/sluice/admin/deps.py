@@ -71,12 +71,22 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 def require(resource: str, action: str) -> Callable[[User], User]:
     """A dependency that answers 403 unless the current user holds {resource, action}."""
-    if action not in RESOURCE_ACTIONS.get(resource, ()):
-        raise ValueError(f"unknown permission {resource}:{action}")
+    return require_all((resource, action))
+
+
+def require_all(*needed: tuple[str, str]) -> Callable[[User], User]:
+    """A dependency that answers 403 (naming the first one missing) unless the current user
+    holds every permission in `needed`: for the routes that do in one call what several
+    resources' routes do (an export reads them all, an import writes them all)."""
+    for resource, action in needed:
+        if action not in RESOURCE_ACTIONS.get(resource, ()):
+            raise ValueError(f"unknown permission {resource}:{action}")
 
     def check(user: CurrentUser) -> User:
-        if (resource, action) not in permissions_of(user):
-            raise Forbidden(f"Missing permission {resource}:{action}")
+        held = permissions_of(user)
+        for resource, action in needed:
+            if (resource, action) not in held:
+                raise Forbidden(f"Missing permission {resource}:{action}")
         return user
 
     return check

@@ -7,6 +7,7 @@ from sluice.admin.routes import (
     apis,
     clients,
     datasources,
+    exchange,
     gateway_docs,
     groups,
     login,
@@ -14,6 +15,7 @@ from sluice.admin.routes import (
     modules,
     records,
     roles,
+    tables,
     users,
 )
 from sluice.http import StrictJSONRoute
@@ -23,6 +25,7 @@ api_router.include_router(login.router)
 api_router.include_router(users.router)
 api_router.include_router(roles.router)
 api_router.include_router(datasources.router)
+api_router.include_router(tables.router)
 api_router.include_router(modules.router)
 api_router.include_router(apis.router)
 api_router.include_router(api_tests.router)
@@ -31,3 +34,4 @@ api_router.include_router(groups.router)
 api_router.include_router(clients.router)
 api_router.include_router(records.router)
 api_router.include_router(gateway_docs.router)
+api_router.include_router(exchange.router)

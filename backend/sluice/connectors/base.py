@@ -127,8 +127,30 @@ class TableInfo:
     """The statements this server lets end with RETURNING (it depends on its version)."""
 
 
+STREAM_BATCH_ROWS = 1000
+"""Rows a stream fetches from the server at a time: small enough to keep memory flat,
+large enough that the round trips do not dominate."""
+
+
+class RowStream(Protocol):
+    """The rows of one read statement, fetched from a server-side cursor (or its driver's
+    equivalent) a batch at a time, so a result of any size is never held whole."""
+
+    columns: list[str]
+    """The result's column names, in order (known once the stream is open)."""
+
+    async def fetch(self) -> list[dict[str, Any]]:
+        """The next batch of JSON-ready rows; an empty list once the rows run out."""
+        ...
+
+
 class Transaction(Protocol):
     async def execute(self, sql: str, params: Params = None) -> QueryResult: ...
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement run for every row of values (a batched INSERT), in one round trip
+        where the driver can. InvalidConfig where the database cannot write rows so."""
+        ...
 
 
 class Connector(Protocol):
@@ -138,6 +160,8 @@ class Connector(Protocol):
     paramstyle: ClassVar[Literal["format", "qmark"]]
     offset_first: ClassVar[bool]
     """Whether the dialect writes `OFFSET n LIMIT m` (Trino) rather than `LIMIT m OFFSET n`."""
+    identifier_quote: ClassVar[str]
+    """The character that quotes an identifier: `"` (standard SQL), or a backtick (MySQL)."""
 
     async def execute(
         self, sql: str, params: Params = None, *, timeout_ms: int | None = None
@@ -163,6 +187,20 @@ class Connector(Protocol):
         """Raise a ConnectorError unless the source answers a trivial query."""
         ...
 
+    def stream(
+        self,
+        sql: str,
+        params: Params = None,
+        *,
+        timeout_ms: int | None = None,
+        batch_rows: int = STREAM_BATCH_ROWS,
+    ) -> AbstractAsyncContextManager[RowStream]:
+        """A read statement's rows as a stream, in a read-only transaction on one
+        connection held until the block ends. The timeout bounds each fetch, not the whole
+        stream, so a long export is not cut by it. Leaving the block before the rows ran
+        out (the reader stopped, an error, a cancellation) stops the query on the server."""
+        ...
+
     async def tables(self) -> list[Table]:
         """Tables and views the user can see, with their columns."""
         ...
@@ -178,6 +216,20 @@ class Connector(Protocol):
     def usage(self) -> PoolUsage:
         """How busy the pool is now (read at scrape time, never on a call's path)."""
         ...
+
+
+def quote_identifier(name: str, quote: str) -> str:
+    """`name` as a quoted identifier: inside quotes, the quote character doubled, so no
+    name can end the identifier early. A NUL cannot be part of any name."""
+    if not name or "\x00" in name:
+        raise InvalidConfig("An identifier must be non-empty text without NUL characters")
+    return f"{quote}{name.replace(quote, quote * 2)}{quote}"
+
+
+def qualified_name(table: Table | TableInfo, quote: str) -> str:
+    """A table's quoted name, with its schema when it has one."""
+    name = quote_identifier(table.name, quote)
+    return f"{quote_identifier(table.schema, quote)}.{name}" if table.schema else name
 
 
 class ConnectorError(SluiceError):

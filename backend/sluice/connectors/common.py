@@ -16,12 +16,14 @@ from functools import partial
 from typing import Any, TypeVar
 
 from sluice.connectors.base import (
+    STREAM_BATCH_ROWS,
     ConnectionConfig,
     ConnectorError,
     Params,
     PoolUsage,
     QueryResult,
     QueryTimeout,
+    RowStream,
     Transaction,
 )
 
@@ -222,6 +224,18 @@ class ConnectorEntry(ABC):
         check_timeout(timeout_ms)
         return self._transaction(read_only, timeout_ms or self._config.statement_timeout_ms)
 
+    def stream(
+        self,
+        sql: str,
+        params: Params = None,
+        *,
+        timeout_ms: int | None = None,
+        batch_rows: int = STREAM_BATCH_ROWS,
+    ) -> AbstractAsyncContextManager[RowStream]:
+        check_timeout(timeout_ms)
+        wanted = timeout_ms or self._config.statement_timeout_ms
+        return self._stream(sql, params, wanted, max(1, batch_rows))
+
     async def ping(self) -> None:
         await self.execute("SELECT 1")
 
@@ -234,3 +248,10 @@ class ConnectorEntry(ABC):
         self, read_only: bool, wanted_ms: int
     ) -> AbstractAsyncContextManager[Transaction]:
         """A transaction block on one connection."""
+
+    @abstractmethod
+    def _stream(
+        self, sql: str, params: Params, wanted_ms: int, batch_rows: int
+    ) -> AbstractAsyncContextManager[RowStream]:
+        """A read's rows `batch_rows` at a time, each fetch within `wanted_ms`, in a
+        read-only transaction on one connection held until the block ends."""

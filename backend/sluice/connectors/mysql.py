@@ -29,10 +29,10 @@ import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import asyncmy
-from asyncmy.cursors import Cursor
+from asyncmy.cursors import Cursor, SSCursor
 
 from sluice.connectors.base import (
     Column,
@@ -45,6 +45,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    RowStream,
     Table,
     TableInfo,
     Transaction,
@@ -107,6 +108,7 @@ _BACKSTOP_S = 2.0
 
 Connection = asyncmy.Connection
 Pool = asyncmy.Pool
+T = TypeVar("T")
 
 
 def connection_kwargs(config: ConnectionConfig) -> dict[str, Any]:
@@ -154,6 +156,7 @@ class MySQLConnector(ConnectorEntry):
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
     offset_first: ClassVar[bool] = False
+    identifier_quote: ClassVar[str] = "`"
 
     def __init__(
         self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS
@@ -173,6 +176,37 @@ class MySQLConnector(ConnectorEntry):
         return f"<MySQLConnector {self._config.host}:{self._kwargs['port']}>"
 
     # -- public protocol ---------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _stream(
+        self, sql: str, params: Params, wanted: int, batch_rows: int
+    ) -> AsyncIterator[RowStream]:
+        """An unbuffered cursor (SSCursor) in a read-only transaction: the server sends rows
+        as the client reads them. The server's statement timeout would count the whole
+        stream (a slow reader included), so it is lifted for this statement and each fetch
+        is bounded on the client instead. Leaving before the rows ran out kills the query
+        from a side connection and drops this one (an unbuffered result cannot be left
+        unread on a connection that goes back to the pool)."""
+        begin = "START TRANSACTION READ ONLY"
+        pool, connection = await with_retries(lambda: self._begin_once(begin), self._delays)
+        rows = _MySQLRows(self, connection, wanted, batch_rows)
+        try:
+            await rows.open(sql, params)
+            yield rows
+        finally:
+            await self._end_stream(connection, rows.done)
+            pool.release(connection)
+
+    async def _end_stream(self, connection: Connection, done: bool) -> None:
+        """Commit a stream read to its end; otherwise stop its query and drop the connection."""
+        if done:
+            try:
+                await self._control(connection, "COMMIT", retry_safe=False)
+                return
+            except ConnectorError:
+                pass
+        await self._kill(connection.thread_id())
+        connection.close()
 
     async def tables(self) -> list[Table]:
         result = await self.execute(_TABLES_SQL)
@@ -341,7 +375,7 @@ class MySQLConnector(ConnectorEntry):
             deadlines.finish(deadline)
 
     async def _shape(
-        self, connection: Connection, cursor: Cursor, description: tuple[Any, ...]
+        self, connection: Connection | None, cursor: Cursor, description: tuple[Any, ...]
     ) -> RowShape:
         """Work out (and cache, by the description) how to convert this result's rows.
 
@@ -370,7 +404,7 @@ class MySQLConnector(ConnectorEntry):
             converters.append(converter)
         return self._shapes.put(description, RowShape(columns, converters, tuple(guard)))
 
-    async def _is_json(self, connection: Connection, field: Any) -> bool:
+    async def _is_json(self, connection: Connection | None, field: Any) -> bool:
         """A MariaDB text column taken straight from a table column declared JSON."""
         return bool(
             self._mariadb
@@ -379,12 +413,20 @@ class MySQLConnector(ConnectorEntry):
             and field.org_name in await self._json_columns_of(connection, field.org_table)
         )
 
-    async def _json_columns_of(self, connection: Connection, table: str) -> frozenset[str]:
-        """MariaDB's JSON columns of a table in the current database (cached)."""
+    async def _json_columns_of(self, connection: Connection | None, table: str) -> frozenset[str]:
+        """MariaDB's JSON columns of a table in the current database (cached). Without a
+        connection (a stream's is busy with its unread result) on a side connection."""
         if table not in self._json_columns:
-            async with connection.cursor() as cursor:
-                await cursor.execute(_JSON_COLUMNS_SQL, (table,))
-                names = frozenset(str(row[0]) for row in await cursor.fetchall())
+            side = await asyncmy.connect(**self._kwargs) if connection is None else None
+            asking = side or connection
+            assert asking is not None
+            try:
+                async with asking.cursor() as cursor:
+                    await cursor.execute(_JSON_COLUMNS_SQL, (table,))
+                    names = frozenset(str(row[0]) for row in await cursor.fetchall())
+            finally:
+                if side is not None:
+                    await side.ensure_closed()
             self._json_columns[table] = names
         return self._json_columns[table]
 
@@ -490,6 +532,81 @@ class _MySQLTransaction:
         except ConnectorError as error:
             detached(error)
             raise
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """asyncmy's executemany: one multi-row INSERT (or MariaDB's bulk command)."""
+        owner, connection = self._owner, self._connection
+        try:
+            async with asyncio.timeout(self._wanted_ms / 1000 + _BACKSTOP_S):
+                async with connection.cursor() as cursor:
+                    await cursor.executemany(sql, [tuple(row) for row in rows])
+            return
+        except TimeoutError:
+            await owner._kill(connection.thread_id())
+            connection.close()
+            error: ConnectorError | Retry = timeout_error(
+                self._wanted_ms, "cancelled by the client"
+            )
+        except Exception as exc:
+            error = owner._failure(exc, sql, self._wanted_ms, retry_safe=False, sent=True)
+        raise detached(error.error if isinstance(error, Retry) else error)
+
+
+class _MySQLRows:
+    """A stream's unbuffered cursor: run by `open`, read a batch at a time by `fetch`."""
+
+    def __init__(
+        self, owner: MySQLConnector, connection: Connection, wanted_ms: int, batch_rows: int
+    ) -> None:
+        self._owner = owner
+        self._cursor = connection.cursor(SSCursor)
+        self._wanted_ms = wanted_ms
+        self._batch = max(1, batch_rows)
+        self._sql = ""
+        self._shape = RowShape([], [])
+        self.columns: list[str] = []
+        self.done = False
+        """Whether the result was read to its end (the connection is then clean)."""
+
+    def __repr__(self) -> str:
+        return "<MySQLRows>"
+
+    async def open(self, sql: str, params: Params) -> None:
+        self._sql = sql
+        owner, cursor = self._owner, self._cursor
+        unlimited = f"SET STATEMENT max_statement_time=0 FOR {sql}" if owner._mariadb else sql
+        await self._bounded(cursor.execute(unlimited, _bind(params)))
+        description = cursor.description
+        if not description:
+            self.done = True
+            raise ConnectorError("Query failed: the statement returns no rows")
+        shape = owner._shapes.get(description)
+        if shape is None or (shape.guard and not _holds(shape.guard, cursor)):
+            shape = await owner._shape(None, cursor, description)
+        self._shape = shape
+        self.columns = shape.columns.copy()
+
+    async def fetch(self) -> list[dict[str, Any]]:
+        if self.done:
+            return []
+        rows = await self._bounded(self._cursor.fetchmany(self._batch))
+        self.done = len(rows) < self._batch  # fetchmany stops short only at the end
+        return self._shape.rows(rows) if rows else []
+
+    async def _bounded(self, work: Awaitable[T]) -> T:
+        """One round of the stream within the call's timeout, its errors translated."""
+        try:
+            async with asyncio.timeout(self._wanted_ms / 1000):
+                return await work
+        except TimeoutError:
+            error: ConnectorError | Retry = timeout_error(
+                self._wanted_ms, "cancelled by the client"
+            )
+        except Exception as exc:
+            error = self._owner._failure(
+                exc, self._sql, self._wanted_ms, retry_safe=False, sent=True
+            )
+        raise detached(error.error if isinstance(error, Retry) else error)
 
 
 def _fields(cursor: Cursor) -> list[Any]:

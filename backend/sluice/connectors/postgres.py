@@ -28,7 +28,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import psycopg
 from psycopg import pq
@@ -46,6 +46,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    RowStream,
     Table,
     TableInfo,
     Transaction,
@@ -69,6 +70,7 @@ from sluice.connectors.common import (
 from sluice.connectors.values import Converter, RowShape, ShapeCache, json_value
 
 Connection = psycopg.AsyncConnection[TupleRow]
+T = TypeVar("T")
 
 SESSION_OPTIONS = frozenset(
     {
@@ -210,6 +212,7 @@ class PostgresConnector(ConnectorEntry):
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
     offset_first: ClassVar[bool] = False
+    identifier_quote: ClassVar[str] = '"'
 
     def __init__(
         self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS
@@ -239,6 +242,30 @@ class PostgresConnector(ConnectorEntry):
         wanted = timeout_ms or self._default_ms
         args = (sql, params, wanted, True)
         return await attempt_then_retry(self._execute_once, args, self._delays)
+
+    @asynccontextmanager
+    async def _stream(
+        self, sql: str, params: Params, wanted: int, batch_rows: int
+    ) -> AsyncIterator[RowStream]:
+        """A named (server-side) cursor in a read-only transaction: each FETCH is one
+        statement, so the session's statement timeout bounds each batch. Leaving early
+        rolls back, which closes the cursor and ends the query; a fetch cancelled midway is
+        cancelled on the server by psycopg, and its connection dropped."""
+        pool, connection = await with_retries(self._begin_once(True, wanted), self._delays)
+        rows = _PostgresRows(self, connection, wanted, batch_rows)
+        broken = False
+        try:
+            await rows.open(sql, params)
+            yield rows
+            await self._finish(connection, "COMMIT", wanted)
+        except BaseException as error:
+            broken = await self._rollback(connection)
+            if isinstance(error, ConnectorError):
+                detached(error)
+            raise
+        finally:
+            await rows.close()
+            await self._putconn(pool, connection, broken=broken)
 
     async def tables(self) -> list[Table]:
         result = await self.execute(_TABLES_SQL)
@@ -511,11 +538,28 @@ class _PostgresTransaction:
         return "<PostgresTransaction>"
 
     async def execute(self, sql: str, params: Params = None) -> QueryResult:
+        async def run() -> QueryResult:
+            cursor = await self._connection.execute(sql, _bind(params))
+            return await _result(cursor, self._owner._shapes)
+
+        return await self._guarded(run, sql)
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """psycopg's executemany, which pipelines the rows: one round trip a batch."""
+
+        async def run() -> None:
+            async with self._connection.cursor() as cursor:
+                await cursor.executemany(sql, rows)
+
+        await self._guarded(run, sql)
+
+    async def _guarded(self, run: Callable[[], Awaitable[T]], sql: str) -> T:
+        """A statement on the pinned connection, its errors translated, bounded by the
+        client-side backstop past the server's timeout."""
         deadlines = self._owner._deadlines
         deadline = deadlines.start(self._wanted_ms / 1000 + _BACKSTOP_S)
         try:
-            cursor = await self._connection.execute(sql, _bind(params))
-            return await _result(cursor, self._owner._shapes)
+            return await run()
         except psycopg.Error as exc:
             error = self._owner._query_failure(exc, sql, self._wanted_ms, retry_safe=False)
         except asyncio.CancelledError:
@@ -526,6 +570,73 @@ class _PostgresTransaction:
         finally:
             deadlines.finish(deadline)
         raise detached(error.error if isinstance(error, Retry) else error)
+
+
+class _PostgresRows:
+    """A stream's named cursor: declared by `open`, read a batch at a time by `fetch`."""
+
+    def __init__(
+        self, owner: PostgresConnector, connection: Connection, wanted_ms: int, batch_rows: int
+    ) -> None:
+        self._owner = owner
+        self._cursor = connection.cursor(name="sluice_stream")
+        self._wanted_ms = wanted_ms
+        self._batch = max(1, batch_rows)
+        self._sql = ""
+        self._shape = RowShape([], [])
+        self.columns: list[str] = []
+
+    def __repr__(self) -> str:
+        return "<PostgresRows>"
+
+    async def open(self, sql: str, params: Params) -> None:
+        self._sql = sql
+        try:
+            await self._cursor.execute(sql, _bind(params))
+        except psycopg.Error as exc:
+            raise self._failure(exc) from None
+        description = self._cursor.description or []
+        oids = tuple(column.type_code for column in description)
+        encoding = self._cursor.connection.pgconn.parameter_status(b"client_encoding")
+        key = (encoding, tuple(column.name for column in description), oids)
+        shapes = self._owner._shapes
+        self._shape = shapes.get(key) or shapes.put(key, _shape(self._cursor, encoding, oids))
+        self.columns = self._shape.columns.copy()
+
+    async def fetch(self) -> list[dict[str, Any]]:
+        """The FETCH runs as a task of its own: when the reader is cancelled (the client
+        hung up), psycopg's cancellation of the query on the server must not be cut short
+        by a second cancel, which anyio's cancel scopes deliver at every await; it would
+        then close the socket and leave the server running the statement until it next
+        writes. The connection's lock keeps the rollback after it until it is done."""
+        fetching = asyncio.ensure_future(self._cursor.fetchmany(self._batch))
+        try:
+            rows = await asyncio.shield(fetching)
+        except asyncio.CancelledError:
+            fetching.cancel()
+            fetching.add_done_callback(_retrieved)
+            raise
+        except psycopg.Error as exc:
+            raise self._failure(exc) from None
+        return self._shape.rows(rows) if rows else []
+
+    async def close(self) -> None:
+        """Forget the cursor once its transaction has ended (which closed it on the
+        server: psycopg then sends nothing)."""
+        try:
+            await self._cursor.close()
+        except psycopg.Error:
+            return
+
+    def _failure(self, exc: psycopg.Error) -> ConnectorError:
+        failure = self._owner._query_failure(exc, self._sql, self._wanted_ms, retry_safe=False)
+        return detached(failure.error if isinstance(failure, Retry) else failure)
+
+
+def _retrieved(task: "asyncio.Future[Any]") -> None:
+    """Mark an abandoned task's outcome as seen, so asyncio does not log it."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _is_disconnect(exc: psycopg.Error) -> bool:
@@ -558,7 +669,7 @@ async def _result(cursor: psycopg.AsyncCursor[TupleRow], shapes: ShapeCache) -> 
 
 
 def _shape(
-    cursor: psycopg.AsyncCursor[TupleRow],
+    cursor: psycopg.AsyncCursor[TupleRow] | psycopg.AsyncServerCursor[TupleRow],
     encoding: bytes | None,
     oids: tuple[int, ...],
 ) -> RowShape:

@@ -11,11 +11,14 @@ is then retried like any transient failure: the statement did not run.
 """
 
 import asyncio
+import datetime
+import json
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -29,6 +32,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    RowStream,
     Table,
     TableInfo,
     Transaction,
@@ -61,6 +65,18 @@ class _Handle:
     def _expired(self) -> int:
         return 1 if time.monotonic() > self.deadline else 0
 
+    def bounded(self, work: Callable[[], T], wanted_ms: int) -> Callable[[], T]:
+        """`work` (for a worker thread) under a deadline `wanted_ms` from when it starts."""
+
+        def run() -> T:
+            self.deadline = time.monotonic() + wanted_ms / 1000
+            try:
+                return work()
+            finally:
+                self.deadline = float("inf")
+
+        return run
+
 
 def database_path(config: ConnectionConfig) -> Path:
     path = config.options.get("path")
@@ -77,6 +93,7 @@ class SQLiteConnector(ConnectorEntry):
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
     offset_first: ClassVar[bool] = False
+    identifier_quote: ClassVar[str] = '"'
 
     def __init__(
         self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS
@@ -118,6 +135,23 @@ class SQLiteConnector(ConnectorEntry):
             is_view=rows[0]["table_type"] == "view",
             returning=_RETURNING if sqlite3.sqlite_version_info >= (3, 35) else frozenset(),
         )
+
+    @asynccontextmanager
+    async def _stream(
+        self, sql: str, params: Params, wanted: int, batch_rows: int
+    ) -> AsyncIterator[RowStream]:
+        """The statement's cursor in a read-only transaction, a batch fetched per trip to
+        a worker thread, each under the timeout. Leaving early interrupts the statement."""
+        handle = await with_retries(lambda: self._begin_once(True), self._delays)
+        rows = _SQLiteRows(self, handle, wanted, batch_rows)
+        try:
+            await rows.open(sql, params)
+            yield rows
+        finally:
+            await rows.close()
+            await self._end(handle, "ROLLBACK")
+            await self._end(handle, "PRAGMA query_only = OFF")
+            self._release(handle)
 
     async def close(self) -> None:
         idle, self._idle = self._idle, None
@@ -174,15 +208,13 @@ class SQLiteConnector(ConnectorEntry):
             self._release(handle)
 
     async def _run(self, handle: _Handle, sql: str, params: Params, wanted_ms: int) -> QueryResult:
-        def work() -> QueryResult:
-            handle.deadline = time.monotonic() + wanted_ms / 1000
-            try:
-                return _execute(handle.connection, sql, params)
-            finally:
-                handle.deadline = float("inf")
+        return await self._timed(
+            handle, lambda: _execute(handle.connection, sql, params), wanted_ms
+        )
 
+    async def _timed(self, handle: _Handle, work: Callable[[], T], wanted_ms: int) -> T:
         try:
-            return await self._call(work)
+            return await self._call(handle.bounded(work, wanted_ms))
         except sqlite3.Error as exc:
             raise _failure(exc, wanted_ms) from None
 
@@ -190,8 +222,11 @@ class SQLiteConnector(ConnectorEntry):
         self, handle: _Handle, sql: str, params: Params, wanted_ms: int
     ) -> QueryResult:
         """A statement inside a transaction: never retried, the error surfaces as is."""
+        return await self._once(handle, lambda: _execute(handle.connection, sql, params), wanted_ms)
+
+    async def _once(self, handle: _Handle, work: Callable[[], T], wanted_ms: int) -> T:
         try:
-            return await self._run(handle, sql, params, wanted_ms)
+            return await self._timed(handle, work, wanted_ms)
         except Retry as signal:
             error = signal.error
         except ConnectorError as failure:
@@ -228,8 +263,11 @@ class SQLiteConnector(ConnectorEntry):
         return handle
 
     async def _end(self, handle: _Handle, sql: str) -> None:
+        await self._end_quietly(lambda: handle.connection.execute(sql))
+
+    async def _end_quietly(self, work: Callable[[], object]) -> None:
         try:
-            await self._call(lambda: handle.connection.execute(sql))
+            await self._call(work)
         except sqlite3.Error:
             return
 
@@ -246,10 +284,91 @@ class _SQLiteTransaction:
     async def execute(self, sql: str, params: Params = None) -> QueryResult:
         return await self._owner._run_once(self._handle, sql, params, self._wanted_ms)
 
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        connection, values = self._handle.connection, [bindable(row) for row in rows]
+        await self._owner._once(
+            self._handle, lambda: connection.executemany(sql, values), self._wanted_ms
+        )
+
+
+class _SQLiteRows:
+    """A stream's cursor: the statement run by `open`, a batch read by each `fetch`, each
+    on a worker thread. The work in flight is kept, so `close` can interrupt it and wait
+    for its thread before the connection goes back to the pool."""
+
+    def __init__(self, owner: SQLiteConnector, handle: _Handle, wanted_ms: int, batch: int) -> None:
+        self._owner = owner
+        self._handle = handle
+        self._wanted_ms = wanted_ms
+        self._batch = max(1, batch)
+        self._cursor: sqlite3.Cursor | None = None
+        self._running: Future[Any] | None = None
+        self.columns: list[str] = []
+        self.done = False
+
+    def __repr__(self) -> str:
+        return "<SQLiteRows>"
+
+    async def _in_thread(self, work: Callable[[], T]) -> T:
+        self._running = self._owner._threads.submit(self._handle.bounded(work, self._wanted_ms))
+        try:
+            return await asyncio.wrap_future(self._running)
+        except sqlite3.Error as exc:
+            failure = _failure(exc, self._wanted_ms)
+        raise detached(failure.error if isinstance(failure, Retry) else failure)
+
+    async def open(self, sql: str, params: Params) -> None:
+        bound: Sequence[Any] | Mapping[str, Any] = () if params is None else params
+        bound = bound if isinstance(bound, Mapping) else bindable(bound)
+        self._cursor = await self._in_thread(lambda: self._handle.connection.execute(sql, bound))
+        if self._cursor.description is None:
+            raise ConnectorError("Query failed: the statement returns no rows")
+        self.columns = [column[0] for column in self._cursor.description]
+
+    async def fetch(self) -> list[dict[str, Any]]:
+        cursor = self._cursor
+        if self.done or cursor is None:
+            return []
+        values = await self._in_thread(lambda: cursor.fetchmany(self._batch))
+        self.done = len(values) < self._batch
+        return [make_row(self.columns, row) for row in values]
+
+    async def close(self) -> None:
+        running, cursor = self._running, self._cursor
+        if running is not None and not running.done():
+            self._handle.connection.interrupt()
+            await asyncio.wait([asyncio.wrap_future(running)])
+        if cursor is not None:
+            await self._owner._end_quietly(cursor.close)
+
+
+_NATIVE = frozenset({int, float, str, bytes, type(None), bool})
+
+
+def _stored(value: Any) -> Any:
+    """A value SQLite stores as it is, or its text: exact decimals, ISO 8601 dates and
+    times (what Python's deprecated default adapters wrote), lists and objects as JSON."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return value
+
+
+def bindable(values: Sequence[Any]) -> tuple[Any, ...]:
+    """Positional values SQLite can bind (see `_stored`); plain ones pass untouched."""
+    if all(value.__class__ in _NATIVE for value in values):
+        return tuple(values)
+    return tuple(map(_stored, values))
+
 
 def _execute(connection: sqlite3.Connection, sql: str, params: Params) -> QueryResult:
     bound: Sequence[Any] | Mapping[str, Any] = () if params is None else params
-    cursor = connection.execute(sql, bound if isinstance(bound, Mapping) else tuple(bound))
+    cursor = connection.execute(sql, bound if isinstance(bound, Mapping) else bindable(bound))
     try:
         if cursor.description is None:
             return QueryResult(columns=[], rows=None, rowcount=cursor.rowcount)

@@ -36,6 +36,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    RowStream,
     Table,
     TableInfo,
     Transaction,
@@ -50,7 +51,7 @@ from sluice.connectors.common import (
     timeout_error,
     with_retries,
 )
-from sluice.connectors.values import json_value, parse_json
+from sluice.connectors.values import Converter, json_value, parse_json
 
 T = TypeVar("T")
 
@@ -99,6 +100,7 @@ class TrinoConnector(ConnectorEntry):
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
     offset_first: ClassVar[bool] = True
+    identifier_quote: ClassVar[str] = '"'
 
     def __init__(
         self, config: ConnectionConfig, *, retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS
@@ -143,6 +145,22 @@ class TrinoConnector(ConnectorEntry):
             for row in mine
         ]
         return TableInfo(schema=rows[0]["table_schema"], name=name, columns=columns, primary_key=[])
+
+    @asynccontextmanager
+    async def _stream(
+        self, sql: str, params: Params, wanted: int, batch_rows: int
+    ) -> AsyncIterator[RowStream]:
+        """The client's cursor, which fetches the result's pages from the coordinator as
+        they are read, each batch on a worker thread under the timeout. Leaving before the
+        rows ran out cancels the query (the client's DELETE)."""
+        async with self._connection() as connection:
+            rows = _TrinoRows(self, connection.cursor(), wanted, batch_rows)
+            try:
+                await rows.open(sql, params)
+                yield rows
+            finally:
+                if not rows.done:
+                    rows.cancel()
 
     async def close(self) -> None:
         idle, self._idle = self._idle, []
@@ -265,25 +283,96 @@ class _TrinoTransaction:
             error = failure
         raise detached(error)
 
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:  # noqa: ARG002
+        raise InvalidConfig("Trino data sources take no batched writes (such as a CSV import)")
 
-def _execute(cursor: Cursor, sql: str, params: Params) -> QueryResult:
-    """Runs on a worker thread: the whole HTTP exchange, every page fetched."""
+
+class _TrinoRows:
+    """A stream's cursor: the query sent and its first batch read by `open` (the columns
+    are known only once a page of them arrived), the next ones by `fetch`."""
+
+    def __init__(self, owner: TrinoConnector, cursor: Cursor, wanted_ms: int, batch: int) -> None:
+        self._owner = owner
+        self._cursor = cursor
+        self._wanted_ms = wanted_ms
+        self._batch = max(1, batch)
+        self._first: list[dict[str, Any]] | None = None
+        self._convert: list[Converter] = []
+        self.columns: list[str] = []
+        self.done = False
+
+    def __repr__(self) -> str:
+        return "<TrinoRows>"
+
+    async def open(self, sql: str, params: Params) -> None:
+        cursor = self._cursor
+        await self._bounded(lambda: _send(cursor, sql, params))
+        values = await self._bounded(lambda: cursor.fetchmany(self._batch))
+        if cursor.update_type is not None:
+            self.done = True
+            raise ConnectorError("Query failed: the statement returns no rows")
+        self.columns, self._convert = _columns(cursor)
+        self._first = self._rows(values)
+
+    async def fetch(self) -> list[dict[str, Any]]:
+        if self._first is not None:
+            rows, self._first = self._first, None
+            return rows
+        if self.done:
+            return []
+        return self._rows(await self._bounded(lambda: self._cursor.fetchmany(self._batch)))
+
+    def _rows(self, values: list[list[Any]]) -> list[dict[str, Any]]:
+        self.done = len(values) < self._batch
+        return _converted(self.columns, self._convert, values)
+
+    def cancel(self) -> None:
+        asyncio.get_running_loop().run_in_executor(None, _cancel, self._cursor)
+
+    async def _bounded(self, work: Callable[[], T]) -> T:
+        try:
+            async with asyncio.timeout(self._wanted_ms / 1000):
+                return await self._owner._call(work)
+        except TimeoutError:
+            self.cancel()
+            error: ConnectorError | Retry = timeout_error(
+                self._wanted_ms, "cancelled by the client"
+            )
+        except Exception as exc:
+            error = self._owner._failure(exc)
+        raise detached(error.error if isinstance(error, Retry) else error)
+
+
+def _send(cursor: Cursor, sql: str, params: Params) -> None:
     if params is not None and not isinstance(params, list | tuple):
         raise trino.exceptions.NotSupportedError("Trino takes positional parameters only")
     cursor.execute(sql, list(params) if params else None)
+
+
+def _columns(cursor: Cursor) -> tuple[list[str], list[Converter]]:
+    """The result's column names, and how to convert each (JSON columns parsed)."""
+    description = cursor.description or []
+    columns = [column[0] for column in description]
+    return columns, [parse_json if str(c[1]) == "json" else json_value for c in description]
+
+
+def _converted(
+    columns: list[str], convert: list[Converter], rows: list[list[Any]]
+) -> list[dict[str, Any]]:
+    return [
+        {name: c(value) for name, c, value in zip(columns, convert, row, strict=True)}
+        for row in rows
+    ]
+
+
+def _execute(cursor: Cursor, sql: str, params: Params) -> QueryResult:
+    """Runs on a worker thread: the whole HTTP exchange, every page fetched."""
+    _send(cursor, sql, params)
     rows = cursor.fetchall()
     if cursor.update_type is not None:
         return QueryResult(columns=[], rows=None, rowcount=cursor.rowcount)
-    description = cursor.description or []
-    columns = [column[0] for column in description]
-    convert = [parse_json if str(column[1]) == "json" else json_value for column in description]
-    return QueryResult(
-        columns=columns,
-        rows=[
-            {name: c(value) for name, c, value in zip(columns, convert, row, strict=True)}
-            for row in rows
-        ],
-    )
+    columns, convert = _columns(cursor)
+    return QueryResult(columns=columns, rows=_converted(columns, convert, rows))
 
 
 def _cancel(cursor: Cursor) -> None:

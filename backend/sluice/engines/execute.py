@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sluice.connectors.base import Connector, QueryResult
-from sluice.engines.sql import Rendered, Statement, paginate
+from sluice.engines.sql import Page, Rendered, Statement, paginate
 
 
 @dataclass(frozen=True)
@@ -91,20 +91,37 @@ async def _run_one(
     return Outcome(shape(result), [statement])
 
 
+def stream_statement(
+    rendered: Rendered, connector: Connector, page: PageRequest | None
+) -> Statement | None:
+    """The statement a streamed answer runs: the rendered one when it is a single read (its
+    page's slice on a paginated API, without the count), else None."""
+    if len(rendered.statements) != 1 or not rendered.statements[0].read_only:
+        return None
+    statement = rendered.statements[0]
+    if page is None:
+        return statement
+    return _sliced(statement, connector, page).rows
+
+
 async def _run_page(
     statement: Statement, connector: Connector, timeout_ms: int | None, page: PageRequest
 ) -> Outcome:
     """The page and the total in one read-only transaction, so both see the same rows."""
-    sliced = paginate(
-        statement,
-        limit=page.limit,
-        offset=page.offset,
-        paramstyle=connector.paramstyle,
-        offset_first=connector.offset_first,
-    )
+    sliced = _sliced(statement, connector, page)
     async with connector.transaction(read_only=True, timeout_ms=timeout_ms) as tx:
         rows = await tx.execute(sliced.rows.sql, sliced.rows.params)
         counted = await tx.execute(sliced.count.sql, sliced.count.params)
     total = int((counted.rows or [{"total": 0}])[0]["total"])
     info = PageInfo(page.limit, page.offset, total, page.offset + page.limit < total, page.page)
     return Outcome(rows.rows or [], [sliced.rows, sliced.count], info)
+
+
+def _sliced(statement: Statement, connector: Connector, page: PageRequest) -> Page:
+    return paginate(
+        statement,
+        limit=page.limit,
+        offset=page.offset,
+        paramstyle=connector.paramstyle,
+        offset_first=connector.offset_first,
+    )

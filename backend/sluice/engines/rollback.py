@@ -28,17 +28,19 @@ reports it.
 """
 
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any, Literal, cast
 
 from sluice.connectors.base import (
+    STREAM_BATCH_ROWS,
     Connector,
     ConnectorError,
     DatasourceType,
     Params,
     PoolUsage,
     QueryResult,
+    RowStream,
     Table,
     Transaction,
 )
@@ -205,6 +207,7 @@ class _RolledBack:
         self._kind: DatasourceType = scope.kind or "postgres"
         self.paramstyle: Literal["format", "qmark"] = real.paramstyle
         self.offset_first = real.offset_first
+        self.identifier_quote = real.identifier_quote
         self._tx: Transaction | None = None
         self._stack: AsyncExitStack | None = None
         self._names = itertools.count(1)
@@ -236,6 +239,19 @@ class _RolledBack:
     ) -> AbstractAsyncContextManager[Transaction]:
         del read_only, timeout_ms  # one transaction holds everything; see the module doc
         return self._block()
+
+    def stream(
+        self,
+        sql: str,
+        params: Params = None,
+        *,
+        timeout_ms: int | None = None,
+        batch_rows: int = STREAM_BATCH_ROWS,
+    ) -> AbstractAsyncContextManager[RowStream]:
+        """A stream reads on a connection of its own (outside the scope's transaction, so
+        it does not see the scope's writes); it is checked like any statement."""
+        self.guard(sql)
+        return self._real.stream(sql, params, timeout_ms=timeout_ms, batch_rows=batch_rows)
 
     async def ping(self) -> None:
         await self._real.ping()
@@ -351,6 +367,10 @@ class _Guarded:
     async def execute(self, sql: str, params: Params = None) -> QueryResult:
         self._owner.guard(sql)
         return await self._tx.execute(sql, params)
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._owner.guard(sql)
+        await self._tx.execute_many(sql, rows)
 
 
 class _RollBack(Exception):

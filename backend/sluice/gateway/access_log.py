@@ -36,6 +36,8 @@ class Call:
     ip: str | None = None
     error: str | None = None
     body: str | None = None
+    rows: int | None = None
+    """Rows a streamed export sent (set when its stream ends)."""
 
 
 COLUMNS = (
@@ -51,11 +53,18 @@ COLUMNS = (
     "error",
     "duration_ms",
     "body",
+    "rows",
 )
 Row = tuple[Any, ...]
 
 
-_PG_CASTS = {"at": "timestamptz", "api_id": "bigint", "status": "int", "duration_ms": "float8"}
+_PG_CASTS = {
+    "at": "timestamptz",
+    "api_id": "bigint",
+    "status": "int",
+    "duration_ms": "float8",
+    "rows": "bigint",
+}
 _TABLE = AccessRecord.__table__  # type: ignore[attr-defined]
 _MODULE, _PATH, _METHOD, _IP = (
     _TABLE.columns[name].type.length for name in ("module", "path", "method", "ip")
@@ -159,6 +168,7 @@ class AccessLog:
                 call.error,
                 round((time.perf_counter() - call.started) * 1000, 3),
                 call.body,
+                call.rows,
             )
         )
 

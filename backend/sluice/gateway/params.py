@@ -1,9 +1,15 @@
 """Stage: the call's parameters, read from where each is declared and coerced.
 
+A body is JSON, a form, or CSV (`Content-Type: text/csv`), which fills the API's one body
+parameter of type array with an object per row, so a write API can take a batch (within
+MAX_REQUEST_BODY_BYTES like any body).
+
 Query keys that steer the response (`naming`, `format`, and the pagination keys of a
 paginated API) are not parameters.
 """
 
+import csv
+import io
 from typing import Any
 
 import orjson
@@ -22,7 +28,7 @@ DEFAULT_PAGE_SIZE = 50
 async def read_params(
     request: Request, api: LiveApi, path_values: dict[str, str]
 ) -> dict[str, Any]:
-    body, form = await _body(request)
+    body, form = await _body(request, api)
     raw = RawParams(
         path=path_values,
         query=request.query_params.multi_items() if "query" in api.param_locations else (),
@@ -33,7 +39,7 @@ async def read_params(
     return coerce(api.params, raw)
 
 
-async def _body(request: Request) -> tuple[Any, list[tuple[str, str]] | None]:
+async def _body(request: Request, api: LiveApi) -> tuple[Any, list[tuple[str, str]] | None]:
     if request.method in ("GET", "DELETE") and not header(request.scope, b"content-length"):
         return None, None
     kind = header(request.scope, b"content-type").split(";")[0].strip().lower()
@@ -43,12 +49,54 @@ async def _body(request: Request) -> tuple[Any, list[tuple[str, str]] | None]:
     raw = await request.body()
     if not raw.strip():
         return None, None
+    if kind == "text/csv":
+        return {csv_target(api): csv_rows(raw)}, None
     if kind and kind != "application/json" and not kind.endswith("+json"):
-        raise BadRequest(f"Unsupported body type {kind!r}: send JSON or a form")
+        raise BadRequest(f"Unsupported body type {kind!r}: send JSON, a form or CSV")
     try:
         return orjson.loads(raw), None
     except orjson.JSONDecodeError as exc:
         raise BadRequest(f"The body is not valid JSON: {exc}") from None
+
+
+def csv_target(api: LiveApi) -> str:
+    """The parameter a CSV body fills: the API's one body parameter that is an array of
+    any items (objects, here: one per row)."""
+    targets = [
+        d.name for d in api.params if d.location == "body" and d.type == "array" and not d.items
+    ]
+    if len(targets) != 1:
+        reason = "has none" if not targets else f"has {len(targets)}"
+        raise BadRequest(
+            "A CSV body fills the API's one body parameter of type array (without an item"
+            f" type); this API {reason}: send JSON"
+        )
+    return targets[0]
+
+
+def csv_rows(raw: bytes) -> list[dict[str, str | None]]:
+    """A CSV body as one object per row, keyed by the header's names; an empty cell is
+    null. The values stay text: the template's filters or the database convert them."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("The CSV body is not UTF-8 text") from None
+    if "\x00" in text:
+        raise BadRequest("The CSV body holds a NUL character")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        names = next(reader, [])
+        if not all(names) or len(set(names)) != len(names):
+            raise BadRequest("The CSV body's first line must name each column once")
+        return [_csv_row(names, cells, reader.line_num) for cells in reader if cells]
+    except csv.Error as exc:
+        raise BadRequest(f"The CSV body is not valid CSV: line {reader.line_num}: {exc}") from None
+
+
+def _csv_row(names: list[str], cells: list[str], line: int) -> dict[str, str | None]:
+    if len(cells) != len(names):
+        raise BadRequest(f"The CSV body's line {line} has {len(cells)} values for {len(names)}")
+    return {name: cell or None for name, cell in zip(names, cells, strict=True)}
 
 
 def page_request(request: Request, api: LiveApi) -> PageRequest | None:

@@ -1,10 +1,12 @@
 """The gateway's stages, in order. Each returns a value or raises a SluiceError with a stable
 code; the router renders the one error body and writes the access record."""
 
+from functools import partial
 from typing import Any
 
 from fastapi import Request, Response
 
+from sluice.downloads import StreamedDownload
 from sluice.gateway.access_log import Call
 from sluice.gateway.auth import authenticate, check_access
 from sluice.gateway.cache import cache_key
@@ -12,7 +14,8 @@ from sluice.gateway.firewall import address_text, check_global, client_ip
 from sluice.gateway.limits import Budget
 from sluice.gateway.params import page_request, read_params
 from sluice.gateway.resolve import resolve
-from sluice.gateway.respond import respond
+from sluice.gateway.respond import export_format, respond
+from sluice.gateway.stream import stream_export
 from sluice.services.registry import LiveApi, LiveClient, Refusal, Registry
 from sluice.services.runner import execute
 
@@ -27,10 +30,17 @@ async def run(request: Request, module: str, path: str, call: Call) -> Response:
         api, path_values, client = admit(request, state.registry.current, module, path, call)
     budget = budget_for(api, client, call.ip, settings)
     grant = await state.limiter.take(budget)
+    release = partial(state.limiter.give_back, budget, grant)
     try:
-        return await _answer(request, api, client, path_values, grant.headers)
-    finally:
-        await state.limiter.give_back(budget, grant)
+        response = await _answer(request, api, client, path_values, grant.headers, call)
+    except BaseException:
+        await release()
+        raise
+    if isinstance(response, StreamedDownload):
+        response.when_closed(release)  # the slot is held while the rows flow
+    else:
+        await release()
+    return response
 
 
 def admit(
@@ -58,21 +68,29 @@ async def _answer(
     client: LiveClient | None,
     path_values: dict[str, str],
     headers: dict[str, str],
+    call: Call,
 ) -> Response:
     state = request.app.state
     params = await read_params(request, api, path_values)
     page = page_request(request, api)
+    fmt = export_format(request)
+    if fmt is not None:
+        context = client_context(client)
+        streamed = await stream_export(request, api, params, page, context, fmt, headers, call)
+        if streamed is not None:
+            return streamed
     key = None
     if api.cache_ttl_seconds:
         key = cache_key(api, {"params": params, "page": page}, client, state.settings.REDIS_PREFIX)
+    stem = api.name or api.path
     if key is not None and (hit := await state.cache.get(key)) is not None:
-        return respond(request, hit, headers | {"X-Cache": "HIT"})
+        return respond(request, hit, headers | {"X-Cache": "HIT"}, stem)
     outcome = await execute(state, api, params, page, client_context(client))
     if key is not None:
         headers = headers | {"X-Cache": "MISS"}
         if outcome.read_only:
             await state.cache.put(key, outcome.cacheable(), api.cache_ttl_seconds or 0)
-    return respond(request, outcome.cacheable(), headers)
+    return respond(request, outcome.cacheable(), headers, stem)
 
 
 def client_context(client: LiveClient | None) -> dict[str, Any] | None:

@@ -1,17 +1,17 @@
-"""Stage: the success envelope, camel-cased keys on request, or CSV streamed."""
+"""Stage: the success envelope, camel-cased keys on request, or the rows as a CSV or NDJSON
+file (`?format=`) when they are already in memory (a cache hit, or an API that cannot
+stream: see `stream`)."""
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import orjson
 from fastapi import Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
+from sluice.downloads import attachment_headers
 from sluice.errors import BadRequest
 from sluice.http import FastJSONResponse, header
+from sluice.services.exports import FORMATS, MEDIA_TYPES, Format, document
 
 _CAMEL = re.compile(r"_([a-z0-9])")
 
@@ -41,14 +41,24 @@ def query_value(request: Request, name: str) -> str:
     return request.query_params.get(name) or ""
 
 
-def respond(request: Request, answer: dict[str, Any], headers: dict[str, str]) -> Response:
-    """`answer` is `{"data", "pagination"}` as the engine or the cache gave it."""
+def export_format(request: Request) -> Format | None:
+    """The file format asked for with `?format=` (csv or ndjson); None for a JSON answer."""
+    asked = query_value(request, "format").lower()
+    return next((fmt for fmt in FORMATS if fmt == asked), None)
+
+
+def respond(
+    request: Request, answer: dict[str, Any], headers: dict[str, str], stem: str
+) -> Response:
+    """`answer` is `{"data", "pagination"}` as the engine or the cache gave it; `stem`
+    names a file answer (`<stem>-<date>.csv`)."""
     data, truncated = cap_rows(answer["data"], request.app.state.settings.GATEWAY_MAX_RESPONSE_ROWS)
     if truncated:
         headers = headers | {"X-Result-Truncated": "true"}
     data = camelize(data) if wants_camel(request) else data
-    if query_value(request, "format").lower() == "csv":
-        return csv_response(data, headers)
+    fmt = export_format(request)
+    if fmt is not None:
+        return file_response(data, fmt, headers | attachment_headers(stem, fmt))
     body: dict[str, Any] = {"success": True, "message": None, "data": data}
     if truncated:
         body["truncated"] = True
@@ -64,29 +74,7 @@ def cap_rows(data: Any, cap: int) -> tuple[Any, bool]:
     return data, False
 
 
-def csv_response(data: Any, headers: dict[str, str]) -> StreamingResponse:
+def file_response(data: Any, fmt: Format, headers: dict[str, str]) -> Response:
     if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-        raise BadRequest("format=csv needs a row result")
-    columns = list(data[0]) if data else []
-    return StreamingResponse(
-        _csv_lines(columns, data), media_type="text/csv; charset=utf-8", headers=headers
-    )
-
-
-def _csv_lines(columns: list[str], rows: list[dict[str, Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for index, row in enumerate(rows, start=1):
-        writer.writerow([_cell(row.get(c)) for c in columns])
-        if index % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return orjson.dumps(value).decode()
-    return "" if value is None else value
+        raise BadRequest(f"format={fmt} needs a row result")
+    return Response(document(fmt, data), media_type=MEDIA_TYPES[fmt], headers=headers)

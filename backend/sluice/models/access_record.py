@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
-from sqlalchemy import JSON, Column, DateTime, Index
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 from sluice.models.fields import StoredJsonObject
@@ -32,6 +32,8 @@ class AccessRecord(SQLModel, table=True):
     request_id: str | None = Field(default=None, max_length=128)
     error: str | None = Field(default=None, max_length=64)
     body: str | None = None
+    rows: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    """Rows a streamed export (CSV or NDJSON) sent; None for other answers."""
 
 
 def _aware(moment: datetime) -> datetime:
@@ -56,6 +58,7 @@ class AccessRecordPublic(SQLModel):
     request_id: str | None
     error: str | None
     body: str | None = None
+    rows: int | None = None
 
 
 class AccessRecordsPublic(SQLModel):

@@ -64,6 +64,13 @@ def check_api_path(path: str) -> str:
     return path
 
 
+def check_unique_params(params: list[ParamDef]) -> list[ParamDef]:
+    names = [p.name for p in params]
+    if len(names) != len(set(names)):
+        raise ValueError("two params share a name")
+    return params
+
+
 def path_placeholders(path: str) -> list[str]:
     return [s[1:-1] for s in path.split("/") if s.startswith("{")]
 
@@ -151,10 +158,7 @@ class ApiSettings(ApiFields):
     @field_validator("params")
     @classmethod
     def _unique_params(cls, params: list[ParamDef]) -> list[ParamDef]:
-        names = [p.name for p in params]
-        if len(names) != len(set(names)):
-            raise ValueError("two params share a name")
-        return params
+        return check_unique_params(params)
 
 
 class ApiCreate(ApiSettings):

@@ -151,3 +151,27 @@ class TablePublic(SQLModel):
 class TablesPublic(SQLModel):
     data: list[TablePublic]
     count: int
+
+
+ImportMode = Literal["all_or_nothing", "best_effort"]
+
+
+class ImportRowError(SQLModel):
+    line: int
+    """The line of the file the row starts on (the header is line 1)."""
+    message: str
+    """Why the row was refused: the value that does not convert, or the database's reason."""
+
+
+class TableImportReport(SQLModel):
+    """What a CSV import did. `inserted` counts the rows written (0 when an all-or-nothing
+    import was rolled back), `failed` every refused row; `errors` lists the first
+    CSV_IMPORT_MAX_ERRORS of them."""
+
+    table: str
+    schema_name: str | None = Field(default=None, alias="schema")
+    mode: ImportMode
+    committed: bool
+    inserted: int
+    failed: int
+    errors: list[ImportRowError]

@@ -132,11 +132,46 @@ def install() -> None:
             event.listen(Session, name, hook)
 
 
-def record(
-    session: Session, action: str, resource: str, resource_id: int | None, details: dict[str, Any]
+def add(
+    session: Session,
+    who: str,
+    change: tuple[str, str, int | None],
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
 ) -> None:
-    """An audited action that changes no row (a debug run)."""
-    who = session.info.get("actor")
+    """An entry written by hand, in the session's transaction: `change` is (action,
+    resource, resource id). An import writes one per object it changes, in the file's
+    terms (names, not ids), rather than one per row it touches."""
+    action, resource, resource_id = change
+
+    def masked(values: dict[str, Any] | None) -> dict[str, Any] | None:
+        if values is None:
+            return None
+        return {k: MASK if k in SECRET_FIELDS and v is not None else v for k, v in values.items()}
+
+    session.add(
+        AuditLog(
+            actor=who,
+            action=action,
+            resource=resource,
+            resource_id=None if resource_id is None else str(resource_id),
+            before=masked(before),
+            after=masked(after),
+        )
+    )
+
+
+def record(
+    session: Session,
+    action: str,
+    resource: str,
+    resource_id: int | None,
+    details: dict[str, Any],
+    who: str | None = None,
+) -> None:
+    """An audited action that changes no row (a debug run); `who` when the session has no
+    actor (an import's, which writes its own entries)."""
+    who = who or session.info.get("actor")
     masked = {k: MASK if k in SECRET_FIELDS else v for k, v in details.items()}
     session.add(
         AuditLog(

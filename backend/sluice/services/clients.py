@@ -196,6 +196,13 @@ _NULLABLE = {"description", "max_concurrent", "rate_limit_per_minute", "token_ex
 def regenerate_secret(session: Session, client: Client, secret_key: bytes) -> ClientWithSecret:
     """A new secret; every token issued before it stops working."""
     secret = new_client_secret()
+    set_secret(session, client, secret, secret_key)
+    return ClientWithSecret(**client_public(session, client).model_dump(), client_secret=secret)
+
+
+def set_secret(session: Session, client: Client, secret: str, secret_key: bytes) -> None:
+    """Store `secret` (hashed); every token issued before it stops working. An import sets
+    a secret it read from the environment this way."""
     client.secret_hash = hash_client_secret(secret, secret_key)
     client.token_generation += 1
     client.updated_at = utcnow()
@@ -203,7 +210,6 @@ def regenerate_secret(session: Session, client: Client, secret_key: bytes) -> Cl
     bump(session)
     session.commit()
     session.refresh(client)
-    return ClientWithSecret(**client_public(session, client).model_dump(), client_secret=secret)
 
 
 def delete_client(session: Session, client: Client) -> None:

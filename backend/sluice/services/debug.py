@@ -33,12 +33,13 @@ def prepare(
         raise Unprocessable("Choose a data source for this API first")
     module = session.get(Module, api.module_id)
     assert module is not None and api.id is not None
+    draft = snapshot(api)
     frozen = ApiVersion(
         id=0,
         api_id=api.id,
         version=0,
-        snapshot=snapshot(api),
-        macro_versions=pin_macros(session, api, modules),
+        snapshot=draft,
+        macro_versions=pin_macros(session, draft, modules),
     )
     live = live_api(session, settings, keyring, api, frozen, module)
     if live.unavailable:

@@ -9,6 +9,7 @@ from sluice.models.api import Api, ApiVersion
 from sluice.models.macro import (
     Macro,
     MacroCreate,
+    MacroKind,
     MacroPublic,
     MacroUpdate,
     MacroUsage,
@@ -102,18 +103,27 @@ def delete_macro(session: Session, macro: Macro) -> None:
     session.commit()
 
 
-def publish_macro(session: Session, macro: Macro, message: str | None, author: str) -> MacroVersion:
-    """Freeze the draft as the next version. Live APIs keep their pinned versions."""
+def publish_macro(
+    session: Session,
+    macro: Macro,
+    message: str | None,
+    author: str,
+    frozen: tuple[MacroKind, str] | None = None,
+) -> MacroVersion:
+    """Freeze the draft (or `frozen`, a kind and content: an import publishes the version
+    its file holds, which may differ from the draft) as the next version. Live APIs keep
+    their pinned versions."""
     assert macro.id is not None
-    if macro.kind == "sql":
-        _check_sql_macro(session, macro)
+    kind, content = frozen or (macro.kind, macro.content)
+    if kind == "sql":
+        _check_sql_macro(session, macro.name, content)
     latest = latest_version(session, macro.id)
     version = MacroVersion(
         macro_id=macro.id,
         version=(latest.version if latest else 0) + 1,
         name=macro.name,
-        kind=macro.kind,
-        content=macro.content,
+        kind=kind,
+        content=content,
         message=message,
         created_by=author,
     )
@@ -126,10 +136,10 @@ def publish_macro(session: Session, macro: Macro, message: str | None, author: s
     return version
 
 
-def _check_sql_macro(session: Session, macro: Macro) -> None:
+def _check_sql_macro(session: Session, name: str, content: str) -> None:
     """A macro that does not compile (or imports an unpublished macro) cannot be published."""
-    sources = {name: v.content for name, v in published_sources(session).items()}
-    compile_template(f"{{% import {macro.name!r} as m %}}", sources | {macro.name: macro.content})
+    sources = {n: v.content for n, v in published_sources(session).items()}
+    compile_template(f"{{% import {name!r} as m %}}", sources | {name: content})
 
 
 def versions(session: Session, macro_id: int) -> list[MacroVersion]:

@@ -15,6 +15,7 @@ The gate holds against mistakes, not against someone who may edit the tests
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
@@ -55,13 +56,28 @@ class Gatekeeper:
 
 
 def publish(
-    session: Session, api: Api, body: PublishRequest, user: User, keeper: Gatekeeper
+    session: Session,
+    api: Api,
+    body: PublishRequest,
+    user: User,
+    keeper: Gatekeeper,
+    frozen: dict[str, Any] | None = None,
 ) -> tuple[ApiVersion, GateReport | None]:
-    report = check(session, api, None, body, user, keeper)
+    """Publish the draft, or `frozen` (other content, as `versions.snapshot` freezes it:
+    an import publishes the live version its file holds), through the gate."""
+    content = None if frozen is None else _content(session, api, frozen, keeper)
+    report = check(session, api, content, body, user, keeper)
     message = _message(body.message, report, body)
-    version = versions.publish(session, api, message, user.email, keeper.compiling.modules)
-    _audit_force(session, "force_publish", api, version, report, body)
+    modules = keeper.compiling.modules
+    version = versions.publish(session, api, message, user.email, modules, frozen)
+    _audit_force(session, "force_publish", api, version, report, body, user.email)
     return version, report
+
+
+def _content(session: Session, api: Api, frozen: dict[str, Any], keeper: Gatekeeper) -> ApiVersion:
+    """`frozen` as the version it would become, its macros pinned as publishing would."""
+    pins = versions.pin_macros(session, frozen, keeper.compiling.modules)
+    return ApiVersion(id=0, api_id=api.id or 0, version=0, snapshot=frozen, macro_versions=pins)
 
 
 def restore(
@@ -83,7 +99,7 @@ def restore(
     report = check(session, api, content, body, user, keeper)
     message = _message(f"Restored version {old.version}", report, body)
     version = versions.restore(session, api, version_id, user.email, message)
-    _audit_force(session, "force_restore", api, version, report, body)
+    _audit_force(session, "force_restore", api, version, report, body, user.email)
     return version, report
 
 
@@ -132,10 +148,11 @@ def _audit_force(
     version: ApiVersion,
     report: GateReport | None,
     body: ForceRequest,
+    who: str,
 ) -> None:
     if report is None or not report.forced:
         return
     failed = [r.name for r in report.results if not r.passed]
     details = {"version": version.version, "reason": body.reason, "failed_tests": failed}
-    audit.record(session, action, "api", api.id, details)
+    audit.record(session, action, "api", api.id, details, who)
     session.refresh(version)  # the record's commit expired it

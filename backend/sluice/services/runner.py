@@ -6,11 +6,12 @@ the worker pool, then its result transform. Used by the gateway, by debug runs a
 """
 
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sluice.connectors.base import Connector, InvalidConfig
-from sluice.engines.execute import Outcome, PageRequest, run_rendered
+from sluice.connectors.base import Connector, InvalidConfig, RowStream
+from sluice.engines.execute import Outcome, PageRequest, run_rendered, stream_statement
 from sluice.engines.script import CacheBackend, ScriptOutcome
 from sluice.engines.sql import Statement
 from sluice.services.registry import LiveApi
@@ -49,7 +50,7 @@ async def execute(
     if connector is not None and isolation is not None:
         connector = isolation.wrap(connector)
     cache = isolation.cache if isolation is not None else None
-    context = {**params, "params": params, "client": client}
+    context = template_context(params, client)
     scripted = script_context(params, client)
     if api.param_validation:
         await _hook(
@@ -73,6 +74,38 @@ async def execute(
         )
         outcome = Outcome(value, outcome.statements, outcome.page, outcome.scripted)
     return outcome
+
+
+async def open_stream(
+    runtime: Any,
+    api: LiveApi,
+    params: dict[str, Any],
+    page: PageRequest | None,
+    client: dict[str, Any] | None,
+) -> AbstractAsyncContextManager[RowStream] | None:
+    """The rows of an API that renders a single read statement, as a stream from its data
+    source (not yet opened); None for any other API (a script, a result transform, a
+    write, several statements), which the caller runs as usual."""
+    if api.template is None or api.script is not None or api.result_transform:
+        return None
+    connector = await connector_for(runtime, api)
+    if connector is None:
+        return None
+    rendered = api.template.render(template_context(params, client), connector.paramstyle)
+    statement = stream_statement(rendered, connector, page)
+    if statement is None:
+        return None
+    if api.param_validation:
+        scripted = script_context(params, client)
+        validate = api.param_validation
+        await _hook(runtime, api, validate, "validate", scripted, connector, Trace(), None)
+    return connector.stream(statement.sql, statement.params, timeout_ms=api.timeout_ms)
+
+
+def template_context(params: dict[str, Any], client: dict[str, Any] | None) -> dict[str, Any]:
+    """What a template sees: every declared parameter by name and as `params`, and the
+    calling client's id and attributes as `client`."""
+    return {**params, "params": params, "client": client}
 
 
 def script_context(params: dict[str, Any], client: dict[str, Any] | None) -> dict[str, Any]:

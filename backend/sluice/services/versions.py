@@ -5,6 +5,7 @@ versions the template imports, so a later macro publish never changes a live API
 """
 
 import difflib
+from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -53,15 +54,18 @@ def snapshot(api: Api) -> dict[str, Any]:
     return {field: data[field] for field in FROZEN_FIELDS}
 
 
-def pin_macros(session: Session, api: Api, modules: tuple[str, ...]) -> dict[str, int]:
-    """Compile the draft against the latest published macros; pin the ones it imports."""
+def pin_macros(
+    session: Session, frozen: Mapping[str, Any], modules: tuple[str, ...]
+) -> dict[str, int]:
+    """Compile what a version freezes (see `snapshot`) against the latest published
+    macros; pin the ones it imports."""
     pins: dict[str, int] = {}
-    if api.engine == "sql":
+    if frozen["engine"] == "sql":
         sources = published_sources(session)
-        compiled = compile_template(api.content, {n: v.content for n, v in sources.items()})
+        compiled = compile_template(frozen["content"], {n: v.content for n, v in sources.items()})
         pins = {name: _id(sources[name].id) for name in compiled.macro_names}
-    scripts = [api.content] if api.engine == "script" else []
-    scripts += [s for s in (api.result_transform, api.param_validation) if s]
+    scripts = [frozen["content"]] if frozen["engine"] == "script" else []
+    scripts += [s for s in (frozen["result_transform"], frozen["param_validation"]) if s]
     python = published_sources(session, kind="python")
     for source in scripts:
         compile_script(source, modules=modules)
@@ -78,13 +82,21 @@ def _id(value: int | None) -> int:
 
 
 def publish(
-    session: Session, api: Api, message: str | None, author: str, modules: tuple[str, ...]
+    session: Session,
+    api: Api,
+    message: str | None,
+    author: str,
+    modules: tuple[str, ...],
+    frozen: dict[str, Any] | None = None,
 ) -> ApiVersion:
-    """`modules`: what scripts may import (the default set and SCRIPT_EXTRA_MODULES)."""
-    if api.engine == "sql" and api.datasource_id is None:
+    """Freeze the draft (or `frozen`, a `snapshot` of other content: an import publishes
+    the live version its file holds, which may differ from the draft) as the next version.
+    `modules`: what scripts may import (the default set and SCRIPT_EXTRA_MODULES)."""
+    frozen = snapshot(api) if frozen is None else frozen
+    if frozen["engine"] == "sql" and frozen["datasource_id"] is None:
         raise Unprocessable("An SQL API needs a data source before it can be published")
-    pins = pin_macros(session, api, modules)
-    return _new_version(session, api, snapshot(api), pins, message, author)
+    pins = pin_macros(session, frozen, modules)
+    return _new_version(session, api, frozen, pins, message, author)
 
 
 def _new_version(

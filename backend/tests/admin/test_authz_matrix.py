@@ -25,7 +25,14 @@ PUBLIC = "public"
 LOGGED_IN = "logged in"
 Permission = tuple[str, str]
 Need = str | Permission | frozenset[Permission]
-"""What a route needs: nothing, a login, one {resource, action} permission, or several."""
+"""What a route needs: nothing, a login, one {resource, action} permission, or every one of
+several (the CRUD generator; the definitions' export and import, which act on every kind)."""
+
+DEFINITIONS = ("datasource", "module", "api", "macro", "group", "client")
+EXPORT = frozenset((kind, "read") for kind in DEFINITIONS)
+IMPORT = frozenset(
+    {(kind, "write") for kind in DEFINITIONS} | {("api", "publish"), ("macro", "publish")}
+)
 
 ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/openapi.json"): PUBLIC,
@@ -56,6 +63,10 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("DELETE", "/api/v1/datasources/{datasource_id}"): ("datasource", "write"),
     ("POST", "/api/v1/datasources/{datasource_id}/test"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables"): ("datasource", "write"),
+    ("GET", "/api/v1/datasources/{datasource_id}/tables/{table}/export"): ("datasource", "debug"),
+    ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/import"): frozenset(
+        {("datasource", "write"), ("datasource", "debug")}
+    ),
     ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/generate"): frozenset(
         {("api", "write"), ("datasource", "read")}
     ),
@@ -104,12 +115,15 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/access-logs"): ("access_log", "read"),
     ("GET", "/api/v1/access-logs/{record_id}"): ("access_log", "read"),
     ("GET", "/api/v1/audit-logs"): ("access_log", "read"),
+    ("GET", "/api/v1/export"): EXPORT,
+    ("GET", "/api/v1/export/schema"): PUBLIC,
+    ("POST", "/api/v1/import"): IMPORT,
 }
 
 NARROW = [("api", "read"), ("api", "debug")]
 """The custom role: reads APIs and runs their drafts, nothing else."""
 
-HOLDS: dict[str, Callable[[tuple[str, str]], bool]] = {
+HOLDS: dict[str, Callable[[Permission], bool]] = {
     "admin": lambda _: True,
     "developer": lambda permission: permission[0] not in ("user", "role"),
     "viewer": lambda permission: permission[1] == "read",

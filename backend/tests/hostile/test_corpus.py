@@ -23,6 +23,7 @@ BIG = 2**31
 HUGE = 2**63
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+YAML = {"Content-Type": "application/yaml"}
 LIMIT = 1024 * 1024
 """The default MAX_REQUEST_BODY_BYTES."""
 
@@ -40,6 +41,8 @@ class Case:
     """The exact status when the contract fixes it; else any 4xx."""
     as_client: bool = False
     """Send the client token (gateway calls to private APIs) instead of the admin's."""
+    files: dict[str, tuple[str, bytes, str]] | None = field(default=None, repr=False)
+    """A multipart upload (with `form` as its other fields)."""
 
 
 def deep(depth: int) -> str:
@@ -107,6 +110,14 @@ def id_cases(family: str, path: str) -> list[Case]:
         Case(f"{family}-id-negative", "GET", f"{path}/-1", expect=422),
         Case(f"{family}-id-text", "GET", f"{path}/abc", expect=422),
     ]
+
+
+TABLE = "/api/v1/datasources/{datasource}/tables"
+
+
+def upload(content: bytes, mode: str = "best_effort") -> dict[str, Any]:
+    """A CSV upload to the import route."""
+    return {"files": {"file": ("items.csv", content, "text/csv")}, "form": {"mode": mode}}
 
 
 CASES: list[Case] = [
@@ -294,6 +305,44 @@ CASES: list[Case] = [
         GENERATE_ITEMS,
         json=GENERATE | {"path_prefix": "../../api/v1"},
         expect=422,
+    ),
+    # table tools: export and import (the world's SQLite source has a table `items`: id, name, price)
+    Case("tables-export-unknown", "GET", f"{TABLE}/nope/export", expect=404),
+    Case("tables-export-nul-table", "GET", f"{TABLE}/it%00ems/export", expect=422),
+    Case("tables-export-nul-schema", "GET", f"{TABLE}/items/export?schema=%00", expect=422),
+    Case("tables-export-bad-format", "GET", f"{TABLE}/items/export?format=xml", expect=422),
+    Case("tables-export-long-name", "GET", f"{TABLE}/{'t' * 300}/export", expect=422),
+    Case("tables-import-no-file", "POST", f"{TABLE}/items/import", json={}, expect=422),
+    Case("tables-import-bad-mode", "POST", f"{TABLE}/items/import", **upload(b"id\n", "x")),
+    Case("tables-import-unknown", "POST", f"{TABLE}/nope/import", **upload(b"id\n1\n")),
+    *[
+        Case(
+            f"tables-import-{name}", "POST", f"{TABLE}/items/import", **upload(content), expect=400
+        )
+        for name, content in [
+            ("empty", b""),
+            ("unknown-column", b"id,colour\n3,red\n"),
+            ("not-csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"),
+            ("nul", b"id,name\n3,a\x00b\n"),
+            ("latin-1", b"id,name\n3,caf\xe9\n"),
+            ("huge-line", b"id,name\n3," + b"x" * (1024 * 1024 + 1) + b"\n"),
+            ("huge-field", b'id,name\n3,"' + b"x" * 200_000 + b'"\n'),
+        ]
+    ],
+    Case(
+        "tables-import-gzip",
+        "POST",
+        f"{TABLE}/items/import",
+        raw=b"x",
+        headers={"Content-Type": "multipart/form-data; boundary=x", "Content-Encoding": "gzip"},
+        expect=415,
+    ),
+    Case(
+        "tables-import-no-boundary",
+        "POST",
+        f"{TABLE}/items/import",
+        raw=b"id\n3\n",
+        headers={"Content-Type": "multipart/form-data"},
     ),
     # modules
     *body_cases("modules", "POST", "/api/v1/modules", {"name": NAME}),
@@ -522,6 +571,68 @@ CASES: list[Case] = [
         json={"group_ids": [BIG]},
         expect=422,
     ),
+    # definitions import
+    *body_cases("import", "POST", "/api/v1/import", {"format_version": 1}),
+    Case(
+        "import-yaml-bomb",
+        "POST",
+        "/api/v1/import",
+        raw=b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        + b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-deep-yaml",
+        "POST",
+        "/api/v1/import",
+        raw=deep(5000).encode(),
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-nul-escape",
+        "POST",
+        "/api/v1/import",
+        raw=b'format_version: 1\nmodules:\n- {name: m, description: "a\\0b"}\n',
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-surrogate-escape",
+        "POST",
+        "/api/v1/import",
+        raw=b'format_version: 1\ngroups:\n- {name: "\\ud800"}\n',
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-python-tag",
+        "POST",
+        "/api/v1/import",
+        raw=b"format_version: !!python/object/apply:os.system [id]\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-huge-integer",
+        "POST",
+        "/api/v1/import",
+        raw=b"format_version: " + b"9" * 100_000 + b"\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case(
+        "import-env-not-allowed",
+        "POST",
+        "/api/v1/import",
+        raw=b"format_version: 1\ndatasources:\n- {name: s, type: sqlite, options: {path: x.db},"
+        + b" password_env: SECRET_KEY}\n",
+        headers=YAML,
+        expect=422,
+    ),
+    Case("export-module-nul", "GET", "/api/v1/export?module=%00", expect=422),
+    Case("export-module-long", "GET", "/api/v1/export?module=" + "m" * 100, expect=422),
     # access and audit logs
     *id_cases("access-logs", "/api/v1/access-logs"),
     Case("access-logs-nul-client", "GET", "/api/v1/access-logs?client_id=%00", expect=422),
@@ -634,6 +745,24 @@ CASES: list[Case] = [
         as_client=True,
     ),
     Case("gateway-pg-int-overflow", "GET", f"/shop/numbers/{2**40}", expect=400),
+    Case(
+        "gateway-csv-body-no-array",
+        "POST",
+        "/shop/items",
+        raw=b"name,price\na,1\n",
+        headers={"Content-Type": "text/csv"},
+        expect=400,
+        as_client=True,
+    ),
+    Case(
+        "gateway-csv-body-not-utf8",
+        "POST",
+        "/shop/items",
+        raw=b"name\ncaf\xe9\n",
+        headers={"Content-Type": "text/csv"},
+        expect=400,
+        as_client=True,
+    ),
     # health
     Case("health-post", "POST", "/health/live", json={}, expect=405),
     Case("health-dot-segments", "GET", "/health/%2e%2e/api/v1/users"),
@@ -650,6 +779,9 @@ def send(world: World, case: Case) -> Any:
     elif case.raw is not None:
         kwargs["content"] = case.raw.replace(NAME.encode(), unique)
         kwargs["headers"] = JSON | headers
+    elif case.files is not None:
+        kwargs["files"] = case.files
+        kwargs["data"] = case.form or {}
     elif case.form is not None:
         kwargs["data"] = case.form
     elif case.json is not None:

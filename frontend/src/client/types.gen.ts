@@ -60,6 +60,10 @@ export type AccessRecordPublic = {
      * Body
      */
     body?: string | null;
+    /**
+     * Rows
+     */
+    rows?: number | null;
 };
 
 /**
@@ -633,6 +637,22 @@ export type BodyLoginLoginAccessToken = {
      * Password
      */
     password: string;
+};
+
+/**
+ * Body_tables-import_table
+ */
+export type BodyTablesImportTable = {
+    /**
+     * File
+     *
+     * UTF-8 CSV; its first line names columns
+     */
+    file: Blob | File;
+    /**
+     * Mode
+     */
+    mode?: 'all_or_nothing' | 'best_effort';
 };
 
 /**
@@ -1596,6 +1616,52 @@ export type GroupsPublic = {
 };
 
 /**
+ * ImportReport
+ *
+ * What an import did (or, dry run, would do), object by object: `api demo/orders`.
+ */
+export type ImportReport = {
+    /**
+     * Dry Run
+     */
+    dry_run: boolean;
+    /**
+     * Created
+     */
+    created?: Array<string>;
+    /**
+     * Changed
+     */
+    changed?: Array<string>;
+    /**
+     * Unchanged
+     */
+    unchanged?: Array<string>;
+    /**
+     * Deleted
+     */
+    deleted?: Array<string>;
+    /**
+     * New Clients
+     */
+    new_clients?: Array<NewClient>;
+};
+
+/**
+ * ImportRowError
+ */
+export type ImportRowError = {
+    /**
+     * Line
+     */
+    line: number;
+    /**
+     * Message
+     */
+    message: string;
+};
+
+/**
  * MacroCreate
  */
 export type MacroCreate = {
@@ -1884,6 +1950,26 @@ export type ModulesPublic = {
 };
 
 /**
+ * NewClient
+ *
+ * A client an import created: apps need its id, and its secret when generated.
+ */
+export type NewClient = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Client Id
+     */
+    client_id: string;
+    /**
+     * Client Secret
+     */
+    client_secret?: string | null;
+};
+
+/**
  * ParamDef
  *
  * One API parameter, as the API developer declares it.
@@ -2123,6 +2209,44 @@ export type RunRequest = {
      * Test Ids
      */
     test_ids?: Array<number> | null;
+};
+
+/**
+ * TableImportReport
+ *
+ * What a CSV import did. `inserted` counts the rows written (0 when an all-or-nothing
+ * import was rolled back), `failed` every refused row; `errors` lists the first
+ * CSV_IMPORT_MAX_ERRORS of them.
+ */
+export type TableImportReport = {
+    /**
+     * Table
+     */
+    table: string;
+    /**
+     * Schema
+     */
+    schema?: string | null;
+    /**
+     * Mode
+     */
+    mode: 'all_or_nothing' | 'best_effort';
+    /**
+     * Committed
+     */
+    committed: boolean;
+    /**
+     * Inserted
+     */
+    inserted: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Errors
+     */
+    errors: Array<ImportRowError>;
 };
 
 /**
@@ -3546,6 +3670,148 @@ export type DatasourcesGenerateCrudResponses = {
 };
 
 export type DatasourcesGenerateCrudResponse = DatasourcesGenerateCrudResponses[keyof DatasourcesGenerateCrudResponses];
+
+export type TablesExportTableData = {
+    body?: never;
+    path: {
+        /**
+         * Table
+         *
+         * The table's name, spelled exactly
+         */
+        table: string;
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: {
+        /**
+         * Schema
+         *
+         * The table's schema (PostgreSQL, Trino) or database (MySQL); by default the connection's current one
+         */
+        schema?: string | null;
+        /**
+         * Format
+         */
+        format?: 'csv' | 'ndjson';
+    };
+    url: '/api/v1/datasources/{datasource_id}/tables/{table}/export';
+};
+
+export type TablesExportTableErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TablesExportTableError = TablesExportTableErrors[keyof TablesExportTableErrors];
+
+export type TablesExportTableResponses = {
+    /**
+     * Every row of the table, streamed
+     */
+    200: unknown;
+};
+
+export type TablesImportTableData = {
+    body: BodyTablesImportTable;
+    path: {
+        /**
+         * Table
+         *
+         * The table's name, spelled exactly
+         */
+        table: string;
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: {
+        /**
+         * Schema
+         *
+         * The table's schema (PostgreSQL, Trino) or database (MySQL); by default the connection's current one
+         */
+        schema?: string | null;
+        /**
+         * Report
+         *
+         * `csv`: the report as a CSV attachment
+         */
+        report?: 'json' | 'csv';
+    };
+    url: '/api/v1/datasources/{datasource_id}/tables/{table}/import';
+};
+
+export type TablesImportTableErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The upload is over CSV_IMPORT_MAX_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TablesImportTableError = TablesImportTableErrors[keyof TablesImportTableErrors];
+
+export type TablesImportTableResponses = {
+    /**
+     * Successful Response
+     */
+    200: TableImportReport;
+};
+
+export type TablesImportTableResponse = TablesImportTableResponses[keyof TablesImportTableResponses];
 
 export type ModulesReadModulesData = {
     body?: never;
@@ -6030,6 +6296,164 @@ export type RecordsReadOverviewResponses = {
 };
 
 export type RecordsReadOverviewResponse = RecordsReadOverviewResponses[keyof RecordsReadOverviewResponses];
+
+export type ExchangeExportYamlData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Module
+         *
+         * Only these modules (and what they use)
+         */
+        module?: Array<string> | null;
+    };
+    url: '/api/v1/export';
+};
+
+export type ExchangeExportYamlErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No module of a name asked for
+     */
+    404: ErrorBody;
+    /**
+     * Two APIs of a module, or two clients, share a name
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ExchangeExportYamlError = ExchangeExportYamlErrors[keyof ExchangeExportYamlErrors];
+
+export type ExchangeExportYamlResponses = {
+    /**
+     * A definitions file (YAML); GET /api/v1/export/schema is its JSON Schema
+     */
+    200: string;
+};
+
+export type ExchangeExportYamlResponse = ExchangeExportYamlResponses[keyof ExchangeExportYamlResponses];
+
+export type ExchangeExportSchemaData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/export/schema';
+};
+
+export type ExchangeExportSchemaErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ExchangeExportSchemaError = ExchangeExportSchemaErrors[keyof ExchangeExportSchemaErrors];
+
+export type ExchangeExportSchemaResponses = {
+    /**
+     * Response Exchange-Export Schema
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type ExchangeExportSchemaResponse = ExchangeExportSchemaResponses[keyof ExchangeExportSchemaResponses];
+
+export type ExchangeImportYamlData = {
+    /**
+     * A definitions file (YAML); GET /api/v1/export/schema is its JSON Schema
+     */
+    body: string;
+    path?: never;
+    query?: {
+        /**
+         * Dry Run
+         */
+        dry_run?: boolean;
+        /**
+         * Prune
+         */
+        prune?: boolean;
+        /**
+         * Force Reason
+         */
+        force_reason?: string | null;
+    };
+    url: '/api/v1/import';
+};
+
+export type ExchangeImportYamlErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ExchangeImportYamlError = ExchangeImportYamlErrors[keyof ExchangeImportYamlErrors];
+
+export type ExchangeImportYamlResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportReport;
+};
+
+export type ExchangeImportYamlResponse = ExchangeImportYamlResponses[keyof ExchangeImportYamlResponses];
 
 export type HealthLiveData = {
     body?: never;

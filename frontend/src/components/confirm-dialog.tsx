@@ -26,8 +26,12 @@ type ConfirmDialogProps = {
   /** Shown before the label while the action is not pending. */
   confirmIcon?: ReactNode;
   destructive?: boolean;
+  /** Disabled for another reason than a pending action, e.g. a missing reason. */
+  confirmDisabled?: boolean;
   action: ConfirmAction;
   onConfirm: () => void;
+  /** Shown under the error, e.g. details of a refusal and a field to answer it. */
+  children?: ReactNode;
 };
 
 /** Asks before an action runs, shows it pending and why it failed, if it did. */
@@ -43,7 +47,11 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
         }
       }}
     >
-      <AlertDialogContent>
+      <AlertDialogContent
+        className={
+          props.children ? "max-h-[calc(100vh-2rem)] max-w-2xl overflow-y-auto" : undefined
+        }
+      >
         <AlertDialogHeader>
           <AlertDialogTitle>{props.title}</AlertDialogTitle>
           <AlertDialogDescription>{props.description}</AlertDialogDescription>
@@ -53,11 +61,12 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             {errorMessage(action.error)}
           </p>
         )}
+        {props.children}
         <AlertDialogFooter>
           <AlertDialogCancel>Cancel</AlertDialogCancel>
           <Button
             variant={props.destructive ? "destructive" : "default"}
-            disabled={action.isPending}
+            disabled={action.isPending || props.confirmDisabled}
             onClick={props.onConfirm}
           >
             {action.isPending ? <LoaderCircleIcon className="animate-spin" /> : props.confirmIcon}

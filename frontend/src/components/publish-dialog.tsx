@@ -23,6 +23,12 @@ type PublishDialogProps = {
   /** Why the last attempt failed, if it did. */
   error: unknown;
   onPublish: (message: string | null) => void;
+  /** Shown under the error, e.g. what refused the publish and a reason to force it. */
+  children?: ReactNode;
+  /** The submit button's text; "Publish" unless told. */
+  submitLabel?: string;
+  /** Disabled for another reason than a pending publish, e.g. a missing reason. */
+  submitDisabled?: boolean;
 };
 
 /** Asks for a message that says what changed, then publishes a new version. */
@@ -43,7 +49,7 @@ export function PublishDialog(props: PublishDialogProps) {
         props.onOpenChange(open);
       }}
     >
-      <DialogContent>
+      <DialogContent className={props.children ? "max-w-2xl" : undefined}>
         <DialogHeader>
           <DialogTitle>{props.title}</DialogTitle>
           <DialogDescription>{props.description}</DialogDescription>
@@ -65,15 +71,16 @@ export function PublishDialog(props: PublishDialogProps) {
               {errorMessage(props.error)}
             </p>
           )}
+          {props.children}
           <DialogFooter>
             <DialogClose asChild>
               <Button type="button" variant="outline">
                 Cancel
               </Button>
             </DialogClose>
-            <Button type="submit" disabled={props.pending}>
+            <Button type="submit" disabled={props.pending || props.submitDisabled}>
               {props.pending ? <LoaderCircleIcon className="animate-spin" /> : <RocketIcon />}
-              Publish
+              {props.submitLabel ?? "Publish"}
             </Button>
           </DialogFooter>
         </form>

@@ -7,18 +7,26 @@ export class ApiError extends Error {
   readonly retryAfterSeconds: number | null;
   /** Validation messages by field path ("port", "options.path"), from a 422's `detail`. */
   readonly fieldErrors: Readonly<Record<string, string>>;
+  /** The answer's stable error `code` (`tests_failed`...), when it has one. */
+  readonly code: string | null;
+  /** The whole answer, for errors that carry more than a message (a 409's `tests`). */
+  readonly body: unknown;
 
   constructor(
     status: number,
     message: string,
     retryAfterSeconds: number | null = null,
     fieldErrors: Record<string, string> = {},
+    body: unknown = null,
   ) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
     this.fieldErrors = fieldErrors;
+    this.body = body;
+    const code = typeof body === "object" && body !== null && "code" in body ? body.code : null;
+    this.code = typeof code === "string" ? code : null;
   }
 }
 
@@ -93,6 +101,7 @@ export function configureApiClient(onUnauthorized: () => void): void {
       detailMessage(body, response.status),
       retryAfter(response),
       fieldErrors(body),
+      body,
     );
   });
 }

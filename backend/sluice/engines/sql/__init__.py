@@ -132,7 +132,12 @@ from sluice.engines.sql.errors import (
 from sluice.engines.sql.limits import DEFAULT_LIMITS, Limits, Paramstyle
 from sluice.engines.sql.paging import Page, paginate
 from sluice.engines.sql.statements import Rendered, Statement
-from sluice.engines.sql.template import CompiledTemplate, compile_template, template_parameters
+from sluice.engines.sql.template import (
+    CompiledTemplate,
+    compile_template,
+    template_imports,
+    template_parameters,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -148,5 +153,6 @@ __all__ = [
     "TemplateSyntaxError",
     "compile_template",
     "paginate",
+    "template_imports",
     "template_parameters",
 ]

@@ -20,7 +20,7 @@ from sluice.engines.sql.errors import (
 )
 from sluice.engines.sql.limits import DEFAULT_LIMITS, Limits, Paramstyle, render_state
 from sluice.engines.sql.macros import MacroLoader, compile_tree, parse, resolve
-from sluice.engines.sql.sandbox import SqlEnvironment, uses_raw
+from sluice.engines.sql.sandbox import SqlEnvironment, imported_names, uses_raw
 from sluice.engines.sql.statements import Rendered, build_statements
 from sluice.errors import SluiceError
 
@@ -142,6 +142,16 @@ def template_parameters(source: str) -> list[str]:
         raise TemplateSyntaxError(exc.message or "syntax error", lineno=exc.lineno) from None
     names |= _params_lookups(tree)
     return sorted(names - RESERVED_NAMES - set(environment.globals))
+
+
+def template_imports(source: str) -> list[str]:
+    """The macros a template (or a macro) imports directly, sorted; for `sluice export
+    --module`, which carries the macros a module's APIs use."""
+    try:
+        tree = SqlEnvironment(DEFAULT_LIMITS).parse(source)
+    except JinjaSyntaxError as exc:
+        raise TemplateSyntaxError(exc.message or "syntax error", lineno=exc.lineno) from None
+    return imported_names(tree)
 
 
 def _params_lookups(tree: nodes.Template) -> set[str]:

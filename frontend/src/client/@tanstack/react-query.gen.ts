@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, clientsCreateClient, clientsDeleteClient, clientsReadClient, clientsReadClients, clientsRegenerateClientSecret, clientsUpdateClient, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesGenerateCrud, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, groupsCreateGroup, groupsDeleteGroup, groupsReadGroup, groupsReadGroups, groupsUpdateGroup, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, recordsReadAccessLog, recordsReadAccessLogs, recordsReadAuditLogs, recordsReadOverview, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, testsCreateTest, testsDeleteTest, testsReadTest, testsReadTests, testsRunApiTests, testsRunTests, testsUpdateTest, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
-import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, ClientsCreateClientData, ClientsCreateClientError, ClientsCreateClientResponse, ClientsDeleteClientData, ClientsDeleteClientError, ClientsDeleteClientResponse, ClientsReadClientData, ClientsReadClientError, ClientsReadClientResponse, ClientsReadClientsData, ClientsReadClientsError, ClientsReadClientsResponse, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretError, ClientsRegenerateClientSecretResponse, ClientsUpdateClientData, ClientsUpdateClientError, ClientsUpdateClientResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesGenerateCrudData, DatasourcesGenerateCrudError, DatasourcesGenerateCrudResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, GroupsCreateGroupData, GroupsCreateGroupError, GroupsCreateGroupResponse, GroupsDeleteGroupData, GroupsDeleteGroupError, GroupsDeleteGroupResponse, GroupsReadGroupData, GroupsReadGroupError, GroupsReadGroupResponse, GroupsReadGroupsData, GroupsReadGroupsError, GroupsReadGroupsResponse, GroupsUpdateGroupData, GroupsUpdateGroupError, GroupsUpdateGroupResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RecordsReadAccessLogData, RecordsReadAccessLogError, RecordsReadAccessLogResponse, RecordsReadAccessLogsData, RecordsReadAccessLogsError, RecordsReadAccessLogsResponse, RecordsReadAuditLogsData, RecordsReadAuditLogsError, RecordsReadAuditLogsResponse, RecordsReadOverviewData, RecordsReadOverviewError, RecordsReadOverviewResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsError, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, TestsCreateTestData, TestsCreateTestError, TestsCreateTestResponse, TestsDeleteTestData, TestsDeleteTestError, TestsDeleteTestResponse, TestsReadTestData, TestsReadTestError, TestsReadTestResponse, TestsReadTestsData, TestsReadTestsError, TestsReadTestsResponse, TestsRunApiTestsData, TestsRunApiTestsError, TestsRunApiTestsResponse, TestsRunTestsData, TestsRunTestsError, TestsRunTestsResponse, TestsUpdateTestData, TestsUpdateTestError, TestsUpdateTestResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeError, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
+import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, clientsCreateClient, clientsDeleteClient, clientsReadClient, clientsReadClients, clientsRegenerateClientSecret, clientsUpdateClient, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesGenerateCrud, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, exchangeExportSchema, exchangeExportYaml, exchangeImportYaml, groupsCreateGroup, groupsDeleteGroup, groupsReadGroup, groupsReadGroups, groupsUpdateGroup, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, recordsReadAccessLog, recordsReadAccessLogs, recordsReadAuditLogs, recordsReadOverview, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, tablesExportTable, tablesImportTable, testsCreateTest, testsDeleteTest, testsReadTest, testsReadTests, testsRunApiTests, testsRunTests, testsUpdateTest, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
+import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, ClientsCreateClientData, ClientsCreateClientError, ClientsCreateClientResponse, ClientsDeleteClientData, ClientsDeleteClientError, ClientsDeleteClientResponse, ClientsReadClientData, ClientsReadClientError, ClientsReadClientResponse, ClientsReadClientsData, ClientsReadClientsError, ClientsReadClientsResponse, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretError, ClientsRegenerateClientSecretResponse, ClientsUpdateClientData, ClientsUpdateClientError, ClientsUpdateClientResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesGenerateCrudData, DatasourcesGenerateCrudError, DatasourcesGenerateCrudResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, ExchangeExportSchemaData, ExchangeExportSchemaError, ExchangeExportSchemaResponse, ExchangeExportYamlData, ExchangeExportYamlError, ExchangeExportYamlResponse, ExchangeImportYamlData, ExchangeImportYamlError, ExchangeImportYamlResponse, GroupsCreateGroupData, GroupsCreateGroupError, GroupsCreateGroupResponse, GroupsDeleteGroupData, GroupsDeleteGroupError, GroupsDeleteGroupResponse, GroupsReadGroupData, GroupsReadGroupError, GroupsReadGroupResponse, GroupsReadGroupsData, GroupsReadGroupsError, GroupsReadGroupsResponse, GroupsUpdateGroupData, GroupsUpdateGroupError, GroupsUpdateGroupResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RecordsReadAccessLogData, RecordsReadAccessLogError, RecordsReadAccessLogResponse, RecordsReadAccessLogsData, RecordsReadAccessLogsError, RecordsReadAccessLogsResponse, RecordsReadAuditLogsData, RecordsReadAuditLogsError, RecordsReadAuditLogsResponse, RecordsReadOverviewData, RecordsReadOverviewError, RecordsReadOverviewResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsError, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, TablesExportTableData, TablesExportTableError, TablesImportTableData, TablesImportTableError, TablesImportTableResponse, TestsCreateTestData, TestsCreateTestError, TestsCreateTestResponse, TestsDeleteTestData, TestsDeleteTestError, TestsDeleteTestResponse, TestsReadTestData, TestsReadTestError, TestsReadTestResponse, TestsReadTestsData, TestsReadTestsError, TestsReadTestsResponse, TestsRunApiTestsData, TestsRunApiTestsError, TestsRunApiTestsResponse, TestsRunTestsData, TestsRunTestsError, TestsRunTestsResponse, TestsUpdateTestData, TestsUpdateTestError, TestsUpdateTestResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeError, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
 
 /**
  * Login Access Token
@@ -563,6 +563,47 @@ export const datasourcesGenerateCrudMutation = (options?: Partial<Options<Dataso
     const mutationOptions: UseMutationOptions<DatasourcesGenerateCrudResponse, DatasourcesGenerateCrudError, Options<DatasourcesGenerateCrudData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await datasourcesGenerateCrud({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const tablesExportTableQueryKey = (options: Options<TablesExportTableData>) => createQueryKey('tablesExportTable', options);
+
+/**
+ * Export Table
+ *
+ * The table as a file, `<source>-<table>-<date>.csv` (or `.ndjson`), streamed from a
+ * server-side cursor. Audited.
+ */
+export const tablesExportTableOptions = (options: Options<TablesExportTableData>) => queryOptions<unknown, TablesExportTableError, unknown, ReturnType<typeof tablesExportTableQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await tablesExportTable({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: tablesExportTableQueryKey(options)
+});
+
+/**
+ * Import Table
+ *
+ * Insert the file's rows into the table (see the user guide, "Importing a CSV file").
+ * Audited with its report.
+ */
+export const tablesImportTableMutation = (options?: Partial<Options<TablesImportTableData>>): UseMutationOptions<TablesImportTableResponse, TablesImportTableError, Options<TablesImportTableData>> => {
+    const mutationOptions: UseMutationOptions<TablesImportTableResponse, TablesImportTableError, Options<TablesImportTableData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await tablesImportTable({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
@@ -1610,6 +1651,70 @@ export const recordsReadOverviewOptions = (options?: Options<RecordsReadOverview
     },
     queryKey: recordsReadOverviewQueryKey(options)
 });
+
+export const exchangeExportYamlQueryKey = (options?: Options<ExchangeExportYamlData>) => createQueryKey('exchangeExportYaml', options);
+
+/**
+ * Export Yaml
+ *
+ * The definitions as one YAML document (`sluice export`).
+ */
+export const exchangeExportYamlOptions = (options?: Options<ExchangeExportYamlData>) => queryOptions<ExchangeExportYamlResponse, ExchangeExportYamlError, ExchangeExportYamlResponse, ReturnType<typeof exchangeExportYamlQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await exchangeExportYaml({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: exchangeExportYamlQueryKey(options)
+});
+
+export const exchangeExportSchemaQueryKey = (options?: Options<ExchangeExportSchemaData>) => createQueryKey('exchangeExportSchema', options);
+
+/**
+ * Export Schema
+ *
+ * The JSON Schema of the definitions file. Public, like the OpenAPI document: it
+ * describes the format and holds no data, and editors fetch it without a login.
+ */
+export const exchangeExportSchemaOptions = (options?: Options<ExchangeExportSchemaData>) => queryOptions<ExchangeExportSchemaResponse, ExchangeExportSchemaError, ExchangeExportSchemaResponse, ReturnType<typeof exchangeExportSchemaQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await exchangeExportSchema({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: exchangeExportSchemaQueryKey(options)
+});
+
+/**
+ * Import Yaml
+ *
+ * Create, change (and with `prune`, delete) objects to match the file, all or
+ * nothing; `dry_run` reports the plan and changes nothing. A new client without
+ * `secret_env` gets a generated secret, answered once in `new_clients`. An API of a
+ * module that requires passing tests is published only when they pass, unless
+ * `force_reason` says why to publish anyway.
+ */
+export const exchangeImportYamlMutation = (options?: Partial<Options<ExchangeImportYamlData>>): UseMutationOptions<ExchangeImportYamlResponse, ExchangeImportYamlError, Options<ExchangeImportYamlData>> => {
+    const mutationOptions: UseMutationOptions<ExchangeImportYamlResponse, ExchangeImportYamlError, Options<ExchangeImportYamlData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await exchangeImportYaml({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
 
 export const healthLiveQueryKey = (options?: Options<HealthLiveData>) => createQueryKey('healthLive', options);
 

@@ -20,6 +20,9 @@ import { ParamsCard } from "./params-card";
 import { PublishActions } from "./publish-actions";
 import { RouteBar } from "./route-bar";
 import { SettingsCard } from "./settings-card";
+import type { TestDraft } from "./test-form-dialog";
+import { valuesFromRun } from "./test-values";
+import { TestsPanel } from "./tests-panel";
 import { TransformCard } from "./transform-card";
 import { useDebugApi, useSaveApi } from "./use-api-mutations";
 import { useDatasources, useModules } from "./use-lookups";
@@ -98,6 +101,7 @@ export function ApiEditor(props: ApiEditorProps) {
   }
   const saveFirst = dirty && mayWrite ? saveValues : null;
   const debug = useDebugApi(api?.id, saveFirst);
+  const [testDraft, setTestDraft] = useState<TestDraft | null>(null);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -112,7 +116,10 @@ export function ApiEditor(props: ApiEditorProps) {
 
   const errors = serverErrors(save.error);
   const fields = { values, set, errors, readOnly: !mayWrite };
-  const moduleName = modules?.find((m) => String(m.id) === values.moduleId)?.name;
+  const module = modules?.find((m) => String(m.id) === values.moduleId);
+  const moduleName = module?.name;
+  // The gate is the module owner's rule: stepping over it needs module:write as well.
+  const mayForce = can(me, "module", "write") && can(me, "api", "publish");
   const endpoint = endpointPath(moduleName, values.path);
 
   const editor = (
@@ -143,6 +150,23 @@ export function ApiEditor(props: ApiEditorProps) {
               debug={debug}
               blocked={debugBlocked(api, values)}
               dirty={dirty}
+              onSaveAsTest={
+                api && mayWrite
+                  ? (params, result) =>
+                      setTestDraft({ values: valuesFromRun(params, result), runData: result.data })
+                  : undefined
+              }
+            />
+          )}
+          {api && (
+            <TestsPanel
+              apiId={api.id}
+              mayWrite={mayWrite}
+              mayRun={can(me, "api", "debug")}
+              blocked={debugBlocked(api, values)}
+              saveFirst={saveFirst}
+              draft={testDraft}
+              onDraftChange={setTestDraft}
             />
           )}
         </div>
@@ -187,7 +211,13 @@ export function ApiEditor(props: ApiEditorProps) {
           actions={
             api &&
             can(me, "api", "publish") && (
-              <PublishActions api={api} saveFirst={saveFirst} endpoint={endpoint} />
+              <PublishActions
+                api={api}
+                saveFirst={saveFirst}
+                endpoint={endpoint}
+                gated={module?.require_passing_tests ?? false}
+                mayForce={mayForce}
+              />
             )
           }
         />
@@ -211,6 +241,7 @@ export function ApiEditor(props: ApiEditorProps) {
             <VersionsTab
               apiId={api.id}
               mayPublish={can(me, "api", "publish")}
+              mayForce={mayForce}
               dirty={dirty}
               onRestored={props.onRestored}
             />

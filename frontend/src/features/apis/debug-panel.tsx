@@ -1,5 +1,5 @@
 import type { UseMutationResult } from "@tanstack/react-query";
-import { BugPlayIcon, InfoIcon, LoaderCircleIcon, PlayIcon } from "lucide-react";
+import { BugPlayIcon, FlaskConicalIcon, InfoIcon, LoaderCircleIcon, PlayIcon } from "lucide-react";
 import { useState } from "react";
 import type { DebugResult } from "@/client/types.gen";
 import { Alert } from "@/components/ui/alert";
@@ -19,10 +19,21 @@ type DebugPanelProps = {
   /** Why the panel cannot run now, if it cannot. */
   blocked: string | null;
   dirty: boolean;
+  /** Keeps the last run as a test case; absent for users who may not write tests. */
+  onSaveAsTest?: (params: Record<string, unknown>, result: DebugResult) => void;
 };
 
-/** Inputs for the parameters, Run, and what the draft answered. */
-export function DebugPanel({ rows, debug, blocked, dirty }: DebugPanelProps) {
+function SaveAsTestButton({ onClick }: { onClick: () => void }) {
+  return (
+    <Button type="button" variant="outline" size="sm" onClick={onClick}>
+      <FlaskConicalIcon />
+      Save this run as a test
+    </Button>
+  );
+}
+
+/** Inputs for the parameters, Run, what the draft answered, and keeping it as a test. */
+export function DebugPanel({ rows, debug, blocked, dirty, onSaveAsTest }: DebugPanelProps) {
   const [inputs, setInputs] = useState<DebugInputs>({});
   const [inputError, setInputError] = useState<string | null>(null);
 
@@ -81,7 +92,16 @@ export function DebugPanel({ rows, debug, blocked, dirty }: DebugPanelProps) {
         )}
         {debug.data && !inputError && (
           <div className="border-t pt-4">
-            <DebugResultView result={debug.data} />
+            <DebugResultView
+              result={debug.data}
+              action={
+                onSaveAsTest && (
+                  <SaveAsTestButton
+                    onClick={() => debug.data && onSaveAsTest(debug.variables ?? {}, debug.data)}
+                  />
+                )
+              }
+            />
           </div>
         )}
       </CardContent>

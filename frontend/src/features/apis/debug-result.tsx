@@ -17,7 +17,7 @@ function Heading({ children, action }: { children: ReactNode; action?: ReactNode
   );
 }
 
-function Summary({ result }: { result: DebugResult }) {
+function Summary({ result, action }: { result: DebugResult; action?: ReactNode }) {
   const rows = isRowList(result.data) ? result.data.length : null;
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="debug-summary">
@@ -41,6 +41,7 @@ function Summary({ result }: { result: DebugResult }) {
           {rows} {rows === 1 ? "row" : "rows"}
         </Badge>
       )}
+      {action && <div className="ml-auto">{action}</div>}
     </div>
   );
 }
@@ -111,12 +112,12 @@ function Logs({ lines }: { lines: string[] }) {
 
 /**
  * What a debug run gave: the error or the data, what the script logged, then the SQL that
- * ran and its values.
+ * ran and its values. `action` sits at the end of the summary line.
  */
-export function DebugResultView({ result }: { result: DebugResult }) {
+export function DebugResultView({ result, action }: { result: DebugResult; action?: ReactNode }) {
   return (
     <div className="space-y-4" data-testid="debug-result">
-      <Summary result={result} />
+      <Summary result={result} action={action} />
       {result.error && (
         <div
           role="alert"

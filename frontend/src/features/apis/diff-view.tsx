@@ -50,18 +50,29 @@ const sign: Record<DiffLine["kind"], string> = {
   file: "",
 };
 
+type DiffViewProps = {
+  diff: string;
+  /** Said when the diff is empty. */
+  same?: string;
+  "data-testid"?: string;
+};
+
 /** A unified diff with line numbers, added lines green and removed lines red. */
-export function DiffView({ diff }: { diff: string }) {
+export function DiffView({
+  diff,
+  same = "The SQL template is the same in both versions.",
+  "data-testid": testId = "content-diff",
+}: DiffViewProps) {
   const lines = parseUnifiedDiff(diff).filter((line) => line.kind !== "file");
   if (lines.length === 0) {
     return (
       <p className="rounded-lg border border-dashed px-4 py-6 text-center text-sm text-muted-foreground">
-        The SQL template is the same in both versions.
+        {same}
       </p>
     );
   }
   return (
-    <div className="overflow-x-auto rounded-lg border bg-card" data-testid="content-diff">
+    <div className="overflow-x-auto rounded-lg border bg-card" data-testid={testId}>
       <table className="w-full border-collapse font-mono text-[12.5px] leading-6">
         <tbody>
           {lines.map((line, index) => (

@@ -4,6 +4,7 @@ import type { ApiPublic } from "@/client/types.gen";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { PublishDialog } from "@/components/publish-dialog";
 import { Button } from "@/components/ui/button";
+import { GateRefusalView, useGateRefusal } from "./gate-refusal";
 import { usePublishApi, useUnpublishApi } from "./use-api-mutations";
 
 type PublishActionsProps = {
@@ -11,6 +12,10 @@ type PublishActionsProps = {
   /** Saves unsaved changes; null when there are none. */
   saveFirst: (() => Promise<unknown>) | null;
   endpoint: string;
+  /** The API's module holds publishes to passing tests. */
+  gated: boolean;
+  /** The user may publish past failing tests (with a reason). */
+  mayForce: boolean;
 };
 
 function UnpublishButton({ api, endpoint }: { api: ApiPublic; endpoint: string }) {
@@ -36,10 +41,15 @@ function UnpublishButton({ api, endpoint }: { api: ApiPublic; endpoint: string }
   );
 }
 
-/** Publish (with a message) and, for a live API, Unpublish. */
-export function PublishActions({ api, saveFirst, endpoint }: PublishActionsProps) {
+/**
+ * Publish (with a message) and, for a live API, Unpublish. When the module's tests refuse
+ * the publish, the dialog shows which failed and why, and asks a user who may force it
+ * for the reason to publish anyway.
+ */
+export function PublishActions({ api, saveFirst, endpoint, gated, mayForce }: PublishActionsProps) {
   const [open, setOpen] = useState(false);
   const publish = usePublishApi(api.id, saveFirst);
+  const gate = useGateRefusal(mayForce);
   const scriptEngine = api.engine === "script";
   return (
     <>
@@ -55,7 +65,10 @@ export function PublishActions({ api, saveFirst, endpoint }: PublishActionsProps
       <PublishDialog
         open={open}
         onOpenChange={(next) => {
-          if (!next) publish.reset();
+          if (!next) {
+            publish.reset();
+            gate.reset();
+          }
           setOpen(next);
         }}
         title={`Publish ${api.name}`}
@@ -63,12 +76,28 @@ export function PublishActions({ api, saveFirst, endpoint }: PublishActionsProps
           <>
             The draft becomes a new version, live at <code className="font-mono">{endpoint}</code>.
             {saveFirst && " Your unsaved changes are saved first."}
+            {gated && " Its module holds publishes to passing tests: the API's tests run first."}
           </>
         }
         pending={publish.isPending}
         error={publish.error}
-        onPublish={(message) => publish.mutate(message, { onSuccess: () => setOpen(false) })}
-      />
+        submitLabel={gate.forcing ? "Publish anyway" : undefined}
+        submitDisabled={gate.blocked}
+        onPublish={(message) =>
+          publish.mutate(
+            { message, ...gate.force },
+            {
+              onSuccess: () => {
+                gate.reset();
+                setOpen(false);
+              },
+              onError: gate.onError,
+            },
+          )
+        }
+      >
+        <GateRefusalView gate={gate} mayForce={mayForce} verb="publish" />
+      </PublishDialog>
     </>
   );
 }

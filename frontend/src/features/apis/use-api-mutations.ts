@@ -7,7 +7,7 @@ import {
   apisUnpublishApi,
   apisUpdateApi,
 } from "@/client/sdk.gen";
-import type { ApiPublic } from "@/client/types.gen";
+import type { ApiPublic, PublishRequest } from "@/client/types.gen";
 import { type ApiFormValues, toCreateBody, toUpdateBody } from "./form-values";
 import { useRefreshApis } from "./use-refresh-apis";
 
@@ -45,14 +45,17 @@ export function useDebugApi(apiId: number | undefined, saveFirst: SaveFirst | nu
   });
 }
 
-/** Publish the draft as a new version, saving unsaved changes first. */
+/**
+ * Publish the draft as a new version, saving unsaved changes first; `force` with a
+ * `reason` goes past the module's failing tests.
+ */
 export function usePublishApi(apiId: number, saveFirst: SaveFirst | null) {
   const refreshApis = useRefreshApis();
   return useMutation({
-    mutationFn: async (message: string | null) => {
+    mutationFn: async (body: PublishRequest) => {
       if (saveFirst) await saveFirst();
       const path = { api_id: apiId };
-      return (await apisPublishApi({ path, body: { message }, throwOnError: true })).data;
+      return (await apisPublishApi({ path, body, throwOnError: true })).data;
     },
     onSuccess: () => refreshApis(apiId),
   });

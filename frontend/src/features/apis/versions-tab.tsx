@@ -26,6 +26,8 @@ import { VersionSnapshotDialog } from "./version-snapshot-dialog";
 type VersionsTabProps = {
   apiId: number;
   mayPublish: boolean;
+  /** The user may restore past the module's failing tests. */
+  mayForce: boolean;
   dirty: boolean;
   onRestored: () => Promise<void>;
 };
@@ -168,7 +170,7 @@ function VersionsTable(props: {
 }
 
 /** Every published version: the live one marked, each to view or restore, any two to compare. */
-export function VersionsTab({ apiId, mayPublish, dirty, onRestored }: VersionsTabProps) {
+export function VersionsTab({ apiId, mayPublish, mayForce, dirty, onRestored }: VersionsTabProps) {
   const versions = useQuery(apisReadApiVersionsOptions({ path: { api_id: apiId } }));
   const [viewing, setViewing] = useState<number | null>(null);
   const [restoring, setRestoring] = useState<ApiVersionPublic | null>(null);
@@ -198,6 +200,7 @@ export function VersionsTab({ apiId, mayPublish, dirty, onRestored }: VersionsTa
         apiId={apiId}
         version={restoring}
         dirty={dirty}
+        mayForce={mayForce}
         onClose={() => setRestoring(null)}
         onRestored={onRestored}
       />

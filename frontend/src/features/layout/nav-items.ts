@@ -3,6 +3,7 @@ import {
   BlocksIcon,
   BracesIcon,
   DatabaseIcon,
+  FileCode2Icon,
   HistoryIcon,
   KeyRoundIcon,
   LayoutDashboardIcon,
@@ -35,6 +36,7 @@ export const navSections: NavSection[] = [
       { label: "APIs", to: "/apis", icon: BracesIcon, resource: "api" },
       { label: "Macros", to: "/macros", icon: SquareFunctionIcon, resource: "macro" },
       { label: "Versions", to: "/versions", icon: HistoryIcon, resource: "api" },
+      { label: "Definitions", to: "/definitions", icon: FileCode2Icon, resource: "module" },
     ],
   },
   {

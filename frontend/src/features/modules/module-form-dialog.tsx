@@ -44,10 +44,14 @@ function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-function ActiveSwitch({
+function SwitchRow({
+  label,
+  hint,
   checked,
   onChange,
 }: {
+  label: string;
+  hint: string;
   checked: boolean;
   onChange: (on: boolean) => void;
 }) {
@@ -55,10 +59,8 @@ function ActiveSwitch({
   return (
     <div className="flex items-start justify-between gap-4 rounded-lg border p-4">
       <div className="grid gap-1">
-        <Label htmlFor={id}>Active</Label>
-        <p className="text-xs text-muted-foreground">
-          The gateway serves the APIs of an active module only.
-        </p>
+        <Label htmlFor={id}>{label}</Label>
+        <p className="text-xs text-muted-foreground">{hint}</p>
       </div>
       <Switch id={id} checked={checked} onCheckedChange={onChange} />
     </div>
@@ -69,6 +71,7 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
   const [name, setName] = useState(module?.name ?? "");
   const [description, setDescription] = useState(module?.description ?? "");
   const [isActive, setIsActive] = useState(module?.is_active ?? true);
+  const [requireTests, setRequireTests] = useState(module?.require_passing_tests ?? false);
   const refreshModules = useRefreshModules();
   const onSuccess = async () => {
     await refreshModules();
@@ -84,7 +87,12 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const body = { name, description: description.trim() || null, is_active: isActive };
+    const body = {
+      name,
+      description: description.trim() || null,
+      is_active: isActive,
+      require_passing_tests: requireTests,
+    };
     if (module) update.mutate({ path: { module_id: module.id }, body });
     else create.mutate({ body });
   }
@@ -122,7 +130,18 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
         value={description}
         onChange={setDescription}
       />
-      <ActiveSwitch checked={isActive} onChange={setIsActive} />
+      <SwitchRow
+        label="Active"
+        hint="The gateway serves the APIs of an active module only."
+        checked={isActive}
+        onChange={setIsActive}
+      />
+      <SwitchRow
+        label="Require passing tests"
+        hint="Publishing or restoring an API runs its test cases first and stops when one fails. Someone who may edit modules can still publish anyway, giving a reason."
+        checked={requireTests}
+        onChange={setRequireTests}
+      />
       <FormDialogFooter>
         <SubmitButton pending={mutation.isPending} disabled={problem !== undefined}>
           {module ? "Save changes" : "Create module"}

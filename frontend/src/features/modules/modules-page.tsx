@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { BlocksIcon, PlusIcon } from "lucide-react";
+import { Link } from "@tanstack/react-router";
+import { BlocksIcon, FileCode2Icon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import { modulesReadModulesOptions } from "@/client/@tanstack/react-query.gen";
 import type { ModulePublic } from "@/client/types.gen";
@@ -72,12 +73,20 @@ export function ModulesPage({ page, onPageChange }: ModulesPageProps) {
         title="Modules"
         description="Groups of APIs that share the first segment of their URL."
         actions={
-          mayWrite && (
-            <Button onClick={create}>
-              <PlusIcon />
-              New module
+          <>
+            <Button variant="outline" asChild>
+              <Link to="/definitions">
+                <FileCode2Icon />
+                Export / import
+              </Link>
             </Button>
-          )
+            {mayWrite && (
+              <Button onClick={create}>
+                <PlusIcon />
+                New module
+              </Button>
+            )}
+          </>
         }
       />
       {modules.isError && <ErrorAlert error={modules.error} />}

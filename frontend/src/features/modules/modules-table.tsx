@@ -1,4 +1,5 @@
 import { Link } from "@tanstack/react-router";
+import { FlaskConicalIcon } from "lucide-react";
 import type { ModulePublic } from "@/client/types.gen";
 import { DeleteIconButton, EditIconButton } from "@/components/icon-buttons";
 import { RowActionsCell } from "@/components/row-actions-cell";
@@ -76,11 +77,19 @@ export function ModulesTable({ modules, onEdit, onDelete }: ModulesTableProps) {
               <ApiCount module={module} />
             </TableCell>
             <TableCell>
-              {(module.is_active ?? true) ? (
-                <Badge variant="success">Active</Badge>
-              ) : (
-                <Badge variant="muted">Inactive</Badge>
-              )}
+              <div className="flex flex-wrap gap-1.5">
+                {(module.is_active ?? true) ? (
+                  <Badge variant="success">Active</Badge>
+                ) : (
+                  <Badge variant="muted">Inactive</Badge>
+                )}
+                {module.require_passing_tests && (
+                  <Badge variant="outline" title="Publishes wait for the APIs' tests to pass">
+                    <FlaskConicalIcon />
+                    Tests required
+                  </Badge>
+                )}
+              </div>
             </TableCell>
             <TableCell className="text-muted-foreground whitespace-nowrap">
               {formatDateTime(module.updated_at)}
