@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page, test } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import { type Download, expect, type Locator, type Page, test } from "@playwright/test";
 import { adminPost, adminRequest, createPostgresSource } from "./admin-api";
 import { superuser } from "./e2e-settings";
 import { psql } from "./psql";
@@ -8,6 +9,7 @@ const suffix = Date.now().toString(36);
 const items = `e2e_items_${suffix}`;
 const readings = `e2e_readings_${suffix}`;
 const scratch = `e2e_scratch_${suffix}`;
+const people = `e2e_people_${suffix}`;
 
 test.beforeAll(() => {
   psql(`CREATE TABLE public.${items} (
@@ -20,11 +22,14 @@ test.beforeAll(() => {
   VALUES ('Bolt', 0.25, 1), ('Nut', 0.10, 2), ('Hinge', 3.50, 3);
   CREATE TABLE public.${readings} (sensor text, reading real);
   CREATE TABLE public.${scratch} (id integer, note text);
-  INSERT INTO public.${scratch} VALUES (1, 'a'), (2, 'b')`);
+  INSERT INTO public.${scratch} VALUES (1, 'a'), (2, 'b');
+  CREATE TABLE public.${people} (id integer PRIMARY KEY, name text NOT NULL, born date)`);
 });
 
 test.afterAll(() => {
-  psql(`DROP TABLE IF EXISTS public.${items}, public.${readings}, public.${scratch}`);
+  psql(
+    `DROP TABLE IF EXISTS public.${items}, public.${readings}, public.${scratch}, public.${people}`,
+  );
 });
 
 async function logIn(page: Page): Promise<void> {
@@ -35,14 +40,19 @@ async function logIn(page: Page): Promise<void> {
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible({ timeout: 15_000 });
 }
 
-/** Open the generator on one table of the source, from its Tables tab. */
-async function openGenerator(page: Page, sourceId: number, table: string): Promise<Locator> {
+/** Pick one table of the source in its Tables tab. */
+async function selectTable(page: Page, sourceId: number, table: string): Promise<void> {
   await page.goto(`/ui/datasources/${sourceId}?tab=tables`);
   await page.getByLabel("Filter tables").fill(table);
   await page
     .getByRole("navigation", { name: "Tables" })
     .getByRole("button", { name: new RegExp(table) })
     .click();
+}
+
+/** Open the generator on one table of the source, from its Tables tab. */
+async function openGenerator(page: Page, sourceId: number, table: string): Promise<Locator> {
+  await selectTable(page, sourceId, table);
   await page.getByRole("button", { name: "Generate APIs" }).click();
   const sheet = page.getByRole("dialog", { name: "Generate APIs" });
   await expect(sheet).toBeVisible();
@@ -169,7 +179,6 @@ test("the generator says why a table gets fewer APIs, and shows the server's ref
     datasource_id: source.id,
     content: `SELECT * FROM ${readings}`,
   });
-  await page.reload();
   const again = await openGenerator(page, source.id, readings);
   await again.getByLabel("Module", { exact: true }).selectOption({ label: "weather" });
   await again.getByLabel("Path prefix").fill("readings");
@@ -205,13 +214,13 @@ test("an API refuses a DELETE without WHERE until its editor allows whole-table 
   // Without an id the DELETE has no WHERE: refused, nothing deleted.
   const debug = page.getByRole("region", { name: "Debug" });
   const result = page.getByTestId("debug-result");
-  await debug.getByRole("button", { name: "Run" }).click();
+  await debug.getByRole("button", { name: "Run", exact: true }).click();
   await expect(result.getByTestId("debug-summary")).toContainText("Failed");
   await expect(result).toContainText("without a WHERE clause");
 
   // Allowed, and saved with the draft (a debug run saves first): the same call runs.
   await allow.check();
-  await debug.getByRole("button", { name: "Run" }).click();
+  await debug.getByRole("button", { name: "Run", exact: true }).click();
   await expect(result.getByTestId("debug-summary")).toContainText("Succeeded");
   await expect(page.getByText("Draft saved")).toBeVisible();
   await allow.scrollIntoViewIfNeeded();
@@ -224,4 +233,80 @@ test("an API refuses a DELETE without WHERE until its editor allows whole-table 
   expect(saved.allow_whole_table_writes).toBe(true);
   await page.reload();
   await expect(allow).toBeChecked();
+});
+
+/** A CSV file for the file input, from its lines. */
+function csvFile(lines: string[]) {
+  return { name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n")) };
+}
+
+/** The text of a file the page hands to the browser as a download. */
+async function downloaded(page: Page, click: () => Promise<void>): Promise<[Download, string]> {
+  const [download] = await Promise.all([page.waitForEvent("download"), click()]);
+  return [download, await readFile(await download.path(), "utf8")];
+}
+
+test("import a CSV with bad rows into a table, read and download the report, export the table", async ({
+  page,
+}) => {
+  await logIn(page);
+  const source = await createPostgresSource(page, "e2e-tables-io");
+  await selectTable(page, source.id, people);
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  const dialog = page.getByRole("dialog", { name: "Import CSV" });
+  const file = dialog.getByLabel("CSV file");
+  const importButton = dialog.getByRole("button", { name: "Import", exact: true });
+
+  // A column the table does not have: the whole file is refused, and says why.
+  await file.setInputFiles(csvFile(["id,nickname", "1,Ada"]));
+  await importButton.click();
+  await expect(dialog.getByRole("alert")).toContainText("nickname");
+
+  // Two bad rows of four, all or nothing: nothing is written.
+  const rows = [
+    "ID,Name,Born",
+    "1,Ada,1815-12-10",
+    "2,,1912-06-23",
+    "3,Grace,not a date",
+    "4,Edsger,1930-05-11",
+  ];
+  await file.setInputFiles(csvFile(rows));
+  await expect(dialog.getByRole("radio", { name: "All or nothing" })).toBeChecked();
+  await importButton.click();
+  const report = dialog.getByRole("region", { name: "Import report" });
+  await expect(report).toContainText("Nothing was written");
+  await expect(report.getByRole("definition").first()).toHaveText("0");
+
+  // Best effort keeps the good rows and lists each bad one by its line.
+  await dialog.getByRole("button", { name: "Import another file" }).click();
+  await file.setInputFiles(csvFile(rows));
+  await dialog.getByRole("radio", { name: "Best effort" }).click();
+  await importButton.click();
+  await expect(report).toContainText("2 rows inserted; 2 rows refused and left out.");
+  const refused = report.getByRole("table", { name: "Refused rows" });
+  await expect(refused.getByRole("row")).toHaveCount(3);
+  await expect(refused.getByRole("row").nth(1)).toContainText(/^3.*name/);
+  await expect(refused.getByRole("row").nth(2)).toContainText(/^4.*ISO 8601 date/);
+  await dialog.screenshot({ path: test.info().outputPath("import-report.png") });
+
+  const [reportFile, reportText] = await downloaded(page, () =>
+    report.getByRole("button", { name: "Download report" }).click(),
+  );
+  expect(reportFile.suggestedFilename()).toBe(`${people}-import-report.csv`);
+  expect(reportText).toMatch(/^line,message\r\n3,.*\r\n4,.*ISO 8601 date.*\r\n$/s);
+  await dialog.getByRole("button", { name: "Close" }).first().click();
+  await expect(dialog).toBeHidden();
+
+  // The table as a file: the two rows kept.
+  const [exported, csv] = await downloaded(page, () =>
+    page.getByRole("button", { name: "Export as CSV" }).click(),
+  );
+  expect(exported.suggestedFilename()).toMatch(
+    new RegExp(`^e2e-tables-io-${people}-\\d{4}-\\d{2}-\\d{2}\\.csv$`),
+  );
+  expect(csv.split("\r\n").filter(Boolean)).toEqual([
+    "id,name,born",
+    "1,Ada,1815-12-10",
+    "4,Edsger,1930-05-11",
+  ]);
 });

@@ -5,7 +5,6 @@ import {
   RefreshCwIcon,
   SearchIcon,
   Table2Icon,
-  WandSparklesIcon,
 } from "lucide-react";
 import { useId, useState } from "react";
 import { datasourcesReadTablesOptions } from "@/client/@tanstack/react-query.gen";
@@ -16,10 +15,8 @@ import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/api";
-import { can } from "@/lib/permissions";
-import { useCurrentUser } from "@/lib/session";
 import { ColumnsPanel } from "./columns-panel";
-import { GenerateSheet } from "./generate-sheet";
+import { TableActions } from "./table-actions";
 import { tableKey } from "./table-key";
 import { TableList } from "./table-list";
 
@@ -45,8 +42,6 @@ function Loading() {
 
 /** The tables of a saved source, and the columns of the one selected. */
 export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps) {
-  const mayGenerate = can(useCurrentUser(), "api", "write");
-  const [generating, setGenerating] = useState(false);
   const tables = useQuery(datasourcesReadTablesOptions({ path: { datasource_id: id } }));
   const [filter, setFilter] = useState("");
   const filterId = useId();
@@ -105,21 +100,13 @@ export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps
           <ColumnsPanel
             table={current}
             actions={
-              mayGenerate && (
-                <Button size="sm" onClick={() => setGenerating(true)}>
-                  <WandSparklesIcon />
-                  Generate APIs
-                </Button>
+              current && (
+                <TableActions key={tableKey(current)} datasource={{ id, name }} table={current} />
               )
             }
           />
         </Card>
       )}
-      <GenerateSheet
-        datasource={{ id, name }}
-        table={generating ? current : undefined}
-        onClose={() => setGenerating(false)}
-      />
     </div>
   );
 }

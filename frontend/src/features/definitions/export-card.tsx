@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Label } from "@/components/ui/label";
-import { downloadText } from "./download";
+import { downloadText } from "@/lib/download";
 
 /** The file's name: `sluice.yaml`, or `sluice-shop.yaml` for the one module shop. */
 function fileName(modules: string[]): string {
