@@ -7,7 +7,12 @@ import {
   modulesReadModulesQueryKey,
 } from "@/client/@tanstack/react-query.gen";
 import { datasourcesGenerateCrud } from "@/client/sdk.gen";
-import type { GenerateRequest, ModulePublic, TablePublic } from "@/client/types.gen";
+import type {
+  GenerateRequest,
+  GenerateResult,
+  ModulePublic,
+  TablePublic,
+} from "@/client/types.gen";
 import { ErrorAlert } from "@/components/error-alert";
 import { Button } from "@/components/ui/button";
 import {
@@ -28,7 +33,12 @@ import { GenerateCreated } from "./generate-created";
 import { GenerateError } from "./generate-error";
 import { GenerateOperations } from "./generate-operations";
 import { GenerateTarget } from "./generate-target";
-import { type GenerateValues, initialGenerateValues, toGenerateRequest } from "./generate-values";
+import {
+  type GenerateValues,
+  initialGenerateValues,
+  routeBase,
+  toGenerateRequest,
+} from "./generate-values";
 import { GeneratedApis } from "./generated-apis";
 import { tableKey } from "./table-key";
 
@@ -67,6 +77,81 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+/** The APIs just saved, and the button that closes the panel. */
+function CreatedView({ result }: { result: GenerateResult }) {
+  return (
+    <>
+      <SheetBody>
+        <GenerateCreated result={result} />
+      </SheetBody>
+      <footer className="flex justify-end gap-2 border-t px-6 py-4">
+        <SheetClose asChild>
+          <Button>Done</Button>
+        </SheetClose>
+      </footer>
+    </>
+  );
+}
+
+type Generator = ReturnType<typeof useGenerate>;
+
+type FooterProps = {
+  preview: Generator;
+  create: Generator;
+  error: unknown;
+  /** Create is pointless with no operation ticked. */
+  nothingTicked: boolean;
+  onCreate: () => void;
+};
+
+/** The server's refusal, if any, over Cancel, Preview (the form's submit) and Create. */
+function Footer({ preview, create, error, nothingTicked, onCreate }: FooterProps) {
+  const pending = preview.isPending || create.isPending;
+  const spinner = <LoaderCircleIcon className="animate-spin" />;
+  return (
+    <footer className="space-y-3 border-t px-6 py-4">
+      {error !== null && <GenerateError error={error} />}
+      <div className="flex flex-wrap justify-end gap-2">
+        <SheetClose asChild>
+          <Button type="button" variant="ghost">
+            Cancel
+          </Button>
+        </SheetClose>
+        <Button type="submit" variant="outline" disabled={pending}>
+          {preview.isPending ? spinner : <EyeIcon />}
+          Preview
+        </Button>
+        <Button type="button" disabled={pending || nothingTicked} onClick={onCreate}>
+          {create.isPending ? spinner : <WandSparklesIcon />}
+          Create APIs
+        </Button>
+      </div>
+    </footer>
+  );
+}
+
+/** The last preview, marked when the choices changed after it. */
+function PreviewSection({ result, stale }: { result: GenerateResult; stale: boolean }) {
+  const top = useRef<HTMLDivElement>(null);
+  // A new preview is shown under the choices: bring it into view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs for each new result
+  useEffect(() => {
+    top.current?.scrollIntoView({ behavior: "smooth", block: "start" });
+  }, [result]);
+  return (
+    <div ref={top} className="scroll-mt-6">
+      <Section title="Preview">
+        {stale && (
+          <p className="text-sm text-amber-700 dark:text-amber-300">
+            The choices changed since this preview: preview again to see what they make.
+          </p>
+        )}
+        <GeneratedApis result={result} />
+      </Section>
+    </div>
+  );
+}
+
 type GenerateFormProps = {
   datasourceId: number;
   table: TablePublic;
@@ -76,58 +161,30 @@ type GenerateFormProps = {
 };
 
 /** The choices, the preview under them, and the buttons that ask for either. */
-function GenerateForm({
-  datasourceId,
-  table,
-  initial,
-  modules,
-  mayCreateModule,
-}: GenerateFormProps) {
+function GenerateForm({ datasourceId, table, initial, ...target }: GenerateFormProps) {
   const [values, setValues] = useState(initial);
-  const previewTop = useRef<HTMLDivElement>(null);
   const set = (change: Partial<GenerateValues>) => setValues((old) => ({ ...old, ...change }));
   const preview = useGenerate(datasourceId, table, true);
   const create = useGenerate(datasourceId, table, false);
   const request = toGenerateRequest(values, table);
-  // A new preview is shown under the choices: bring it into view.
-  useEffect(() => {
-    if (preview.data) previewTop.current?.scrollIntoView({ behavior: "smooth", block: "start" });
-  }, [preview.data]);
   const error = create.error ?? preview.error;
-  const stale =
-    preview.data !== undefined && JSON.stringify(preview.variables) !== JSON.stringify(request);
-  const moduleName =
-    values.module.kind === "new"
-      ? values.module.name
-      : modules.find((m) => values.module.kind === "existing" && m.id === values.module.id)?.name;
-  const base = `/${moduleName || "module"}/${request.path_prefix ?? ""}`;
-
-  if (create.data) {
-    return (
-      <>
-        <SheetBody>
-          <GenerateCreated result={create.data} />
-        </SheetBody>
-        <footer className="flex justify-end gap-2 border-t px-6 py-4">
-          <SheetClose asChild>
-            <Button>Done</Button>
-          </SheetClose>
-        </footer>
-      </>
-    );
-  }
+  if (create.data) return <CreatedView result={create.data} />;
 
   const onPreview = (event: FormEvent) => {
     event.preventDefault();
     create.reset();
     preview.mutate(request);
   };
-  const pending = preview.isPending || create.isPending;
+  const stale = JSON.stringify(preview.variables) !== JSON.stringify(request);
   return (
     <form onSubmit={onPreview} className="flex min-h-0 flex-1 flex-col">
       <SheetBody className="space-y-8">
         <Section title="Operations">
-          <GenerateOperations values={values} set={set} base={base} />
+          <GenerateOperations
+            values={values}
+            set={set}
+            base={routeBase(values, target.modules, request)}
+          />
         </Section>
         <Section title="Columns">
           <GenerateColumns
@@ -138,53 +195,17 @@ function GenerateForm({
           />
         </Section>
         <Section title="Where they go">
-          <GenerateTarget
-            values={values}
-            set={set}
-            modules={modules}
-            mayCreateModule={mayCreateModule}
-            errors={fieldErrorsOf(error)}
-          />
+          <GenerateTarget values={values} set={set} {...target} errors={fieldErrorsOf(error)} />
         </Section>
-        {preview.data && (
-          <div ref={previewTop} className="scroll-mt-6">
-            <Section title="Preview">
-              {stale && (
-                <p className="text-sm text-amber-700 dark:text-amber-300">
-                  The choices changed since this preview: preview again to see what they make.
-                </p>
-              )}
-              <GeneratedApis result={preview.data} />
-            </Section>
-          </div>
-        )}
+        {preview.data && <PreviewSection result={preview.data} stale={stale} />}
       </SheetBody>
-      <footer className="space-y-3 border-t px-6 py-4">
-        {error && <GenerateError error={error} />}
-        <div className="flex flex-wrap justify-end gap-2">
-          <SheetClose asChild>
-            <Button type="button" variant="ghost">
-              Cancel
-            </Button>
-          </SheetClose>
-          <Button type="submit" variant="outline" disabled={pending}>
-            {preview.isPending ? <LoaderCircleIcon className="animate-spin" /> : <EyeIcon />}
-            Preview
-          </Button>
-          <Button
-            type="button"
-            disabled={pending || values.operations.length === 0}
-            onClick={() => create.mutate(request)}
-          >
-            {create.isPending ? (
-              <LoaderCircleIcon className="animate-spin" />
-            ) : (
-              <WandSparklesIcon />
-            )}
-            Create APIs
-          </Button>
-        </div>
-      </footer>
+      <Footer
+        preview={preview}
+        create={create}
+        error={error}
+        nothingTicked={values.operations.length === 0}
+        onCreate={() => create.mutate(request)}
+      />
     </form>
   );
 }

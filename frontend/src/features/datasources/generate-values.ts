@@ -97,3 +97,15 @@ export function toGenerateRequest(values: GenerateValues, table: TablePublic): G
     access: values.access,
   };
 }
+
+/** `/{module}/{prefix}`, how the routes will start, for the operations to show. */
+export function routeBase(
+  values: GenerateValues,
+  modules: ModulePublic[],
+  request: GenerateRequest,
+): string {
+  const { module } = values;
+  const name =
+    module.kind === "new" ? module.name : modules.find((each) => each.id === module.id)?.name;
+  return `/${name || "module"}/${request.path_prefix ?? ""}`;
+}
