@@ -192,7 +192,11 @@ function toParamDef(row: ParamRow): ParamDef {
     enum:
       row.enum.trim() === ""
         ? null
-        : row.enum.split(",").map((item) => typedValue(item, row.type, `${what}, allowed values`)),
+        : row.enum
+            .split(",")
+            .map((item) => item.trim())
+            .filter((item) => item !== "")
+            .map((item) => typedValue(item, row.type, `${what}, allowed values`)),
     description: row.description.trim() || null,
   };
 }
