@@ -12,9 +12,10 @@ const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
       staleTime: 30_000,
-      // Retry only what may pass on a second try: network errors and 5xx.
-      retry: (failures, error) =>
-        failures < 2 && !(error instanceof ApiError && error.status < 500),
+      // Retry only when no answer came (a network error). An answer from the server, a
+      // 4xx or a 5xx such as a data source's 503, was given at once and would be given
+      // again: show it now rather than skeletons through the retries.
+      retry: (failures, error) => failures < 2 && !(error instanceof ApiError),
     },
   },
 });
