@@ -20,7 +20,7 @@ test("allowed values are stored trimmed, and a second save keeps them as they ar
     method: "GET",
     engine: "script",
     access: "public",
-    content: "result = params['country']",
+    content: "def execute(params):\n    return params['country']",
     params: [{ name: "country", location: "query", type: "string" }],
   });
 

@@ -50,15 +50,10 @@ export function PublishActions({ api, saveFirst, endpoint, gated, mayForce }: Pu
   const [open, setOpen] = useState(false);
   const publish = usePublishApi(api.id, saveFirst);
   const gate = useGateRefusal(mayForce);
-  const scriptEngine = api.engine === "script";
   return (
     <>
       {api.is_published && <UnpublishButton api={api} endpoint={endpoint} />}
-      <Button
-        disabled={scriptEngine}
-        title={scriptEngine ? "Script APIs cannot be published yet" : undefined}
-        onClick={() => setOpen(true)}
-      >
+      <Button onClick={() => setOpen(true)}>
         <RocketIcon />
         Publish
       </Button>
