@@ -1,6 +1,7 @@
 """The constructor both clients share: their options, and the core they drive."""
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Generic, TypeVar
 
@@ -11,7 +12,7 @@ from sluice_client._core import Core, Settings
 Http = TypeVar("Http", httpx2.Client, httpx2.AsyncClient)
 
 
-class BaseClient(Generic[Http]):
+class BaseClient(Generic[Http], ABC):
     def __init__(
         self,
         base_url: str,
@@ -55,8 +56,9 @@ class BaseClient(Generic[Http]):
     def _prepare(self) -> None:
         """Set up what the I/O side keeps per client (its token lock)."""
 
+    @abstractmethod
     def _new_http(self, timeout: float | None) -> Http:
-        raise NotImplementedError
+        """The HTTP client this kind of client drives (sync or async)."""
 
     @property
     def base_url(self) -> str:

@@ -8,6 +8,7 @@ outside quotes (an even count of `"` so far: quotes inside a field are doubled).
 
 import csv
 import json
+from abc import ABC, abstractmethod
 from typing import Any, Generic, Literal, TypeVar
 
 from sluice_client.errors import UnexpectedResponse
@@ -16,7 +17,7 @@ Format = Literal["ndjson", "csv"]
 Row = TypeVar("Row")
 
 
-class RowDecoder(Generic[Row]):
+class RowDecoder(Generic[Row], ABC):
     """Splits text at `\n` (only there: JSON text may hold U+2028 and such, which
     `str.splitlines` would break at) and hands each line, with its end, to `_line`."""
 
@@ -34,8 +35,9 @@ class RowDecoder(Generic[Row]):
         rest, self._pending = self._pending, ""
         return self._line(rest) + self._finish() if rest else self._finish()
 
+    @abstractmethod
     def _line(self, line: str) -> list[Row]:
-        raise NotImplementedError
+        """The rows one complete line of the body holds (none for a header)."""
 
     def _finish(self) -> list[Row]:
         return []
