@@ -25,7 +25,8 @@ test("a source that is down shows its table-list error at once, asked for once",
 
   const asked: string[] = [];
   page.on("request", (request) => {
-    if (request.url().endsWith(`/api/v1/datasources/${source.id}/tables`)) asked.push(request.url());
+    if (request.url().endsWith(`/api/v1/datasources/${source.id}/tables`))
+      asked.push(request.url());
   });
   await page.goto(`/ui/datasources/${source.id}`);
   await page.getByRole("tab", { name: "Tables" }).click();

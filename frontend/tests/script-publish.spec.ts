@@ -6,9 +6,7 @@ import { logIn } from "./journey";
  * A script API is published from the editor like an SQL one (issue 14, defect 1: the
  * Publish button was disabled for scripts), and the gateway then serves it.
  */
-test("a script API is published from the editor and answers at the gateway", async ({
-  page,
-}) => {
+test("a script API is published from the editor and answers at the gateway", async ({ page }) => {
   await logIn(page);
   const module = await adminPost(page, "/modules", { name: "e2e-scripts" });
   const api = await adminPost(page, "/apis", {
