@@ -160,6 +160,8 @@ class Connector(Protocol):
     paramstyle: ClassVar[Literal["format", "qmark"]]
     offset_first: ClassVar[bool]
     """Whether the dialect writes `OFFSET n LIMIT m` (Trino) rather than `LIMIT m OFFSET n`."""
+    dialect: ClassVar[DatasourceType]
+    """The SQL dialect its statements are parsed in (the data source's type)."""
     identifier_quote: ClassVar[str]
     """The character that quotes an identifier: `"` (standard SQL), or a backtick (MySQL)."""
 

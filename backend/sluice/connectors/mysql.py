@@ -39,6 +39,7 @@ from sluice.connectors.base import (
     ColumnInfo,
     ConnectionConfig,
     ConnectorError,
+    DatasourceType,
     DatasourceUnavailable,
     InvalidConfig,
     InvalidValue,
@@ -156,6 +157,7 @@ class MySQLConnector(ConnectorEntry):
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
     offset_first: ClassVar[bool] = False
+    dialect: ClassVar[DatasourceType] = "mysql"
     identifier_quote: ClassVar[str] = "`"
 
     def __init__(

@@ -40,6 +40,7 @@ from sluice.connectors.base import (
     ColumnInfo,
     ConnectionConfig,
     ConnectorError,
+    DatasourceType,
     DatasourceUnavailable,
     InvalidConfig,
     InvalidValue,
@@ -212,6 +213,7 @@ class PostgresConnector(ConnectorEntry):
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "format"
     offset_first: ClassVar[bool] = False
+    dialect: ClassVar[DatasourceType] = "postgres"
     identifier_quote: ClassVar[str] = '"'
 
     def __init__(

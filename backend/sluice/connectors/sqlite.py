@@ -27,6 +27,7 @@ from sluice.connectors.base import (
     ColumnInfo,
     ConnectionConfig,
     ConnectorError,
+    DatasourceType,
     DatasourceUnavailable,
     InvalidConfig,
     Params,
@@ -93,6 +94,7 @@ class SQLiteConnector(ConnectorEntry):
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
     offset_first: ClassVar[bool] = False
+    dialect: ClassVar[DatasourceType] = "sqlite"
     identifier_quote: ClassVar[str] = '"'
 
     def __init__(

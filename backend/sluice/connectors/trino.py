@@ -31,6 +31,7 @@ from sluice.connectors.base import (
     ColumnInfo,
     ConnectionConfig,
     ConnectorError,
+    DatasourceType,
     DatasourceUnavailable,
     InvalidConfig,
     Params,
@@ -100,6 +101,7 @@ class TrinoConnector(ConnectorEntry):
 
     paramstyle: ClassVar[Literal["format", "qmark"]] = "qmark"
     offset_first: ClassVar[bool] = True
+    dialect: ClassVar[DatasourceType] = "trino"
     identifier_quote: ClassVar[str] = '"'
 
     def __init__(

@@ -124,4 +124,5 @@ def _sliced(statement: Statement, connector: Connector, page: PageRequest) -> Pa
         offset=page.offset,
         paramstyle=connector.paramstyle,
         offset_first=connector.offset_first,
+        dialect=connector.dialect,
     )

@@ -200,6 +200,7 @@ class _RolledBack:
     """A connector whose every statement runs in the scope's one transaction."""
 
     offset_first: bool
+    dialect: DatasourceType
 
     def __init__(self, real: Connector, scope: RollbackScope) -> None:
         self._real = real
@@ -207,6 +208,7 @@ class _RolledBack:
         self._kind: DatasourceType = scope.kind or "postgres"
         self.paramstyle: Literal["format", "qmark"] = real.paramstyle
         self.offset_first = real.offset_first
+        self.dialect = real.dialect
         self.identifier_quote = real.identifier_quote
         self._tx: Transaction | None = None
         self._stack: AsyncExitStack | None = None

@@ -63,13 +63,13 @@ def unbounded_writes(sql: str, paramstyle: Paramstyle, dialect: Dialect) -> tupl
     no WHERE clause, in order; empty when there is none."""
     if not _MENTIONS_WRITE.search(sql):
         return ()
-    text = _parseable(sql, paramstyle)
+    text = parseable(sql, paramstyle)
     if len(text) > _CACHE_MAX_CHARS:
         return _unbounded(text, dialect)
     return _cached_unbounded(text, dialect)
 
 
-def _parseable(sql: str, paramstyle: Paramstyle) -> str:
+def parseable(sql: str, paramstyle: Paramstyle) -> str:
     """The statement as sqlglot reads it: `format` placeholders (`%s`, `%(name)s`) as `?`
     and `%%` as `%`, exactly as the driver turns them back, quotes included."""
     if paramstyle != "format":

@@ -234,6 +234,21 @@ def test_pagination_by_page_and_by_offset(live: Live) -> None:
     assert live.client.get("/shop/paged", params={"page": 0}).status_code == 400
 
 
+def test_a_page_keeps_the_statements_order(live: Live) -> None:
+    """MariaDB and Trino drop an ORDER BY inside a derived table without LIMIT, so a page
+    must not lose the template's order by wrapping it."""
+    live.api("newest", "SELECT id FROM TABLE ORDER BY id DESC", pagination="page")
+    live.api("capped", "SELECT id FROM TABLE ORDER BY id DESC LIMIT 3", pagination="offset")
+    first = live.client.get("/shop/newest", params={"page": 1, "page_size": 2}).json()
+    assert first["data"] == [{"id": 4}, {"id": 3}]
+    assert first["pagination"]["total"] == 4
+    second = live.client.get("/shop/newest", params={"page": 2, "page_size": 2}).json()
+    assert second["data"] == [{"id": 2}, {"id": 1}]
+    capped = live.client.get("/shop/capped", params={"limit": 2, "offset": 1}).json()
+    assert capped["data"] == [{"id": 3}, {"id": 2}]
+    assert capped["pagination"]["total"] == 3
+
+
 def test_returning_and_several_statements(live: Live) -> None:
     live.api(
         "add",

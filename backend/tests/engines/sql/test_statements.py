@@ -177,6 +177,28 @@ class TestPaginate:
         assert page.rows.sql.endswith("AS sluice_page OFFSET ? LIMIT ?")
         assert page.rows.params == [1, 0, 5]
 
+    def test_an_ordered_statement_gets_the_slice_appended(self) -> None:
+        sql = "SELECT a FROM t ORDER BY a DESC -- newest first"
+        statement = Statement(sql, [], read_only=True, returning=False)
+        page = paginate(statement, limit=2, offset=4, paramstyle="qmark", dialect="mysql")
+        assert page.rows.sql == "SELECT a FROM t ORDER BY a DESC -- newest first\nLIMIT ? OFFSET ?"
+        assert "AS sluice_count" in page.count.sql
+
+    @pytest.mark.parametrize(
+        "sql",
+        [
+            "SELECT a FROM t ORDER BY a LIMIT 3",
+            "SELECT a FROM (SELECT a FROM t ORDER BY a) AS s",
+            "SELECT a FROM t ORDER BY a FOR UPDATE",
+            "SELECT a FROM t; SELECT b FROM u ORDER BY b",
+            "SELECT a FROM t ORDER BY",
+        ],
+    )
+    def test_other_statements_are_wrapped(self, sql: str) -> None:
+        statement = Statement(sql, [], read_only=True, returning=False)
+        page = paginate(statement, limit=1, offset=0, paramstyle="qmark", dialect="mysql")
+        assert page.rows.sql.startswith("SELECT * FROM (\n")
+
     def test_refuses_writes_and_bad_numbers(self) -> None:
         with pytest.raises(ValueError, match="read-only"):
             paginate(one("DELETE FROM t"), limit=1, offset=0, paramstyle="format")
