@@ -1,7 +1,8 @@
-"""What the access log and the audit log tell a person (issue 14, defects 7 and 8): an
-error's message and the query string (secrets masked) on each call's record; names, not
-ids, for the API, the client and the audited object, a deleted one's last known name; and
-a publish, a restore, an unpublish and a debug run as one entry each, named as such."""
+"""What the access log and the audit log tell a person, on both stores (issue 14, defects
+7 and 8): an error's message and the query string (secrets masked) on each call's record;
+names, not ids, for the API, the client and the audited object, a deleted one's last
+known name; and a publish, a restore, an unpublish and a debug run as one entry each,
+named as such."""
 
 from typing import Any
 
