@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote_plus
 
 import orjson
 from sqlalchemy import Engine, delete
@@ -38,6 +39,10 @@ class Call:
     body: str | None = None
     rows: int | None = None
     """Rows a streamed export sent (set when its stream ends)."""
+    message: str | None = None
+    """The error's message, as the caller got it."""
+    query: bytes = b""
+    """The raw query string; masked when recorded."""
 
 
 COLUMNS = (
@@ -54,6 +59,8 @@ COLUMNS = (
     "duration_ms",
     "body",
     "rows",
+    "message",
+    "query_string",
 )
 Row = tuple[Any, ...]
 
@@ -66,8 +73,9 @@ _PG_CASTS = {
     "rows": "bigint",
 }
 _TABLE = AccessRecord.__table__  # type: ignore[attr-defined]
-_MODULE, _PATH, _METHOD, _IP = (
-    _TABLE.columns[name].type.length for name in ("module", "path", "method", "ip")
+_MODULE, _PATH, _METHOD, _IP, _MESSAGE, _QUERY = (
+    _TABLE.columns[name].type.length
+    for name in ("module", "path", "method", "ip", "message", "query_string")
 )
 RETRY_DELAYS_S = (1.0, 2.0, 4.0, 5.0)
 """Pauses between tries while the store is away: the last one repeats."""
@@ -83,6 +91,28 @@ def fit(text: str | None, size: int) -> str | None:
     if "\x00" in text or not text.isascii():
         text = text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode()
     return text if len(text) <= size else text[:size]
+
+
+SECRET_WORDS = ("password", "secret", "token", "key", "authorization")
+"""A body key or query parameter whose name holds one of these has its value masked."""
+
+
+def masked_query(raw: bytes) -> str | None:
+    """The query string as sent, the values of secret-looking parameters (`client_secret`,
+    `access_token`, `password`...) replaced by `***`; None when there is none. Kept raw
+    rather than parsed and re-encoded, so the record shows what the caller sent; the
+    common case (no secret-looking name) is one decode and a few substring tests."""
+    if not raw:
+        return None
+    text = raw.decode("utf-8", "backslashreplace")
+    if not any(word in unquote_plus(text).lower() for word in SECRET_WORDS):
+        return text
+    parts = []
+    for part in text.split("&"):
+        name, equals, _ = part.partition("=")
+        secret = any(word in unquote_plus(name).lower() for word in SECRET_WORDS)
+        parts.append(f"{name}=***" if equals and secret else part)
+    return "&".join(parts)
 
 
 class StoreAway(Exception):
@@ -169,6 +199,8 @@ class AccessLog:
                 round((time.perf_counter() - call.started) * 1000, 3),
                 call.body,
                 call.rows,
+                fit(call.message, _MESSAGE),
+                fit(masked_query(call.query), _QUERY),
             )
         )
 

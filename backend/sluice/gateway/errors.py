@@ -25,11 +25,19 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return body
 
 
+SCRIPT_FAILED = "The API's script failed; the request id identifies it in the logs"
+
+
+def public_message(error: SluiceError) -> str:
+    """The message the caller gets (and the access record keeps): a script's own words
+    stay in the server log, since they may quote the data it read."""
+    return SCRIPT_FAILED if error.code in ("script_error", "script_limit") else error.message
+
+
 def error_response(error: SluiceError) -> FastJSONResponse:
     if error.code in ("script_error", "script_limit"):
         log.warning("script failed: %s", error.message)
-        message = "The API's script failed; the request id identifies it in the logs"
-        return FastJSONResponse(error_body(error.code, message), status_code=500)
+        return FastJSONResponse(error_body(error.code, SCRIPT_FAILED), status_code=500)
     status, code = gateway_status(error)
     return FastJSONResponse(
         error_body(code, error.message), status_code=status, headers=error.headers

@@ -24,8 +24,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sluice.config import Settings
 from sluice.errors import SluiceError
 from sluice.gateway import pipeline
-from sluice.gateway.access_log import Call
-from sluice.gateway.errors import error_body, error_response
+from sluice.gateway.access_log import SECRET_WORDS, Call
+from sluice.gateway.errors import error_body, error_response, public_message
 from sluice.http import body_refused, header, limited_receive
 from sluice.models.api import RESERVED_SEGMENTS
 from sluice.observability.requests import is_valid_request_id
@@ -69,10 +69,15 @@ class Gateway:
         try:
             module, path = scope["gateway_route"]
             request = Request(scope, limited_receive(receive, self.max_body))
-            call = Call(method=scope["method"], path=scope["path"], module=module)
+            call = Call(
+                method=scope["method"],
+                path=scope["path"],
+                module=module,
+                query=scope["query_string"],
+            )
             refused = body_refused(scope, self.max_body)
             if refused is not None:
-                call.error = refused.code
+                call.error, call.message = refused.code, refused.message
                 response: Response = error_response(refused)
             else:
                 response = await _answer(request, module, path, call)
@@ -101,20 +106,17 @@ async def _answer(request: Request, module: str, path: str, call: Call) -> Respo
     try:
         return await pipeline.run(request, module, path, call)
     except SluiceError as error:
-        call.error = error.code
+        call.error, call.message = error.code, public_message(error)
         return error_response(error)
     except HTTPException as error:  # the request-size limit, raised while the body streams
         call.error = "payload_too_large" if error.status_code == 413 else "bad_request"
-        return JSONResponse(
-            error_body(call.error, str(error.detail)), status_code=error.status_code
-        )
+        call.message = str(error.detail)
+        return JSONResponse(error_body(call.error, call.message), status_code=error.status_code)
     except Exception:
         log.exception("gateway call failed")
         call.error = "internal_error"
-        body = error_body(
-            "internal_error", "Internal error; the request id identifies it in the logs"
-        )
-        return JSONResponse(body, status_code=500)
+        call.message = "Internal error; the request id identifies it in the logs"
+        return JSONResponse(error_body(call.error, call.message), status_code=500)
 
 
 async def recorded_body(request: Request) -> str | None:
@@ -131,9 +133,6 @@ async def recorded_body(request: Request) -> str | None:
     except orjson.JSONDecodeError:
         text = "<not JSON>"
     return text[:4096]
-
-
-SECRET_WORDS = ("password", "secret", "token", "key", "authorization")
 
 
 def mask(value: Any) -> Any:

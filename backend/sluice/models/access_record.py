@@ -34,6 +34,10 @@ class AccessRecord(SQLModel, table=True):
     body: str | None = None
     rows: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     """Rows a streamed export (CSV or NDJSON) sent; None for other answers."""
+    message: str | None = Field(default=None, max_length=1024)
+    """The error's message as the caller got it ("parameter 'x': must be a number")."""
+    query_string: str | None = Field(default=None, max_length=2048)
+    """The raw query string, secret-looking parameters' values masked."""
 
 
 def _aware(moment: datetime) -> datetime:
@@ -59,6 +63,12 @@ class AccessRecordPublic(SQLModel):
     error: str | None
     body: str | None = None
     rows: int | None = None
+    message: str | None = None
+    query_string: str | None = None
+    api_name: str | None = None
+    """The API's name now, its last known name if it was deleted, or `#id (deleted)`."""
+    client_name: str | None = None
+    """The client's name, resolved like `api_name`."""
 
 
 class AccessRecordsPublic(SQLModel):
@@ -91,6 +101,8 @@ class AuditLogPublic(SQLModel):
     resource_id: str | None
     before: StoredJsonObject | None
     after: StoredJsonObject | None
+    resource_name: str | None = None
+    """The resource's name now, its last known name if it was deleted, or `#id (deleted)`."""
 
 
 class AuditLogsPublic(SQLModel):

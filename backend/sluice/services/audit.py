@@ -112,17 +112,76 @@ def _fold(pending: list[dict[str, Any]], update: dict[str, Any]) -> None:
     pending.append(update)
 
 
+def name_change(
+    session: Session, action: str, obj: SQLModel, details: dict[str, Any], who: str | None = None
+) -> None:
+    """Record this transaction's change of `obj` as one entry named `action` (`publish`,
+    `restore`, `unpublish`...) rather than the row update it is made of ("update
+    published_version_id"): at the commit, the captured update of that row takes the name
+    and `details` join its `after`. The first name given wins and later details fill in
+    (a restore publishes, a forced publish publishes: each stays one entry). `who` when the
+    session has no actor (an import)."""
+    named: dict[tuple[str, str], tuple[str, dict[str, Any], str | None]] = session.info.setdefault(
+        "audit_named", {}
+    )
+    key = (AUDITED[type(obj)], str(getattr(obj, "id", None)))
+    if key in named:
+        first, known, by = named[key]
+        named[key] = (first, details | known, by or who)
+    else:
+        named[key] = (action, dict(details), who)
+
+
+def _named(session: OrmSession, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` with the named changes folded in: each names its row's captured update, or
+    is an entry of its own when there is none (or the session has no actor)."""
+    named: dict[tuple[str, str], tuple[str, dict[str, Any], str | None]] = session.info.pop(
+        "audit_named", {}
+    )
+    for (resource, resource_id), (action, details, who) in named.items():
+        masked = {k: MASK if k in SECRET_FIELDS else _plain(v) for k, v in details.items()}
+        mine = [
+            r
+            for r in rows
+            if r["action"] == "update"
+            and (r["resource"], r["resource_id"]) == (resource, resource_id)
+        ]
+        if mine:  # one entry, even when the change took several flushes
+            first = mine[0]
+            for later in mine[1:]:
+                first["before"] = later["before"] | first["before"]
+                first["after"] = first["after"] | later["after"]
+                rows.remove(later)
+            first["action"], first["after"] = action, first["after"] | masked
+            continue
+        actor = who or session.info.get("actor")
+        if actor is not None:
+            rows.append(
+                {
+                    "at": datetime.now(UTC),
+                    "actor": actor,
+                    "action": action,
+                    "resource": resource,
+                    "resource_id": resource_id,
+                    "before": None,
+                    "after": masked,
+                }
+            )
+    return rows
+
+
 def _write(session: OrmSession) -> None:
     """Before the commit: SQLAlchemy calls this before its own last flush, so flush here
     first, or a row added just before `commit()` would never be captured."""
     session.flush()
-    rows = session.info.pop("audit", None)
+    rows = _named(session, session.info.pop("audit", None) or [])
     if rows:
         session.connection().execute(insert(AuditLog), rows)
 
 
 def _forget(session: OrmSession, *_: Any) -> None:
     session.info.pop("audit", None)
+    session.info.pop("audit_named", None)
 
 
 def install() -> None:

@@ -16,6 +16,7 @@ from sluice.models.macro import (
     MacroVersion,
 )
 from sluice.models.user import utcnow
+from sluice.services import audit
 from sluice.services.common import commit, count, get_or_404
 
 
@@ -131,6 +132,7 @@ def publish_macro(
     session.flush()
     macro.published_version_id = version.id
     session.add(macro)
+    audit.name_change(session, "publish", macro, {"version": version.version, "message": message})
     commit(session, "This macro was published at the same time; try again")
     session.refresh(version)
     return version

@@ -23,6 +23,7 @@ from sluice.models.api import (
 )
 from sluice.models.api_test import GateReport
 from sluice.models.user import utcnow
+from sluice.services import audit
 from sluice.services.common import commit
 from sluice.services.macros import published_sources
 from sluice.services.publication import bump
@@ -125,6 +126,7 @@ def _new_version(
     api.is_published = True
     api.updated_at = utcnow()
     session.add(api)
+    audit.name_change(session, "publish", api, {"version": version.version, "message": message})
     bump(session)
     commit(session, "This API was published at the same time; try again")
     session.refresh(version)
@@ -135,6 +137,7 @@ def unpublish(session: Session, api: Api) -> Api:
     api.is_published = False
     api.updated_at = utcnow()
     session.add(api)
+    audit.name_change(session, "unpublish", api, {})
     bump(session)
     session.commit()
     session.refresh(api)
@@ -150,6 +153,7 @@ def restore(
     for field, value in frozen.items():
         setattr(api, field, value)
     message = message or f"Restored version {old.version}"
+    audit.name_change(session, "restore", api, {"restored_version": old.version})
     return _new_version(session, api, frozen, dict(old.macro_versions), message, author)
 
 

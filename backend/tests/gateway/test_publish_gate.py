@@ -146,9 +146,14 @@ def test_forcing_needs_a_reason_and_module_write_and_is_audited(
     assert entry["resource_id"] == str(api)
     assert entry["after"] == {
         "version": 1,
+        "message": "hotfix (forced past failing tests: the data changed, INC-7)",
         "reason": "the data changed, INC-7",
         "failed_tests": ["four ids"],
+        "is_published": True,
+        "published_version_id": entry["after"]["published_version_id"],
     }
+    publishes = [e for e in forced_entries(client, admin_headers) if "publish" in e["action"]]
+    assert len(publishes) == 1  # the forced publish is its one entry, not an update besides
     assert client.get("/shop/ids").json()["data"] == [{"id": 1}, {"id": 2}, {"id": 3}]
 
 
@@ -182,6 +187,7 @@ def test_a_restore_runs_the_tests_against_the_restored_content(
     assert client.get("/shop/ids").json()["data"] == [{"id": 1}, {"id": 2}, {"id": 3}]
     (entry,) = forced_entries(client, admin_headers)
     assert entry["action"] == "force_restore" and entry["after"]["version"] == 3
+    assert entry["after"]["restored_version"] == 1
 
 
 def test_without_the_gate_failing_tests_do_not_hold_a_publish(

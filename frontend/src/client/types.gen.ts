@@ -64,6 +64,22 @@ export type AccessRecordPublic = {
      * Rows
      */
     rows?: number | null;
+    /**
+     * Message
+     */
+    message?: string | null;
+    /**
+     * Query String
+     */
+    query_string?: string | null;
+    /**
+     * Api Name
+     */
+    api_name?: string | null;
+    /**
+     * Client Name
+     */
+    client_name?: string | null;
 };
 
 /**
@@ -609,6 +625,10 @@ export type AuditLogPublic = {
     after: {
         [key: string]: unknown;
     } | null;
+    /**
+     * Resource Name
+     */
+    resource_name?: string | null;
 };
 
 /**

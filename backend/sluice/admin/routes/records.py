@@ -4,18 +4,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from sluice.admin.deps import CurrentUser, Id, Page, SessionDep, require
+from sluice.errors import NotFound
 from sluice.http import StrictJSONRoute
-from sluice.models.access_record import (
-    AccessRecord,
-    AccessRecordPublic,
-    AccessRecordsPublic,
-    AuditLogPublic,
-    AuditLogsPublic,
-)
+from sluice.models.access_record import AccessRecordPublic, AccessRecordsPublic, AuditLogsPublic
 from sluice.models.fields import MAX_ID
 from sluice.models.user import User
 from sluice.services import records as service
-from sluice.services.common import get_or_404
 
 router = APIRouter(tags=["records"], route_class=StrictJSONRoute)
 
@@ -41,17 +35,15 @@ def read_access_logs(
         "until": until,
     }
     items, total = service.list_access(session, *page, filters)
-    return AccessRecordsPublic(
-        data=[AccessRecordPublic.model_validate(r, from_attributes=True) for r in items],
-        count=total,
-    )
+    return AccessRecordsPublic(data=items, count=total)
 
 
 @router.get("/access-logs/{record_id}")
 def read_access_log(session: SessionDep, _: Reader, record_id: Id) -> AccessRecordPublic:
-    return AccessRecordPublic.model_validate(
-        get_or_404(session, AccessRecord, record_id), from_attributes=True
-    )
+    found = service.read_access(session, record_id)
+    if found is None:
+        raise NotFound(f"AccessRecord {record_id} not found")
+    return found
 
 
 @router.get("/audit-logs")
@@ -66,9 +58,7 @@ def read_audit_logs(
 ) -> AuditLogsPublic:
     filters = {"actor": actor, "resource": resource, "since": since, "until": until}
     items, total = service.list_audit(session, *page, filters)
-    return AuditLogsPublic(
-        data=[AuditLogPublic.model_validate(a, from_attributes=True) for a in items], count=total
-    )
+    return AuditLogsPublic(data=service.named_audit(session, items), count=total)
 
 
 @router.get("/overview")

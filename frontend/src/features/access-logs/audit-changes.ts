@@ -7,13 +7,23 @@ export type FieldChange = { field: string; before: unknown; after: unknown; kind
 const has = (object: Record<string, unknown> | null, key: string) =>
   object !== null && Object.hasOwn(object, key);
 
+/** Actions that record a row's update: only what changed is kept on either side. */
+const UPDATES = new Set([
+  "update",
+  "publish",
+  "force_publish",
+  "restore",
+  "force_restore",
+  "unpublish",
+]);
+
 function kindOf(entry: AuditLogPublic, key: string): ChangeKind {
   const inBefore = has(entry.before, key);
   const inAfter = has(entry.after, key);
   if (inBefore && !inAfter) return "removed";
   if (!inBefore && inAfter) return "added";
   // An update records only what changed: a masked secret reads the same on both sides.
-  if (entry.action === "update") return "changed";
+  if (UPDATES.has(entry.action)) return "changed";
   const same = JSON.stringify(entry.before?.[key]) === JSON.stringify(entry.after?.[key]);
   return same ? "same" : "changed";
 }

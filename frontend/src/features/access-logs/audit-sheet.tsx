@@ -1,5 +1,6 @@
 import type { AuditLogPublic } from "@/client/types.gen";
 import { ActionBadge } from "@/components/action-badge";
+import { Named } from "@/components/named";
 import {
   Sheet,
   SheetBody,
@@ -22,12 +23,13 @@ export function AuditSheet({ entry, onClose }: AuditSheetProps) {
           <>
             <SheetHeader>
               <SheetTitle className="flex items-center gap-2">
-                <ActionBadge action={entry.action} />
-                {entry.resource}
+                <ActionBadge action={entry.action} after={entry.after} />
+                <span className="text-muted-foreground">{entry.resource}</span>
                 {entry.resource_id && (
-                  <span className="font-mono text-base text-muted-foreground">
-                    #{entry.resource_id}
-                  </span>
+                  <Named
+                    name={entry.resource_name}
+                    id={`${entry.resource} #${entry.resource_id}`}
+                  />
                 )}
               </SheetTitle>
               <SheetDescription>

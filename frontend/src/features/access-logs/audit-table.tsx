@@ -1,6 +1,7 @@
 import { ChevronRightIcon } from "lucide-react";
 import type { AuditLogPublic } from "@/client/types.gen";
 import { ActionBadge } from "@/components/action-badge";
+import { Named } from "@/components/named";
 import {
   Table,
   TableBody,
@@ -23,7 +24,7 @@ const SHOWN_FIELDS = 4;
 /** What the entry is about, in a few words. */
 function Summary({ entry }: { entry: AuditLogPublic }) {
   const fields = changedFields(entry);
-  const name = entry.after?.name ?? entry.before?.name;
+  const name = entry.after?.message ?? entry.after?.name ?? entry.before?.name;
   if (fields.length > 0) {
     return (
       <div className="flex flex-wrap gap-1">
@@ -73,14 +74,16 @@ export function AuditTable({ entries, selected, onSelect }: AuditTableProps) {
               {entry.actor ?? <span className="text-muted-foreground">system</span>}
             </TableCell>
             <TableCell>
-              <ActionBadge action={entry.action} />
+              <ActionBadge action={entry.action} after={entry.after} />
             </TableCell>
             <TableCell className="whitespace-nowrap">
-              <span className="font-medium">{entry.resource}</span>
+              <span className="text-muted-foreground">{entry.resource}</span>
               {entry.resource_id && (
-                <span className="ml-1 font-mono text-xs text-muted-foreground">
-                  #{entry.resource_id}
-                </span>
+                <Named
+                  name={entry.resource_name}
+                  id={`${entry.resource} #${entry.resource_id}`}
+                  className="ml-1.5 font-medium"
+                />
               )}
             </TableCell>
             <TableCell className="max-w-72">

@@ -7,6 +7,7 @@ import type { AccessRecordPublic } from "@/client/types.gen";
 import { CopyButton } from "@/components/copy-button";
 import { ErrorAlert } from "@/components/error-alert";
 import { MethodBadge } from "@/components/method-badge";
+import { Named } from "@/components/named";
 import { StatusBadge } from "@/components/status-badge";
 import { Button } from "@/components/ui/button";
 import {
@@ -79,11 +80,19 @@ function Fields({ record, mayReadApis }: { record: AccessRecordPublic; mayReadAp
         <StatusBadge status={record.status} />
       </Row>
       <Row label="Error">{record.error && <Mono>{record.error}</Mono>}</Row>
+      {record.message && (
+        <Row label="Message">
+          <span data-testid="call-message">{record.message}</span>
+        </Row>
+      )}
       <Row label="Method">
         <MethodBadge method={record.method} />
       </Row>
       <Row label="Path" copy={record.path}>
         <Mono>{record.path}</Mono>
+      </Row>
+      <Row label="Query string" copy={record.query_string}>
+        {record.query_string && <Mono>?{record.query_string}</Mono>}
       </Row>
       <Row label="Module">{record.module && <Mono>/{record.module}</Mono>}</Row>
       <Row label="API">
@@ -94,12 +103,15 @@ function Fields({ record, mayReadApis }: { record: AccessRecordPublic; mayReadAp
               params={{ id: record.api_id }}
               className="inline-flex items-center gap-1 text-primary hover:underline"
             >
-              API #{record.api_id}
+              <Named name={record.api_name} id={`API #${record.api_id}`} />
               <ArrowUpRightIcon className="size-3.5" />
             </Link>
           ) : (
-            `#${record.api_id}`
+            <Named name={record.api_name} id={`API #${record.api_id}`} />
           ))}
+      </Row>
+      <Row label="Client">
+        {record.client_id && <Named name={record.client_name} id={record.client_id} />}
       </Row>
       <Row label="Client ID" copy={record.client_id}>
         {record.client_id && <Mono>{record.client_id}</Mono>}

@@ -1,6 +1,7 @@
 import { ChevronRightIcon } from "lucide-react";
 import type { AccessRecordPublic } from "@/client/types.gen";
 import { MethodBadge } from "@/components/method-badge";
+import { Named } from "@/components/named";
 import { StatusBadge } from "@/components/status-badge";
 import {
   Table,
@@ -58,8 +59,12 @@ export function CallsTable({ records, selected, onSelect }: CallsTableProps) {
             <TableCell>
               <StatusBadge status={record.status} />
             </TableCell>
-            <TableCell className="max-w-44 truncate font-mono text-xs">
-              {record.client_id ?? muted}
+            <TableCell className="max-w-44 truncate text-sm">
+              {record.client_id ? (
+                <Named name={record.client_name} id={`Client ID ${record.client_id}`} />
+              ) : (
+                muted
+              )}
             </TableCell>
             <TableCell className="text-right font-mono text-xs whitespace-nowrap tabular-nums">
               {formatDuration(record.duration_ms)}

@@ -16,7 +16,11 @@ function CallLine({ call, now }: { call: AccessRecordPublic; now: number }) {
       <span className="min-w-0 flex-1">
         <code className="block truncate font-mono text-[13px]">{call.path}</code>
         <span className="block truncate text-xs text-muted-foreground">
-          {call.client_id ?? "anonymous"} · {formatDuration(call.duration_ms)}
+          {call.api_name && <span title={`API #${call.api_id}`}>{call.api_name} · </span>}
+          <span title={call.client_id ?? undefined}>
+            {call.client_name ?? call.client_id ?? "anonymous"}
+          </span>{" "}
+          · {formatDuration(call.duration_ms)}
         </span>
       </span>
       <StatusBadge status={call.status} />

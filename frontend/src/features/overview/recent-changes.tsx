@@ -8,9 +8,14 @@ import { formatPreciseDateTime, formatRelative } from "@/lib/format";
 
 type RecentChangesProps = { changes: AuditLogPublic[]; mayOpen: boolean };
 
+/** The changed object by its name (the server resolves it, a deleted one's last name). */
 function subject(change: AuditLogPublic): string {
   const name =
-    change.after?.name ?? change.before?.name ?? change.after?.email ?? change.before?.email;
+    change.resource_name ??
+    change.after?.name ??
+    change.before?.name ??
+    change.after?.email ??
+    change.before?.email;
   if (typeof name === "string") return `${change.resource} ${name}`;
   return change.resource_id ? `${change.resource} #${change.resource_id}` : change.resource;
 }
@@ -44,9 +49,16 @@ export function RecentChanges({ changes, mayOpen }: RecentChangesProps) {
           <ul aria-label="Recent changes" className="divide-y border-t">
             {changes.map((change) => (
               <li key={change.id} className="flex items-center gap-3 px-6 py-2.5">
-                <ActionBadge action={change.action} />
+                <ActionBadge action={change.action} after={change.after} />
                 <span className="min-w-0 flex-1">
-                  <span className="block truncate text-sm">{subject(change)}</span>
+                  <span
+                    className="block truncate text-sm"
+                    title={
+                      change.resource_id ? `${change.resource} #${change.resource_id}` : undefined
+                    }
+                  >
+                    {subject(change)}
+                  </span>
                   <span className="block truncate text-xs text-muted-foreground">
                     {change.actor ?? "system"}
                   </span>
