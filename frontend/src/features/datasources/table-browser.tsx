@@ -15,10 +15,13 @@ import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/api";
+import { can } from "@/lib/permissions";
+import { useCurrentUser } from "@/lib/session";
 import { ColumnsPanel } from "./columns-panel";
 import { TableActions } from "./table-actions";
 import { tableKey } from "./table-key";
 import { TableList } from "./table-list";
+import { PreviewRows, useTablePreview } from "./table-preview";
 
 type TableBrowserProps = {
   id: number;
@@ -40,7 +43,7 @@ function Loading() {
   );
 }
 
-/** The tables of a saved source, and the columns of the one selected. */
+/** The tables of a saved source, and the columns and first rows of the one selected. */
 export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps) {
   const tables = useQuery(datasourcesReadTablesOptions({ path: { datasource_id: id } }));
   const [filter, setFilter] = useState("");
@@ -49,6 +52,8 @@ export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps
   const needle = filter.trim().toLowerCase();
   const shown = needle ? all.filter((t) => tableKey(t).toLowerCase().includes(needle)) : all;
   const current = all.find((t) => tableKey(t) === selected);
+  const mayReadRows = can(useCurrentUser(), "datasource", "debug");
+  const preview = useTablePreview(id, current, mayReadRows);
 
   return (
     <div className="space-y-4">
@@ -99,12 +104,15 @@ export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps
           <TableList tables={shown} selected={selected} onSelect={onSelect} />
           <ColumnsPanel
             table={current}
+            described={preview.data?.columns}
             actions={
               current && (
                 <TableActions key={tableKey(current)} datasource={{ id, name }} table={current} />
               )
             }
-          />
+          >
+            {current && mayReadRows && <PreviewRows preview={preview} />}
+          </ColumnsPanel>
         </Card>
       )}
     </div>
