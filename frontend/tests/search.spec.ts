@@ -41,7 +41,6 @@ test("the API list searches and filters on the server and pages the matches", as
   await page.goto("/ui/apis");
   await search(page, "APIs", `alpha ${run}`);
   await expect(page.getByText("Showing 1–20 of 22")).toBeVisible();
-  await page.screenshot({ path: "/tmp/lists-apis.png" });
   await expect(rowsWith(page, `alpha ${run}`)).toHaveCount(20);
   await expect(rowsWith(page, `beta ${run}`)).toHaveCount(0);
   await page.getByRole("button", { name: "Next page" }).click();
@@ -67,7 +66,6 @@ test("the API list searches and filters on the server and pages the matches", as
 
   await search(page, "APIs", `nothing-${run}`);
   await expect(page.getByRole("heading", { name: `No APIs match 'nothing-${run}'` })).toBeVisible();
-  await page.screenshot({ path: "/tmp/lists-nomatch.png" });
   await page.getByRole("button", { name: "Clear the search and filters" }).click();
   await expect(page.getByRole("textbox", { name: "Search APIs" })).toHaveValue("");
   await expect(rowsWith(page, run).first()).toBeVisible();

@@ -25,8 +25,6 @@ type ColumnsPanelProps = {
   actions?: ReactNode;
   /** The columns as the database declares them (keys, nullability), when known. */
   described?: PreviewColumn[];
-  /** Shown below the columns: the table's first rows. */
-  children?: ReactNode;
 };
 
 function KeyCell({ column }: { column: PreviewColumn | undefined }) {
@@ -54,7 +52,7 @@ function NullCell({ column }: { column: PreviewColumn | undefined }) {
 }
 
 /** The columns of one table with their database types, keys and nullability. */
-export function ColumnsPanel({ table, actions, described, children }: ColumnsPanelProps) {
+export function ColumnsPanel({ table, actions, described }: ColumnsPanelProps) {
   if (!table) return <NothingSelected />;
   const declared = new Map(described?.map((column) => [column.name, column]));
   return (
@@ -104,7 +102,6 @@ export function ColumnsPanel({ table, actions, described, children }: ColumnsPan
           ))}
         </TableBody>
       </Table>
-      {children}
     </section>
   );
 }

@@ -81,7 +81,10 @@ export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps
           variant="outline"
           size="sm"
           disabled={tables.isFetching}
-          onClick={() => tables.refetch()}
+          onClick={() => {
+            tables.refetch();
+            if (current && mayReadRows) preview.refetch();
+          }}
         >
           {tables.isFetching ? <LoaderCircleIcon className="animate-spin" /> : <RefreshCwIcon />}
           Reload
@@ -102,17 +105,18 @@ export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps
       {tables.data && all.length > 0 && (
         <Card className="grid overflow-hidden md:min-h-96 md:grid-cols-[17rem_minmax(0,1fr)]">
           <TableList tables={shown} selected={selected} onSelect={onSelect} />
-          <ColumnsPanel
-            table={current}
-            described={preview.data?.columns}
-            actions={
-              current && (
-                <TableActions key={tableKey(current)} datasource={{ id, name }} table={current} />
-              )
-            }
-          >
+          <div className="min-w-0">
+            <ColumnsPanel
+              table={current}
+              described={preview.data?.columns}
+              actions={
+                current && (
+                  <TableActions key={tableKey(current)} datasource={{ id, name }} table={current} />
+                )
+              }
+            />
             {current && mayReadRows && <PreviewRows preview={preview} />}
-          </ColumnsPanel>
+          </div>
         </Card>
       )}
     </div>
