@@ -101,6 +101,24 @@ def pagination(
 
 Page = Annotated[tuple[int, int], Depends(pagination)]
 
+SEARCH_MAX_LENGTH = 200
+
+
+def search_text(
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=SEARCH_MAX_LENGTH,
+            description="Case-insensitive text search (a substring; `%` and `_` are literal)",
+        ),
+    ] = None,
+) -> str | None:
+    """The list's search text, trimmed; None when blank (a blank search finds everything)."""
+    return (q or "").strip() or None
+
+
+Search = Annotated[str | None, Depends(search_text)]
+
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id")]
 """A path id; out-of-range ids are a 422 here, not an overflow in the store driver."""
 

@@ -4,7 +4,7 @@ part of a Public shape; `has_password` tells the dashboard whether one is set.""
 import ipaddress
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, model_validator
 from sqlalchemy import JSON, Column, String
@@ -151,6 +151,33 @@ class TablePublic(SQLModel):
 class TablesPublic(SQLModel):
     data: list[TablePublic]
     count: int
+
+
+PREVIEW_MAX_ROWS = 100
+
+
+class PreviewColumn(SQLModel):
+    """One column as the database declares it."""
+
+    name: str
+    type: str
+    nullable: bool
+    primary_key: bool
+    """Part of the table's primary key (never true on Trino, which does not say)."""
+    default: str | None = None
+
+
+class TablePreview(SQLModel):
+    """A table's columns with their keys and nullability, and its first rows (in the
+    table's own order: a preview, not a query)."""
+
+    schema_name: str | None = Field(default=None, alias="schema")
+    name: str
+    is_view: bool
+    primary_key: list[str]
+    columns: list[PreviewColumn]
+    rows: list[dict[str, Any]]
+    limit: int
 
 
 ImportMode = Literal["all_or_nothing", "best_effort"]

@@ -7,19 +7,29 @@ A static segment wins over a placeholder, so `users/me` and `users/{id}` live to
 
 import ast
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from sluice.engines.sql import TemplateSyntaxError, template_parameters
 from sluice.errors import Conflict, NotFound, Unprocessable
-from sluice.models.api import Api, ApiCreate, ApiPublic, ApiSettings, ApiUpdate, Module
+from sluice.models.api import (
+    Api,
+    ApiCreate,
+    ApiPublic,
+    ApiSettings,
+    ApiUpdate,
+    Engine,
+    Method,
+    Module,
+)
 from sluice.models.client import Group, GroupApiLink
 from sluice.models.datasource import Datasource
 from sluice.models.fields import clip_json
 from sluice.models.user import utcnow
-from sluice.services.common import commit, get_or_404
+from sluice.services.common import commit, get_or_404, matching, page_of
 from sluice.services.publication import bump
 
 RAW_FILTER = re.compile(r"\|\s*raw\b")
@@ -56,19 +66,34 @@ def set_groups(session: Session, api: Api, group_ids: list[int]) -> None:
         session.add(GroupApiLink(group_id=group_id, api_id=api.id))
 
 
+@dataclass(frozen=True)
+class ApiFilters:
+    """What the API list is narrowed to; None is "any"."""
+
+    q: str | None = None
+    """Text in the name, path or description."""
+    module_id: int | None = None
+    engine: Engine | None = None
+    method: Method | None = None
+    published: bool | None = None
+
+
 def list_apis(
-    session: Session, limit: int, offset: int, module_id: int | None = None
+    session: Session, limit: int, offset: int, filters: ApiFilters = ApiFilters()
 ) -> tuple[list[Api], int]:
-    query = select(Api)
-    if module_id is not None:
-        query = query.where(Api.module_id == module_id)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = (
-        query.order_by(col(Api.module_id), col(Api.path), col(Api.method))
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(session.exec(page).all()), total
+    conditions = [
+        matching(filters.q, Api.name, Api.path, Api.description),
+        _equals(Api.module_id, filters.module_id),
+        _equals(Api.engine, filters.engine),
+        _equals(Api.method, filters.method),
+        _equals(Api.is_published, filters.published),
+    ]
+    order = [col(Api.module_id), col(Api.path), col(Api.method)]
+    return page_of(session, select(Api), conditions, order, limit, offset)
+
+
+def _equals(column: Any, value: object) -> Any:
+    return None if value is None else col(column) == value
 
 
 def shape(path: str) -> tuple[str, ...]:

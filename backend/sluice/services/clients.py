@@ -24,7 +24,7 @@ from sluice.models.client import (
 )
 from sluice.models.user import utcnow
 from sluice.security import hash_client_secret, new_client_id, new_client_secret
-from sluice.services.common import commit, count
+from sluice.services.common import commit, matching, page_of
 from sluice.services.publication import bump
 
 Link = TypeVar("Link", bound=SQLModel)
@@ -63,9 +63,11 @@ def group_public(session: Session, group: Group) -> GroupPublic:
     return GroupPublic(**group.model_dump(), api_ids=api_ids, client_count=clients)
 
 
-def list_groups(session: Session, limit: int, offset: int) -> tuple[list[Group], int]:
-    query = select(Group).order_by(col(Group.name)).offset(offset).limit(limit)
-    return list(session.exec(query).all()), count(session, Group)
+def list_groups(
+    session: Session, limit: int, offset: int, q: str | None = None
+) -> tuple[list[Group], int]:
+    conditions = [matching(q, Group.name, Group.description)]
+    return page_of(session, select(Group), conditions, [col(Group.name)], limit, offset)
 
 
 def _group_name_free(session: Session, name: str, group_id: int | None = None) -> None:
@@ -130,9 +132,15 @@ def client_public(session: Session, client: Client) -> ClientPublic:
     )
 
 
-def list_clients(session: Session, limit: int, offset: int) -> tuple[list[Client], int]:
-    query = select(Client).order_by(col(Client.name)).offset(offset).limit(limit)
-    return list(session.exec(query).all()), count(session, Client)
+def list_clients(
+    session: Session, limit: int, offset: int, q: str | None = None, active: bool | None = None
+) -> tuple[list[Client], int]:
+    """Clients by name; `q` is text in the name or the client_id."""
+    conditions = [
+        matching(q, Client.name, Client.client_id),
+        None if active is None else col(Client.is_active) == active,
+    ]
+    return page_of(session, select(Client), conditions, [col(Client.name)], limit, offset)
 
 
 def create_client(session: Session, data: ClientCreate, secret_key: bytes) -> ClientWithSecret:

@@ -22,11 +22,12 @@ from sluice.models.datasource import (
     DatasourceFields,
     DatasourcePublic,
     DatasourceTestResult,
+    DatasourceType,
     DatasourceUpdate,
 )
 from sluice.models.user import utcnow
 from sluice.security import Keyring, SecretUndecryptable
-from sluice.services.common import commit, count
+from sluice.services.common import commit, matching, page_of
 from sluice.services.publication import bump
 
 
@@ -41,9 +42,21 @@ def datasource_public(ds: Datasource) -> DatasourcePublic:
     return DatasourcePublic(**fields, has_password=ds.password_encrypted is not None)
 
 
-def list_datasources(session: Session, limit: int, offset: int) -> tuple[list[Datasource], int]:
-    query = select(Datasource).order_by(col(Datasource.id)).offset(offset).limit(limit)
-    return list(session.exec(query).all()), count(session, Datasource)
+def list_datasources(
+    session: Session,
+    limit: int,
+    offset: int,
+    q: str | None = None,
+    kind: DatasourceType | None = None,
+) -> tuple[list[Datasource], int]:
+    """Sources in the order they were added; `q` is text in the name, type, host,
+    database or description."""
+    text = (Datasource.name, Datasource.type, Datasource.host, Datasource.database)
+    conditions = [
+        matching(q, *text, Datasource.description),
+        None if kind is None else col(Datasource.type) == kind,
+    ]
+    return page_of(session, select(Datasource), conditions, [col(Datasource.id)], limit, offset)
 
 
 def _ensure_name_free(session: Session, name: str, ds_id: int | None = None) -> None:

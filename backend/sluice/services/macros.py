@@ -17,12 +17,18 @@ from sluice.models.macro import (
 )
 from sluice.models.user import utcnow
 from sluice.services import audit
-from sluice.services.common import commit, count, get_or_404
+from sluice.services.common import commit, get_or_404, matching, page_of
 
 
-def list_macros(session: Session, limit: int, offset: int) -> tuple[list[Macro], int]:
-    query = select(Macro).order_by(col(Macro.name)).offset(offset).limit(limit)
-    return list(session.exec(query).all()), count(session, Macro)
+def list_macros(
+    session: Session, limit: int, offset: int, q: str | None = None, kind: MacroKind | None = None
+) -> tuple[list[Macro], int]:
+    """Macros by name; `q` is text in the name or description."""
+    conditions = [
+        matching(q, Macro.name, Macro.description),
+        None if kind is None else col(Macro.kind) == kind,
+    ]
+    return page_of(session, select(Macro), conditions, [col(Macro.name)], limit, offset)
 
 
 def latest_version(session: Session, macro_id: int) -> MacroVersion | None:

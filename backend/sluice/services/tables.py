@@ -18,6 +18,7 @@ from sluice.connectors.base import (
     qualified_name,
 )
 from sluice.errors import NotFound
+from sluice.models.datasource import PreviewColumn, TablePreview
 from sluice.services.exports import Export, Format
 
 
@@ -39,6 +40,39 @@ async def find_table(connector: Connector, name: str, schema: str | None) -> Tab
 def quoted(connector: Connector, table: TableInfo) -> str:
     """The table's name as SQL: quoted, with its schema."""
     return qualified_name(table, connector.identifier_quote)
+
+
+async def preview_table(
+    config: ConnectionConfig, name: str, schema: str | None, limit: int
+) -> TablePreview:
+    """The table's description and its first `limit` rows. The name reaches SQL only as the
+    catalogue spells it, quoted; `limit` is a checked integer."""
+    connector = short_lived(config)
+    try:
+        table = await find_table(connector, name, schema)
+        result = await connector.read(f"SELECT * FROM {quoted(connector, table)} LIMIT {limit:d}")
+    finally:
+        await connector.close()
+    keys = set(table.primary_key)
+    columns = [
+        PreviewColumn(
+            name=c.name,
+            type=c.type,
+            nullable=c.nullable,
+            primary_key=c.name in keys,
+            default=c.default,
+        )
+        for c in table.columns
+    ]
+    return TablePreview(
+        schema=table.schema,
+        name=table.name,
+        is_view=table.is_view,
+        primary_key=table.primary_key,
+        columns=columns,
+        rows=result.rows or [],
+        limit=limit,
+    )
 
 
 async def export_table(

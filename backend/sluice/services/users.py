@@ -14,7 +14,7 @@ from sluice.models.user import (
     UserUpdateMe,
 )
 from sluice.security import burn_verification_time, hash_password, verify_password
-from sluice.services.common import commit, count, get_or_404
+from sluice.services.common import commit, get_or_404, matching, page_of
 from sluice.services.roles import permissions_of, role_permissions, roles_by_ids
 
 
@@ -39,9 +39,12 @@ def get_user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalize_email(email))).first()
 
 
-def list_users(session: Session, limit: int, offset: int) -> tuple[list[User], int]:
-    query = select(User).order_by(col(User.id)).offset(offset).limit(limit)
-    return list(session.exec(query).all()), count(session, User)
+def list_users(
+    session: Session, limit: int, offset: int, q: str | None = None
+) -> tuple[list[User], int]:
+    """Users in the order they were added; `q` is text in the email or full name."""
+    conditions = [matching(q, User.email, User.full_name)]
+    return page_of(session, select(User), conditions, [col(User.id)], limit, offset)
 
 
 def _ensure_email_free(session: Session, email: str, user_id: int | None = None) -> None:

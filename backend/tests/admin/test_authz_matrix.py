@@ -64,6 +64,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", "/api/v1/datasources/{datasource_id}/test"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables"): ("datasource", "write"),
     ("GET", "/api/v1/datasources/{datasource_id}/tables/{table}/export"): ("datasource", "debug"),
+    ("GET", "/api/v1/datasources/{datasource_id}/tables/{table}/preview"): ("datasource", "debug"),
     ("POST", "/api/v1/datasources/{datasource_id}/tables/{table}/import"): frozenset(
         {("datasource", "write"), ("datasource", "debug")}
     ),

@@ -9,7 +9,8 @@ Test-only conventions:
 - a result column named `name__<trino type>` is reported as that Trino type under
   `name` (e.g. `'1.50' AS "d__decimal(3,2)"`), so the client's own value mappers run;
 - `sleep_ms(n)` (at most 5000) waits, and stops early when the query is cancelled;
-- Trino's `OFFSET m LIMIT n` is run as SQLite's `LIMIT m, n`.
+- Trino's `OFFSET m LIMIT n` is run as SQLite's `LIMIT m, n`;
+- a name qualified with the one schema, `"default".t`, is SQLite's `main.t`.
 
 It listens on 127.0.0.1 on a free port, serves at most `max_requests` requests and stops
 by itself after `lifetime_s` seconds.
@@ -39,6 +40,8 @@ _LITERAL = re.compile(
 )
 _OFFSET_LIMIT = re.compile(r"\bOFFSET\s+(\?|\d+)\s+LIMIT\s+(\?|\d+)", re.I)
 """Trino's `OFFSET m LIMIT n`, which SQLite writes `LIMIT m, n` (same order of values)."""
+_DEFAULT_SCHEMA = re.compile(r'"default"\s*\.')
+"""The quoted schema of `memory.default`, the fake's only one (SQLite's `main`)."""
 _WORDS: dict[str, Any] = {
     "null": None,
     "true": True,
@@ -214,6 +217,7 @@ class FakeTrino:
         if re.match(r"\s*START\s+TRANSACTION", sql, re.I):
             sql = "BEGIN"
         sql = _OFFSET_LIMIT.sub(r"LIMIT \1, \2", sql)
+        sql = _DEFAULT_SCHEMA.sub("main.", sql)
         if "information_schema" in sql.lower():
             self._refresh_information_schema()
         cursor = self.db.execute(sql, params)

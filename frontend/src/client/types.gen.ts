@@ -2070,6 +2070,34 @@ export type PermissionsPublic = {
 };
 
 /**
+ * PreviewColumn
+ *
+ * One column as the database declares it.
+ */
+export type PreviewColumn = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Nullable
+     */
+    nullable: boolean;
+    /**
+     * Primary Key
+     */
+    primary_key: boolean;
+    /**
+     * Default
+     */
+    default?: string | null;
+};
+
+/**
  * PublishRequest
  */
 export type PublishRequest = {
@@ -2267,6 +2295,45 @@ export type TableImportReport = {
      * Errors
      */
     errors: Array<ImportRowError>;
+};
+
+/**
+ * TablePreview
+ *
+ * A table's columns with their keys and nullability, and its first rows (in the
+ * table's own order: a preview, not a query).
+ */
+export type TablePreview = {
+    /**
+     * Schema
+     */
+    schema?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Is View
+     */
+    is_view: boolean;
+    /**
+     * Primary Key
+     */
+    primary_key: Array<string>;
+    /**
+     * Columns
+     */
+    columns: Array<PreviewColumn>;
+    /**
+     * Rows
+     */
+    rows: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Limit
+     */
+    limit: number;
 };
 
 /**
@@ -2671,6 +2738,12 @@ export type UsersReadUsersData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Q
+         *
+         * Case-insensitive text search (a substring; `%` and `_` are literal)
+         */
+        q?: string | null;
     };
     url: '/api/v1/users';
 };
@@ -3211,6 +3284,10 @@ export type DatasourcesReadDatasourcesData = {
     path?: never;
     query?: {
         /**
+         * Type
+         */
+        type?: 'postgres' | 'mysql' | 'trino' | 'sqlite' | null;
+        /**
          * Limit
          */
         limit?: number;
@@ -3218,6 +3295,12 @@ export type DatasourcesReadDatasourcesData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Q
+         *
+         * Case-insensitive text search (a substring; `%` and `_` are literal)
+         */
+        q?: string | null;
     };
     url: '/api/v1/datasources';
 };
@@ -3691,6 +3774,73 @@ export type DatasourcesGenerateCrudResponses = {
 
 export type DatasourcesGenerateCrudResponse = DatasourcesGenerateCrudResponses[keyof DatasourcesGenerateCrudResponses];
 
+export type TablesPreviewTableData = {
+    body?: never;
+    path: {
+        /**
+         * Table
+         *
+         * The table's name, spelled exactly
+         */
+        table: string;
+        /**
+         * Datasource Id
+         *
+         * A row id
+         */
+        datasource_id: number;
+    };
+    query?: {
+        /**
+         * Schema
+         *
+         * The table's schema (PostgreSQL, Trino) or database (MySQL); by default the connection's current one
+         */
+        schema?: string | null;
+        /**
+         * Limit
+         *
+         * Rows to show
+         */
+        limit?: number;
+    };
+    url: '/api/v1/datasources/{datasource_id}/tables/{table}/preview';
+};
+
+export type TablesPreviewTableErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type TablesPreviewTableError = TablesPreviewTableErrors[keyof TablesPreviewTableErrors];
+
+export type TablesPreviewTableResponses = {
+    /**
+     * Successful Response
+     */
+    200: TablePreview;
+};
+
+export type TablesPreviewTableResponse = TablesPreviewTableResponses[keyof TablesPreviewTableResponses];
+
 export type TablesExportTableData = {
     body?: never;
     path: {
@@ -4097,6 +4247,20 @@ export type ApisReadApisData = {
          */
         module_id?: number | null;
         /**
+         * Engine
+         */
+        engine?: 'sql' | 'script' | null;
+        /**
+         * Method
+         */
+        method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | null;
+        /**
+         * Published
+         *
+         * Only published (or unpublished)
+         */
+        published?: boolean | null;
+        /**
          * Limit
          */
         limit?: number;
@@ -4104,6 +4268,12 @@ export type ApisReadApisData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Q
+         *
+         * Case-insensitive text search (a substring; `%` and `_` are literal)
+         */
+        q?: string | null;
     };
     url: '/api/v1/apis';
 };
@@ -5172,6 +5342,10 @@ export type MacrosReadMacrosData = {
     path?: never;
     query?: {
         /**
+         * Kind
+         */
+        kind?: 'sql' | 'python' | null;
+        /**
          * Limit
          */
         limit?: number;
@@ -5179,6 +5353,12 @@ export type MacrosReadMacrosData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Q
+         *
+         * Case-insensitive text search (a substring; `%` and `_` are literal)
+         */
+        q?: string | null;
     };
     url: '/api/v1/macros';
 };
@@ -5542,6 +5722,12 @@ export type GroupsReadGroupsData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Q
+         *
+         * Case-insensitive text search (a substring; `%` and `_` are literal)
+         */
+        q?: string | null;
     };
     url: '/api/v1/groups';
 };
@@ -5790,6 +5976,12 @@ export type ClientsReadClientsData = {
     path?: never;
     query?: {
         /**
+         * Active
+         *
+         * Only active (or inactive) clients
+         */
+        active?: boolean | null;
+        /**
          * Limit
          */
         limit?: number;
@@ -5797,6 +5989,12 @@ export type ClientsReadClientsData = {
          * Offset
          */
         offset?: number;
+        /**
+         * Q
+         *
+         * Case-insensitive text search (a substring; `%` and `_` are literal)
+         */
+        q?: string | null;
     };
     url: '/api/v1/clients';
 };

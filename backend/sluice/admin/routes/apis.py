@@ -7,6 +7,7 @@ from sluice.admin.deps import (
     Id,
     Page,
     RegistryDep,
+    Search,
     SessionDep,
     SettingsDep,
     require,
@@ -23,6 +24,8 @@ from sluice.models.api import (
     ApiVersionsPublic,
     DebugRequest,
     DebugResult,
+    Engine,
+    Method,
     PublishRequest,
     RestoreRequest,
     VersionDiff,
@@ -55,9 +58,15 @@ def read_apis(
     session: SessionDep,
     _: Reader,
     page: Page,
+    q: Search,
     module_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    engine: Engine | None = None,
+    method: Method | None = None,
+    published: Annotated[bool | None, Query(description="Only published (or unpublished)")] = None,
 ) -> ApisPublic:
-    items, total = service.list_apis(session, *page, module_id=module_id)
+    """APIs by module and path; `q` is text in the name, path or description."""
+    filters = service.ApiFilters(q, module_id, engine, method, published)
+    items, total = service.list_apis(session, *page, filters)
     return ApisPublic(data=[service.api_public(session, a) for a in items], count=total)
 
 

@@ -1,8 +1,8 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
-from sluice.admin.deps import Id, Page, RegistryDep, SessionDep, require
+from sluice.admin.deps import Id, Page, RegistryDep, Search, SessionDep, require
 from sluice.http import StrictJSONRoute
 from sluice.models.client import (
     Client,
@@ -30,8 +30,14 @@ Loaded = Annotated[Client, Depends(load)]
 
 
 @router.get("")
-def read_clients(session: SessionDep, _: Reader, page: Page) -> ClientsPublic:
-    items, total = service.list_clients(session, *page)
+def read_clients(
+    session: SessionDep,
+    _: Reader,
+    page: Page,
+    q: Search,
+    active: Annotated[bool | None, Query(description="Only active (or inactive) clients")] = None,
+) -> ClientsPublic:
+    items, total = service.list_clients(session, *page, q, active)
     return ClientsPublic(data=[service.client_public(session, c) for c in items], count=total)
 
 

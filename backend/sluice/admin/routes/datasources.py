@@ -3,7 +3,7 @@ from typing import Annotated
 from anyio import from_thread
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from sluice.admin.deps import Id, Page, SessionDep, SettingsDep, require
+from sluice.admin.deps import Id, Page, Search, SessionDep, SettingsDep, require
 from sluice.connectors.base import ConnectionConfig
 from sluice.errors import Forbidden
 from sluice.http import StrictJSONRoute
@@ -15,6 +15,7 @@ from sluice.models.datasource import (
     DatasourcePublic,
     DatasourcesPublic,
     DatasourceTestResult,
+    DatasourceType,
     DatasourceUpdate,
     TablePublic,
     TablesPublic,
@@ -58,8 +59,14 @@ def saved_config(
 
 
 @router.get("")
-def read_datasources(session: SessionDep, _: Reader, page: Page) -> DatasourcesPublic:
-    items, total = service.list_datasources(session, *page)
+def read_datasources(
+    session: SessionDep,
+    _: Reader,
+    page: Page,
+    q: Search,
+    kind: Annotated[DatasourceType | None, Query(alias="type")] = None,
+) -> DatasourcesPublic:
+    items, total = service.list_datasources(session, *page, q, kind)
     return DatasourcesPublic(data=[service.datasource_public(d) for d in items], count=total)
 
 

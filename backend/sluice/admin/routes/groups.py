@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from sluice.admin.deps import Id, Page, RegistryDep, SessionDep, require
+from sluice.admin.deps import Id, Page, RegistryDep, Search, SessionDep, require
 from sluice.http import StrictJSONRoute
 from sluice.models.client import Group, GroupCreate, GroupPublic, GroupsPublic, GroupUpdate
 from sluice.models.user import User
@@ -23,8 +23,9 @@ Loaded = Annotated[Group, Depends(load)]
 
 
 @router.get("")
-def read_groups(session: SessionDep, _: Reader, page: Page) -> GroupsPublic:
-    items, total = service.list_groups(session, *page)
+def read_groups(session: SessionDep, _: Reader, page: Page, q: Search) -> GroupsPublic:
+    """Groups by name; `q` is text in the name or description."""
+    items, total = service.list_groups(session, *page, q)
     return GroupsPublic(data=[service.group_public(session, g) for g in items], count=total)
 
 

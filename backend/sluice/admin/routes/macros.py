@@ -2,12 +2,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from sluice.admin.deps import Id, Page, SessionDep, require
+from sluice.admin.deps import Id, Page, Search, SessionDep, require
 from sluice.http import StrictJSONRoute
 from sluice.models.api import PublishRequest
 from sluice.models.macro import (
     Macro,
     MacroCreate,
+    MacroKind,
     MacroPublic,
     MacrosPublic,
     MacroUpdate,
@@ -33,8 +34,10 @@ Loaded = Annotated[Macro, Depends(load)]
 
 
 @router.get("")
-def read_macros(session: SessionDep, _: Reader, page: Page) -> MacrosPublic:
-    items, total = service.list_macros(session, *page)
+def read_macros(
+    session: SessionDep, _: Reader, page: Page, q: Search, kind: MacroKind | None = None
+) -> MacrosPublic:
+    items, total = service.list_macros(session, *page, q, kind)
     return MacrosPublic(data=[service.macro_public(session, m) for m in items], count=total)
 
 

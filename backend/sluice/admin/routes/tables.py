@@ -16,7 +16,12 @@ from sluice.admin.routes.datasources import KeyringDep, Loaded
 from sluice.connectors.base import ConnectionConfig
 from sluice.downloads import StreamedDownload, attachment_headers
 from sluice.http import ErrorBody, StrictJSONRoute
-from sluice.models.datasource import ImportMode, TableImportReport
+from sluice.models.datasource import (
+    PREVIEW_MAX_ROWS,
+    ImportMode,
+    TableImportReport,
+    TablePreview,
+)
 from sluice.models.user import User
 from sluice.services import audit, tables
 from sluice.services import datasources as sources
@@ -55,6 +60,19 @@ def data_config(
 DataConfig = Annotated[ConnectionConfig, Depends(data_config)]
 
 FILES: dict[str, Any] = {"content": {MEDIA_TYPES["csv"]: {}, MEDIA_TYPES["ndjson"]: {}}}
+
+
+@router.get("/{datasource_id}/tables/{table}/preview")
+async def preview_table(
+    config: DataConfig,
+    table: TableName,
+    schema: SchemaName = None,
+    limit: Annotated[int, Query(ge=1, le=PREVIEW_MAX_ROWS, description="Rows to show")] = 20,
+) -> TablePreview:
+    """The table's columns (type, nullability, primary key) and its first rows. It reads
+    data, so it needs `datasource:debug`, as an export does; it is not audited (a glance,
+    not a copy)."""
+    return await tables.preview_table(config, table, schema, limit)
 
 
 @router.get(

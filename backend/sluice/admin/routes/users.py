@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from sluice.admin.deps import CurrentUser, Id, Page, SessionDep, require
+from sluice.admin.deps import CurrentUser, Id, Page, Search, SessionDep, require
 from sluice.http import StrictJSONRoute
 from sluice.models.user import (
     Message,
@@ -40,8 +40,8 @@ def update_password_me(session: SessionDep, user: CurrentUser, body: UpdatePassw
 
 
 @router.get("")
-def read_users(session: SessionDep, _: Reader, page: Page) -> UsersPublic:
-    users, total = service.list_users(session, *page)
+def read_users(session: SessionDep, _: Reader, page: Page, q: Search) -> UsersPublic:
+    users, total = service.list_users(session, *page, q)
     return UsersPublic(data=[service.user_public(u) for u in users], count=total)
 
 

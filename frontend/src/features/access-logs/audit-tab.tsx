@@ -3,6 +3,7 @@ import { FilePenLineIcon } from "lucide-react";
 import { useId, useState } from "react";
 import { recordsReadAuditLogsOptions } from "@/client/@tanstack/react-query.gen";
 import type { AuditLogPublic } from "@/client/types.gen";
+import { DebouncedInput } from "@/components/debounced-input";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorAlert } from "@/components/error-alert";
 import { Pagination } from "@/components/pagination";
@@ -12,7 +13,6 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AuditSheet } from "./audit-sheet";
 import { AuditTable } from "./audit-table";
-import { DebouncedInput } from "./debounced-input";
 import { type AccessLogsSearch, type SearchChange, timeBounds } from "./search";
 import { TimeRangePicker } from "./time-range-picker";
 

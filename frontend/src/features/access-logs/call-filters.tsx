@@ -1,11 +1,11 @@
 import { FilterXIcon, RefreshCwIcon } from "lucide-react";
 import { type ReactNode, useId } from "react";
 import { useApiOptions } from "@/components/api-picker";
+import { DebouncedInput } from "@/components/debounced-input";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { cn } from "@/lib/utils";
-import { DebouncedInput } from "./debounced-input";
 import type { AccessLogsSearch, SearchChange } from "./search";
 import { TimeRangePicker } from "./time-range-picker";
 

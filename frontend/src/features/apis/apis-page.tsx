@@ -1,18 +1,19 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { BracesIcon, PlusIcon } from "lucide-react";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { apisReadApisOptions } from "@/client/@tanstack/react-query.gen";
 import type { ApiPublic, ModulePublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorAlert } from "@/components/error-alert";
+import { FilterSelect, ListSearch, NoMatches } from "@/components/list-search";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { NativeSelect } from "@/components/ui/native-select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { can } from "@/lib/permissions";
+import { oneOf, optionalBoolean } from "@/lib/search-params";
 import { useCurrentUser } from "@/lib/session";
 import { ApisTable } from "./apis-table";
 import { DeleteApiDialog } from "./delete-api-dialog";
@@ -20,12 +21,25 @@ import { useModules } from "./use-lookups";
 
 const PAGE_SIZE = 20;
 
+export const ENGINES = ["sql", "script"] as const;
+export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** The list's search and filters, as the URL holds them. */
+export type ApisSearch = {
+  q?: string;
+  /** Show only the APIs of this module. */
+  module?: number;
+  engine?: (typeof ENGINES)[number];
+  method?: (typeof METHODS)[number];
+  published?: boolean;
+};
+
 type ApisPageProps = {
   page: number;
-  /** Show only the APIs of this module. */
-  moduleId: number | undefined;
+  search: ApisSearch;
   onPageChange: (page: number) => void;
-  onModuleChange: (moduleId: number | undefined) => void;
+  /** A new search or filter (the page goes back to the first). */
+  onSearchChange: (change: Partial<ApisSearch>) => void;
 };
 
 function NewApiButton({ moduleId }: { moduleId: number | undefined }) {
@@ -39,35 +53,61 @@ function NewApiButton({ moduleId }: { moduleId: number | undefined }) {
   );
 }
 
-function ModuleFilter(props: {
-  modules: ModulePublic[];
-  value: number | undefined;
-  onChange: (moduleId: number | undefined) => void;
-}) {
-  const id = useId();
+function ApiFilters({
+  search,
+  modules,
+  onSearchChange,
+}: Pick<ApisPageProps, "search" | "onSearchChange"> & { modules: ModulePublic[] | undefined }) {
+  const published = search.published === undefined ? undefined : String(search.published);
   return (
-    <div className="flex items-center gap-2">
-      <label htmlFor={id} className="text-sm text-muted-foreground">
-        Module
-      </label>
-      <NativeSelect
-        id={id}
-        className="w-48"
-        value={props.value ?? ""}
-        onChange={(event) => props.onChange(Number(event.target.value) || undefined)}
-      >
-        <option value="">All modules</option>
-        {props.modules.map((module) => (
-          <option key={module.id} value={module.id}>
-            /{module.name}
-          </option>
-        ))}
-      </NativeSelect>
-    </div>
+    <ListSearch noun="APIs" value={search.q} onChange={(q) => onSearchChange({ q })}>
+      {modules && modules.length > 0 && (
+        <FilterSelect
+          label="Module"
+          anyLabel="All modules"
+          value={search.module === undefined ? undefined : String(search.module)}
+          options={modules.map((module) => [String(module.id), `/${module.name}`] as const)}
+          onChange={(value) => onSearchChange({ module: Number(value) || undefined })}
+        />
+      )}
+      <FilterSelect
+        label="Engine"
+        anyLabel="Any engine"
+        value={search.engine}
+        options={[
+          ["sql", "SQL"],
+          ["script", "Python"],
+        ]}
+        onChange={(value) => onSearchChange({ engine: oneOf(ENGINES, value) })}
+      />
+      <FilterSelect
+        label="Method"
+        anyLabel="Any method"
+        value={search.method}
+        options={METHODS.map((method) => [method, method] as const)}
+        onChange={(value) => onSearchChange({ method: oneOf(METHODS, value) })}
+      />
+      <FilterSelect
+        label="Status"
+        anyLabel="Published or not"
+        value={published}
+        options={[
+          ["true", "Published"],
+          ["false", "Not published"],
+        ]}
+        onChange={(value) => onSearchChange({ published: optionalBoolean(value) })}
+      />
+    </ListSearch>
   );
 }
 
-function NoApis({ page, moduleId, mayWrite, onPageChange }: ApisPageProps & { mayWrite: boolean }) {
+function NoApis({
+  page,
+  search,
+  mayWrite,
+  onPageChange,
+  onSearchChange,
+}: ApisPageProps & { mayWrite: boolean }) {
   if (page > 1) {
     return (
       <EmptyState icon={BracesIcon} title="No APIs on this page">
@@ -77,6 +117,11 @@ function NoApis({ page, moduleId, mayWrite, onPageChange }: ApisPageProps & { ma
       </EmptyState>
     );
   }
+  if (search.q || search.engine || search.method || search.published !== undefined) {
+    const clear = { q: undefined, engine: undefined, method: undefined, published: undefined };
+    return <NoMatches noun="APIs" q={search.q} onClear={() => onSearchChange(clear)} />;
+  }
+  const moduleId = search.module;
   return (
     <EmptyState icon={BracesIcon} title={moduleId ? "No APIs in this module" : "No APIs yet"}>
       <p>
@@ -93,12 +138,21 @@ function NoApis({ page, moduleId, mayWrite, onPageChange }: ApisPageProps & { ma
 }
 
 export function ApisPage(props: ApisPageProps) {
-  const { page, moduleId, onPageChange } = props;
+  const { page, search, onPageChange } = props;
+  const moduleId = search.module;
   const mayWrite = can(useCurrentUser(), "api", "write");
   const modules = useModules();
   const apis = useQuery({
     ...apisReadApisOptions({
-      query: { module_id: moduleId, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+      query: {
+        q: search.q,
+        module_id: moduleId,
+        engine: search.engine,
+        method: search.method,
+        published: search.published,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      },
     }),
     placeholderData: keepPreviousData,
   });
@@ -111,9 +165,7 @@ export function ApisPage(props: ApisPageProps) {
         description="SQL templates and Python scripts served as HTTP endpoints at /module/path."
         actions={mayWrite && <NewApiButton moduleId={moduleId} />}
       />
-      {modules && modules.length > 0 && (
-        <ModuleFilter modules={modules} value={moduleId} onChange={props.onModuleChange} />
-      )}
+      <ApiFilters search={search} modules={modules} onSearchChange={props.onSearchChange} />
       {apis.isError && <ErrorAlert error={apis.error} />}
       {apis.isPending && !apis.isError && (
         <Card className="space-y-3 p-6">

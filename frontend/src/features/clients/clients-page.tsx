@@ -9,12 +9,14 @@ import type { ClientPublic, ClientWithSecret } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorAlert } from "@/components/error-alert";
 import { useGroups } from "@/components/group-picker";
+import { FilterSelect, ListSearch, NoMatches } from "@/components/list-search";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { can } from "@/lib/permissions";
+import { isFiltered, optionalBoolean } from "@/lib/search-params";
 import { useCurrentUser } from "@/lib/session";
 import { ClientFormDialog } from "./client-form-dialog";
 import { ClientsTable } from "./clients-table";
@@ -25,13 +27,27 @@ import { useRefreshClients } from "./use-refresh-clients";
 
 const PAGE_SIZE = 20;
 
-type ClientsPageProps = { page: number; onPageChange: (page: number) => void };
+/** The list's search and filters, as the URL holds them. */
+export type ClientsSearch = {
+  q?: string;
+  active?: boolean;
+};
+
+type ClientsPageProps = {
+  page: number;
+  search: ClientsSearch;
+  onPageChange: (page: number) => void;
+  /** A new search or filter (the page goes back to the first). */
+  onSearchChange: (change: Partial<ClientsSearch>) => void;
+};
 
 type Editing = { kind: "closed" } | { kind: "create" } | { kind: "edit"; client: ClientPublic };
 
 type Revealed = { client: ClientWithSecret; reason: "created" | "regenerated" } | null;
 
-function NoClients(props: ClientsPageProps & { onCreate?: () => void }) {
+function NoClients(
+  props: Pick<ClientsPageProps, "page" | "onPageChange"> & { onCreate?: () => void },
+) {
   if (props.page > 1) {
     return (
       <EmptyState icon={KeyRoundIcon} title="No clients on this page">
@@ -67,12 +83,20 @@ function useToggleActive() {
   };
 }
 
-export function ClientsPage({ page, onPageChange }: ClientsPageProps) {
+export function ClientsPage({ page, search, onPageChange, onSearchChange }: ClientsPageProps) {
   const mayWrite = can(useCurrentUser(), "client", "write");
   const clients = useQuery({
-    ...clientsReadClientsOptions({ query: { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } }),
+    ...clientsReadClientsOptions({
+      query: {
+        q: search.q,
+        active: search.active,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      },
+    }),
     placeholderData: keepPreviousData,
   });
+  const searching = page === 1 && isFiltered(search);
   const groups = useGroups();
   const active = useToggleActive();
   const [editing, setEditing] = useState<Editing>({ kind: "closed" });
@@ -96,6 +120,18 @@ export function ClientsPage({ page, onPageChange }: ClientsPageProps) {
           )
         }
       />
+      <ListSearch noun="clients" value={search.q} onChange={(q) => onSearchChange({ q })}>
+        <FilterSelect
+          label="Status"
+          anyLabel="Active or not"
+          value={search.active === undefined ? undefined : String(search.active)}
+          options={[
+            ["true", "Active"],
+            ["false", "Inactive"],
+          ]}
+          onChange={(value) => onSearchChange({ active: optionalBoolean(value) })}
+        />
+      </ListSearch>
       {error && <ErrorAlert error={error} />}
       {clients.isPending && !clients.isError && (
         <Card className="space-y-3 p-6">
@@ -104,7 +140,14 @@ export function ClientsPage({ page, onPageChange }: ClientsPageProps) {
           <Skeleton className="h-5 w-full" />
         </Card>
       )}
-      {clients.data && clients.data.data.length === 0 && (
+      {clients.data && clients.data.data.length === 0 && searching && (
+        <NoMatches
+          noun="clients"
+          q={search.q}
+          onClear={() => onSearchChange({ q: undefined, active: undefined })}
+        />
+      )}
+      {clients.data && clients.data.data.length === 0 && !searching && (
         <NoClients page={page} onPageChange={onPageChange} onCreate={create} />
       )}
       {clients.data && clients.data.data.length > 0 && (

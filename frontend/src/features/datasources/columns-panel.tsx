@@ -1,6 +1,6 @@
-import { MousePointerClickIcon, Table2Icon } from "lucide-react";
+import { KeyRoundIcon, MousePointerClickIcon, Table2Icon } from "lucide-react";
 import type { ReactNode } from "react";
-import type { TablePublic } from "@/client/types.gen";
+import type { PreviewColumn, TablePublic } from "@/client/types.gen";
 import {
   Table,
   TableBody,
@@ -23,11 +23,38 @@ type ColumnsPanelProps = {
   table: TablePublic | undefined;
   /** Buttons for what can be done with the table, at the right of its name. */
   actions?: ReactNode;
+  /** The columns as the database declares them (keys, nullability), when known. */
+  described?: PreviewColumn[];
 };
 
-/** The columns of one table with their database types. */
-export function ColumnsPanel({ table, actions }: ColumnsPanelProps) {
+function KeyCell({ column }: { column: PreviewColumn | undefined }) {
+  if (!column?.primary_key) return <TableCell />;
+  return (
+    <TableCell>
+      <span
+        className="inline-flex items-center gap-1 text-xs font-medium text-amber-700 dark:text-amber-400"
+        title="Part of the primary key"
+      >
+        <KeyRoundIcon className="size-3.5" aria-hidden />
+        PK
+      </span>
+    </TableCell>
+  );
+}
+
+function NullCell({ column }: { column: PreviewColumn | undefined }) {
+  if (!column) return <TableCell />;
+  return (
+    <TableCell className="text-xs text-muted-foreground">
+      {column.nullable ? "nullable" : "not null"}
+    </TableCell>
+  );
+}
+
+/** The columns of one table with their database types, keys and nullability. */
+export function ColumnsPanel({ table, actions, described }: ColumnsPanelProps) {
   if (!table) return <NothingSelected />;
+  const declared = new Map(described?.map((column) => [column.name, column]));
   return (
     <section aria-label={`Columns of ${table.name}`} className="min-w-0">
       <div className="flex flex-wrap items-center gap-3 border-b px-4 py-3">
@@ -53,6 +80,8 @@ export function ColumnsPanel({ table, actions }: ColumnsPanelProps) {
             <TableHead className="w-12 text-right">#</TableHead>
             <TableHead>Column</TableHead>
             <TableHead>Type</TableHead>
+            {described && <TableHead>Key</TableHead>}
+            {described && <TableHead>Null</TableHead>}
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -67,6 +96,8 @@ export function ColumnsPanel({ table, actions }: ColumnsPanelProps) {
                   {column.type}
                 </code>
               </TableCell>
+              {described && <KeyCell column={declared.get(column.name)} />}
+              {described && <NullCell column={declared.get(column.name)} />}
             </TableRow>
           ))}
         </TableBody>

@@ -15,10 +15,13 @@ import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/api";
+import { can } from "@/lib/permissions";
+import { useCurrentUser } from "@/lib/session";
 import { ColumnsPanel } from "./columns-panel";
 import { TableActions } from "./table-actions";
 import { tableKey } from "./table-key";
 import { TableList } from "./table-list";
+import { PreviewRows, useTablePreview } from "./table-preview";
 
 type TableBrowserProps = {
   id: number;
@@ -40,7 +43,7 @@ function Loading() {
   );
 }
 
-/** The tables of a saved source, and the columns of the one selected. */
+/** The tables of a saved source, and the columns and first rows of the one selected. */
 export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps) {
   const tables = useQuery(datasourcesReadTablesOptions({ path: { datasource_id: id } }));
   const [filter, setFilter] = useState("");
@@ -49,6 +52,8 @@ export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps
   const needle = filter.trim().toLowerCase();
   const shown = needle ? all.filter((t) => tableKey(t).toLowerCase().includes(needle)) : all;
   const current = all.find((t) => tableKey(t) === selected);
+  const mayReadRows = can(useCurrentUser(), "datasource", "debug");
+  const preview = useTablePreview(id, current, mayReadRows);
 
   return (
     <div className="space-y-4">
@@ -76,7 +81,10 @@ export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps
           variant="outline"
           size="sm"
           disabled={tables.isFetching}
-          onClick={() => tables.refetch()}
+          onClick={() => {
+            tables.refetch();
+            if (current && mayReadRows) preview.refetch();
+          }}
         >
           {tables.isFetching ? <LoaderCircleIcon className="animate-spin" /> : <RefreshCwIcon />}
           Reload
@@ -97,14 +105,18 @@ export function TableBrowser({ id, name, selected, onSelect }: TableBrowserProps
       {tables.data && all.length > 0 && (
         <Card className="grid overflow-hidden md:min-h-96 md:grid-cols-[17rem_minmax(0,1fr)]">
           <TableList tables={shown} selected={selected} onSelect={onSelect} />
-          <ColumnsPanel
-            table={current}
-            actions={
-              current && (
-                <TableActions key={tableKey(current)} datasource={{ id, name }} table={current} />
-              )
-            }
-          />
+          <div className="min-w-0">
+            <ColumnsPanel
+              table={current}
+              described={preview.data?.columns}
+              actions={
+                current && (
+                  <TableActions key={tableKey(current)} datasource={{ id, name }} table={current} />
+                )
+              }
+            />
+            {current && mayReadRows && <PreviewRows preview={preview} />}
+          </div>
         </Card>
       )}
     </div>

@@ -6,12 +6,14 @@ import type { GroupPublic } from "@/client/types.gen";
 import { useApiOptions } from "@/components/api-picker";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorAlert } from "@/components/error-alert";
+import { ListSearch, NoMatches } from "@/components/list-search";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { can } from "@/lib/permissions";
+import { isFiltered } from "@/lib/search-params";
 import { useCurrentUser } from "@/lib/session";
 import { DeleteGroupDialog } from "./delete-group-dialog";
 import { GroupFormDialog } from "./group-form-dialog";
@@ -19,11 +21,24 @@ import { GroupsTable } from "./groups-table";
 
 const PAGE_SIZE = 20;
 
-type GroupsPageProps = { page: number; onPageChange: (page: number) => void };
+/** The list's search and filters, as the URL holds them. */
+export type GroupsSearch = {
+  q?: string;
+};
+
+type GroupsPageProps = {
+  page: number;
+  search: GroupsSearch;
+  onPageChange: (page: number) => void;
+  /** A new search or filter (the page goes back to the first). */
+  onSearchChange: (change: Partial<GroupsSearch>) => void;
+};
 
 type Editing = { kind: "closed" } | { kind: "create" } | { kind: "edit"; group: GroupPublic };
 
-function NoGroups(props: GroupsPageProps & { onCreate?: () => void }) {
+function NoGroups(
+  props: Pick<GroupsPageProps, "page" | "onPageChange"> & { onCreate?: () => void },
+) {
   if (props.page > 1) {
     return (
       <EmptyState icon={UsersRoundIcon} title="No groups on this page">
@@ -46,12 +61,15 @@ function NoGroups(props: GroupsPageProps & { onCreate?: () => void }) {
   );
 }
 
-export function GroupsPage({ page, onPageChange }: GroupsPageProps) {
+export function GroupsPage({ page, search, onPageChange, onSearchChange }: GroupsPageProps) {
   const mayWrite = can(useCurrentUser(), "group", "write");
   const groups = useQuery({
-    ...groupsReadGroupsOptions({ query: { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } }),
+    ...groupsReadGroupsOptions({
+      query: { q: search.q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+    }),
     placeholderData: keepPreviousData,
   });
+  const searching = page === 1 && isFiltered(search);
   const apis = useApiOptions();
   const [editing, setEditing] = useState<Editing>({ kind: "closed" });
   const [deleting, setDeleting] = useState<GroupPublic | null>(null);
@@ -71,6 +89,7 @@ export function GroupsPage({ page, onPageChange }: GroupsPageProps) {
           )
         }
       />
+      <ListSearch noun="groups" value={search.q} onChange={(q) => onSearchChange({ q })} />
       {groups.isError && <ErrorAlert error={groups.error} />}
       {groups.isPending && !groups.isError && (
         <Card className="space-y-3 p-6">
@@ -79,7 +98,10 @@ export function GroupsPage({ page, onPageChange }: GroupsPageProps) {
           <Skeleton className="h-5 w-full" />
         </Card>
       )}
-      {groups.data && groups.data.data.length === 0 && (
+      {groups.data && groups.data.data.length === 0 && searching && (
+        <NoMatches noun="groups" q={search.q} onClear={() => onSearchChange({ q: undefined })} />
+      )}
+      {groups.data && groups.data.data.length === 0 && !searching && (
         <NoGroups page={page} onPageChange={onPageChange} onCreate={create} />
       )}
       {groups.data && groups.data.data.length > 0 && (

@@ -5,12 +5,14 @@ import { rolesReadRolesOptions, usersReadUsersOptions } from "@/client/@tanstack
 import type { UserPublic } from "@/client/types.gen";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorAlert } from "@/components/error-alert";
+import { ListSearch, NoMatches } from "@/components/list-search";
 import { PageHeader } from "@/components/page-header";
 import { Pagination } from "@/components/pagination";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { can } from "@/lib/permissions";
+import { isFiltered } from "@/lib/search-params";
 import { useCurrentUser } from "@/lib/session";
 import { DeleteUserDialog } from "./delete-user-dialog";
 import { UserFormDialog } from "./user-form-dialog";
@@ -18,17 +20,31 @@ import { UsersTable } from "./users-table";
 
 const PAGE_SIZE = 10;
 
-type UsersPageProps = { page: number; onPageChange: (page: number) => void };
+/** The list's search and filters, as the URL holds them. */
+export type UsersSearch = {
+  q?: string;
+};
+
+type UsersPageProps = {
+  page: number;
+  search: UsersSearch;
+  onPageChange: (page: number) => void;
+  /** A new search or filter (the page goes back to the first). */
+  onSearchChange: (change: Partial<UsersSearch>) => void;
+};
 
 type Editing = { kind: "closed" } | { kind: "create" } | { kind: "edit"; user: UserPublic };
 
-export function UsersPage({ page, onPageChange }: UsersPageProps) {
+export function UsersPage({ page, search, onPageChange, onSearchChange }: UsersPageProps) {
   const me = useCurrentUser();
   const mayWrite = can(me, "user", "write");
   const users = useQuery({
-    ...usersReadUsersOptions({ query: { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } }),
+    ...usersReadUsersOptions({
+      query: { q: search.q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+    }),
     placeholderData: keepPreviousData,
   });
+  const searching = page === 1 && isFiltered(search);
   const roles = useQuery({
     ...rolesReadRolesOptions({ query: { limit: 100 } }),
     enabled: can(me, "role", "read"),
@@ -50,6 +66,7 @@ export function UsersPage({ page, onPageChange }: UsersPageProps) {
           )
         }
       />
+      <ListSearch noun="users" value={search.q} onChange={(q) => onSearchChange({ q })} />
       {users.isError && <ErrorAlert error={users.error} />}
       {users.isPending && !users.isError && (
         <Card className="space-y-3 p-6">
@@ -58,7 +75,10 @@ export function UsersPage({ page, onPageChange }: UsersPageProps) {
           <Skeleton className="h-5 w-full" />
         </Card>
       )}
-      {users.data && users.data.data.length === 0 && (
+      {users.data && users.data.data.length === 0 && searching && (
+        <NoMatches noun="users" q={search.q} onClear={() => onSearchChange({ q: undefined })} />
+      )}
+      {users.data && users.data.data.length === 0 && !searching && (
         <EmptyState icon={UsersIcon} title="No users on this page">
           <Button variant="link" onClick={() => onPageChange(1)}>
             Go to the first page

@@ -1,21 +1,28 @@
 import { createFileRoute } from "@tanstack/react-router";
-import { GroupsPage } from "@/features/groups/groups-page";
-import { positiveInt } from "@/lib/search-params";
-
-type GroupsSearch = { page?: number };
+import { GroupsPage, type GroupsSearch } from "@/features/groups/groups-page";
+import { positiveInt, searchText } from "@/lib/search-params";
 
 export const Route = createFileRoute("/_app/groups")({
-  validateSearch: (search): GroupsSearch => ({ page: positiveInt(search.page) }),
+  validateSearch: (search): GroupsSearch & { page?: number } => ({
+    page: positiveInt(search.page),
+    q: searchText(search.q),
+  }),
   component: GroupsRoute,
 });
 
 function GroupsRoute() {
-  const { page = 1 } = Route.useSearch();
+  const { page = 1, ...search } = Route.useSearch();
   const navigate = Route.useNavigate();
   return (
     <GroupsPage
       page={page}
-      onPageChange={(next) => navigate({ search: { page: next > 1 ? next : undefined } })}
+      search={search}
+      onPageChange={(next) =>
+        navigate({ search: (old) => ({ ...old, page: next > 1 ? next : undefined }) })
+      }
+      onSearchChange={(change) =>
+        navigate({ search: (old) => ({ ...old, ...change, page: undefined }) })
+      }
     />
   );
 }

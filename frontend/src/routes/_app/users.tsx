@@ -1,21 +1,28 @@
 import { createFileRoute } from "@tanstack/react-router";
-import { UsersPage } from "@/features/users/users-page";
-import { positiveInt } from "@/lib/search-params";
-
-type UsersSearch = { page?: number };
+import { UsersPage, type UsersSearch } from "@/features/users/users-page";
+import { positiveInt, searchText } from "@/lib/search-params";
 
 export const Route = createFileRoute("/_app/users")({
-  validateSearch: (search): UsersSearch => ({ page: positiveInt(search.page) }),
+  validateSearch: (search): UsersSearch & { page?: number } => ({
+    page: positiveInt(search.page),
+    q: searchText(search.q),
+  }),
   component: UsersRoute,
 });
 
 function UsersRoute() {
-  const { page = 1 } = Route.useSearch();
+  const { page = 1, ...search } = Route.useSearch();
   const navigate = Route.useNavigate();
   return (
     <UsersPage
       page={page}
-      onPageChange={(next) => navigate({ search: { page: next > 1 ? next : undefined } })}
+      search={search}
+      onPageChange={(next) =>
+        navigate({ search: (old) => ({ ...old, page: next > 1 ? next : undefined }) })
+      }
+      onSearchChange={(change) =>
+        navigate({ search: (old) => ({ ...old, ...change, page: undefined }) })
+      }
     />
   );
 }

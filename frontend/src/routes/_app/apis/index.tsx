@@ -1,28 +1,32 @@
 import { createFileRoute } from "@tanstack/react-router";
-import { ApisPage } from "@/features/apis/apis-page";
-import { positiveInt } from "@/lib/search-params";
-
-type ApisSearch = { page?: number; module?: number };
+import { ApisPage, type ApisSearch, ENGINES, METHODS } from "@/features/apis/apis-page";
+import { oneOf, optionalBoolean, positiveInt, searchText } from "@/lib/search-params";
 
 export const Route = createFileRoute("/_app/apis/")({
-  validateSearch: (search): ApisSearch => ({
+  validateSearch: (search): ApisSearch & { page?: number } => ({
     page: positiveInt(search.page),
+    q: searchText(search.q),
     module: positiveInt(search.module),
+    engine: oneOf(ENGINES, search.engine),
+    method: oneOf(METHODS, search.method),
+    published: optionalBoolean(search.published),
   }),
   component: ApisRoute,
 });
 
 function ApisRoute() {
-  const { page = 1, module } = Route.useSearch();
+  const { page = 1, ...search } = Route.useSearch();
   const navigate = Route.useNavigate();
   return (
     <ApisPage
       page={page}
-      moduleId={module}
+      search={search}
       onPageChange={(next) =>
         navigate({ search: (old) => ({ ...old, page: next > 1 ? next : undefined }) })
       }
-      onModuleChange={(next) => navigate({ search: { module: next } })}
+      onSearchChange={(change) =>
+        navigate({ search: (old) => ({ ...old, ...change, page: undefined }) })
+      }
     />
   );
 }
