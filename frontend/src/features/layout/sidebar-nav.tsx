@@ -34,7 +34,7 @@ export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
         if (items.length === 0) return null;
         return (
           <div key={section.label} className="flex flex-col gap-1">
-            <h2 className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground/80 uppercase">
+            <h2 className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">
               {section.label}
             </h2>
             {items.map((item) => (
@@ -44,7 +44,7 @@ export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
         );
       })}
       <div className="flex flex-col gap-1">
-        <h2 className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground/80 uppercase">
+        <h2 className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">
           Help
         </h2>
         <a href={gatewayDocsUrl} target="_blank" rel="noreferrer" className={navLinkClass}>
