@@ -43,6 +43,7 @@ from sluice.security import Keyring, client_secret_key, derive_key
 from sluice.services import audit
 from sluice.services.registry import RegistryHolder
 from sluice.services.throttle import LoginGuard, Throttle
+from sluice.swagger import mount_swagger_assets
 from sluice.ui import mount_ui
 
 
@@ -130,7 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
-        docs_url="/api/v1/docs",
+        docs_url=None,  # admin/routes/docs.py serves it without a CDN
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     audit.install()
     app.include_router(api_router)
     app.include_router(health.router)
+    mount_swagger_assets(app)
     mount_ui(app, settings.UI_DIST_DIR)
     app.include_router(token_router)
     app.state.route_templates = route_templates(app)

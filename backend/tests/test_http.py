@@ -1,5 +1,6 @@
 """What any client sees of the HTTP layer: request ids, bad bodies, health, metrics, the UI."""
 
+import gzip
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,6 +145,62 @@ def test_the_dashboard_is_served_with_a_client_route_fallback(
         assert client.get("/ui/assets/app.js").text == "console.log(1)"
         for escape in ("/ui/../../etc/passwd", "/ui/..%2F..%2F..%2Fetc%2Fpasswd"):
             assert "root:" not in client.get(escape).text
+
+
+def built_dashboard(tmp_path: Path) -> Path:
+    """A dist folder as `npm run build` leaves it: hashed assets with .br and .gz twins."""
+    dist = tmp_path / "ui-dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<div id=root>sluice</div>")
+    script = b"console.log('sluice');" * 50
+    (dist / "assets" / "index-AbC123.js").write_bytes(script)
+    (dist / "assets" / "index-AbC123.js.gz").write_bytes(gzip.compress(script))
+    (dist / "assets" / "index-AbC123.js.br").write_bytes(b"brotli bytes")
+    (dist / "assets" / "index-AbC123.css").write_text("body{}")
+    (dist / "assets" / "index-AbC123.css.gz").write_bytes(gzip.compress(b"body{}"))
+    return dist
+
+
+def test_hashed_assets_go_out_precompressed_and_cached_for_good(
+    app_factory: AppFactory, tmp_path: Path
+) -> None:
+    app: FastAPI = app_factory(UI_DIST_DIR=built_dashboard(tmp_path))
+    with TestClient(app) as client:
+        url = "/ui/assets/index-AbC123.js"
+        with client.stream("GET", url, headers={"Accept-Encoding": "gzip, deflate, br"}) as brotli:
+            assert b"".join(brotli.iter_raw()) == b"brotli bytes"  # the .br twin as it is
+        assert brotli.headers["content-encoding"] == "br"
+        assert brotli.headers["content-type"].startswith("text/javascript")
+        assert brotli.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert brotli.headers["vary"] == "Accept-Encoding"
+
+        gzipped = client.get(url, headers={"Accept-Encoding": "gzip, br;q=0"})
+        assert gzipped.headers["content-encoding"] == "gzip"
+        assert gzipped.text == "console.log('sluice');" * 50  # httpx decodes gzip
+
+        plain = client.get(url, headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert plain.text == "console.log('sluice');" * 50
+        assert plain.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert plain.headers["vary"] == "Accept-Encoding"
+
+        # A style sheet with only a gzip twin: a brotli-only browser gets it plain.
+        sheet = client.get("/ui/assets/index-AbC123.css", headers={"Accept-Encoding": "br"})
+        assert "content-encoding" not in sheet.headers and sheet.text == "body{}"
+        assert sheet.headers["content-type"].startswith("text/css")
+
+
+def test_index_html_is_revalidated_and_a_missing_asset_is_404(
+    app_factory: AppFactory, tmp_path: Path
+) -> None:
+    app: FastAPI = app_factory(UI_DIST_DIR=built_dashboard(tmp_path))
+    with TestClient(app) as client:
+        for path in ("/ui/", "/ui/apis/7"):
+            page = client.get(path)
+            assert page.headers["cache-control"] == "no-cache" and "sluice" in page.text
+        missing = client.get("/ui/assets/gone-123.js", headers={"Accept-Encoding": "br"})
+        assert missing.status_code == 404
+        assert "immutable" not in missing.headers.get("cache-control", "")
 
 
 def test_unbuilt_dashboard_says_how_to_build_it(client: TestClient) -> None:

@@ -7,6 +7,7 @@ from sluice.admin.routes import (
     apis,
     clients,
     datasources,
+    docs,
     exchange,
     gateway_docs,
     groups,
@@ -33,5 +34,6 @@ api_router.include_router(macros.router)
 api_router.include_router(groups.router)
 api_router.include_router(clients.router)
 api_router.include_router(records.router)
+api_router.include_router(docs.router)
 api_router.include_router(gateway_docs.router)
 api_router.include_router(exchange.router)

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -96,3 +97,18 @@ def test_the_gateway_document_describes_every_live_api(
     assert "/shop/draft" not in doc["paths"] and draft["is_published"] is False
     docs = client.get("/api/v1/gateway/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def test_both_swagger_pages_load_swagger_from_sluice_itself(client: TestClient) -> None:
+    """On a network without internet a CDN-hosted Swagger UI stays blank (issue 14, defect 6)."""
+    for page in ("/api/v1/gateway/docs", "/api/v1/docs"):
+        html = client.get(page).text
+        sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert sources and all(url.startswith("/api/v1/docs/assets/") for url in sources), page
+        for url in sources:
+            asset = client.get(url)
+            assert asset.status_code == 200 and asset.content, url
+    script = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "SwaggerUIBundle" in script.text
+    assert client.get("/api/v1/docs/assets/nothing.js").status_code == 404

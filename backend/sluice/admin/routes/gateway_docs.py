@@ -1,10 +1,10 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from sluice.services.gateway_docs import document
+from sluice.swagger import swagger_page
 
 router = APIRouter(prefix="/gateway", tags=["gateway"], include_in_schema=False)
 
@@ -17,4 +17,4 @@ def gateway_openapi(request: Request) -> dict[str, Any]:
 
 @router.get("/docs")
 def gateway_docs() -> HTMLResponse:
-    return get_swagger_ui_html(openapi_url="/api/v1/gateway/openapi.json", title="Sluice gateway")
+    return swagger_page("/api/v1/gateway/openapi.json", "Sluice gateway")

@@ -132,7 +132,7 @@ export function CallFilters({
         <Button
           variant="outline"
           aria-pressed={live}
-          aria-label="Auto-refresh"
+          aria-label="Live auto-refresh"
           title={live ? "Refreshing every 5 seconds" : "Refresh every 5 seconds"}
           className={cn(live && "border-success/40 text-success hover:text-success")}
           onClick={() => onLiveChange(!live)}

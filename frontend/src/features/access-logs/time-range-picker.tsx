@@ -116,7 +116,7 @@ export function TimeRangePicker({
           variant="ghost"
           size="sm"
           title={RANGE_LABELS[range]}
-          aria-label={RANGE_LABELS[range]}
+          aria-label={`${QUICK_LABELS[range]} (${RANGE_LABELS[range]})`}
           aria-pressed={current === range}
           className={cn(
             "h-7 px-2.5 hover:bg-transparent hover:text-foreground",

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { BracesIcon, PlusIcon } from "lucide-react";
+import { BookOpenIcon, BracesIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import { apisReadApisOptions } from "@/client/@tanstack/react-query.gen";
 import type { ApiPublic, ModulePublic } from "@/client/types.gen";
@@ -12,6 +12,7 @@ import { Pagination } from "@/components/pagination";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
+import { gatewayDocsUrl } from "@/lib/gateway-docs";
 import { can } from "@/lib/permissions";
 import { oneOf, optionalBoolean } from "@/lib/search-params";
 import { useCurrentUser } from "@/lib/session";
@@ -163,7 +164,17 @@ export function ApisPage(props: ApisPageProps) {
       <PageHeader
         title="APIs"
         description="SQL templates and Python scripts served as HTTP endpoints at /module/path."
-        actions={mayWrite && <NewApiButton moduleId={moduleId} />}
+        actions={
+          <>
+            <Button variant="outline" asChild>
+              <a href={gatewayDocsUrl} target="_blank" rel="noreferrer">
+                <BookOpenIcon />
+                Gateway docs
+              </a>
+            </Button>
+            {mayWrite && <NewApiButton moduleId={moduleId} />}
+          </>
+        }
       />
       <ApiFilters search={search} modules={modules} onSearchChange={props.onSearchChange} />
       {apis.isError && <ErrorAlert error={apis.error} />}

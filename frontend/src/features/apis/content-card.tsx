@@ -1,6 +1,6 @@
 import { TriangleAlertIcon, VariableIcon } from "lucide-react";
 import type { ApiPublic } from "@/client/types.gen";
-import { CodeEditor } from "@/components/code-editor";
+import { CodeEditor } from "@/components/lazy-code-editor";
 import {
   Card,
   CardContent,

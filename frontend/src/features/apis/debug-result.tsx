@@ -1,8 +1,8 @@
 import { CheckCircle2Icon, ClockIcon, XCircleIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import type { DebugResult } from "@/client/types.gen";
-import { CodeEditor } from "@/components/code-editor";
 import { CopyButton } from "@/components/copy-button";
+import { CodeEditor } from "@/components/lazy-code-editor";
 import { Badge } from "@/components/ui/badge";
 import { isRowList, ResultTable } from "./result-table";
 

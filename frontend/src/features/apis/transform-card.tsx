@@ -1,6 +1,6 @@
 import { ChevronRightIcon } from "lucide-react";
 import { useState } from "react";
-import { CodeEditor } from "@/components/code-editor";
+import { CodeEditor } from "@/components/lazy-code-editor";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent } from "@/components/ui/card";
 import { cn } from "@/lib/utils";

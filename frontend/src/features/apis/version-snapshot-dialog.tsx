@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { apisReadApiVersionOptions } from "@/client/@tanstack/react-query.gen";
 import type { ApiVersionDetail } from "@/client/types.gen";
-import { CodeEditor } from "@/components/code-editor";
+import { CodeEditor } from "@/components/lazy-code-editor";
 import { Badge } from "@/components/ui/badge";
 import {
   Dialog,

@@ -1,6 +1,6 @@
 import { InfoIcon } from "lucide-react";
 import type { GeneratedApi, GenerateResult, ParamDef } from "@/client/types.gen";
-import { CodeEditor } from "@/components/code-editor";
+import { CodeEditor } from "@/components/lazy-code-editor";
 import { MethodBadge } from "@/components/method-badge";
 import { Alert } from "@/components/ui/alert";
 

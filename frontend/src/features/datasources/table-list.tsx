@@ -57,7 +57,7 @@ export function TableList({ tables, selected, onSelect }: TableListProps) {
       {[...bySchema(tables)].map(([schema, group]) => (
         <div key={schema} className="mb-2 last:mb-0">
           {schema && (
-            <h3 className="px-2.5 pt-2 pb-1 text-xs font-medium tracking-wide text-muted-foreground/80 uppercase">
+            <h3 className="px-2.5 pt-2 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">
               {schema}
             </h3>
           )}

@@ -9,6 +9,13 @@ import { UserMenu } from "./user-menu";
 export function AppLayout() {
   return (
     <div className="flex min-h-svh">
+      {/* The first thing Tab reaches: past the sidebar and header to the page itself. */}
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-foreground focus:not-sr-only focus:fixed focus:top-3 focus:left-3"
+      >
+        Skip to content
+      </a>
       <aside className="sticky top-0 hidden h-svh w-64 shrink-0 flex-col gap-6 overflow-y-auto border-r bg-sidebar px-3 py-4 md:flex">
         <Link to="/" className="px-3">
           <SluiceLogo />
@@ -22,7 +29,11 @@ export function AppLayout() {
           <ThemeToggle />
           <UserMenu />
         </header>
-        <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 md:px-8">
+        <main
+          id="main"
+          tabIndex={-1}
+          className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 outline-none md:px-8"
+        >
           <Outlet />
         </main>
       </div>

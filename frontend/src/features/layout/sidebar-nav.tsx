@@ -1,7 +1,12 @@
 import { Link } from "@tanstack/react-router";
+import { BookOpenIcon } from "lucide-react";
+import { gatewayDocsUrl } from "@/lib/gateway-docs";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { type NavItem, navSections } from "./nav-items";
+
+const navLinkClass =
+  "flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-muted-foreground transition-colors hover:bg-accent hover:text-accent-foreground data-[status=active]:bg-accent data-[status=active]:text-accent-foreground";
 
 function NavLink({ item, onNavigate }: { item: NavItem; onNavigate?: () => void }) {
   const Icon = item.icon;
@@ -10,7 +15,7 @@ function NavLink({ item, onNavigate }: { item: NavItem; onNavigate?: () => void 
       to={item.to}
       onClick={onNavigate}
       activeOptions={{ exact: item.to === "/" }}
-      className="flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-muted-foreground transition-colors hover:bg-accent hover:text-accent-foreground data-[status=active]:bg-accent data-[status=active]:text-accent-foreground"
+      className={navLinkClass}
     >
       <Icon className="size-4" />
       {item.label}
@@ -29,7 +34,7 @@ export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
         if (items.length === 0) return null;
         return (
           <div key={section.label} className="flex flex-col gap-1">
-            <h2 className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground/80 uppercase">
+            <h2 className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">
               {section.label}
             </h2>
             {items.map((item) => (
@@ -38,6 +43,15 @@ export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
           </div>
         );
       })}
+      <div className="flex flex-col gap-1">
+        <h2 className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">
+          Help
+        </h2>
+        <a href={gatewayDocsUrl} target="_blank" rel="noreferrer" className={navLinkClass}>
+          <BookOpenIcon className="size-4" />
+          Gateway API docs
+        </a>
+      </div>
     </nav>
   );
 }

@@ -3,7 +3,7 @@ import { ChevronRightIcon, HistoryIcon } from "lucide-react";
 import { useState } from "react";
 import { macrosReadMacroVersionsOptions } from "@/client/@tanstack/react-query.gen";
 import type { MacroVersionPublic } from "@/client/types.gen";
-import { CodeEditor } from "@/components/code-editor";
+import { CodeEditor } from "@/components/lazy-code-editor";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";

@@ -61,7 +61,6 @@ export function StatCard({
   return (
     <Link
       to={to}
-      aria-label={`${label}: ${value}`}
       className="rounded-xl outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
     >
       {body}
