@@ -88,16 +88,21 @@ test("a script API is written, debugged and published from the dashboard", async
   await page.getByLabel("Name", { exact: true }).fill("Orders of a customer");
   await page.getByLabel("Data source").selectOption({ label: "e2e-script-pg" });
   await page.getByLabel("Access").selectOption("public");
-  await page
-    .getByRole("textbox", { name: "Python script" })
-    .fill(
-      [
-        "def execute(params):",
-        `    rows = db.query("SELECT id FROM ${postgresTable} WHERE customer = %s", [params["who"]])`,
-        '    log.info("found", len(rows))',
-        '    return {"who": params["who"], "orders": len(rows)}',
-      ].join("\n"),
-    );
+  // The script editor completes the names a script starts with.
+  const script = page.getByRole("textbox", { name: "Python script" });
+  await script.click();
+  await page.keyboard.type("cac");
+  const completions = page.locator(".cm-tooltip-autocomplete");
+  await expect(completions.getByRole("option", { name: /^cache/ })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await script.fill(
+    [
+      "def execute(params):",
+      `    rows = db.query("SELECT id FROM ${postgresTable} WHERE customer = %s", [params["who"]])`,
+      '    log.info("found", len(rows))',
+      '    return {"who": params["who"], "orders": len(rows)}',
+    ].join("\n"),
+  );
   await page.getByRole("button", { name: "Create API" }).click();
   await expect(page).toHaveURL(/\/ui\/apis\/\d+/);
   expect(source.id).toBeGreaterThan(0);
@@ -111,7 +116,7 @@ test("a script API is written, debugged and published from the dashboard", async
   await expect(result.getByTestId("debug-summary")).toContainText("Succeeded");
   await expect(result).toContainText('"orders": 1');
   await expect(result.getByTestId("debug-logs")).toContainText("found 1");
-  await page.screenshot({ path: "/tmp/debugger-script-1440.png", fullPage: false });
+  await page.screenshot({ path: test.info().outputPath("debugger-script-1440.png") });
 
   await page.getByRole("button", { name: "Publish", exact: true }).click();
   const dialog = page.getByRole("dialog");
@@ -137,16 +142,21 @@ test("the SQL editor completes the data source's columns and explains filters", 
   const completions = page.locator(".cm-tooltip-autocomplete");
   await expect(completions).toBeVisible();
   await expect(completions.getByRole("option", { name: /customer/ })).toBeVisible();
-  await page.screenshot({ path: "/tmp/debugger-completion-1440.png" });
+  await page.screenshot({ path: test.info().outputPath("debugger-completion-1440.png") });
   await page.keyboard.press("Enter");
   await expect(editor).toContainText("SELECT customer");
 
+  // After `|` it offers the template's filters; hovering one shows its doc.
   await page.keyboard.type(` FROM ${postgresTable} WHERE customer LIKE {{ 'a' | sql_l`);
-  await expect(completions.getByRole("option", { name: /sql_like\b/ }).first()).toBeVisible();
-  await page.keyboard.press("Escape");
-  await page.keyboard.type("ike }}");
-  await page.getByText("sql_like", { exact: true }).hover();
+  await expect(completions.getByRole("option", { name: /^sql_like/ }).first()).toBeVisible();
+  await page.keyboard.press("Enter");
+  const tag = page.locator(".cm-content .cm-jinja", { hasText: "sql_like" });
+  await expect(tag).toHaveText("{{ 'a' | sql_like}}");
+  const box = await tag.boundingBox();
+  if (!box) throw new Error("the template tag has no box");
+  await page.mouse.move(box.x + (box.width * 13) / 19, box.y + box.height / 2);
   await expect(page.locator(".cm-hint-doc")).toContainText("%value%");
+  await page.screenshot({ path: test.info().outputPath("debugger-hover-1440.png") });
 });
 
 test("copy as curl calls a private API with a client's token", async ({ page }) => {
@@ -178,7 +188,7 @@ test("copy as curl calls a private API with a client's token", async ({ page }) 
   );
   const command = (await call.getByTestId("curl-command").textContent()) ?? "";
   expect(command).toContain("$SLUICE_TOKEN");
-  await page.screenshot({ path: "/tmp/debugger-curl-1440.png" });
+  await page.screenshot({ path: test.info().outputPath("debugger-curl-1440.png") });
 
   const output = execFileSync("bash", ["-c", `${command} -w '\\n%{http_code}'`], {
     env: { ...process.env, SLUICE_TOKEN: access_token },

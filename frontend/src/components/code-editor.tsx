@@ -224,9 +224,9 @@ function hintHover(hints: CodeHints) {
 }
 
 function languageExtension(language: CodeLanguage, jinja: boolean, hints?: CodeHints): Extension {
-  const extra = hints
-    ? [EditorState.languageData.of(() => [{ autocomplete: hintSource(hints) }]), hintHover(hints)]
-    : [];
+  // One source function: the completion state tracks each source by identity.
+  const data = hints ? [{ autocomplete: hintSource(hints) }] : [];
+  const extra = hints ? [EditorState.languageData.of(() => data), hintHover(hints)] : [];
   if (language === "python") return [python(), extra];
   const base = sql(hints?.schema ? { schema: hints.schema } : {});
   return jinja ? [base, jinjaHighlight, extra] : [base, extra];

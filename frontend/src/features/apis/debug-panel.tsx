@@ -72,8 +72,8 @@ export function DebugPanel(props: DebugPanelProps) {
           </CardTitle>
           <CardDescription>
             Runs what is in the editor, unsaved, on its data source. Nothing is saved or published.{" "}
-            <kbd className="rounded border bg-muted px-1 font-mono text-[11px]">Ctrl+Enter</kbd> in
-            the editor runs it too.
+            <kbd className="rounded border bg-muted px-1 font-mono text-[11px]">Ctrl/⌘+Enter</kbd>{" "}
+            in the editor runs it too.
           </CardDescription>
         </div>
         <Button type="button" disabled={Boolean(blocked) || debug.isPending} onClick={run}>
