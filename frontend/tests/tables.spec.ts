@@ -218,10 +218,11 @@ test("an API refuses a DELETE without WHERE until its editor allows whole-table 
   await expect(result.getByTestId("debug-summary")).toContainText("Failed");
   await expect(result).toContainText("without a WHERE clause");
 
-  // Allowed, and saved with the draft (a debug run saves first): the same call runs.
+  // Allowed (the run takes the unsaved setting), then saved with the draft.
   await allow.check();
   await debug.getByRole("button", { name: "Run", exact: true }).click();
   await expect(result.getByTestId("debug-summary")).toContainText("Succeeded");
+  await page.getByRole("button", { name: "Save draft" }).click();
   await expect(page.getByText("Draft saved")).toBeVisible();
   await allow.scrollIntoViewIfNeeded();
   await page.screenshot({ path: test.info().outputPath("whole-table-writes.png") });

@@ -304,8 +304,28 @@ class VersionDiff(SQLModel):
     """A unified diff of the template or script."""
 
 
+class DebugDraft(SQLModel):
+    """What the editor holds and a debug run should use instead of the stored draft: any
+    field given replaces the stored one for this run only; nothing is saved."""
+
+    method: Method | None = None
+    path: str | None = Field(default=None, min_length=1, max_length=255)
+    engine: Engine | None = None
+    datasource_id: RowId | None = None
+    content: str | None = Field(default=None, max_length=100_000)
+    params: list[ParamDef] | None = None
+    result_transform: str | None = Field(default=None, max_length=100_000)
+    param_validation: str | None = Field(default=None, max_length=100_000)
+    timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
+    pagination: Pagination | None = None
+    allow_whole_table_writes: bool | None = None
+
+
 class DebugRequest(SQLModel):
     params: JsonObject = Field(default_factory=dict)
+    draft: DebugDraft | None = None
+    """Run this (the editor's unsaved content and settings) instead of the stored draft,
+    checked as a save would check it and never stored."""
 
 
 class DebugResult(SQLModel):
@@ -319,3 +339,18 @@ class DebugResult(SQLModel):
     """The stable code a gateway call would answer with (`bad_request`, `timeout`...)."""
     logs: list[str] = []
     """What a script printed or logged, in order."""
+
+
+class ReferenceEntry(SQLModel):
+    name: str
+    doc: str
+
+
+class EditorReference(SQLModel):
+    """What the API editor completes and explains on hover."""
+
+    filters: list[ReferenceEntry]
+    """The template filters: the SQL ones first, then the Jinja ones the sandbox allows."""
+    tags: list[ReferenceEntry]
+    script_names: list[ReferenceEntry]
+    """The names a script starts with."""

@@ -44,6 +44,8 @@ def api_public(session: Session, api: Api) -> ApiPublic:
         except TemplateSyntaxError:
             names = []
         uses_raw = RAW_FILTER.search(api.content) is not None
+    elif api.engine == "script":
+        names = script_parameters(api.content)
     groups = session.exec(select(GroupApiLink.group_id).where(GroupApiLink.api_id == api.id)).all()
     return ApiPublic(
         **api.model_dump(exclude={"params"}),
@@ -52,6 +54,35 @@ def api_public(session: Session, api: Api) -> ApiPublic:
         parameters_in_content=names,
         uses_raw=uses_raw,
     )
+
+
+def script_parameters(source: str) -> list[str]:
+    """Names a script reads as `params["x"]` or `params.get("x")`, in order of first use;
+    none when the script does not parse yet."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    found: list[tuple[int, int, str]] = []
+    for node in ast.walk(tree):
+        key: ast.expr | None = None
+        if isinstance(node, ast.Subscript) and _is_params(node.value):
+            key = node.slice
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and _is_params(node.func.value)
+            and node.args
+        ):
+            key = node.args[0]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            found.append((key.lineno, key.col_offset, key.value))
+    return list(dict.fromkeys(name for _, _, name in sorted(found)))
+
+
+def _is_params(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id in ("params", "req")
 
 
 def set_groups(session: Session, api: Api, group_ids: list[int]) -> None:
@@ -167,15 +198,7 @@ def add_api(session: Session, data: ApiCreate) -> Api:
 
 def update_api(session: Session, api: Api, data: ApiUpdate) -> Api:
     """Apply the sent fields to the draft; the live version changes only when published."""
-    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
-    merged = api.model_dump(
-        exclude={"id", "created_at", "updated_at", "is_published", "published_version_id"}
-    ) | {k: v for k, v in changes.items() if v is not None or k in _NULLABLE}
-    try:
-        checked = ApiCreate.model_validate(merged)
-    except ValidationError as exc:
-        raise Unprocessable(validation_message(exc)) from None
-    _check_references(session, checked, checked.module_id)
+    checked = merged(session, api, data.model_dump(exclude_unset=True))
     check_route(session, checked.module_id, checked.method, checked.path, api.id)
     for field, value in checked.model_dump(mode="json", exclude={"group_ids"}).items():
         setattr(api, field, value)
@@ -187,6 +210,29 @@ def update_api(session: Session, api: Api, data: ApiUpdate) -> Api:
     commit(session, f"{checked.method} {checked.path} already exists in this module")
     session.refresh(api)
     return api
+
+
+def merged(session: Session, api: Api, changes: dict[str, Any]) -> ApiCreate:
+    """The stored draft with `changes` applied, checked as a save checks it (422 or 404
+    with the reason); shared by saving and by debugging an unsaved draft."""
+    fields = api.model_dump(
+        exclude={"id", "created_at", "updated_at", "is_published", "published_version_id"}
+    ) | {k: v for k, v in changes.items() if v is not None or k in _NULLABLE}
+    try:
+        checked = ApiCreate.model_validate(fields)
+    except ValidationError as exc:
+        raise Unprocessable(validation_message(exc)) from None
+    _check_references(session, checked, checked.module_id)
+    return checked
+
+
+def unsaved(session: Session, api: Api, changes: dict[str, Any]) -> Api:
+    """A detached copy of the API with `changes` applied, for one debug run: never added
+    to the session, so nothing of it is stored."""
+    checked = merged(session, api, changes)
+    copy = Api.model_validate(checked.model_dump(mode="json", exclude={"group_ids"}))
+    copy.id = api.id
+    return copy
 
 
 _NULLABLE = {

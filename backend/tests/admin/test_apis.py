@@ -306,3 +306,38 @@ def test_allowing_whole_table_writes_is_frozen_in_each_version(
     assert client.get(base, headers=admin_headers).json()["allow_whole_table_writes"] is False
     live = client.get(f"{base}/versions/{restored.json()['id']}", headers=admin_headers).json()
     assert live["snapshot"]["allow_whole_table_writes"] is False
+
+
+def test_a_script_suggests_the_params_it_reads(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    module = make_module(client, admin_headers)
+    script = (
+        'def execute(params):\n    day = params.get("day")\n'
+        '    return {"who": params["who"], "day": day, "again": params["who"]}'
+    )
+    api = make_api(
+        client, admin_headers, module_id=module["id"], path="s", engine="script", content=script
+    )
+    assert api["parameters_in_content"] == ["day", "who"]
+    broken = client.patch(
+        f"/api/v1/apis/{api['id']}", json={"content": "def execute(:"}, headers=admin_headers
+    ).json()
+    assert broken["parameters_in_content"] == []
+
+
+def test_the_editor_reference_names_every_filter_and_the_script_context(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/apis/editor-reference", headers=admin_headers)
+    assert response.status_code == 200
+    reference = response.json()
+    filters = {f["name"]: f["doc"] for f in reference["filters"]}
+    assert "sql_like" in filters and "%value%" in filters["sql_like"]
+    assert "in_list" in filters and filters["lower"].startswith("Convert a value to lowercase")
+    assert all(doc for doc in filters.values())
+    tags = {t["name"] for t in reference["tags"]}
+    assert {"where", "setclause", "if", "for"} <= tags
+    names = {n["name"]: n["doc"] for n in reference["script_names"]}
+    assert {"params", "db", "tx", "http", "cache", "log"} <= set(names)
+    assert names["db"].startswith("`db.query(sql, params)`")

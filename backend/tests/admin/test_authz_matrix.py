@@ -78,6 +78,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("DELETE", "/api/v1/modules/{module_id}"): ("module", "write"),
     ("GET", "/api/v1/apis"): ("api", "read"),
     ("POST", "/api/v1/apis"): ("api", "write"),
+    ("GET", "/api/v1/apis/editor-reference"): ("api", "read"),
     ("GET", "/api/v1/apis/{api_id}"): ("api", "read"),
     ("PATCH", "/api/v1/apis/{api_id}"): ("api", "write"),
     ("DELETE", "/api/v1/apis/{api_id}"): ("api", "write"),

@@ -107,6 +107,100 @@ def test_debug_errors_are_answers_not_500s(
     assert response.status_code == 422 and "line 1" in response.json()["detail"]
 
 
+def test_debug_runs_the_given_draft_without_storing_it(
+    client: TestClient, admin_headers: dict[str, str], setup: Any
+) -> None:
+    source, module, table = setup
+    api = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="names",
+        content=f"SELECT name FROM {table} ORDER BY id",
+    )
+    url = f"/api/v1/apis/{api['id']}/debug"
+    draft = {
+        "content": f"SELECT id FROM {table} WHERE age > {{{{ age }}}} ORDER BY id",
+        "params": [{"name": "age", "location": "query", "type": "integer", "required": True}],
+        "result_transform": "def transform(result, params):\n    return len(result)",
+    }
+    response = client.post(url, json={"params": {"age": 30}, "draft": draft}, headers=admin_headers)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["ok"] is True and result["data"] == 2
+    assert "age > %s" in result["rendered_sql"] and result["bind_params"] == [30]
+
+    stored = client.get(f"/api/v1/apis/{api['id']}", headers=admin_headers).json()
+    assert stored["content"] == f"SELECT name FROM {table} ORDER BY id"
+    assert stored["params"] == [] and stored["result_transform"] is None
+    assert stored["updated_at"] == api["updated_at"]
+    # The contract form still runs the stored draft.
+    assert debug(client, admin_headers, api["id"], {})["data"][0] == {"name": "ada"}
+
+
+def test_a_bad_draft_is_refused_like_a_save(
+    client: TestClient, admin_headers: dict[str, str], setup: Any
+) -> None:
+    source, module, table = setup
+    api = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="checked",
+        content=f"SELECT name FROM {table}",
+    )
+    url = f"/api/v1/apis/{api['id']}/debug"
+
+    def refused(draft: dict[str, Any]) -> tuple[int, str]:
+        response = client.post(url, json={"params": {}, "draft": draft}, headers=admin_headers)
+        return response.status_code, response.json()["detail"]
+
+    status, detail = refused({"result_transform": "def transform(:"})
+    assert status == 422 and detail.startswith("result_transform: line 1")
+    twice = {"name": "a", "location": "query", "type": "string"}
+    status, detail = refused({"params": [twice, twice]})
+    assert status == 422 and "two params share a name" in str(detail)
+    status, detail = refused({"datasource_id": 999_999})
+    assert status == 404 and detail == "Datasource 999999 not found"
+    status, detail = refused({"datasource_id": None})
+    assert status == 422 and detail == "Choose a data source for this API first"
+    status, detail = refused({"content": "SELECT {% if %}"})
+    assert status == 422 and "line 1" in detail
+    status, detail = refused({"engine": "script", "content": "import os"})
+    assert status == 422 and "os" in detail
+    status, detail = refused({"engine": "mongo"})
+    assert status == 422
+    assert client.get(f"/api/v1/apis/{api['id']}", headers=admin_headers).json()["content"] == (
+        f"SELECT name FROM {table}"
+    )
+
+
+def test_a_script_draft_runs_with_its_logs(
+    client: TestClient, admin_headers: dict[str, str], setup: Any
+) -> None:
+    source, module, _ = setup
+    api = make_api(
+        client, admin_headers, module_id=module["id"], path="hello", content="SELECT 1 AS one"
+    )
+    script = 'def execute(params):\n    log.info("hi", params["who"])\n    return params["who"]'
+    draft = {
+        "engine": "script",
+        "datasource_id": source["id"],
+        "content": script,
+        "params": [{"name": "who", "location": "query", "type": "string"}],
+    }
+    response = client.post(
+        f"/api/v1/apis/{api['id']}/debug",
+        json={"params": {"who": "ada"}, "draft": draft},
+        headers=admin_headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] == "ada" and response.json()["logs"] == ["INFO: hi ada"]
+    assert client.get(f"/api/v1/apis/{api['id']}", headers=admin_headers).json()["engine"] == "sql"
+
+
 INJECTIONS = [
     "' OR '1'='1",
     "' OR 1=1 --",

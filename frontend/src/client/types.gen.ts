@@ -1196,6 +1196,59 @@ export type DatasourcesPublic = {
 };
 
 /**
+ * DebugDraft
+ *
+ * What the editor holds and a debug run should use instead of the stored draft: any
+ * field given replaces the stored one for this run only; nothing is saved.
+ */
+export type DebugDraft = {
+    /**
+     * Method
+     */
+    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | null;
+    /**
+     * Path
+     */
+    path?: string | null;
+    /**
+     * Engine
+     */
+    engine?: 'sql' | 'script' | null;
+    /**
+     * Datasource Id
+     */
+    datasource_id?: number | null;
+    /**
+     * Content
+     */
+    content?: string | null;
+    /**
+     * Params
+     */
+    params?: Array<ParamDef> | null;
+    /**
+     * Result Transform
+     */
+    result_transform?: string | null;
+    /**
+     * Param Validation
+     */
+    param_validation?: string | null;
+    /**
+     * Timeout Ms
+     */
+    timeout_ms?: number | null;
+    /**
+     * Pagination
+     */
+    pagination?: 'none' | 'page' | 'offset' | null;
+    /**
+     * Allow Whole Table Writes
+     */
+    allow_whole_table_writes?: boolean | null;
+};
+
+/**
  * DebugRequest
  */
 export type DebugRequest = {
@@ -1205,6 +1258,7 @@ export type DebugRequest = {
     params?: {
         [key: string]: unknown;
     };
+    draft?: DebugDraft | null;
 };
 
 /**
@@ -1243,6 +1297,26 @@ export type DebugResult = {
      * Logs
      */
     logs?: Array<string>;
+};
+
+/**
+ * EditorReference
+ *
+ * What the API editor completes and explains on hover.
+ */
+export type EditorReference = {
+    /**
+     * Filters
+     */
+    filters: Array<ReferenceEntry>;
+    /**
+     * Tags
+     */
+    tags: Array<ReferenceEntry>;
+    /**
+     * Script Names
+     */
+    script_names: Array<ReferenceEntry>;
 };
 
 /**
@@ -2113,6 +2187,20 @@ export type PublishRequest = {
      * Message
      */
     message?: string | null;
+};
+
+/**
+ * ReferenceEntry
+ */
+export type ReferenceEntry = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Doc
+     */
+    doc: string;
 };
 
 /**
@@ -4356,6 +4444,43 @@ export type ApisCreateApiResponses = {
 };
 
 export type ApisCreateApiResponse = ApisCreateApiResponses[keyof ApisCreateApiResponses];
+
+export type ApisReadEditorReferenceData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/apis/editor-reference';
+};
+
+export type ApisReadEditorReferenceErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ApisReadEditorReferenceError = ApisReadEditorReferenceErrors[keyof ApisReadEditorReferenceErrors];
+
+export type ApisReadEditorReferenceResponses = {
+    /**
+     * Successful Response
+     */
+    200: EditorReference;
+};
+
+export type ApisReadEditorReferenceResponse = ApisReadEditorReferenceResponses[keyof ApisReadEditorReferenceResponses];
 
 export type ApisDeleteApiData = {
     body?: never;

@@ -1,7 +1,14 @@
-import { autocompletion, closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
+import {
+  autocompletion,
+  type Completion,
+  type CompletionContext,
+  type CompletionResult,
+  closeBrackets,
+  closeBracketsKeymap,
+} from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
-import { sql } from "@codemirror/lang-sql";
+import { type SQLNamespace, sql } from "@codemirror/lang-sql";
 import {
   bracketMatching,
   HighlightStyle,
@@ -17,10 +24,12 @@ import {
   EditorView,
   highlightActiveLine,
   highlightActiveLineGutter,
+  hoverTooltip,
   keymap,
   lineNumbers,
   MatchDecorator,
   placeholder as placeholderText,
+  type Tooltip,
   ViewPlugin,
   type ViewUpdate,
 } from "@codemirror/view";
@@ -29,6 +38,21 @@ import { useEffect, useRef } from "react";
 import { cn } from "@/lib/utils";
 
 export type CodeLanguage = "sql" | "python";
+
+/** A name the editor completes and explains on hover. */
+export type CodeHint = { name: string; doc?: string; detail?: string };
+
+/**
+ * What the editor knows beyond the language: tables and their columns (`{table: [col]}`),
+ * the names to complete anywhere (params, script context), the template filters (after
+ * `|`) and tags (after `{%`).
+ */
+export type CodeHints = {
+  schema?: SQLNamespace;
+  names?: CodeHint[];
+  filters?: CodeHint[];
+  tags?: CodeHint[];
+};
 
 type CodeEditorProps = {
   value: string;
@@ -43,6 +67,9 @@ type CodeEditorProps = {
   jinja?: boolean;
   lineNumbers?: boolean;
   className?: string;
+  hints?: CodeHints;
+  /** Ctrl/Cmd+Enter in the editor. */
+  onRun?: () => void;
 };
 
 /** Colours come from CSS variables (styles.css), so the editor follows the theme. */
@@ -99,6 +126,9 @@ const theme = EditorView.theme({
     backgroundColor: "var(--accent)",
     color: "var(--accent-foreground)",
   },
+  ".cm-hint-doc": { maxWidth: "28rem", padding: "6px 10px", fontSize: "12px", lineHeight: "1.5" },
+  ".cm-hint-doc code": { fontWeight: "600" },
+  ".cm-hint-doc p": { margin: "2px 0 0", color: "var(--muted-foreground)" },
   ".cm-panels": { backgroundColor: "var(--muted)", color: "var(--foreground)" },
 });
 
@@ -121,16 +151,100 @@ const jinjaHighlight = ViewPlugin.fromClass(
   { decorations: (plugin) => plugin.decorations },
 );
 
-function languageExtension(language: CodeLanguage, jinja: boolean): Extension {
-  if (language === "python") return python();
-  return jinja ? [sql(), jinjaHighlight] : sql();
+function option(hint: CodeHint, type: string, boost = 0): Completion {
+  return { label: hint.name, type, detail: hint.detail, info: hint.doc, boost };
+}
+
+function columnHints(schema: SQLNamespace | undefined): Completion[] {
+  if (!schema || Array.isArray(schema) || typeof schema !== "object") return [];
+  const seen = new Map<string, string[]>();
+  for (const [table, columns] of Object.entries(schema)) {
+    if (!Array.isArray(columns)) continue;
+    for (const column of columns) {
+      const name = typeof column === "string" ? column : column.label;
+      seen.set(name, [...(seen.get(name) ?? []), table]);
+    }
+  }
+  return [...seen].map(([label, tables]) => ({
+    label,
+    type: "property",
+    detail: `column of ${tables.join(", ")}`,
+  }));
+}
+
+/**
+ * Completes a filter after `|`, a tag after `{%`, else the given names and the columns of
+ * the schema (the language's own source adds keywords and `table.column`).
+ */
+function hintSource(hints: CodeHints) {
+  const names = (hints.names ?? []).map((hint) => option(hint, "variable", 2));
+  const columns = columnHints(hints.schema);
+  const filters = (hints.filters ?? []).map((hint) => option(hint, "function"));
+  const tags = (hints.tags ?? []).map((hint) => option(hint, "keyword"));
+  return (context: CompletionContext): CompletionResult | null => {
+    const before = context.matchBefore(/(\|\s*|\{%-?\s*)?\w*$/);
+    if (!before) return null;
+    const word = /\w*$/.exec(before.text)?.[0] ?? "";
+    const from = before.to - word.length;
+    if (before.text.startsWith("|")) return { from, options: filters, validFor: /^\w*$/ };
+    if (before.text.startsWith("{%")) return { from, options: tags, validFor: /^\w*$/ };
+    if (!word && !context.explicit) return null;
+    return { from, options: [...names, ...columns], validFor: /^\w*$/ };
+  };
+}
+
+/** The doc of the filter, tag or name under the pointer. */
+function hintHover(hints: CodeHints) {
+  const docs = new Map<string, string>();
+  for (const hint of [...(hints.filters ?? []), ...(hints.tags ?? []), ...(hints.names ?? [])]) {
+    if (hint.doc && !docs.has(hint.name)) docs.set(hint.name, hint.doc);
+  }
+  return hoverTooltip((view, pos): Tooltip | null => {
+    const word = view.state.wordAt(pos);
+    if (!word) return null;
+    const name = view.state.sliceDoc(word.from, word.to);
+    const doc = docs.get(name);
+    if (!doc) return null;
+    return {
+      pos: word.from,
+      end: word.to,
+      above: true,
+      create: () => {
+        const dom = document.createElement("div");
+        dom.className = "cm-hint-doc";
+        const title = document.createElement("code");
+        title.textContent = name;
+        const text = document.createElement("p");
+        text.textContent = doc;
+        dom.append(title, text);
+        return { dom };
+      },
+    };
+  });
+}
+
+function languageExtension(language: CodeLanguage, jinja: boolean, hints?: CodeHints): Extension {
+  // One source function: the completion state tracks each source by identity.
+  const data = hints ? [{ autocomplete: hintSource(hints) }] : [];
+  const extra = hints ? [EditorState.languageData.of(() => data), hintHover(hints)] : [];
+  if (language === "python") return [python(), extra];
+  const base = sql(hints?.schema ? { schema: hints.schema } : {});
+  return jinja ? [base, jinjaHighlight, extra] : [base, extra];
+}
+
+/** The label and placeholder, which follow the language (a new API may switch it). */
+function labelExtension(label: string, id?: string, placeholder?: string): Extension {
+  return [
+    EditorView.contentAttributes.of({ "aria-label": label, ...(id ? { id } : {}) }),
+    placeholder ? placeholderText(placeholder) : [],
+  ];
 }
 
 function editableExtension(readOnly: boolean): Extension {
   return [EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)];
 }
 
-function baseExtensions(props: CodeEditorProps): Extension[] {
+function baseExtensions(props: CodeEditorProps, run: () => boolean): Extension[] {
   const editing = !props.readOnly;
   return [
     props.lineNumbers === false ? [] : [lineNumbers(), highlightActiveLineGutter()],
@@ -142,6 +256,7 @@ function baseExtensions(props: CodeEditorProps): Extension[] {
     highlightSelectionMatches(),
     syntaxHighlighting(highlightStyle),
     keymap.of([
+      { key: "Mod-Enter", run },
       ...closeBracketsKeymap,
       ...defaultKeymap,
       ...searchKeymap,
@@ -150,11 +265,6 @@ function baseExtensions(props: CodeEditorProps): Extension[] {
     ]),
     theme,
     EditorView.lineWrapping,
-    EditorView.contentAttributes.of({
-      "aria-label": props.label,
-      ...(props.id ? { id: props.id } : {}),
-    }),
-    props.placeholder ? placeholderText(props.placeholder) : [],
   ];
 }
 
@@ -163,25 +273,38 @@ function baseExtensions(props: CodeEditorProps): Extension[] {
  * `value` and reports every change through `onChange`.
  */
 export function CodeEditor(props: CodeEditorProps) {
-  const { value, language, readOnly = false, jinja = false, className } = props;
+  const { value, language, readOnly = false, jinja = false, className, hints } = props;
+  const { label, id, placeholder } = props;
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const onChange = useRef(props.onChange);
   onChange.current = props.onChange;
-  const compartments = useRef({ language: new Compartment(), editable: new Compartment() });
+  const onRun = useRef(props.onRun);
+  onRun.current = props.onRun;
+  const compartments = useRef({
+    language: new Compartment(),
+    editable: new Compartment(),
+    label: new Compartment(),
+  });
 
   // The editor is created once; later props reach it through the effects below.
   // biome-ignore lint/correctness/useExhaustiveDependencies: created once on mount
   useEffect(() => {
     if (!host.current) return;
-    const { language: languageSlot, editable } = compartments.current;
+    const { language: languageSlot, editable, label: labelSlot } = compartments.current;
+    const run = () => {
+      if (!onRun.current) return false;
+      onRun.current();
+      return true;
+    };
     const created = new EditorView({
       parent: host.current,
       state: EditorState.create({
         doc: value,
         extensions: [
-          baseExtensions(props),
-          languageSlot.of(languageExtension(language, jinja)),
+          baseExtensions(props, run),
+          languageSlot.of(languageExtension(language, jinja, hints)),
+          labelSlot.of(labelExtension(label, id, placeholder)),
           editable.of(editableExtension(readOnly)),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) onChange.current?.(update.state.doc.toString());
@@ -204,9 +327,15 @@ export function CodeEditor(props: CodeEditorProps) {
 
   useEffect(() => {
     view.current?.dispatch({
-      effects: compartments.current.language.reconfigure(languageExtension(language, jinja)),
+      effects: compartments.current.language.reconfigure(languageExtension(language, jinja, hints)),
     });
-  }, [language, jinja]);
+  }, [language, jinja, hints]);
+
+  useEffect(() => {
+    view.current?.dispatch({
+      effects: compartments.current.label.reconfigure(labelExtension(label, id, placeholder)),
+    });
+  }, [label, id, placeholder]);
 
   useEffect(() => {
     view.current?.dispatch({

@@ -24,6 +24,7 @@ from sluice.models.api import (
     ApiVersionsPublic,
     DebugRequest,
     DebugResult,
+    EditorReference,
     Engine,
     Method,
     PublishRequest,
@@ -35,6 +36,7 @@ from sluice.models.user import User
 from sluice.services import apis as service
 from sluice.services import audit, debug, publish_gate, versions
 from sluice.services.common import get_or_404
+from sluice.services.editor_reference import editor_reference
 from sluice.services.registry import LiveApi
 from sluice.services.scripts import script_modules
 
@@ -75,6 +77,13 @@ def create_api(session: SessionDep, _: Writer, body: ApiCreate) -> ApiPublic:
     return service.api_public(session, service.create_api(session, body))
 
 
+@router.get("/editor-reference")
+def read_editor_reference(_: Reader) -> EditorReference:
+    """The template filters and tags and the script's names, with their docs: what the
+    editor completes and shows on hover."""
+    return editor_reference()
+
+
 @router.get("/{api_id}")
 def read_api(session: SessionDep, _: Reader, api: Loaded) -> ApiPublic:
     return service.api_public(session, api)
@@ -98,6 +107,8 @@ def delete_api(session: SessionDep, _: Writer, registry: RegistryDep, api: Loade
 def draft_plan(
     session: SessionDep, settings: SettingsDep, request: Request, api: Loaded, body: DebugRequest
 ) -> LiveApi:
+    if body.draft is not None:  # before the audit row's commit expires the loaded API
+        api = service.unsaved(session, api, body.draft.model_dump(exclude_unset=True))
     audit.record(session, "debug", "api", api.id, {"params": body.params})
     return debug.prepare(
         session, api, settings, request.app.state.keyring, script_modules(settings)
@@ -110,7 +121,8 @@ async def debug_api(
     request: Request, _: Debugger, plan: Annotated[LiveApi, Depends(draft_plan)], body: DebugRequest
 ) -> DebugResult:
     """Run the draft with the given params: data, rendered SQL (or a script's log lines),
-    bound values, duration."""
+    bound values, duration. With `draft`, run that (the editor's unsaved state) in place of
+    the stored draft, checked like a save (4xx with the reason) and not stored."""
     return await debug.run(plan, body.params, request.app.state)
 
 

@@ -1,6 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { ArrowLeftIcon, CodeXmlIcon, HistoryIcon } from "lucide-react";
-import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from "react";
 import type { ApiPublic } from "@/client/types.gen";
 import { DraftSaveBar } from "@/components/draft-save-bar";
 import { PageHeader } from "@/components/page-header";
@@ -9,11 +9,15 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { ApiError, fieldErrorsOf } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
+import { useMediaQuery } from "@/lib/use-media-query";
 import { AccessBadge } from "./access-badge";
 import { endpointPath } from "./api-types";
+import { CallSnippet } from "./call-snippet";
 import { ContentCard } from "./content-card";
 import { DebugPanel } from "./debug-panel";
-import { type ApiFormValues, initialValues, isDirty } from "./form-values";
+import type { DebugInputs } from "./debug-values";
+import { useEditorHints } from "./editor-hints";
+import { type ApiFormValues, initialValues, isDirty, toDebugDraft } from "./form-values";
 import { LimitsCard } from "./limits-card";
 import { LiveVersion } from "./live-version";
 import { ParamsCard } from "./params-card";
@@ -60,7 +64,7 @@ function routeError(error: unknown, errors: Record<string, string>): string | un
 }
 
 function debugBlocked(api: ApiPublic | undefined, values: ApiFormValues): string | null {
-  if (!api) return "Create the API first: the debugger runs the saved draft.";
+  if (!api) return "Create the API first, then debug it here.";
   if (values.engine === "sql" && !values.datasourceId) {
     return "Choose a data source in the settings first.";
   }
@@ -100,7 +104,12 @@ export function ApiEditor(props: ApiEditorProps) {
     return saved;
   }
   const saveFirst = dirty && mayWrite ? saveValues : null;
-  const debug = useDebugApi(api?.id, saveFirst);
+  const debug = useDebugApi(api?.id);
+  const [debugInputs, setDebugInputs] = useState<DebugInputs>({});
+  const runDebug = useRef<(() => void) | null>(null);
+  const hints = useEditorHints(values);
+  // Wide screens show the debugger beside the code, not far below it.
+  const wide = useMediaQuery("(min-width: 1280px)");
   const [testDraft, setTestDraft] = useState<TestDraft | null>(null);
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -122,6 +131,27 @@ export function ApiEditor(props: ApiEditorProps) {
   const mayForce = can(me, "module", "write") && can(me, "api", "publish");
   const endpoint = endpointPath(moduleName, values.path);
 
+  const debugPanel = can(me, "api", "debug") && (
+    <DebugPanel
+      rows={values.params}
+      debug={debug}
+      blocked={debugBlocked(api, values)}
+      draft={() => toDebugDraft(values)}
+      inputs={debugInputs}
+      onInputsChange={setDebugInputs}
+      runRef={runDebug}
+      footer={
+        <CallSnippet values={values} moduleName={moduleName} inputs={debugInputs} api={api} />
+      }
+      onSaveAsTest={
+        api && mayWrite
+          ? (params, result) =>
+              setTestDraft({ values: valuesFromRun(params, result), runData: result.data })
+          : undefined
+      }
+    />
+  );
+
   const editor = (
     <form
       id={formId}
@@ -138,26 +168,13 @@ export function ApiEditor(props: ApiEditorProps) {
         error={routeError(save.error, errors)}
         isPublished={api?.is_published ?? false}
       />
-      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_17rem]">
+      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_17rem] xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <div className="min-w-0 space-y-6">
-          <ContentCard {...fields} api={api} />
+          <ContentCard {...fields} api={api} hints={hints} onRun={() => runDebug.current?.()} />
+          {!wide && debugPanel}
           <ParamsCard {...fields} api={api} />
           <TransformCard {...fields} hook="paramValidation" />
           <TransformCard {...fields} />
-          {can(me, "api", "debug") && (
-            <DebugPanel
-              rows={values.params}
-              debug={debug}
-              blocked={debugBlocked(api, values)}
-              dirty={dirty}
-              onSaveAsTest={
-                api && mayWrite
-                  ? (params, result) =>
-                      setTestDraft({ values: valuesFromRun(params, result), runData: result.data })
-                  : undefined
-              }
-            />
-          )}
           {api && (
             <TestsPanel
               apiId={api.id}
@@ -170,7 +187,8 @@ export function ApiEditor(props: ApiEditorProps) {
             />
           )}
         </div>
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
+          {wide && debugPanel}
           <SettingsCard
             {...fields}
             datasources={datasources}

@@ -1,5 +1,6 @@
 import { TriangleAlertIcon, VariableIcon } from "lucide-react";
 import type { ApiPublic } from "@/client/types.gen";
+import type { CodeHints } from "@/components/code-editor";
 import { CodeEditor } from "@/components/lazy-code-editor";
 import {
   Card,
@@ -21,7 +22,7 @@ const SCRIPT_PLACEHOLDER = [
   '    return {"count": len(rows), "orders": rows}',
 ].join("\n");
 
-function TemplateFacts({ api }: { api: ApiPublic }) {
+function TemplateFacts({ api, script }: { api: ApiPublic; script: boolean }) {
   const names = api.parameters_in_content ?? [];
   if (names.length === 0 && !api.uses_raw) return null;
   return (
@@ -29,7 +30,7 @@ function TemplateFacts({ api }: { api: ApiPublic }) {
       {names.length > 0 && (
         <p className="flex items-center gap-2 text-muted-foreground">
           <VariableIcon className="size-3.5" />
-          The saved template reads{" "}
+          The saved {script ? "script" : "template"} reads{" "}
           {names.map((name) => (
             <code key={name} className="rounded bg-muted px-1 font-mono text-foreground">
               {name}
@@ -37,7 +38,7 @@ function TemplateFacts({ api }: { api: ApiPublic }) {
           ))}
         </p>
       )}
-      {api.uses_raw && (
+      {api.uses_raw && !script && (
         <p className="flex items-start gap-2 text-amber-700 dark:text-amber-400">
           <TriangleAlertIcon className="mt-px size-3.5 shrink-0" />
           The template uses <code className="font-mono">raw</code>: that text is pasted into the SQL
@@ -75,7 +76,9 @@ export function ContentCard({
   errors,
   readOnly,
   api,
-}: FieldsProps & { api?: ApiPublic }) {
+  hints,
+  onRun,
+}: FieldsProps & { api?: ApiPublic; hints?: CodeHints; onRun?: () => void }) {
   const script = values.engine === "script";
   const label = script ? "Python script" : "SQL template";
   return (
@@ -97,10 +100,12 @@ export function ContentCard({
           className="[&_.cm-editor]:min-h-56 [&_.cm-scroller]:min-h-56"
           value={values.content}
           onChange={(content) => set({ content })}
+          hints={hints}
+          onRun={onRun}
         />
         {errors.content && <p className="text-xs text-destructive">{errors.content}</p>}
       </CardContent>
-      {api && !script && <TemplateFacts api={api} />}
+      {api && api.engine === values.engine && <TemplateFacts api={api} script={script} />}
     </Card>
   );
 }

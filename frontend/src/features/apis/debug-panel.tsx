@@ -1,7 +1,7 @@
 import type { UseMutationResult } from "@tanstack/react-query";
 import { BugPlayIcon, FlaskConicalIcon, InfoIcon, LoaderCircleIcon, PlayIcon } from "lucide-react";
-import { useState } from "react";
-import type { DebugResult } from "@/client/types.gen";
+import { type ReactNode, type RefObject, useState } from "react";
+import type { DebugDraft, DebugResult } from "@/client/types.gen";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -10,15 +10,24 @@ import { DebugInputsForm } from "./debug-inputs";
 import { DebugResultView } from "./debug-result";
 import { type DebugInputs, toDebugParams } from "./debug-values";
 import type { ParamRow } from "./form-values";
+import type { DebugRun } from "./use-api-mutations";
 
-export type DebugMutation = UseMutationResult<DebugResult, Error, Record<string, unknown>>;
+export type DebugMutation = UseMutationResult<DebugResult, Error, DebugRun>;
 
 type DebugPanelProps = {
   rows: ParamRow[];
   debug: DebugMutation;
   /** Why the panel cannot run now, if it cannot. */
   blocked: string | null;
-  dirty: boolean;
+  /** The editor's draft as a run sends it; throws for a value its type cannot hold. */
+  draft: () => DebugDraft;
+  /** The form's values, kept by the editor so that they outlive a change of layout. */
+  inputs: DebugInputs;
+  onInputsChange: (inputs: DebugInputs) => void;
+  /** Set to this panel's Run, for Ctrl/Cmd+Enter in the code editor. */
+  runRef?: RefObject<(() => void) | null>;
+  /** How to call the API, under the result. */
+  footer?: ReactNode;
   /** Keeps the last run as a test case; absent for users who may not write tests. */
   onSaveAsTest?: (params: Record<string, unknown>, result: DebugResult) => void;
 };
@@ -32,21 +41,26 @@ function SaveAsTestButton({ onClick }: { onClick: () => void }) {
   );
 }
 
-/** Inputs for the parameters, Run, what the draft answered, and keeping it as a test. */
-export function DebugPanel({ rows, debug, blocked, dirty, onSaveAsTest }: DebugPanelProps) {
-  const [inputs, setInputs] = useState<DebugInputs>({});
+/**
+ * Inputs for the parameters, Run, what the editor's draft answered (nothing is saved),
+ * and keeping it as a test.
+ */
+export function DebugPanel(props: DebugPanelProps) {
+  const { rows, debug, blocked, inputs, onSaveAsTest } = props;
   const [inputError, setInputError] = useState<string | null>(null);
 
   function run() {
     if (blocked || debug.isPending) return;
     try {
       const params = toDebugParams(rows, inputs);
+      const draft = props.draft();
       setInputError(null);
-      debug.mutate(params);
+      debug.mutate({ params, draft });
     } catch (error) {
       setInputError(errorMessage(error));
     }
   }
+  if (props.runRef) props.runRef.current = run;
 
   return (
     <Card role="region" aria-label="Debug">
@@ -57,7 +71,9 @@ export function DebugPanel({ rows, debug, blocked, dirty, onSaveAsTest }: DebugP
             Debug
           </CardTitle>
           <CardDescription>
-            Runs the saved draft on its data source. Nothing is published.
+            Runs what is in the editor, unsaved, on its data source. Nothing is saved or published.{" "}
+            <kbd className="rounded border bg-muted px-1 font-mono text-[11px]">Ctrl/⌘+Enter</kbd>{" "}
+            in the editor runs it too.
           </CardDescription>
         </div>
         <Button type="button" disabled={Boolean(blocked) || debug.isPending} onClick={run}>
@@ -72,16 +88,10 @@ export function DebugPanel({ rows, debug, blocked, dirty, onSaveAsTest }: DebugP
             {blocked}
           </p>
         )}
-        {!blocked && dirty && (
-          <p className="flex items-center gap-2 text-xs text-muted-foreground">
-            <InfoIcon className="size-3.5" />
-            Your unsaved changes are saved first.
-          </p>
-        )}
         <DebugInputsForm
           rows={rows}
           inputs={inputs}
-          onChange={(name, value) => setInputs((old) => ({ ...old, [name]: value }))}
+          onChange={(name, value) => props.onInputsChange({ ...inputs, [name]: value })}
           onSubmit={run}
         />
         {(inputError || debug.isError) && (
@@ -97,13 +107,16 @@ export function DebugPanel({ rows, debug, blocked, dirty, onSaveAsTest }: DebugP
               action={
                 onSaveAsTest && (
                   <SaveAsTestButton
-                    onClick={() => debug.data && onSaveAsTest(debug.variables ?? {}, debug.data)}
+                    onClick={() =>
+                      debug.data && onSaveAsTest(debug.variables?.params ?? {}, debug.data)
+                    }
                   />
                 )
               }
             />
           </div>
         )}
+        {props.footer}
       </CardContent>
     </Card>
   );

@@ -116,7 +116,7 @@ function Logs({ lines }: { lines: string[] }) {
  */
 export function DebugResultView({ result, action }: { result: DebugResult; action?: ReactNode }) {
   return (
-    <div className="space-y-4" data-testid="debug-result">
+    <div className="@container space-y-4" data-testid="debug-result">
       <Summary result={result} action={action} />
       {result.error && (
         <div
@@ -137,7 +137,8 @@ export function DebugResultView({ result, action }: { result: DebugResult; actio
       )}
       {result.logs && result.logs.length > 0 && <Logs lines={result.logs} />}
       {(result.rendered_sql || result.bind_params) && (
-        <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_16rem]">
+        // Side by side only when the panel itself is wide: beside the editor it is narrow.
+        <div className="grid gap-4 @3xl:grid-cols-[minmax(0,1fr)_16rem]">
           {result.rendered_sql && (
             <section className="min-w-0 space-y-2" aria-label="Rendered SQL">
               <Heading

@@ -1,4 +1,4 @@
-import type { ApiCreate, ApiPublic, ApiUpdate, ParamDef } from "@/client/types.gen";
+import type { ApiCreate, ApiPublic, ApiUpdate, DebugDraft, ParamDef } from "@/client/types.gen";
 import type { Access, Engine, Method, Pagination, ParamLocation, ParamType } from "./api-types";
 import { pathPlaceholders } from "./api-types";
 
@@ -225,6 +225,27 @@ function settings(values: ApiFormValues) {
 /** The body to create an API; throws ParamValueError for a default the type cannot hold. */
 export function toCreateBody(values: ApiFormValues): ApiCreate {
   return { ...settings(values), module_id: Number(values.moduleId), group_ids: values.groupIds };
+}
+
+/**
+ * What a debug run sends as its draft: the editor's content and everything that changes
+ * how it runs, so that Run never needs a save. Throws ParamValueError like a save.
+ */
+export function toDebugDraft(values: ApiFormValues): DebugDraft {
+  const all = settings(values);
+  return {
+    method: all.method,
+    path: all.path || undefined,
+    engine: all.engine,
+    datasource_id: all.datasource_id,
+    content: all.content,
+    params: all.params,
+    result_transform: all.result_transform,
+    param_validation: all.param_validation,
+    timeout_ms: all.timeout_ms,
+    pagination: all.pagination,
+    allow_whole_table_writes: all.allow_whole_table_writes,
+  };
 }
 
 const sameIds = (a: number[], b: number[]) =>

@@ -201,12 +201,20 @@ function ParamRowEditor({ row, index, readOnly, errors, onChange, onRemove }: Ro
   );
 }
 
-function Suggestions({ names, onAdd }: { names: string[]; onAdd: (name: string) => void }) {
+function Suggestions({
+  names,
+  source,
+  onAdd,
+}: {
+  names: string[];
+  source: string;
+  onAdd: (name: string) => void;
+}) {
   if (names.length === 0) return null;
   return (
     <div className="flex flex-wrap items-center gap-2 rounded-lg border border-dashed border-primary/40 bg-primary/5 px-3 py-2 text-sm">
       <SparklesIcon className="size-4 text-primary" />
-      <span className="text-muted-foreground">Suggested from the template:</span>
+      <span className="text-muted-foreground">Suggested from the {source}:</span>
       {names.map((name) => (
         <Button
           key={name}
@@ -235,7 +243,10 @@ export function ParamsCard({
 }: FieldsProps & { api?: ApiPublic }) {
   const rows = values.params;
   const declared = new Set(rows.map((row) => row.name.trim()));
-  const suggested = (api?.parameters_in_content ?? []).filter((name) => !declared.has(name));
+  const script = values.engine === "script";
+  // The server read the saved content: its names fit only while the engine is the same.
+  const read = api?.engine === values.engine ? (api?.parameters_in_content ?? []) : [];
+  const suggested = read.filter((name) => !declared.has(name));
   const update = (rows: ParamRow[]) => set({ params: rows });
   const change = (index: number, change: Partial<ParamRow>) =>
     update(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
@@ -266,13 +277,15 @@ export function ParamsCard({
         {!readOnly && (
           <Suggestions
             names={suggested}
+            source={script ? "script" : "template"}
             onAdd={(name) => update([...rows, suggestedRow(name, values)])}
           />
         )}
         {rows.length === 0 && (
           <p className="rounded-lg border border-dashed px-4 py-6 text-center text-sm text-muted-foreground">
-            No parameters. Reference one in the template as{" "}
-            <code className="font-mono">{"{{ name }}"}</code> and save to get a suggestion.
+            No parameters. Reference one in the {script ? "script" : "template"} as{" "}
+            <code className="font-mono">{script ? 'params["name"]' : "{{ name }}"}</code> and save
+            to get a suggestion.
           </p>
         )}
         {rows.length > 0 && (

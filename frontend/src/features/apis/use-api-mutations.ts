@@ -7,7 +7,7 @@ import {
   apisUnpublishApi,
   apisUpdateApi,
 } from "@/client/sdk.gen";
-import type { ApiPublic, PublishRequest } from "@/client/types.gen";
+import type { ApiPublic, DebugDraft, PublishRequest } from "@/client/types.gen";
 import { type ApiFormValues, toCreateBody, toUpdateBody } from "./form-values";
 import { useRefreshApis } from "./use-refresh-apis";
 
@@ -33,14 +33,16 @@ export function useSaveApi(api: ApiPublic | undefined) {
 
 type SaveFirst = () => Promise<unknown>;
 
-/** Run the draft with these params, saving unsaved changes first. */
-export function useDebugApi(apiId: number | undefined, saveFirst: SaveFirst | null) {
+/** One debug run: the params, and the editor's draft to run in place of the stored one. */
+export type DebugRun = { params: Record<string, unknown>; draft?: DebugDraft };
+
+/** Run what the editor holds with these params; nothing is saved. */
+export function useDebugApi(apiId: number | undefined) {
   return useMutation({
-    mutationFn: async (params: Record<string, unknown>) => {
-      if (apiId === undefined) throw new Error("Save the API before debugging it.");
-      if (saveFirst) await saveFirst();
+    mutationFn: async ({ params, draft }: DebugRun) => {
+      if (apiId === undefined) throw new Error("Create the API before debugging it.");
       const path = { api_id: apiId };
-      return (await apisDebugApi({ path, body: { params }, throwOnError: true })).data;
+      return (await apisDebugApi({ path, body: { params, draft }, throwOnError: true })).data;
     },
   });
 }
