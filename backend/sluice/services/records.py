@@ -10,6 +10,7 @@ from sluice.models.api import Api, Module
 from sluice.models.client import Client
 from sluice.models.datasource import Datasource
 from sluice.services.common import count
+from sluice.services.stats import has_calls
 
 
 def list_access(
@@ -78,6 +79,7 @@ def overview(session: Session) -> dict[str, Any]:
             "datasources": count(session, Datasource),
             "clients": count(session, Client),
         },
+        "setup": {"has_calls": has_calls(session)},
         "last_24h": {"calls": calls, "errors": errors},
         "recent_calls": [r.model_dump(mode="json") for r in latest],
         "recent_changes": [

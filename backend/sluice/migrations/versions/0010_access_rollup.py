@@ -1,0 +1,42 @@
+"""The hourly rollup of access records that the dashboard's charts read (`access_rollup`),
+filled from the records already stored.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-12
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from sluice.gateway.access_log import rollup_sql
+from sluice.models.access_record import HISTOGRAM
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "access_rollup",
+        sa.Column("hour", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("api_id", sa.BigInteger(), nullable=False),
+        sa.Column("client_id", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=False),
+        sa.Column("error", sa.String(length=64), nullable=False),
+        sa.Column("calls", sa.BigInteger(), nullable=False),
+        sa.Column("duration_ms", sa.Float(), nullable=False),
+        *(sa.Column(name, sa.BigInteger(), nullable=False) for name in HISTOGRAM),
+        sa.PrimaryKeyConstraint("hour", "api_id", "client_id", "status", "error"),
+    )
+    op.create_index("ix_access_rollup_api_hour", "access_rollup", ["api_id", "hour"])
+    op.execute(rollup_sql(op.get_bind().dialect.name, from_table=True))
+
+
+def downgrade() -> None:
+    op.drop_index("ix_access_rollup_api_hour", table_name="access_rollup")
+    op.drop_table("access_rollup")
