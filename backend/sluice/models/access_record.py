@@ -112,10 +112,11 @@ def _histogram_columns() -> dict[str, Any]:
 
 
 class AccessRollup(SQLModel, table=True):
-    """Access records summed per hour and per (API, client, status, error), with a latency
-    histogram: the charts read this, never the raw records, so a month of a million calls
-    sums a few thousand rows. The access-record writer adds each batch to it in the same
-    transaction. Missing values are stored as 0 and "" so the key stays unique."""
+    """Access records summed per hour and per (API, status, error), with a latency
+    histogram: the charts' series, top APIs and top errors read this, never the raw
+    records. The access-record writer adds each batch to it in the same transaction.
+    Missing values are stored as 0 and "" so that the key stays unique. Clients are in
+    `AccessClientRollup`: with them in the key, the rows would multiply by the clients."""
 
     __tablename__ = "access_rollup"
     __table_args__ = (
@@ -125,9 +126,22 @@ class AccessRollup(SQLModel, table=True):
 
     hour: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
     api_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
-    client_id: str = Field(default="", primary_key=True, max_length=64)
     status: int = Field(primary_key=True)
     error: str = Field(default="", primary_key=True, max_length=64)
     calls: int = Field(sa_column=Column(BigInteger, nullable=False))
     duration_ms: float
     """The sum of the calls' durations."""
+
+
+class AccessClientRollup(SQLModel, table=True):
+    """Calls and errors (status 400 and above) per hour, API and client ("" for none): the
+    top clients."""
+
+    __tablename__ = "access_client_rollup"
+    __table_args__ = (Index("ix_access_client_rollup_api_hour", "api_id", "hour"),)
+
+    hour: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    api_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
+    client_id: str = Field(default="", primary_key=True, max_length=64)
+    calls: int = Field(sa_column=Column(BigInteger, nullable=False))
+    errors: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -14,7 +14,12 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from sluice.errors import Unprocessable
-from sluice.models.access_record import HISTOGRAM, LATENCY_BOUNDS_MS, AccessRollup
+from sluice.models.access_record import (
+    HISTOGRAM,
+    LATENCY_BOUNDS_MS,
+    AccessClientRollup,
+    AccessRollup,
+)
 from sluice.models.api import Api, Module
 from sluice.models.client import Client
 
@@ -27,7 +32,7 @@ AUTO_MAX = 60
 TOP = 10
 
 
-class Point(BaseModel):
+class StatsPoint(BaseModel):
     """One bucket of the time series; percentiles are None when it had no calls."""
 
     start: datetime
@@ -38,7 +43,7 @@ class Point(BaseModel):
     p95_ms: float | None
 
 
-class Totals(BaseModel):
+class StatsTotals(BaseModel):
     calls: int
     errors_4xx: int
     errors_5xx: int
@@ -74,8 +79,8 @@ class OverviewStats(BaseModel):
     since: datetime
     until: datetime
     bucket_seconds: int
-    series: list[Point]
-    totals: Totals
+    series: list[StatsPoint]
+    totals: StatsTotals
     top_apis: list[TopApi]
     top_clients: list[TopClient]
     top_errors: list[TopError]
@@ -125,10 +130,12 @@ def _bounds(
     return datetime.fromtimestamp(first, UTC), end, bucket
 
 
-def _where(query: Any, start: datetime, end: datetime, api_id: int | None) -> Any:
-    hour = col(AccessRollup.hour)
+def _where(
+    query: Any, start: datetime, end: datetime, api_id: int | None, table: Any = AccessRollup
+) -> Any:
+    hour = col(table.hour)
     query = query.where(hour >= start, hour < end)
-    return query if api_id is None else query.where(col(AccessRollup.api_id) == api_id)
+    return query if api_id is None else query.where(col(table.api_id) == api_id)
 
 
 def _calls(low: int, high: int) -> ColumnElement[Any]:
@@ -166,7 +173,7 @@ def stats(
         if 0 <= index < count:
             sums[index] = [a + int(b or 0) for a, b in zip(sums[index], values, strict=True)]
     series = [
-        Point(
+        StatsPoint(
             start=start + timedelta(seconds=i * size),
             calls=row[0],
             errors_4xx=row[1],
@@ -177,7 +184,7 @@ def stats(
         for i, row in enumerate(sums)
     ]
     total = [sum(column) for column in zip(*sums, strict=True)]
-    totals = Totals(
+    totals = StatsTotals(
         calls=total[0],
         errors_4xx=total[1],
         errors_5xx=total[2],
@@ -231,7 +238,13 @@ def _top_apis(session: Session, start: datetime, end: datetime, api_id: int | No
 def _top_clients(
     session: Session, start: datetime, end: datetime, api_id: int | None
 ) -> list[TopClient]:
-    rows = _top(session, col(AccessRollup.client_id), start, end, api_id)
+    key, calls = col(AccessClientRollup.client_id), func.sum(col(AccessClientRollup.calls))
+    query = (
+        sql_select(key, calls, func.sum(col(AccessClientRollup.errors)))
+        .group_by(key)
+        .order_by(calls.desc(), key)
+    )
+    rows = session.exec(_where(query, start, end, api_id, AccessClientRollup).limit(TOP)).all()
     keys = [row[0] for row in rows if row[0]]
     names = dict(
         session.exec(
