@@ -31,12 +31,15 @@ const TOOLTIP = {
   },
 };
 
-/** A bucket's start as an axis label: the hour for short ranges, the day for long ones. */
+/** A bucket's start as an axis label: the time for hourly buckets, the day and hour for
+ * a few hours, the day for days. */
 function tickFormatter(bucketSeconds: number) {
   const options: Intl.DateTimeFormatOptions =
-    bucketSeconds < 86_400
-      ? { hour: "2-digit", minute: "2-digit", ...(bucketSeconds >= 3 * 3600 && { day: "numeric" }) }
-      : { month: "short", day: "numeric" };
+    bucketSeconds < 3 * 3600
+      ? { hour: "numeric", minute: "2-digit" }
+      : bucketSeconds < 86_400
+        ? { month: "short", day: "numeric", hour: "numeric" }
+        : { month: "short", day: "numeric" };
   const format = new Intl.DateTimeFormat(undefined, options);
   return (iso: string) => format.format(new Date(iso));
 }
@@ -57,6 +60,7 @@ export function CallsChart({ series, bucketSeconds }: ChartProps) {
         <CartesianGrid vertical={false} stroke="var(--border)" />
         <XAxis
           dataKey="start"
+          padding={{ left: 6, right: 6 }}
           tickFormatter={tickFormatter(bucketSeconds)}
           tick={AXIS}
           minTickGap={24}
@@ -90,6 +94,7 @@ export function LatencyChart({ series, bucketSeconds }: ChartProps) {
         <CartesianGrid vertical={false} stroke="var(--border)" />
         <XAxis
           dataKey="start"
+          padding={{ left: 6, right: 6 }}
           tickFormatter={tickFormatter(bucketSeconds)}
           tick={AXIS}
           minTickGap={24}

@@ -18,6 +18,14 @@ const LatencyChart = lazy(() =>
 
 const REFRESH_MS = 30_000;
 
+/** How the server cut the range: "by the hour", "every 3 hours", "by the day". */
+function bucketLabel(seconds: number): string {
+  if (seconds === 3600) return "by the hour";
+  if (seconds === 86_400) return "by the day";
+  if (seconds % 86_400 === 0) return `every ${seconds / 86_400} days`;
+  return `every ${seconds / 3600} hours`;
+}
+
 function ms(value: number | null | undefined): string {
   return value === null || value === undefined ? "–" : formatDuration(value);
 }
@@ -155,7 +163,8 @@ export function StatsPanel({ apiId }: { apiId?: number }) {
         <div className="space-y-1">
           <h2 className="text-lg font-semibold tracking-tight">Traffic</h2>
           <p className="text-sm text-muted-foreground">
-            {RANGE_LABELS[search.range ?? "24h"]} · by the hour, in your time zone.
+            {RANGE_LABELS[search.range ?? "24h"]}
+            {data && ` · ${bucketLabel(data.bucket_seconds)}`}, in your time zone.
           </p>
         </div>
         <TimeRangePicker
