@@ -4,23 +4,25 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
 import { adminPost, adminRequest } from "./admin-api";
-import { postgresTable, secretKey, superuser } from "./e2e-settings";
+import { postgres, postgresTable, secretKey, superuser } from "./e2e-settings";
 import { logIn } from "./journey";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
+/** The admin API's POST, on the journey's server or on a server of its own. */
+type Post = (path: string, data: object) => Promise<{ id: number }>;
+
 /** A source, a module and a private API with a required integer parameter, published. */
-async function publishApi(
-  page: Page,
-  post: (path: string, data: object) => Promise<{ id: number }>,
-  prefix: string,
-): Promise<{ id: number }> {
+async function publishApi(post: Post, prefix: string): Promise<{ id: number }> {
   const source = await post("/datasources", {
     name: `${prefix}-source`,
     type: "postgres",
-    ...(await postgresFields()),
+    host: postgres.host,
+    port: postgres.port,
+    database: postgres.database,
+    username: postgres.user,
   });
   const module = await post("/modules", { name: prefix });
   const api = await post("/apis", {
@@ -34,25 +36,14 @@ async function publishApi(
     content: `SELECT id FROM ${postgresTable} WHERE id >= {{ min }} ORDER BY id`,
   });
   await post(`/apis/${api.id}/publish`, { message: "first" });
-  void page;
   return api;
-}
-
-async function postgresFields(): Promise<object> {
-  const { postgres } = await import("./e2e-settings");
-  return {
-    host: postgres.host,
-    port: postgres.port,
-    database: postgres.database,
-    username: postgres.user,
-  };
 }
 
 /** A client allowed to call the API, and a fresh token of it. */
 async function clientToken(
   request: APIRequestContext,
   origin: string,
-  post: (path: string, data: object) => Promise<{ id: number }>,
+  post: Post,
   name: string,
   apiId: number,
 ): Promise<string> {
@@ -72,8 +63,8 @@ test("calls made through the gateway are counted in the overview's charts and th
 }) => {
   test.setTimeout(60_000);
   await logIn(page);
-  const post = (path: string, data: object) => adminPost(page, path, data);
-  const api = await publishApi(page, post, "charts");
+  const post: Post = (path, data) => adminPost(page, path, data);
+  const api = await publishApi(post, "charts");
   const token = await clientToken(page.request, "", post, "Charts client", api.id);
   const headers = { Authorization: `Bearer ${token}` };
   for (let n = 0; n < 4; n++) {
@@ -204,7 +195,7 @@ test("an empty overview's getting-started checklist ticks itself off, then goes"
       form: { username: superuser.email, password: superuser.password },
     });
     const adminToken = (await login.json()).access_token;
-    const post = async (path: string, data: object) => {
+    const post: Post = async (path, data) => {
       const answer = await page.request.post(`${origin}/api/v1${path}`, {
         headers: { Authorization: `Bearer ${adminToken}` },
         data,
@@ -235,7 +226,7 @@ test("an empty overview's getting-started checklist ticks itself off, then goes"
     await expect(page).toHaveURL(/\/ui\/datasources\/new$/);
 
     // A source, an API, then published: three steps done.
-    const api = await publishApi(page, post, "onboard");
+    const api = await publishApi(post, "onboard");
     await page.goto(`${origin}/ui/`);
     await step("Add a data source", "done");
     await step("Create an API", "done");
