@@ -9,6 +9,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { type AccessLogsSearch, RANGE_LABELS, timeBounds } from "@/features/access-logs/search";
 import { TimeRangePicker } from "@/features/access-logs/time-range-picker";
 import { formatDuration } from "@/lib/format";
+import { can } from "@/lib/permissions";
+import { useCurrentUser } from "@/lib/session";
 
 // recharts is large: its code loads with the first chart, not with the dashboard.
 const CallsChart = lazy(() => import("./stats-charts").then((m) => ({ default: m.CallsChart })));
@@ -87,15 +89,18 @@ function TopList({ title, rows, empty }: { title: string; rows: Row[]; empty: st
 }
 
 function TopLists({ stats, showApis }: { stats: OverviewStats; showApis: boolean }) {
+  const mayOpenApis = can(useCurrentUser(), "api", "read");
   const apis: Row[] = stats.top_apis.map((api) => ({
     key: String(api.api_id ?? "none"),
     title: api.api_id ? `${api.method} ${api.path} (API #${api.api_id})` : undefined,
-    label: api.api_id ? (
+    label: !api.api_id ? (
+      <span className="text-muted-foreground">No API (unknown path)</span>
+    ) : mayOpenApis ? (
       <Link to="/apis/$id" params={{ id: api.api_id }} className="hover:underline">
         {api.name ?? `API #${api.api_id}`}
       </Link>
     ) : (
-      <span className="text-muted-foreground">No API (unknown path)</span>
+      (api.name ?? `API #${api.api_id}`)
     ),
     calls: api.calls,
     errors: api.errors,
