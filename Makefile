@@ -97,11 +97,13 @@ image-test: $(STAMP)
 	$(SUDO) backend/tests/image/run.sh
 
 # Speed figures (not part of `make test`): the gateway against a bare baseline, the
-# connectors against their raw drivers, the script engine. See backend/bench/.
+# connectors against their raw drivers, the script engine, the overview's charts on a
+# million access records. See backend/bench/.
 bench: install wrk
 	cd backend && .venv/bin/python -m bench.gateway
 	cd backend && .venv/bin/python -m bench.connectors --only postgres,mariadb
 	cd backend && .venv/bin/python -m bench.scripts
+	cd backend && .venv/bin/python -m bench.overview
 
 # Leak watch (not part of `make test`): ten minutes of mixed load against `sluice serve
 # --workers 2`, sampling memory, file descriptors and connections. See backend/bench/soak.py.

@@ -18,7 +18,13 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from sluice.models.access_record import AccessRecord
+from sluice.models.access_record import (
+    HISTOGRAM,
+    LATENCY_BOUNDS_MS,
+    AccessClientRollup,
+    AccessRecord,
+    AccessRollup,
+)
 from sluice.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -73,6 +79,8 @@ _PG_CASTS = {
     "rows": "bigint",
 }
 _TABLE = AccessRecord.__table__  # type: ignore[attr-defined]
+_ROLLUP = AccessRollup.__tablename__
+_CLIENT_ROLLUP = AccessClientRollup.__tablename__
 _MODULE, _PATH, _METHOD, _IP, _MESSAGE, _QUERY = (
     _TABLE.columns[name].type.length
     for name in ("module", "path", "method", "ip", "message", "query_string")
@@ -152,6 +160,69 @@ def insert_sql(engine: Engine) -> str:
     return f"INSERT INTO {_TABLE.name} ({names}) SELECT {fields} FROM {source}"
 
 
+def rollup_sqls(dialect: str, *, from_table: bool = False) -> tuple[str, str]:
+    """The two statements that add access records to the hourly rollups (`AccessRollup`
+    per API, status and error with the latency histogram; `AccessClientRollup` per API
+    and client): from a batch given as the same JSON array parameter as `insert_sql`, or
+    (`from_table`) from every row of `access_record` (the migration's backfill, the
+    benchmark's fill). The same statements on both stores: upserts whose SELECT sums per
+    key, in key order so that two writers lock the same rows in the same order."""
+    names = ("at", "api_id", "client_id", "status", "error", "duration_ms")
+    if dialect == "postgresql":
+        at, api, client, status, error, took = (
+            names
+            if from_table
+            else tuple(
+                f"(r ->> {COLUMNS.index(c)})" + (f"::{_PG_CASTS[c]}" if c in _PG_CASTS else "")
+                for c in names
+            )
+        )
+        hour = f"date_trunc('hour', {at} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+        source = _TABLE.name if from_table else "json_array_elements(%s::json) AS r"
+    elif dialect == "sqlite":
+        at, api, client, status, error, took = (
+            names if from_table else tuple(f"(r.value ->> {COLUMNS.index(c)})" for c in names)
+        )
+        hour = f"substr({at}, 1, 13) || ':00:00.000000'"  # SQLAlchemy's text form, UTC
+        source = _TABLE.name if from_table else "json_each(?) AS r"
+    else:
+        raise ValueError(f"access records cannot be written to a {dialect} store")
+    rows = (
+        f"SELECT {hour} AS hour, coalesce({api}, 0) AS api_id, coalesce({client}, '') AS"
+        f" client_id, {status} AS status, coalesce({error}, '') AS error, {took} AS d"
+        f" FROM {source}"
+    )
+    lows, highs = (None, *LATENCY_BOUNDS_MS), (*LATENCY_BOUNDS_MS, None)
+    buckets = [
+        "sum(CASE WHEN "
+        + " AND ".join(([f"d > {lo}"] if lo is not None else []) + ([f"d <= {hi}"] if hi else []))
+        + " THEN 1 ELSE 0 END)"
+        for lo, hi in zip(lows, highs, strict=True)
+    ]
+    by_status = _upsert(
+        _ROLLUP,
+        "hour, api_id, status, error",
+        {"calls": "count(*)", "duration_ms": "sum(d)"} | dict(zip(HISTOGRAM, buckets, strict=True)),
+        rows,
+    )
+    by_client = _upsert(
+        _CLIENT_ROLLUP,
+        "hour, api_id, client_id",
+        {"calls": "count(*)", "errors": "sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END)"},
+        rows,
+    )
+    return by_status, by_client
+
+
+def _upsert(table: str, key: str, sums: dict[str, str], rows: str) -> str:
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
+    return (
+        f"INSERT INTO {table} ({key}, {', '.join(sums)}) "
+        f"SELECT {key}, {', '.join(sums.values())} FROM ({rows}) AS s"
+        f" WHERE true GROUP BY {key} ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET {added}"
+    )
+
+
 class AccessLog:
     """The queue and its writer. Rows are plain tuples in COLUMNS order (the time already
     as ISO text), written one batch per statement: the batch goes as one JSON array
@@ -178,6 +249,7 @@ class AccessLog:
         self._writing = asyncio.Lock()  # one writer at a time: rows leave once written
         self._queue_full = metrics.access_records_dropped.labels("queue_full")
         self._sql = insert_sql(engine)
+        self._rollup_sqls = rollup_sqls(engine.dialect.name)
 
     def record(self, call: Call, status: int, request_id: str | None) -> None:
         rows = self._rows
@@ -266,8 +338,12 @@ class AccessLog:
         batch = orjson.dumps(rows).decode()  # TypeError on a lone surrogate
         with self._engine.begin() as connection:
             connection.exec_driver_sql(self._sql, (batch,))
+            for rollup in self._rollup_sqls:
+                connection.exec_driver_sql(rollup, (batch,))
 
     def _prune(self, retention_days: int) -> None:
         cutoff = datetime.now(UTC) - timedelta(days=retention_days)
         with self._engine.begin() as connection:
             connection.execute(delete(AccessRecord).where(AccessRecord.at < cutoff))  # type: ignore[arg-type]
+            for rollup in (AccessRollup, AccessClientRollup):
+                connection.execute(delete(rollup).where(rollup.hour < cutoff))  # type: ignore[arg-type]

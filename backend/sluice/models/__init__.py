@@ -1,6 +1,6 @@
 """App-store tables. Importing this package registers every table on SQLModel.metadata."""
 
-from sluice.models.access_record import AccessRecord, AuditLog
+from sluice.models.access_record import AccessClientRollup, AccessRecord, AccessRollup, AuditLog
 from sluice.models.api import Api, ApiVersion, Module
 from sluice.models.api_test import ApiTest
 from sluice.models.client import Client, ClientApiLink, ClientGroupLink, Group, GroupApiLink
@@ -9,7 +9,9 @@ from sluice.models.macro import Macro, MacroVersion
 from sluice.models.user import Role, RolePermission, User, UserRoleLink
 
 __all__ = [
+    "AccessClientRollup",
     "AccessRecord",
+    "AccessRollup",
     "AuditLog",
     "Client",
     "ClientApiLink",

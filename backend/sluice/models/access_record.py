@@ -108,3 +108,52 @@ class AuditLogPublic(SQLModel):
 class AuditLogsPublic(SQLModel):
     data: list[AuditLogPublic]
     count: int
+
+
+LATENCY_BOUNDS_MS = (
+    0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100,
+    150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000,
+)  # fmt: skip
+"""Upper bounds of the latency histogram's buckets (`h0`...); `h24` holds the slower calls.
+About 1.5x apart, so a percentile read from it is within half a bucket of the true one."""
+HISTOGRAM = tuple(f"h{i}" for i in range(len(LATENCY_BOUNDS_MS) + 1))
+
+
+def _histogram_columns() -> dict[str, Any]:
+    return {name: Column(name, BigInteger, nullable=False, default=0) for name in HISTOGRAM}
+
+
+class AccessRollup(SQLModel, table=True):
+    """Access records summed per hour and per (API, status, error), with a latency
+    histogram: the charts' series, top APIs and top errors read this, never the raw
+    records. The access-record writer adds each batch to it in the same transaction.
+    Missing values are stored as 0 and "" so that the key stays unique. Clients are in
+    `AccessClientRollup`: with them in the key, the rows would multiply by the clients."""
+
+    __tablename__ = "access_rollup"
+    __table_args__ = (
+        Index("ix_access_rollup_api_hour", "api_id", "hour"),
+        *_histogram_columns().values(),
+    )
+
+    hour: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    api_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
+    status: int = Field(primary_key=True)
+    error: str = Field(default="", primary_key=True, max_length=64)
+    calls: int = Field(sa_column=Column(BigInteger, nullable=False))
+    duration_ms: float
+    """The sum of the calls' durations."""
+
+
+class AccessClientRollup(SQLModel, table=True):
+    """Calls and errors (status 400 and above) per hour, API and client ("" for none): the
+    top clients."""
+
+    __tablename__ = "access_client_rollup"
+    __table_args__ = (Index("ix_access_client_rollup_api_hour", "api_id", "hour"),)
+
+    hour: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    api_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
+    client_id: str = Field(default="", primary_key=True, max_length=64)
+    calls: int = Field(sa_column=Column(BigInteger, nullable=False))
+    errors: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -16,6 +16,7 @@ from sluice.models.client import Client
 from sluice.models.datasource import Datasource
 from sluice.services.common import count
 from sluice.services.names import client_names, names
+from sluice.services.stats import has_calls
 
 
 def list_access(
@@ -124,6 +125,7 @@ def overview(session: Session) -> dict[str, Any]:
             "datasources": count(session, Datasource),
             "clients": count(session, Client),
         },
+        "setup": {"has_calls": has_calls(session)},
         "last_24h": {"calls": calls, "errors": errors},
         "recent_calls": [r.model_dump(mode="json") for r in latest],
         "recent_changes": [c.model_dump(mode="json") for c in named_audit(session, list(changes))],

@@ -44,6 +44,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("PATCH", "/api/v1/users/me"): LOGGED_IN,
     ("PATCH", "/api/v1/users/me/password"): LOGGED_IN,
     ("GET", "/api/v1/overview"): LOGGED_IN,
+    ("GET", "/api/v1/overview/stats"): LOGGED_IN,
     ("GET", "/api/v1/users"): ("user", "read"),
     ("POST", "/api/v1/users"): ("user", "write"),
     ("GET", "/api/v1/users/{user_id}"): ("user", "read"),

@@ -2064,6 +2064,41 @@ export type NewClient = {
 };
 
 /**
+ * OverviewStats
+ */
+export type OverviewStats = {
+    /**
+     * Since
+     */
+    since: string;
+    /**
+     * Until
+     */
+    until: string;
+    /**
+     * Bucket Seconds
+     */
+    bucket_seconds: number;
+    /**
+     * Series
+     */
+    series: Array<StatsPoint>;
+    totals: StatsTotals;
+    /**
+     * Top Apis
+     */
+    top_apis: Array<TopApi>;
+    /**
+     * Top Clients
+     */
+    top_clients: Array<TopClient>;
+    /**
+     * Top Errors
+     */
+    top_errors: Array<TopError>;
+};
+
+/**
  * ParamDef
  *
  * One API parameter, as the API developer declares it.
@@ -2348,6 +2383,64 @@ export type RunRequest = {
 };
 
 /**
+ * StatsPoint
+ *
+ * One bucket of the time series; percentiles are None when it had no calls.
+ */
+export type StatsPoint = {
+    /**
+     * Start
+     */
+    start: string;
+    /**
+     * Calls
+     */
+    calls: number;
+    /**
+     * Errors 4Xx
+     */
+    errors_4xx: number;
+    /**
+     * Errors 5Xx
+     */
+    errors_5xx: number;
+    /**
+     * P50 Ms
+     */
+    p50_ms: number | null;
+    /**
+     * P95 Ms
+     */
+    p95_ms: number | null;
+};
+
+/**
+ * StatsTotals
+ */
+export type StatsTotals = {
+    /**
+     * Calls
+     */
+    calls: number;
+    /**
+     * Errors 4Xx
+     */
+    errors_4xx: number;
+    /**
+     * Errors 5Xx
+     */
+    errors_5xx: number;
+    /**
+     * P50 Ms
+     */
+    p50_ms: number | null;
+    /**
+     * P95 Ms
+     */
+    p95_ms: number | null;
+};
+
+/**
  * TableImportReport
  *
  * What a CSV import did. `inserted` counts the rows written (0 when an all-or-nothing
@@ -2468,6 +2561,76 @@ export type Token = {
      * Token Type
      */
     token_type?: string;
+};
+
+/**
+ * TopApi
+ */
+export type TopApi = {
+    /**
+     * Api Id
+     */
+    api_id: number | null;
+    /**
+     * Name
+     */
+    name: string | null;
+    /**
+     * Method
+     */
+    method: string | null;
+    /**
+     * Path
+     */
+    path: string | null;
+    /**
+     * Calls
+     */
+    calls: number;
+    /**
+     * Errors
+     */
+    errors: number;
+};
+
+/**
+ * TopClient
+ */
+export type TopClient = {
+    /**
+     * Client Id
+     */
+    client_id: string | null;
+    /**
+     * Name
+     */
+    name: string | null;
+    /**
+     * Calls
+     */
+    calls: number;
+    /**
+     * Errors
+     */
+    errors: number;
+};
+
+/**
+ * TopError
+ */
+export type TopError = {
+    /**
+     * Error
+     */
+    error: string;
+    /**
+     * Status
+     */
+    status: number;
+    /**
+     * Calls
+     */
+    calls: number;
 };
 
 /**
@@ -6639,6 +6802,62 @@ export type RecordsReadOverviewResponses = {
 };
 
 export type RecordsReadOverviewResponse = RecordsReadOverviewResponses[keyof RecordsReadOverviewResponses];
+
+export type RecordsReadOverviewStatsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Since
+         */
+        since?: string | null;
+        /**
+         * Until
+         */
+        until?: string | null;
+        /**
+         * Api Id
+         */
+        api_id?: number | null;
+        /**
+         * Bucket
+         *
+         * seconds
+         */
+        bucket?: number | null;
+    };
+    url: '/api/v1/overview/stats';
+};
+
+export type RecordsReadOverviewStatsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type RecordsReadOverviewStatsError = RecordsReadOverviewStatsErrors[keyof RecordsReadOverviewStatsErrors];
+
+export type RecordsReadOverviewStatsResponses = {
+    /**
+     * Successful Response
+     */
+    200: OverviewStats;
+};
+
+export type RecordsReadOverviewStatsResponse = RecordsReadOverviewStatsResponses[keyof RecordsReadOverviewStatsResponses];
 
 export type ExchangeExportYamlData = {
     body?: never;

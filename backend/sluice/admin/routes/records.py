@@ -10,6 +10,8 @@ from sluice.models.access_record import AccessRecordPublic, AccessRecordsPublic,
 from sluice.models.fields import MAX_ID
 from sluice.models.user import User
 from sluice.services import records as service
+from sluice.services import stats as stats_service
+from sluice.services.stats import OverviewStats
 
 router = APIRouter(tags=["records"], route_class=StrictJSONRoute)
 
@@ -64,3 +66,18 @@ def read_audit_logs(
 @router.get("/overview")
 def read_overview(session: SessionDep, _: CurrentUser) -> dict[str, Any]:
     return service.overview(session)
+
+
+@router.get("/overview/stats")
+def read_overview_stats(
+    session: SessionDep,
+    _: CurrentUser,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    api_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    bucket: Annotated[int | None, Query(ge=3600, le=400 * 86400, description="seconds")] = None,
+) -> OverviewStats:
+    """Calls, 4xx and 5xx errors and p50/p95 latency per bucket (whole hours; default: at
+    most 60 buckets), and the top APIs, clients and error codes, between `since` (default:
+    24 hours before `until`) and `until` (default: now), for one API or all."""
+    return stats_service.stats(session, since, until, api_id, bucket)

@@ -1,6 +1,6 @@
 export type AccessLogsTab = "calls" | "audit";
 
-export const RANGES = ["1h", "24h", "7d", "all", "custom"] as const;
+export const RANGES = ["1h", "24h", "7d", "30d", "all", "custom"] as const;
 export type TimeRange = (typeof RANGES)[number];
 
 /** What the access logs page shows, as the URL holds it. */
@@ -24,16 +24,18 @@ export type AccessLogsSearch = {
 
 export type SearchChange = (change: Partial<AccessLogsSearch>) => void;
 
-const RANGE_MS: Record<"1h" | "24h" | "7d", number> = {
+const RANGE_MS: Record<"1h" | "24h" | "7d" | "30d", number> = {
   "1h": 3_600_000,
   "24h": 86_400_000,
   "7d": 7 * 86_400_000,
+  "30d": 30 * 86_400_000,
 };
 
 export const RANGE_LABELS: Record<TimeRange, string> = {
   "1h": "Last hour",
   "24h": "Last 24 hours",
   "7d": "Last 7 days",
+  "30d": "Last 30 days",
   all: "All time",
   custom: "Custom",
 };

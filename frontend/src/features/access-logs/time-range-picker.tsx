@@ -19,6 +19,7 @@ const QUICK_LABELS: Partial<Record<TimeRange, string>> = {
   "1h": "1h",
   "24h": "24h",
   "7d": "7d",
+  "30d": "30d",
   all: "All",
 };
 
@@ -95,13 +96,15 @@ function CustomRange({ search, onChange }: { search: AccessLogsSearch; onChange:
   );
 }
 
-/** Quick picks (last hour, day, week, all) and a custom from–until. */
+/** Quick picks (by default last hour, day, week, all; `quick` chooses) and a custom from–until. */
 export function TimeRangePicker({
   search,
   onChange,
+  quick = QUICK,
 }: {
   search: AccessLogsSearch;
   onChange: SearchChange;
+  quick?: TimeRange[];
 }) {
   const current = search.range ?? DEFAULT_RANGE;
   return (
@@ -109,7 +112,7 @@ export function TimeRangePicker({
       aria-label="Time range"
       className="inline-flex h-9 items-center gap-0.5 rounded-lg bg-muted p-1 text-muted-foreground"
     >
-      {QUICK.map((range) => (
+      {quick.map((range) => (
         <Button
           key={range}
           type="button"

@@ -1,11 +1,12 @@
 import { Link } from "@tanstack/react-router";
-import { ArrowLeftIcon, CodeXmlIcon, HistoryIcon } from "lucide-react";
+import { ArrowLeftIcon, ChartColumnIcon, CodeXmlIcon, HistoryIcon } from "lucide-react";
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from "react";
 import type { ApiPublic } from "@/client/types.gen";
 import { DraftSaveBar } from "@/components/draft-save-bar";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { StatsPanel } from "@/features/stats/stats-panel";
 import { ApiError, fieldErrorsOf } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
@@ -32,7 +33,7 @@ import { useDebugApi, useSaveApi } from "./use-api-mutations";
 import { useDatasources, useModules } from "./use-lookups";
 import { VersionsTab } from "./versions-tab";
 
-export type ApiTab = "editor" | "versions";
+export type ApiTab = "editor" | "versions" | "calls";
 
 export type ApiEditorProps = {
   /** The saved API; without it the editor creates one. */
@@ -251,6 +252,10 @@ export function ApiEditor(props: ApiEditorProps) {
               <HistoryIcon />
               Versions
             </TabsTrigger>
+            <TabsTrigger value="calls">
+              <ChartColumnIcon />
+              Calls
+            </TabsTrigger>
           </TabsList>
           <TabsContent value="editor" className="mt-6 data-[state=inactive]:hidden" forceMount>
             {editor}
@@ -263,6 +268,9 @@ export function ApiEditor(props: ApiEditorProps) {
               dirty={dirty}
               onRestored={props.onRestored}
             />
+          </TabsContent>
+          <TabsContent value="calls" className="mt-6">
+            <StatsPanel apiId={api.id} />
           </TabsContent>
         </Tabs>
       ) : (

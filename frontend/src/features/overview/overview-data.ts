@@ -10,6 +10,8 @@ export type Overview = {
     clients: number;
   };
   last24h: { calls: number; errors: number };
+  /** What the getting-started checklist needs beyond the counts. */
+  setup: { hasCalls: boolean };
   recentCalls: AccessRecordPublic[];
   recentChanges: AuditLogPublic[];
 };
@@ -51,6 +53,7 @@ export function parseOverview(data: Json): Overview {
       clients: numberAt(counts, "clients"),
     },
     last24h: { calls: numberAt(last24h, "calls"), errors: numberAt(last24h, "errors") },
+    setup: { hasCalls: objectAt(data, "setup").has_calls === true },
     recentCalls: listAt<AccessRecordPublic>(data, "recent_calls", ["id", "at", "path", "status"]),
     recentChanges: listAt<AuditLogPublic>(data, "recent_changes", [
       "id",

@@ -11,8 +11,10 @@ import { recordsReadOverviewOptions } from "@/client/@tanstack/react-query.gen";
 import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
+import { StatsPanel } from "@/features/stats/stats-panel";
 import { can, type Resource } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
+import { GettingStarted } from "./getting-started";
 import { type Overview, parseOverview } from "./overview-data";
 import { RecentCalls } from "./recent-calls";
 import { RecentChanges } from "./recent-changes";
@@ -103,7 +105,9 @@ export function OverviewPage() {
       )}
       {data && (
         <>
+          <GettingStarted overview={data} />
           <Stats overview={data} />
+          <StatsPanel />
           <div className="grid items-start gap-6 lg:grid-cols-2">
             <RecentCalls calls={data.recentCalls} mayOpen={mayReadLogs} />
             <RecentChanges changes={data.recentChanges} mayOpen={mayReadLogs} />

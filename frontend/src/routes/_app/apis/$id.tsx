@@ -14,7 +14,7 @@ export const Route = createFileRoute("/_app/apis/$id")({
     stringify: ({ id }) => ({ id: String(id) }),
   },
   validateSearch: (search): ApiSearch => ({
-    tab: search.tab === "versions" ? "versions" : undefined,
+    tab: search.tab === "versions" || search.tab === "calls" ? search.tab : undefined,
   }),
   component: ApiRoute,
 });
@@ -27,7 +27,7 @@ function ApiRoute() {
     <ApiPage
       id={id}
       tab={tab}
-      onTabChange={(next) => navigate({ search: { tab: next === "versions" ? next : undefined } })}
+      onTabChange={(next) => navigate({ search: { tab: next === "editor" ? undefined : next } })}
       onCreated={() => undefined}
     />
   );
