@@ -23,6 +23,11 @@ from sluice.observability.metrics import Metrics
 log = logging.getLogger(__name__)
 
 
+VIA_KEY = "sluice.via"
+"""The ASGI scope key of a call's channel: `mcp` in the scope of a tool call's gateway
+request (see `gateway.mcp`); absent for an HTTP call."""
+
+
 @dataclass
 class Call:
     """What the pipeline learns about one call, for its record."""
@@ -38,6 +43,8 @@ class Call:
     body: str | None = None
     rows: int | None = None
     """Rows a streamed export sent (set when its stream ends)."""
+    via: str = "http"
+    """`mcp` for a tool call at `/mcp`, which runs through this same pipeline."""
 
 
 COLUMNS = (
@@ -54,6 +61,7 @@ COLUMNS = (
     "duration_ms",
     "body",
     "rows",
+    "via",
 )
 Row = tuple[Any, ...]
 
@@ -169,6 +177,7 @@ class AccessLog:
                 round((time.perf_counter() - call.started) * 1000, 3),
                 call.body,
                 call.rows,
+                call.via,
             )
         )
 

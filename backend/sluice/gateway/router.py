@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sluice.config import Settings
 from sluice.errors import SluiceError
 from sluice.gateway import pipeline
-from sluice.gateway.access_log import Call
+from sluice.gateway.access_log import VIA_KEY, Call
 from sluice.gateway.errors import error_body, error_response
 from sluice.http import body_refused, header, limited_receive
 from sluice.models.api import RESERVED_SEGMENTS
@@ -70,6 +70,7 @@ class Gateway:
             module, path = scope["gateway_route"]
             request = Request(scope, limited_receive(receive, self.max_body))
             call = Call(method=scope["method"], path=scope["path"], module=module)
+            call.via = scope.get(VIA_KEY, "http")
             refused = body_refused(scope, self.max_body)
             if refused is not None:
                 call.error = refused.code

@@ -2,7 +2,7 @@
 admin change). Both are append-only and filtered by time, so `at` is indexed."""
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Index
@@ -34,6 +34,9 @@ class AccessRecord(SQLModel, table=True):
     body: str | None = None
     rows: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     """Rows a streamed export (CSV or NDJSON) sent; None for other answers."""
+    via: str = Field(default="http", max_length=8)
+    """How the call came: `http` (the gateway's own routes) or `mcp` (a tool call at
+    `/mcp`, run through the same pipeline)."""
 
 
 def _aware(moment: datetime) -> datetime:
@@ -41,6 +44,7 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+Via = Literal["http", "mcp"]
 UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
 
 
@@ -59,6 +63,7 @@ class AccessRecordPublic(SQLModel):
     error: str | None
     body: str | None = None
     rows: int | None = None
+    via: Via = "http"
 
 
 class AccessRecordsPublic(SQLModel):

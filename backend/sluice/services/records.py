@@ -16,7 +16,7 @@ def list_access(
     session: Session, limit: int, offset: int, filters: dict[str, Any]
 ) -> tuple[list[AccessRecord], int]:
     query = select(AccessRecord)
-    for field in ("api_id", "client_id", "status"):
+    for field in ("api_id", "client_id", "status", "via"):
         if filters.get(field) is not None:
             query = query.where(getattr(AccessRecord, field) == filters[field])
     query = _between(query, AccessRecord.at, filters)

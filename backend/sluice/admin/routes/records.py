@@ -11,6 +11,7 @@ from sluice.models.access_record import (
     AccessRecordsPublic,
     AuditLogPublic,
     AuditLogsPublic,
+    Via,
 )
 from sluice.models.fields import MAX_ID
 from sluice.models.user import User
@@ -32,11 +33,13 @@ def read_access_logs(
     status: Annotated[int | None, Query(ge=100, le=599)] = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    via: Via | None = None,
 ) -> AccessRecordsPublic:
     filters = {
         "api_id": api_id,
         "client_id": client_id,
         "status": status,
+        "via": via,
         "since": since,
         "until": until,
     }
