@@ -64,6 +64,10 @@ export type AccessRecordPublic = {
      * Rows
      */
     rows?: number | null;
+    /**
+     * Via
+     */
+    via?: 'http' | 'mcp';
 };
 
 /**
@@ -145,6 +149,14 @@ export type ApiCreate = {
      */
     description?: string | null;
     /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean;
+    /**
+     * Mcp Writes
+     */
+    mcp_writes?: boolean;
+    /**
      * Params
      */
     params?: Array<ParamDef>;
@@ -222,6 +234,14 @@ export type ApiPublic = {
      * Description
      */
     description?: string | null;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean;
+    /**
+     * Mcp Writes
+     */
+    mcp_writes?: boolean;
     /**
      * Params
      */
@@ -429,6 +449,14 @@ export type ApiUpdate = {
      * Description
      */
     description?: string | null;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean | null;
+    /**
+     * Mcp Writes
+     */
+    mcp_writes?: boolean | null;
     /**
      * Group Ids
      */
@@ -1873,6 +1901,10 @@ export type ModuleCreate = {
      * Require Passing Tests
      */
     require_passing_tests?: boolean;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean;
 };
 
 /**
@@ -1895,6 +1927,10 @@ export type ModulePublic = {
      * Require Passing Tests
      */
     require_passing_tests?: boolean;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean;
     /**
      * Id
      */
@@ -1933,6 +1969,10 @@ export type ModuleUpdate = {
      * Require Passing Tests
      */
     require_passing_tests?: boolean | null;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean | null;
 };
 
 /**
@@ -6104,6 +6144,10 @@ export type RecordsReadAccessLogsData = {
          * Until
          */
         until?: string | null;
+        /**
+         * Via
+         */
+        via?: 'http' | 'mcp' | null;
         /**
          * Limit
          */

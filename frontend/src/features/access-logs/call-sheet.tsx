@@ -85,6 +85,7 @@ function Fields({ record, mayReadApis }: { record: AccessRecordPublic; mayReadAp
       <Row label="Path" copy={record.path}>
         <Mono>{record.path}</Mono>
       </Row>
+      <Row label="Via">{record.via === "mcp" ? "MCP tool call (/mcp)" : "HTTP"}</Row>
       <Row label="Module">{record.module && <Mono>/{record.module}</Mono>}</Row>
       <Row label="API">
         {record.api_id !== null &&

@@ -19,6 +19,7 @@ import { useCurrentUser } from "@/lib/session";
 import { ClientFormDialog } from "./client-form-dialog";
 import { ClientsTable } from "./clients-table";
 import { DeleteClientDialog } from "./delete-client-dialog";
+import { McpCard } from "./mcp-card";
 import { RegenerateSecretDialog } from "./regenerate-secret-dialog";
 import { SecretDialog } from "./secret-dialog";
 import { useRefreshClients } from "./use-refresh-clients";
@@ -129,6 +130,7 @@ export function ClientsPage({ page, onPageChange }: ClientsPageProps) {
           )}
         </Card>
       )}
+      <McpCard origin={window.location.origin} />
       <ClientFormDialog
         open={editing.kind !== "closed"}
         onOpenChange={(open) => !open && setEditing({ kind: "closed" })}
