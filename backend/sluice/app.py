@@ -92,6 +92,17 @@ class SluiceApp(FastAPI):
         return methods
 
 
+class NamedRoute(Route):
+    """A plain ASGI route that, like FastAPI's own, names itself in the scope, so the
+    request metrics label its calls with its path rather than `unmatched`."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if match is not Match.NONE:
+            child["route"] = self
+        return match, child
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -186,7 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_ui(app, settings.UI_DIST_DIR)
     app.include_router(token_router)
     app.state.mcp = McpGateway(settings.MAX_REQUEST_BODY_BYTES)
-    app.router.routes.append(Route("/mcp", endpoint=app.state.mcp))
+    app.router.routes.append(NamedRoute("/mcp", endpoint=app.state.mcp))
     app.state.route_templates = route_templates(app)
     app.gateway = Gateway(settings)
 

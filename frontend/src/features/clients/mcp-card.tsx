@@ -24,9 +24,13 @@ export function mcpJson(url: string): string {
  * an environment variable: a space inside an argument breaks on some systems).
  */
 export function claudeDesktopJson(url: string): string {
+  const { protocol, hostname } = new URL(url);
+  const local = ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
+  // mcp-remote refuses plain HTTP to anything but this machine unless told
+  const allowHttp = protocol === "http:" && !local ? ["--allow-http"] : [];
   const server = {
     command: "npx",
-    args: ["mcp-remote", url, "--header", AUTH_HEADER],
+    args: ["mcp-remote", url, ...allowHttp, "--header", AUTH_HEADER],
     env: { SLUICE_AUTH: `Bearer ${TOKEN}` },
   };
   return JSON.stringify({ mcpServers: { sluice: server } }, null, 2);
@@ -54,7 +58,7 @@ export function McpCard({ origin }: { origin: string }) {
   const url = `${origin}/mcp`;
   const id = useId();
   return (
-    <Card aria-labelledby={`${id}-title`}>
+    <Card role="region" aria-labelledby={`${id}-title`}>
       <CardHeader>
         <CardTitle id={`${id}-title`} className="flex items-center gap-2">
           <BotIcon className="size-4" />
