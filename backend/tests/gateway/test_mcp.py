@@ -74,6 +74,10 @@ def test_a_client_sees_and_calls_its_granted_apis_through_the_gateway(sluice: Sl
         path="items",
         content="SELECT id, name, price FROM items ORDER BY price",
         rate_limit_per_minute=4,
+        pagination="offset",
+    )
+    namesake = admin.published_api(
+        **common, name="List items!", path="items/all", content="SELECT count(*) AS n FROM items"
     )
     one = admin.published_api(
         **common,
@@ -108,7 +112,7 @@ def test_a_client_sees_and_calls_its_granted_apis_through_the_gateway(sluice: Sl
     not_granted = admin.published_api(
         **common, name="All items", path="all", content="SELECT * FROM items"
     )
-    granted = [listing, one, add, unexposed_write, hidden, in_hidden_module]
+    granted = [listing, namesake, one, add, unexposed_write, hidden, in_hidden_module]
     _, token = admin.client_token([api["id"] for api in granted])
     assert not_granted["id"] not in [api["id"] for api in granted]
 
@@ -121,10 +125,12 @@ def test_a_client_sees_and_calls_its_granted_apis_through_the_gateway(sluice: Sl
         ("shop__add_item", {"name": "nib", "price": 0.5}),
         ("shop__all_items", {}),
         ("shop__costs", {}),
-        ("shop__list_items", {}),
+        ("shop__list_items", {"limit": 2, "offset": 1}),
     )
     tools = {tool.name: tool for tool in listed}
-    assert set(tools) == {"shop__list_items", "shop__get_item", "shop__add_item"}
+    second = f"shop__list_items_{namesake['id']}"  # the name was taken by an older API
+    assert set(tools) == {"shop__list_items", second, "shop__get_item", "shop__add_item"}
+    assert {"limit", "offset"} <= set(tools["shop__list_items"].input_schema["properties"])
     assert tools["shop__list_items"].description == "Every item, cheapest first\n\nGET /shop/items"
     assert tools["shop__get_item"].input_schema["required"] == ["id"]
     assert tools["shop__get_item"].input_schema["properties"]["id"]["type"] == "integer"
@@ -144,7 +150,7 @@ def test_a_client_sees_and_calls_its_granted_apis_through_the_gateway(sluice: Sl
     assert error_text(refused).startswith("not_found:")
     assert error_text(hidden_call).startswith("not_found:")
     assert after.structured_content is not None
-    assert [row["name"] for row in after.structured_content["data"]] == ["nib", "pen", "ink"]
+    assert [row["name"] for row in after.structured_content["data"]] == ["pen", "ink"]
 
     # The API's rate (4 a minute) is one budget for HTTP and MCP: two MCP calls so far,
     # one over HTTP, then the fourth call (over MCP) is the last one allowed.
