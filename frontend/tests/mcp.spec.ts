@@ -68,6 +68,15 @@ test("an agent reaches a client's APIs at /mcp, and the dashboard shows how and 
   expect(called.isError ?? false).toBe(false);
   expect(called.structuredContent.data.length).toBeGreaterThan(0);
 
+  // The API's settings have the MCP switches; a GET API has no write to expose.
+  await page.goto(`/ui/apis/${api.id}`);
+  const hideApi = page.getByRole("checkbox", { name: "Hidden from MCP" });
+  await expect(hideApi).not.toBeChecked();
+  await expect(page.getByRole("checkbox", { name: "Expose this write to MCP" })).toHaveCount(0);
+  await hideApi
+    .locator("xpath=ancestor::fieldset[1]")
+    .screenshot({ path: "/tmp/mcp-settings.png" });
+
   // The module is hidden from MCP in its settings: the agent sees no tool any more.
   await nav.getByRole("link", { name: "Modules" }).click();
   await page.getByRole("button", { name: "Edit agents" }).click();
@@ -90,4 +99,5 @@ test("an agent reaches a client's APIs at /mcp, and the dashboard shows how and 
   await row.getByRole("button", { name: /Details of call/ }).click();
   const details = page.getByRole("dialog", { name: /Call #/ }).getByTestId("call-details");
   await expect(details).toContainText("MCP tool call (/mcp)");
+  await page.getByRole("dialog", { name: /Call #/ }).screenshot({ path: "/tmp/mcp-call.png" });
 });
