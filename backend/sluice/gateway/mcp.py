@@ -259,7 +259,7 @@ async def call_through_gateway(
         scope, body = _gateway_request(request, tool, arguments)
     except ValueError as exc:
         return _tool_error("bad_request", str(exc), None, 400)
-    status, raw = await _serve(request.app.gateway.serve, scope, body)
+    status, headers, raw = await _serve(request.app.gateway.serve, scope, body)
     try:
         answer = orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -276,16 +276,24 @@ async def call_through_gateway(
         str(answer.get("message") or "The call failed"),
         answer.get("request_id"),
         status,
+        headers.get("retry-after"),
     )
 
 
-def _tool_error(code: str, message: str, request_id: Any, status: int) -> types.CallToolResult:
-    """A tool error with the gateway's code and message (and its HTTP status)."""
-    body = {"success": False, "error": code, "message": message, "status": status}
+def _tool_error(
+    code: str, message: str, request_id: Any, status: int, retry_after: str | None = None
+) -> types.CallToolResult:
+    """A tool error with the gateway's code and message (and its HTTP status, and when a
+    limit refused the call, the seconds its `Retry-After` asks to wait)."""
+    body: dict[str, Any] = {"success": False, "error": code, "message": message, "status": status}
+    text = f"{code}: {message}"
     if request_id:
         body["request_id"] = request_id
+    if retry_after and retry_after.isdigit():
+        body["retry_after"] = int(retry_after)
+        text += f" (retry after {retry_after} s)"
     return types.CallToolResult(
-        content=[types.TextContent(type="text", text=f"{code}: {message}")],
+        content=[types.TextContent(type="text", text=text)],
         structured_content=body,
         is_error=True,
     )
@@ -368,10 +376,11 @@ def _text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-async def _serve(app: Any, scope: Scope, body: bytes) -> tuple[int, bytes]:
-    """Run one request through an ASGI app in process; its status and body."""
+async def _serve(app: Any, scope: Scope, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Run one request through an ASGI app in process; its status, headers and body."""
     sent = False
     status, chunks = 500, []
+    headers: dict[str, str] = {}
 
     async def receive() -> Message:
         nonlocal sent
@@ -384,8 +393,9 @@ async def _serve(app: Any, scope: Scope, body: bytes) -> tuple[int, bytes]:
         nonlocal status
         if message["type"] == "http.response.start":
             status = message["status"]
+            headers.update((k.decode().lower(), v.decode()) for k, v in message["headers"])
         elif message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
 
     await app(scope, receive, send)
-    return status, b"".join(chunks)
+    return status, headers, b"".join(chunks)

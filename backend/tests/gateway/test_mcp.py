@@ -161,6 +161,9 @@ def test_a_client_sees_and_calls_its_granted_apis_through_the_gateway(sluice: Sl
     )
     assert not last.is_error
     assert error_text(limited).startswith("rate_limited:")
+    assert limited.structured_content is not None
+    assert limited.structured_content["status"] == 429
+    assert limited.structured_content["retry_after"] >= 1
     again = httpx2.get(f"{sluice.url}/shop/items", headers={"Authorization": f"Bearer {token}"})
     assert again.status_code == 429
 
