@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute, iter_route_contexts
 from redis.asyncio import Redis as AsyncRedis
-from starlette.routing import Match
+from starlette.routing import Match, Route
 from starlette.types import Receive, Scope, Send
 
 from sluice.admin.router import api_router
@@ -27,6 +27,7 @@ from sluice.gateway.access_log import AccessLog
 from sluice.gateway.auth import TokenCache
 from sluice.gateway.cache import ResponseCache
 from sluice.gateway.limits import Limiter
+from sluice.gateway.mcp import McpGateway
 from sluice.gateway.router import Gateway, gateway_route
 from sluice.gateway.token import router as token_router
 from sluice.http import AnswerUnexpectedErrors, RejectLargeBodies, header, install_error_handlers
@@ -92,6 +93,17 @@ class SluiceApp(FastAPI):
         return methods
 
 
+class NamedRoute(Route):
+    """A plain ASGI route that, like FastAPI's own, names itself in the scope, so the
+    request metrics label its calls with its path rather than `unmatched`."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if match is not Match.NONE:
+            child["route"] = self
+        return match, child
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -112,7 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         background.every(
             3600, lambda: app.state.access_log.prune(retention), "pruning access records"
         )
-        yield
+        async with app.state.mcp.start().run():
+            yield
         await background.stop()
         await app.state.access_log.flush(final=True)
         app.state.metrics.close()
@@ -185,6 +198,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_swagger_assets(app)
     mount_ui(app, settings.UI_DIST_DIR)
     app.include_router(token_router)
+    app.state.mcp = McpGateway(settings.MAX_REQUEST_BODY_BYTES)
+    app.router.routes.append(NamedRoute("/mcp", endpoint=app.state.mcp))
     app.state.route_templates = route_templates(app)
     app.gateway = Gateway(settings)
 

@@ -41,11 +41,13 @@ def round_trip(url: str) -> None:
         columns = {c["name"] for c in inspect(connection).get_columns("user")}
         assert "token_generation" in columns
         modules = {c["name"] for c in inspect(connection).get_columns("module")}
-        assert "require_passing_tests" in modules
+        assert {"require_passing_tests", "mcp_hidden"} <= modules
         tests = {c["name"] for c in inspect(connection).get_columns("api_test")}
         assert {"api_id", "name", "params", "client_id", "expect"} <= tests
         apis = {c["name"] for c in inspect(connection).get_columns("api")}
-        assert "allow_whole_table_writes" in apis
+        assert {"allow_whole_table_writes", "mcp_hidden", "mcp_writes"} <= apis
+        records = {c["name"] for c in inspect(connection).get_columns("access_record")}
+        assert "via" in records
     engine.dispose()
     alembic(url, "downgrade", "base")
     engine = create_engine(url)

@@ -30,6 +30,11 @@ from sluice.observability.metrics import Metrics
 log = logging.getLogger(__name__)
 
 
+VIA_KEY = "sluice.via"
+"""The ASGI scope key of a call's channel: `mcp` in the scope of a tool call's gateway
+request (see `gateway.mcp`); absent for an HTTP call."""
+
+
 @dataclass
 class Call:
     """What the pipeline learns about one call, for its record."""
@@ -49,6 +54,8 @@ class Call:
     """The error's message, as the caller got it."""
     query: bytes = b""
     """The raw query string; masked when recorded."""
+    via: str = "http"
+    """`mcp` for a tool call at `/mcp`, which runs through this same pipeline."""
 
 
 COLUMNS = (
@@ -67,6 +74,7 @@ COLUMNS = (
     "rows",
     "message",
     "query_string",
+    "via",
 )
 Row = tuple[Any, ...]
 
@@ -273,6 +281,7 @@ class AccessLog:
                 call.rows,
                 fit(call.message, _MESSAGE),
                 fit(masked_query(call.query), _QUERY),
+                call.via,
             )
         )
 

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sluice.config import Settings
 from sluice.errors import SluiceError
 from sluice.gateway import pipeline
-from sluice.gateway.access_log import SECRET_WORDS, Call
+from sluice.gateway.access_log import SECRET_WORDS, VIA_KEY, Call
 from sluice.gateway.errors import error_body, error_response, public_message
 from sluice.http import body_refused, header, limited_receive
 from sluice.models.api import RESERVED_SEGMENTS
@@ -75,6 +75,7 @@ class Gateway:
                 module=module,
                 query=scope["query_string"],
             )
+            call.via = scope.get(VIA_KEY, "http")
             refused = body_refused(scope, self.max_body)
             if refused is not None:
                 call.error, call.message = refused.code, refused.message

@@ -2,7 +2,7 @@
 admin change). Both are append-only and filtered by time, so `at` is indexed."""
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Index
@@ -38,6 +38,9 @@ class AccessRecord(SQLModel, table=True):
     """The error's message as the caller got it ("parameter 'x': must be a number")."""
     query_string: str | None = Field(default=None, max_length=2048)
     """The raw query string, secret-looking parameters' values masked."""
+    via: str = Field(default="http", max_length=8)
+    """How the call came: `http` (the gateway's own routes) or `mcp` (a tool call at
+    `/mcp`, run through the same pipeline)."""
 
 
 def _aware(moment: datetime) -> datetime:
@@ -45,6 +48,7 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+Via = Literal["http", "mcp"]
 UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
 
 
@@ -69,6 +73,7 @@ class AccessRecordPublic(SQLModel):
     """The API's name now, its last known name if it was deleted, or `#id (deleted)`."""
     client_name: str | None = None
     """The client's name, resolved like `api_name`."""
+    via: Via = "http"
 
 
 class AccessRecordsPublic(SQLModel):

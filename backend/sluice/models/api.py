@@ -19,7 +19,7 @@ from sluice.models.fields import JsonObject, RowId, StoredJsonObject
 from sluice.models.user import utcnow
 
 RESERVED_SEGMENTS = frozenset(
-    {"api", "ui", "token", "health", "metrics", "docs", "openapi.json", "assets", "static"}
+    {"api", "ui", "token", "health", "metrics", "docs", "openapi.json", "assets", "static", "mcp"}
 )
 MODULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 PATH_SEGMENT = re.compile(r"^(\{[A-Za-z_][A-Za-z0-9_]{0,62}\}|[A-Za-z0-9._~-]{1,100})$")
@@ -81,6 +81,8 @@ class ModuleFields(SQLModel):
     is_active: bool = True
     require_passing_tests: bool = False
     """Publish and restore run the API's test cases first and refuse (409) when one fails."""
+    mcp_hidden: bool = False
+    """None of its APIs is a tool at `/mcp`, whatever the client is granted."""
 
     @field_validator("name")
     @classmethod
@@ -97,6 +99,7 @@ class ModuleUpdate(SQLModel):
     description: str | None = Field(default=None, max_length=1000)
     is_active: bool | None = None
     require_passing_tests: bool | None = None
+    mcp_hidden: bool | None = None
 
     @field_validator("name")
     @classmethod
@@ -143,6 +146,11 @@ class ApiFields(SQLModel):
     allow_whole_table_writes: bool = False
     """Let an UPDATE or DELETE without a WHERE clause run (refused with a 400 otherwise)."""
     description: str | None = Field(default=None, max_length=1000)
+    mcp_hidden: bool = False
+    """Not a tool at `/mcp`, even for a client granted it (HTTP calls are not affected)."""
+    mcp_writes: bool = False
+    """A non-GET API is a tool at `/mcp` only with this set: an agent writes only where
+    the API's author said it may."""
 
     @field_validator("path")
     @classmethod
@@ -185,6 +193,8 @@ class ApiUpdate(SQLModel):
     pagination: Pagination | None = None
     allow_whole_table_writes: bool | None = None
     description: str | None = Field(default=None, max_length=1000)
+    mcp_hidden: bool | None = None
+    mcp_writes: bool | None = None
     group_ids: list[RowId] | None = None
 
 

@@ -24,7 +24,7 @@ def list_access(
 ) -> tuple[list[AccessRecordPublic], int]:
     conditions = [
         getattr(AccessRecord, field) == filters[field]
-        for field in ("api_id", "client_id", "status")
+        for field in ("api_id", "client_id", "status", "via")
         if filters.get(field) is not None
     ]
     query = _between(select(AccessRecord).where(*conditions), AccessRecord.at, filters)

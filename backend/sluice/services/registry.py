@@ -77,6 +77,13 @@ class LiveApi:
     unavailable: str | None = None
     """Why this API cannot run (its data source was removed or disabled, it no longer
     compiles); calls get a 503 saying so instead of a 404."""
+    description: str | None = None
+    mcp_hidden: bool = False
+    """The version hides it from `/mcp`."""
+    module_mcp_hidden: bool = False
+    """Its module hides it from `/mcp` (a live setting of the module, not versioned)."""
+    mcp_writes: bool = False
+    """A non-GET API may be a tool at `/mcp`."""
 
     @cached_property
     def write_guard(self) -> WriteGuard:
@@ -223,8 +230,11 @@ def _unchanged(
     api: LiveApi | None, module: Module, sources: dict[int | None, Datasource]
 ) -> LiveApi | None:
     """`api` when nothing it was built from changed: a version is immutable, so only its
-    module's name and its data source (whose every edit moves `updated_at`) can have."""
+    module's name or MCP setting and its data source (whose every edit moves `updated_at`)
+    can have."""
     if api is None or api.module != module.name:
+        return None
+    if api.module_mcp_hidden != module.mcp_hidden:
         return None
     ds = sources.get(api.datasource_id) if api.datasource_id is not None else None
     key = ds.updated_at.isoformat() if ds is not None and ds.is_active else ""
@@ -312,6 +322,10 @@ def live_api(
         script=frozen["content"] if frozen["engine"] == "script" else None,
         name=frozen["name"],
         allow_whole_table_writes=bool(frozen.get("allow_whole_table_writes", False)),
+        description=frozen.get("description"),
+        mcp_hidden=bool(frozen.get("mcp_hidden", False)),
+        module_mcp_hidden=module.mcp_hidden,
+        mcp_writes=bool(frozen.get("mcp_writes", False)),
     )
 
 

@@ -45,8 +45,10 @@ FROZEN_FIELDS = (
     "pagination",
     "allow_whole_table_writes",
     "description",
+    "mcp_hidden",
+    "mcp_writes",
 )
-SNAPSHOT_DEFAULTS = {"allow_whole_table_writes": False}
+SNAPSHOT_DEFAULTS = {"allow_whole_table_writes": False, "mcp_hidden": False, "mcp_writes": False}
 """Frozen fields added after the first versions were taken: what an older snapshot meant."""
 
 

@@ -12,7 +12,9 @@ from tests.factories import make_api, make_module, make_source, publish, user_wi
 SQLITE_SOURCE = {"name": "lite", "type": "mysql", "host": "127.0.0.1", "port": 1, "database": "x"}
 
 
-@pytest.mark.parametrize("name", ["api", "ui", "health", "Bad", "-x", "a" * 64, "with space"])
+@pytest.mark.parametrize(
+    "name", ["api", "ui", "health", "mcp", "Bad", "-x", "a" * 64, "with space"]
+)
 def test_module_names_follow_the_pattern_and_skip_reserved_words(
     client: TestClient, admin_headers: dict[str, str], name: str
 ) -> None:
@@ -341,3 +343,32 @@ def test_the_editor_reference_names_every_filter_and_the_script_context(
     names = {n["name"]: n["doc"] for n in reference["script_names"]}
     assert {"params", "db", "tx", "http", "cache", "log"} <= set(names)
     assert names["db"].startswith("`db.query(sql, params)`")
+
+
+def test_mcp_settings_are_frozen_in_a_version_and_a_module_can_hide_its_apis(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    module = make_module(client, admin_headers)
+    assert module["mcp_hidden"] is False
+    hidden = client.patch(
+        f"/api/v1/modules/{module['id']}", json={"mcp_hidden": True}, headers=admin_headers
+    )
+    assert hidden.json()["mcp_hidden"] is True
+    source = make_source(client, admin_headers, SQLITE_SOURCE)
+    api = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="things",
+        method="POST",
+    )
+    assert (api["mcp_hidden"], api["mcp_writes"]) == (False, False)
+    base = f"/api/v1/apis/{api['id']}"
+    v1 = publish(client, admin_headers, api["id"])
+    client.patch(base, json={"mcp_writes": True, "mcp_hidden": True}, headers=admin_headers)
+    v2 = publish(client, admin_headers, api["id"])
+    diff = client.get(
+        f"{base}/versions/{v2['id']}/diff", params={"against": v1["id"]}, headers=admin_headers
+    ).json()
+    assert diff["changed"] == {"mcp_hidden": [False, True], "mcp_writes": [False, True]}

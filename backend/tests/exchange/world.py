@@ -93,6 +93,7 @@ def build(side: Side) -> World:
     )
     shop = make_module(c, h, "shop")["id"]
     ops = make_module(c, h, "ops")["id"]
+    c.patch(f"/api/v1/modules/{ops}", json={"mcp_hidden": True}, headers=h).raise_for_status()
     _ok(
         c.patch(
             f"/api/v1/modules/{ops}", json={"is_active": False, "description": "Ops"}, headers=h
@@ -172,6 +173,8 @@ def _apis(side: Side, world: World, shop: int, ops: int, lite: int, pg: int) -> 
         path="wip",
         method="POST",
         allow_whole_table_writes=True,
+        mcp_writes=True,
+        mcp_hidden=True,
         content="SELECT {{ unfinished",
     )
     now = make_api(

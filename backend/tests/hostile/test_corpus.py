@@ -58,6 +58,8 @@ def chunks(size: int) -> Iterator[bytes]:
 
 
 NAME = "{unique}"
+MCP_LIST = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+MCP_ACCEPT = {"Accept": "application/json, text/event-stream"}
 """Stands for a name made from the case's id, so no case trips over another one's row."""
 USER = {"email": f"{NAME}@example.com", "password": "password-1"}
 SOURCE = {"name": NAME, "type": "postgres", "host": "db.example.com", "port": 5432}
@@ -763,6 +765,31 @@ CASES: list[Case] = [
         expect=400,
         as_client=True,
     ),
+    # the MCP endpoint: the token first, then the transport's refusals (JSON-RPC error
+    # bodies); a well-formed request for an unknown method is a JSON-RPC error in a 200
+    Case("mcp-no-token", "POST", "/mcp", json=MCP_LIST, headers=MCP_ACCEPT, expect=401),
+    Case(
+        "mcp-admin-token", "POST", "/mcp", json=MCP_LIST, headers=MCP_ACCEPT, expect=401
+    ),  # a dashboard token is not a client token
+    Case("mcp-not-json", "POST", "/mcp", raw=b"{", headers=MCP_ACCEPT, as_client=True),
+    Case("mcp-batch", "POST", "/mcp", json=[MCP_LIST], headers=MCP_ACCEPT, as_client=True),
+    Case(
+        "mcp-deep-json",
+        "POST",
+        "/mcp",
+        raw=f'{{"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {deep(5000)}}}'.encode(),
+        headers=MCP_ACCEPT,
+        as_client=True,
+    ),
+    Case(
+        "mcp-oversized",
+        "POST",
+        "/mcp",
+        raw=b"[" + b"1," * LIMIT + b"1]",
+        headers=MCP_ACCEPT,
+        expect=413,
+        as_client=True,
+    ),
     # health
     Case("health-post", "POST", "/health/live", json={}, expect=405),
     Case("health-dot-segments", "GET", "/health/%2e%2e/api/v1/users"),
@@ -797,6 +824,8 @@ def test_hostile_request_gets_a_4xx_with_a_message(world: World, case: Case) -> 
         assert response.status_code == case.expect, response.text[:300]
     body = response.json()
     message = body.get("detail") or body.get("message")
+    if isinstance(body.get("error"), dict):  # JSON-RPC, at /mcp
+        message = body["error"].get("message")
     assert message, body
 
 

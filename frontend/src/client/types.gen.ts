@@ -80,6 +80,10 @@ export type AccessRecordPublic = {
      * Client Name
      */
     client_name?: string | null;
+    /**
+     * Via
+     */
+    via?: 'http' | 'mcp';
 };
 
 /**
@@ -161,6 +165,14 @@ export type ApiCreate = {
      */
     description?: string | null;
     /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean;
+    /**
+     * Mcp Writes
+     */
+    mcp_writes?: boolean;
+    /**
      * Params
      */
     params?: Array<ParamDef>;
@@ -238,6 +250,14 @@ export type ApiPublic = {
      * Description
      */
     description?: string | null;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean;
+    /**
+     * Mcp Writes
+     */
+    mcp_writes?: boolean;
     /**
      * Params
      */
@@ -445,6 +465,14 @@ export type ApiUpdate = {
      * Description
      */
     description?: string | null;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean | null;
+    /**
+     * Mcp Writes
+     */
+    mcp_writes?: boolean | null;
     /**
      * Group Ids
      */
@@ -1967,6 +1995,10 @@ export type ModuleCreate = {
      * Require Passing Tests
      */
     require_passing_tests?: boolean;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean;
 };
 
 /**
@@ -1989,6 +2021,10 @@ export type ModulePublic = {
      * Require Passing Tests
      */
     require_passing_tests?: boolean;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean;
     /**
      * Id
      */
@@ -2027,6 +2063,10 @@ export type ModuleUpdate = {
      * Require Passing Tests
      */
     require_passing_tests?: boolean | null;
+    /**
+     * Mcp Hidden
+     */
+    mcp_hidden?: boolean | null;
 };
 
 /**
@@ -6610,6 +6650,10 @@ export type RecordsReadAccessLogsData = {
          * Until
          */
         until?: string | null;
+        /**
+         * Via
+         */
+        via?: 'http' | 'mcp' | null;
         /**
          * Limit
          */

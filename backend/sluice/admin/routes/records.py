@@ -6,7 +6,12 @@ from fastapi import APIRouter, Depends, Query
 from sluice.admin.deps import CurrentUser, Id, Page, SessionDep, require
 from sluice.errors import NotFound
 from sluice.http import StrictJSONRoute
-from sluice.models.access_record import AccessRecordPublic, AccessRecordsPublic, AuditLogsPublic
+from sluice.models.access_record import (
+    AccessRecordPublic,
+    AccessRecordsPublic,
+    AuditLogsPublic,
+    Via,
+)
 from sluice.models.fields import MAX_ID
 from sluice.models.user import User
 from sluice.services import records as service
@@ -28,11 +33,13 @@ def read_access_logs(
     status: Annotated[int | None, Query(ge=100, le=599)] = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    via: Via | None = None,
 ) -> AccessRecordsPublic:
     filters = {
         "api_id": api_id,
         "client_id": client_id,
         "status": status,
+        "via": via,
         "since": since,
         "until": until,
     }

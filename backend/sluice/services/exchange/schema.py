@@ -103,6 +103,10 @@ class ApiBody(Strict):
     rate_limit_per_minute: int | None = Field(default=None, ge=0, le=1_000_000)
     timeout_ms: int | None = Field(default=None, ge=100, le=3_600_000)
     description: str | None = Field(default=None, max_length=1000)
+    mcp_hidden: bool = Field(default=False, description="Not a tool at /mcp")
+    mcp_writes: bool = Field(
+        default=False, description="A non-GET API is a tool at /mcp only with this set"
+    )
     params: list[ParamDef] = Field(default_factory=list)
     content: str = Field(default="", max_length=100_000)
     param_validation: str | None = Field(default=None, max_length=100_000)

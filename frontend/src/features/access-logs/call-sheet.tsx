@@ -94,6 +94,7 @@ function Fields({ record, mayReadApis }: { record: AccessRecordPublic; mayReadAp
       <Row label="Query string" copy={record.query_string}>
         {record.query_string && <Mono>?{record.query_string}</Mono>}
       </Row>
+      <Row label="Via">{record.via === "mcp" ? "MCP tool call (/mcp)" : "HTTP"}</Row>
       <Row label="Module">{record.module && <Mono>/{record.module}</Mono>}</Row>
       <Row label="API">
         {record.api_id !== null &&

@@ -29,6 +29,10 @@ export type ApiFormValues = {
   access: Access;
   /** Let an UPDATE or DELETE without a WHERE clause run; off by default. */
   allowWholeTableWrites: boolean;
+  /** Not a tool at /mcp, even for a client granted it. */
+  mcpHidden: boolean;
+  /** A non-GET API is a tool at /mcp only with this on. */
+  mcpWrites: boolean;
   pagination: Pagination;
   timeoutMs: string;
   cacheTtlSeconds: string;
@@ -81,6 +85,8 @@ export function initialValues(api?: ApiPublic, moduleId?: number): ApiFormValues
     datasourceId: numberText(api?.datasource_id),
     access: api?.access ?? "private",
     allowWholeTableWrites: api?.allow_whole_table_writes ?? false,
+    mcpHidden: api?.mcp_hidden ?? false,
+    mcpWrites: api?.mcp_writes ?? false,
     pagination: api?.pagination ?? "none",
     timeoutMs: numberText(api?.timeout_ms),
     cacheTtlSeconds: numberText(api?.cache_ttl_seconds),
@@ -213,6 +219,8 @@ function settings(values: ApiFormValues) {
     param_validation: values.paramValidation.trim() === "" ? null : values.paramValidation,
     access: values.access,
     allow_whole_table_writes: values.allowWholeTableWrites,
+    mcp_hidden: values.mcpHidden,
+    mcp_writes: values.mcpWrites,
     pagination: values.pagination,
     timeout_ms: optionalNumber(values.timeoutMs),
     cache_ttl_seconds: optionalNumber(values.cacheTtlSeconds),

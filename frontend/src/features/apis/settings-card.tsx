@@ -124,6 +124,20 @@ export function SettingsCard({
         checked={values.allowWholeTableWrites}
         onChange={(allowWholeTableWrites) => set({ allowWholeTableWrites })}
       />
+      <CheckboxField
+        label="Hidden from MCP"
+        hint="Not a tool at /mcp, even for a client granted it; HTTP calls are not affected."
+        checked={values.mcpHidden}
+        onChange={(mcpHidden) => set({ mcpHidden })}
+      />
+      {values.method !== "GET" && (
+        <CheckboxField
+          label="Expose this write to MCP"
+          hint="A write API is a tool at /mcp only with this on, so an agent writes only where you allow it."
+          checked={values.mcpWrites}
+          onChange={(mcpWrites) => set({ mcpWrites })}
+        />
+      )}
       <DescriptionField
         id={`${id}-description`}
         error={errors.description}

@@ -21,6 +21,7 @@ import { useCurrentUser } from "@/lib/session";
 import { ClientFormDialog } from "./client-form-dialog";
 import { ClientsTable } from "./clients-table";
 import { DeleteClientDialog } from "./delete-client-dialog";
+import { McpCard } from "./mcp-card";
 import { RegenerateSecretDialog } from "./regenerate-secret-dialog";
 import { SecretDialog } from "./secret-dialog";
 import { useRefreshClients } from "./use-refresh-clients";
@@ -172,6 +173,7 @@ export function ClientsPage({ page, search, onPageChange, onSearchChange }: Clie
           )}
         </Card>
       )}
+      <McpCard origin={window.location.origin} />
       <ClientFormDialog
         open={editing.kind !== "closed"}
         onOpenChange={(open) => !open && setEditing({ kind: "closed" })}

@@ -32,6 +32,7 @@ const RESERVED = [
   "openapi.json",
   "assets",
   "static",
+  "mcp",
 ];
 
 /** What is wrong with a module name before the server is asked, if anything. */
@@ -72,6 +73,7 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
   const [description, setDescription] = useState(module?.description ?? "");
   const [isActive, setIsActive] = useState(module?.is_active ?? true);
   const [requireTests, setRequireTests] = useState(module?.require_passing_tests ?? false);
+  const [mcpHidden, setMcpHidden] = useState(module?.mcp_hidden ?? false);
   const refreshModules = useRefreshModules();
   const onSuccess = async () => {
     await refreshModules();
@@ -92,6 +94,7 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
       description: description.trim() || null,
       is_active: isActive,
       require_passing_tests: requireTests,
+      mcp_hidden: mcpHidden,
     };
     if (module) update.mutate({ path: { module_id: module.id }, body });
     else create.mutate({ body });
@@ -141,6 +144,12 @@ function ModuleForm({ module, onDone }: { module?: ModulePublic; onDone: () => v
         hint="Publishing or restoring an API runs its test cases first and stops when one fails. Someone who may edit modules can still publish anyway, giving a reason."
         checked={requireTests}
         onChange={setRequireTests}
+      />
+      <SwitchRow
+        label="Hidden from MCP"
+        hint="None of its APIs is a tool at /mcp, whatever a client is granted. Calls over HTTP are not affected."
+        checked={mcpHidden}
+        onChange={setMcpHidden}
       />
       <FormDialogFooter>
         <SubmitButton pending={mutation.isPending} disabled={problem !== undefined}>
