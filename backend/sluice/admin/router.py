@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from sluice.admin.routes import (
+    alerts,
     api_tests,
     apis,
     clients,
@@ -35,3 +36,4 @@ api_router.include_router(clients.router)
 api_router.include_router(records.router)
 api_router.include_router(gateway_docs.router)
 api_router.include_router(exchange.router)
+api_router.include_router(alerts.router)

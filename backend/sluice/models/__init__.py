@@ -1,6 +1,7 @@
 """App-store tables. Importing this package registers every table on SQLModel.metadata."""
 
 from sluice.models.access_record import AccessRecord, AuditLog
+from sluice.models.alert import AccessDrop, AlertFiring, AlertLease, AlertRule
 from sluice.models.api import Api, ApiVersion, Module
 from sluice.models.api_test import ApiTest
 from sluice.models.client import Client, ClientApiLink, ClientGroupLink, Group, GroupApiLink
@@ -9,7 +10,11 @@ from sluice.models.macro import Macro, MacroVersion
 from sluice.models.user import Role, RolePermission, User, UserRoleLink
 
 __all__ = [
+    "AccessDrop",
     "AccessRecord",
+    "AlertFiring",
+    "AlertLease",
+    "AlertRule",
     "AuditLog",
     "Client",
     "ClientApiLink",

@@ -9,6 +9,7 @@ from sluice.models.access_record import AccessRecord, AuditLog, AuditLogPublic
 from sluice.models.api import Api, Module
 from sluice.models.client import Client
 from sluice.models.datasource import Datasource
+from sluice.services.alerts import list_firings
 from sluice.services.common import count
 
 
@@ -57,8 +58,9 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def overview(session: Session) -> dict[str, Any]:
-    """Counts and the last day's traffic, for the dashboard's first page."""
+def overview(session: Session, *, firings: bool = False) -> dict[str, Any]:
+    """Counts and the last day's traffic, for the dashboard's first page; the latest
+    alert firings when the caller may read alerts (`firings`)."""
     day_ago = datetime.now(UTC) - timedelta(days=1)
     recent = select(AccessRecord).where(AccessRecord.at >= day_ago)
     calls = session.exec(select(func.count()).select_from(recent.subquery())).one()
@@ -70,6 +72,7 @@ def overview(session: Session) -> dict[str, Any]:
         select(AccessRecord).order_by(col(AccessRecord.at).desc()).limit(10)
     ).all()
     changes = session.exec(select(AuditLog).order_by(col(AuditLog.at).desc()).limit(10)).all()
+    recent_firings = list_firings(session, None, 5, 0)[0] if firings else []
     return {
         "counts": {
             "modules": count(session, Module),
@@ -84,4 +87,5 @@ def overview(session: Session) -> dict[str, Any]:
             AuditLogPublic.model_validate(c, from_attributes=True).model_dump(mode="json")
             for c in changes
         ],
+        "recent_firings": [f.model_dump(mode="json") for f in recent_firings],
     }

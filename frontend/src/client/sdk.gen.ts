@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { ApisCreateApiData, ApisCreateApiErrors, ApisCreateApiResponses, ApisDebugApiData, ApisDebugApiErrors, ApisDebugApiResponses, ApisDeleteApiData, ApisDeleteApiErrors, ApisDeleteApiResponses, ApisDiffApiVersionData, ApisDiffApiVersionErrors, ApisDiffApiVersionResponses, ApisPublishApiData, ApisPublishApiErrors, ApisPublishApiResponses, ApisReadApiData, ApisReadApiErrors, ApisReadApiResponses, ApisReadApisData, ApisReadApisErrors, ApisReadApisResponses, ApisReadApiVersionData, ApisReadApiVersionErrors, ApisReadApiVersionResponses, ApisReadApiVersionsData, ApisReadApiVersionsErrors, ApisReadApiVersionsResponses, ApisRestoreApiVersionData, ApisRestoreApiVersionErrors, ApisRestoreApiVersionResponses, ApisUnpublishApiData, ApisUnpublishApiErrors, ApisUnpublishApiResponses, ApisUpdateApiData, ApisUpdateApiErrors, ApisUpdateApiResponses, ClientsCreateClientData, ClientsCreateClientErrors, ClientsCreateClientResponses, ClientsDeleteClientData, ClientsDeleteClientErrors, ClientsDeleteClientResponses, ClientsReadClientData, ClientsReadClientErrors, ClientsReadClientResponses, ClientsReadClientsData, ClientsReadClientsErrors, ClientsReadClientsResponses, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretErrors, ClientsRegenerateClientSecretResponses, ClientsUpdateClientData, ClientsUpdateClientErrors, ClientsUpdateClientResponses, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesGenerateCrudData, DatasourcesGenerateCrudErrors, DatasourcesGenerateCrudResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, ExchangeExportSchemaData, ExchangeExportSchemaErrors, ExchangeExportSchemaResponses, ExchangeExportYamlData, ExchangeExportYamlErrors, ExchangeExportYamlResponses, ExchangeImportYamlData, ExchangeImportYamlErrors, ExchangeImportYamlResponses, GroupsCreateGroupData, GroupsCreateGroupErrors, GroupsCreateGroupResponses, GroupsDeleteGroupData, GroupsDeleteGroupErrors, GroupsDeleteGroupResponses, GroupsReadGroupData, GroupsReadGroupErrors, GroupsReadGroupResponses, GroupsReadGroupsData, GroupsReadGroupsErrors, GroupsReadGroupsResponses, GroupsUpdateGroupData, GroupsUpdateGroupErrors, GroupsUpdateGroupResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, MacrosCreateMacroData, MacrosCreateMacroErrors, MacrosCreateMacroResponses, MacrosDeleteMacroData, MacrosDeleteMacroErrors, MacrosDeleteMacroResponses, MacrosPublishMacroData, MacrosPublishMacroErrors, MacrosPublishMacroResponses, MacrosReadMacroData, MacrosReadMacroErrors, MacrosReadMacroResponses, MacrosReadMacrosData, MacrosReadMacrosErrors, MacrosReadMacrosResponses, MacrosReadMacroVersionsData, MacrosReadMacroVersionsErrors, MacrosReadMacroVersionsResponses, MacrosUpdateMacroData, MacrosUpdateMacroErrors, MacrosUpdateMacroResponses, ModulesCreateModuleData, ModulesCreateModuleErrors, ModulesCreateModuleResponses, ModulesDeleteModuleData, ModulesDeleteModuleErrors, ModulesDeleteModuleResponses, ModulesReadModuleData, ModulesReadModuleErrors, ModulesReadModuleResponses, ModulesReadModulesData, ModulesReadModulesErrors, ModulesReadModulesResponses, ModulesUpdateModuleData, ModulesUpdateModuleErrors, ModulesUpdateModuleResponses, RecordsReadAccessLogData, RecordsReadAccessLogErrors, RecordsReadAccessLogResponses, RecordsReadAccessLogsData, RecordsReadAccessLogsErrors, RecordsReadAccessLogsResponses, RecordsReadAuditLogsData, RecordsReadAuditLogsErrors, RecordsReadAuditLogsResponses, RecordsReadOverviewData, RecordsReadOverviewErrors, RecordsReadOverviewResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsErrors, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, TablesExportTableData, TablesExportTableErrors, TablesExportTableResponses, TablesImportTableData, TablesImportTableErrors, TablesImportTableResponses, TestsCreateTestData, TestsCreateTestErrors, TestsCreateTestResponses, TestsDeleteTestData, TestsDeleteTestErrors, TestsDeleteTestResponses, TestsReadTestData, TestsReadTestErrors, TestsReadTestResponses, TestsReadTestsData, TestsReadTestsErrors, TestsReadTestsResponses, TestsRunApiTestsData, TestsRunApiTestsErrors, TestsRunApiTestsResponses, TestsRunTestsData, TestsRunTestsErrors, TestsRunTestsResponses, TestsUpdateTestData, TestsUpdateTestErrors, TestsUpdateTestResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeErrors, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
+import type { AlertsCreateAlertData, AlertsCreateAlertErrors, AlertsCreateAlertResponses, AlertsDeleteAlertData, AlertsDeleteAlertErrors, AlertsDeleteAlertResponses, AlertsReadAlertData, AlertsReadAlertErrors, AlertsReadAlertResponses, AlertsReadAlertsData, AlertsReadAlertsErrors, AlertsReadAlertsResponses, AlertsReadFiringsData, AlertsReadFiringsErrors, AlertsReadFiringsResponses, AlertsUpdateAlertData, AlertsUpdateAlertErrors, AlertsUpdateAlertResponses, ApisCreateApiData, ApisCreateApiErrors, ApisCreateApiResponses, ApisDebugApiData, ApisDebugApiErrors, ApisDebugApiResponses, ApisDeleteApiData, ApisDeleteApiErrors, ApisDeleteApiResponses, ApisDiffApiVersionData, ApisDiffApiVersionErrors, ApisDiffApiVersionResponses, ApisPublishApiData, ApisPublishApiErrors, ApisPublishApiResponses, ApisReadApiData, ApisReadApiErrors, ApisReadApiResponses, ApisReadApisData, ApisReadApisErrors, ApisReadApisResponses, ApisReadApiVersionData, ApisReadApiVersionErrors, ApisReadApiVersionResponses, ApisReadApiVersionsData, ApisReadApiVersionsErrors, ApisReadApiVersionsResponses, ApisRestoreApiVersionData, ApisRestoreApiVersionErrors, ApisRestoreApiVersionResponses, ApisUnpublishApiData, ApisUnpublishApiErrors, ApisUnpublishApiResponses, ApisUpdateApiData, ApisUpdateApiErrors, ApisUpdateApiResponses, ClientsCreateClientData, ClientsCreateClientErrors, ClientsCreateClientResponses, ClientsDeleteClientData, ClientsDeleteClientErrors, ClientsDeleteClientResponses, ClientsReadClientData, ClientsReadClientErrors, ClientsReadClientResponses, ClientsReadClientsData, ClientsReadClientsErrors, ClientsReadClientsResponses, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretErrors, ClientsRegenerateClientSecretResponses, ClientsUpdateClientData, ClientsUpdateClientErrors, ClientsUpdateClientResponses, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceErrors, DatasourcesCreateDatasourceResponses, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceErrors, DatasourcesDeleteDatasourceResponses, DatasourcesGenerateCrudData, DatasourcesGenerateCrudErrors, DatasourcesGenerateCrudResponses, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceErrors, DatasourcesPretestDatasourceResponses, DatasourcesReadDatasourceData, DatasourcesReadDatasourceErrors, DatasourcesReadDatasourceResponses, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesErrors, DatasourcesReadDatasourcesResponses, DatasourcesReadTablesData, DatasourcesReadTablesErrors, DatasourcesReadTablesResponses, DatasourcesTestDatasourceData, DatasourcesTestDatasourceErrors, DatasourcesTestDatasourceResponses, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceErrors, DatasourcesUpdateDatasourceResponses, ExchangeExportSchemaData, ExchangeExportSchemaErrors, ExchangeExportSchemaResponses, ExchangeExportYamlData, ExchangeExportYamlErrors, ExchangeExportYamlResponses, ExchangeImportYamlData, ExchangeImportYamlErrors, ExchangeImportYamlResponses, GroupsCreateGroupData, GroupsCreateGroupErrors, GroupsCreateGroupResponses, GroupsDeleteGroupData, GroupsDeleteGroupErrors, GroupsDeleteGroupResponses, GroupsReadGroupData, GroupsReadGroupErrors, GroupsReadGroupResponses, GroupsReadGroupsData, GroupsReadGroupsErrors, GroupsReadGroupsResponses, GroupsUpdateGroupData, GroupsUpdateGroupErrors, GroupsUpdateGroupResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyResponses, LoginLoginAccessTokenData, LoginLoginAccessTokenErrors, LoginLoginAccessTokenResponses, MacrosCreateMacroData, MacrosCreateMacroErrors, MacrosCreateMacroResponses, MacrosDeleteMacroData, MacrosDeleteMacroErrors, MacrosDeleteMacroResponses, MacrosPublishMacroData, MacrosPublishMacroErrors, MacrosPublishMacroResponses, MacrosReadMacroData, MacrosReadMacroErrors, MacrosReadMacroResponses, MacrosReadMacrosData, MacrosReadMacrosErrors, MacrosReadMacrosResponses, MacrosReadMacroVersionsData, MacrosReadMacroVersionsErrors, MacrosReadMacroVersionsResponses, MacrosUpdateMacroData, MacrosUpdateMacroErrors, MacrosUpdateMacroResponses, ModulesCreateModuleData, ModulesCreateModuleErrors, ModulesCreateModuleResponses, ModulesDeleteModuleData, ModulesDeleteModuleErrors, ModulesDeleteModuleResponses, ModulesReadModuleData, ModulesReadModuleErrors, ModulesReadModuleResponses, ModulesReadModulesData, ModulesReadModulesErrors, ModulesReadModulesResponses, ModulesUpdateModuleData, ModulesUpdateModuleErrors, ModulesUpdateModuleResponses, RecordsReadAccessLogData, RecordsReadAccessLogErrors, RecordsReadAccessLogResponses, RecordsReadAccessLogsData, RecordsReadAccessLogsErrors, RecordsReadAccessLogsResponses, RecordsReadAuditLogsData, RecordsReadAuditLogsErrors, RecordsReadAuditLogsResponses, RecordsReadOverviewData, RecordsReadOverviewErrors, RecordsReadOverviewResponses, RolesCreateRoleData, RolesCreateRoleErrors, RolesCreateRoleResponses, RolesDeleteRoleData, RolesDeleteRoleErrors, RolesDeleteRoleResponses, RolesReadPermissionsData, RolesReadPermissionsErrors, RolesReadPermissionsResponses, RolesReadRoleData, RolesReadRoleErrors, RolesReadRoleResponses, RolesReadRolesData, RolesReadRolesErrors, RolesReadRolesResponses, RolesUpdateRoleData, RolesUpdateRoleErrors, RolesUpdateRoleResponses, TablesExportTableData, TablesExportTableErrors, TablesExportTableResponses, TablesImportTableData, TablesImportTableErrors, TablesImportTableResponses, TestsCreateTestData, TestsCreateTestErrors, TestsCreateTestResponses, TestsDeleteTestData, TestsDeleteTestErrors, TestsDeleteTestResponses, TestsReadTestData, TestsReadTestErrors, TestsReadTestResponses, TestsReadTestsData, TestsReadTestsErrors, TestsReadTestsResponses, TestsRunApiTestsData, TestsRunApiTestsErrors, TestsRunApiTestsResponses, TestsRunTestsData, TestsRunTestsErrors, TestsRunTestsResponses, TestsUpdateTestData, TestsUpdateTestErrors, TestsUpdateTestResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersDeleteUserData, UsersDeleteUserErrors, UsersDeleteUserResponses, UsersReadUserData, UsersReadUserErrors, UsersReadUserMeData, UsersReadUserMeErrors, UsersReadUserMeResponses, UsersReadUserResponses, UsersReadUsersData, UsersReadUsersErrors, UsersReadUsersResponses, UsersUpdatePasswordMeData, UsersUpdatePasswordMeErrors, UsersUpdatePasswordMeResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserMeData, UsersUpdateUserMeErrors, UsersUpdateUserMeResponses, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -854,6 +854,70 @@ export const exchangeImportYaml = <ThrowOnError extends boolean = false>(options
     ...options,
     headers: {
         'Content-Type': 'application/yaml',
+        ...options.headers
+    }
+});
+
+/**
+ * Read Alerts
+ */
+export const alertsReadAlerts = <ThrowOnError extends boolean = false>(options?: Options<AlertsReadAlertsData, ThrowOnError>) => (options?.client ?? client).get<AlertsReadAlertsResponses, AlertsReadAlertsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/alerts',
+    ...options
+});
+
+/**
+ * Create Alert
+ */
+export const alertsCreateAlert = <ThrowOnError extends boolean = false>(options: Options<AlertsCreateAlertData, ThrowOnError>) => (options.client ?? client).post<AlertsCreateAlertResponses, AlertsCreateAlertErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/alerts',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read Firings
+ *
+ * The history of firings, newest first (one rule's with `rule_id`).
+ */
+export const alertsReadFirings = <ThrowOnError extends boolean = false>(options?: Options<AlertsReadFiringsData, ThrowOnError>) => (options?.client ?? client).get<AlertsReadFiringsResponses, AlertsReadFiringsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/alerts/firings',
+    ...options
+});
+
+/**
+ * Delete Alert
+ */
+export const alertsDeleteAlert = <ThrowOnError extends boolean = false>(options: Options<AlertsDeleteAlertData, ThrowOnError>) => (options.client ?? client).delete<AlertsDeleteAlertResponses, AlertsDeleteAlertErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/alerts/{alert_id}',
+    ...options
+});
+
+/**
+ * Read Alert
+ */
+export const alertsReadAlert = <ThrowOnError extends boolean = false>(options: Options<AlertsReadAlertData, ThrowOnError>) => (options.client ?? client).get<AlertsReadAlertResponses, AlertsReadAlertErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/alerts/{alert_id}',
+    ...options
+});
+
+/**
+ * Update Alert
+ */
+export const alertsUpdateAlert = <ThrowOnError extends boolean = false>(options: Options<AlertsUpdateAlertData, ThrowOnError>) => (options.client ?? client).patch<AlertsUpdateAlertResponses, AlertsUpdateAlertErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/alerts/{alert_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
         ...options.headers
     }
 });

@@ -16,6 +16,7 @@ from sluice.models.fields import MAX_ID
 from sluice.models.user import User
 from sluice.services import records as service
 from sluice.services.common import get_or_404
+from sluice.services.roles import permissions_of
 
 router = APIRouter(tags=["records"], route_class=StrictJSONRoute)
 
@@ -72,5 +73,5 @@ def read_audit_logs(
 
 
 @router.get("/overview")
-def read_overview(session: SessionDep, _: CurrentUser) -> dict[str, Any]:
-    return service.overview(session)
+def read_overview(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    return service.overview(session, firings=("alert", "read") in permissions_of(user))
