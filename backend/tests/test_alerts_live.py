@@ -1,6 +1,8 @@
-"""Alerts across a deployment: two `sluice serve --workers 2` on one PostgreSQL store and
-one Redis (four processes, each running the alert loop every half second), a data source
-reached through a TCP proxy the test can cut, and a webhook receiver on 127.0.0.1.
+"""Alerts across a deployment: two `sluice serve` on one PostgreSQL store and one Redis
+(each running the alert loop every half second), a data source reached through a TCP
+proxy the test can cut, and a webhook receiver on 127.0.0.1. One worker each: on a
+loaded 2-core host spawned workers can take longer to start than the supervisor waits,
+and two processes competing for the lease are what the test needs.
 
 An API driven into errors (its source refuses connections: 503) gives exactly one signed
 firing notice, whichever process holds the lease; after recovery exactly one resolved
@@ -74,7 +76,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             "ALERTS_WEBHOOK_RETRY_DELAYS_MS": "100,200",
             "EXTERNAL_DB_RETRY_DELAYS_MS": "10",
         }
-        a, b = start_both(tmp_path_factory.mktemp("alerts"), env)
+        a, b = start_both(tmp_path_factory.mktemp("alerts"), env, workers=1)
         stack.callback(b.stop)
         stack.callback(a.stop)
         deployment = Deployment(a, b, proxy, hook, source_db)
