@@ -46,6 +46,22 @@ def round_trip(url: str) -> None:
         assert {"api_id", "name", "params", "client_id", "expect"} <= tests
         apis = {c["name"] for c in inspect(connection).get_columns("api")}
         assert "allow_whole_table_writes" in apis
+        assert {"alert_rule", "alert_firing", "alert_lease", "access_drop"} <= set(
+            inspect(connection).get_table_names()
+        )
+        granted = connection.execute(
+            text(
+                "SELECT r.name, p.action FROM role_permission p JOIN role r ON r.id = p.role_id"
+                " WHERE p.resource = 'alert' ORDER BY r.name, p.action"
+            )
+        ).all()
+        assert [tuple(row) for row in granted] == [
+            ("admin", "read"),
+            ("admin", "write"),
+            ("developer", "read"),
+            ("developer", "write"),
+            ("viewer", "read"),
+        ]
     engine.dispose()
     alembic(url, "downgrade", "base")
     engine = create_engine(url)

@@ -49,4 +49,12 @@ test("an admin creates an alert on a module's error rate, then silences it", asy
   expect(rule?.module_id).toBe(module.id);
   expect(rule?.threshold).toBe(20);
   expect(Date.parse(rule?.silenced_until ?? "")).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+
+  // The overview lists the latest firings for those who may read alerts.
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Overview" })
+    .click();
+  await expect(page.getByText("Recent alerts")).toBeVisible();
+  await expect(page.getByText("No alert has fired.")).toBeVisible();
 });

@@ -3,6 +3,7 @@ the store, an evaluation round runs (the app's own loop is off, so the test says
 and what a webhook receiver on 127.0.0.1 gets and what `/alerts/firings` shows are
 checked. Both stores."""
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,12 +11,14 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from redis.asyncio import Redis as AsyncRedis
 from sqlmodel import Session
 
 from sluice.models.access_record import AccessRecord
-from sluice.services.alert_runner import AlertRunner, make_runner
+from sluice.services.alert_runner import AlertRunner, RedisLease, make_runner
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_api, make_module, make_source
+from tests.servers import require_redis
 from tests.webhooks import Receiver, receiver
 
 SECRET = "a-webhook-secret-of-some-length"
@@ -272,3 +275,36 @@ def test_rules_are_listed_changed_deleted_and_audited_without_secrets(
         "create",
     ]
     assert SECRET not in str(audit)
+
+
+def test_two_evaluators_on_one_store_fire_once(bench: Bench) -> None:
+    """A second process's runner (its own holder) is refused the store lease while the
+    first holds it, so a breach is told once whichever runs first."""
+    state = bench.app.state
+    other = make_runner(state.engine, state.settings, state.keyring, None)
+    bench.rule()
+    bench.calls(500, 500, 500, 500)
+    for _ in range(2):
+        bench.evaluate()
+        bench.client.portal.call(other.round)  # type: ignore[union-attr]
+    assert bench.hook.events() == ["firing"]
+    assert bench.client.portal.call(other._lease.hold) is False  # type: ignore[union-attr]
+    bench.client.portal.call(other.aclose)  # type: ignore[union-attr]
+
+
+def test_the_redis_lease_has_one_holder(bench: Bench) -> None:
+    redis_url = require_redis()
+    key = f"alerts-test-{uuid.uuid4().hex}:alerts:lease"
+
+    async def holds() -> list[bool]:
+        client = AsyncRedis.from_url(redis_url)
+        try:
+            first, second = (RedisLease(client, key, name, 5) for name in ("one", "two"))
+            answers = [await first.hold(), await second.hold(), await first.hold()]
+            await client.delete(key)
+            return [*answers, await second.hold()]
+        finally:
+            await client.delete(key)
+            await client.aclose()
+
+    assert bench.client.portal.call(holds) == [True, False, True, True]  # type: ignore[union-attr]
