@@ -17,7 +17,15 @@ from sqlmodel import Session
 from sluice.models.access_record import AccessRecord
 from sluice.services.alert_runner import AlertRunner, RedisLease, make_runner
 from tests.conftest import AppFactory
-from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_api, make_module, make_source
+from tests.factories import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    login,
+    make_api,
+    make_module,
+    make_source,
+    make_user,
+)
 from tests.servers import require_redis
 from tests.webhooks import Receiver, receiver
 
@@ -308,3 +316,20 @@ def test_the_redis_lease_has_one_holder(bench: Bench) -> None:
             await client.aclose()
 
     assert bench.client.portal.call(holds) == [True, False, True, True]  # type: ignore[union-attr]
+
+
+def test_the_overview_shows_recent_firings_to_those_who_may_read_alerts(bench: Bench) -> None:
+    bench.rule()
+    bench.calls(500, 500, 500, 500)
+    bench.evaluate()
+    with Session(bench.app.state.engine) as session:
+        make_user(session, "nobody@example.com")
+        make_user(session, "viewer@example.com", roles=("viewer",))
+
+    def firings(headers: dict[str, str]) -> list[str]:
+        overview = bench.client.get("/api/v1/overview", headers=headers).json()
+        return [f["rule_name"] for f in overview["recent_firings"]]
+
+    assert firings(bench.headers) == ["shop errors"]
+    assert firings(login(bench.client, "viewer@example.com")) == ["shop errors"]
+    assert firings(login(bench.client, "nobody@example.com")) == []
