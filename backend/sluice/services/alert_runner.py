@@ -280,6 +280,9 @@ class AlertRunner:
         for pause in [0, *self._settings.ALERTS_WEBHOOK_RETRY_DELAYS_MS]:
             if pause and await self._closed_within(pause / 1000):
                 break
+            if not await self._lease.hold():  # renewed: retries may outlast a lease
+                error = "another process took over the alerts before this was sent"
+                break
             error = await self._post(notice.url, body, headers)
             if not error:
                 return None
