@@ -7,10 +7,10 @@ it has one open firing; the firings are its history. The webhook secret is store
 encrypted (the data-source keyring, bound to the rule's row) and never returned.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints, model_validator
+from pydantic import AfterValidator, AnyHttpUrl, StringConstraints, TypeAdapter, model_validator
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
@@ -26,7 +26,35 @@ AlertState = Literal["ok", "firing"]
 WINDOW_MAX = 86_400
 """The longest window a rule may look back over: what bounds an evaluation's scan."""
 SECRET_MIN, SECRET_MAX = 16, 256
-WebhookUrl = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://[^\s]+$")]
+_HTTP_URL = TypeAdapter(AnyHttpUrl)
+
+
+def _http_url(value: str) -> str:
+    """An http(s) URL with a host (pydantic's check), kept as written."""
+    _HTTP_URL.validate_python(value)
+    return value
+
+
+WebhookUrl = Annotated[
+    str,
+    StringConstraints(max_length=2048, pattern=r"^https?://[^\s]+$"),
+    AfterValidator(_http_url),
+]
+
+
+def _utc_moment(moment: datetime) -> datetime:
+    """A time as UTC (a time without a zone is taken as UTC), between 1970 and 9999: what
+    every store and driver can hold and give back."""
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is out of range") from None
+    if not 1970 <= moment.year <= 9998:
+        raise ValueError("the time must be between 1970 and 9998")
+    return moment
+
+
+UtcMoment = Annotated[datetime, AfterValidator(_utc_moment)]
 
 
 def _fk(target: str, *, nullable: bool = True) -> Column[int]:
@@ -51,7 +79,8 @@ class AlertFields(SQLModel):
     webhook_format: WebhookFormat = "json"
     repeat_seconds: int = Field(default=3600, ge=0, le=7 * 86_400)
     """A firing is notified again this often while it lasts; 0: only once."""
-    silenced_until: datetime | None = None
+    silenced_until: UtcMoment | None = None
+    """Until then no notice is sent (firings are still recorded)."""
     enabled: bool = True
 
     @model_validator(mode="after")
@@ -86,7 +115,7 @@ class AlertUpdate(SQLModel):
     webhook_url: WebhookUrl | None = None
     webhook_format: WebhookFormat | None = None
     repeat_seconds: int | None = Field(default=None, ge=0, le=7 * 86_400)
-    silenced_until: datetime | None = None
+    silenced_until: UtcMoment | None = None
     enabled: bool | None = None
     secret: str | None = Field(default=None, min_length=SECRET_MIN, max_length=SECRET_MAX)
 

@@ -293,7 +293,7 @@ class AlertRunner:
         timeout = self._settings.ALERTS_WEBHOOK_TIMEOUT_SECONDS
         try:
             answer = await self._http.post(url, content=body, headers=headers, timeout=timeout)
-        except httpx2.HTTPError as exc:
+        except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
             return f"{type(exc).__name__}: {exc}"[:500]
         return "" if answer.is_success else f"the webhook answered HTTP {answer.status_code}"
 
