@@ -237,6 +237,9 @@ def test_dropped_access_records_fire_a_rule(app_factory: AppFactory) -> None:
         ({"secret": "short"}, "at least 16"),
         ({"kind": "cpu"}, "Input should be"),
         ({"window_seconds": 86_401}, "less than or equal to 86400"),
+        ({"webhook_url": "https://:80/x"}, "empty host"),
+        ({"silenced_until": "0001-01-01T00:00:00+14:00"}, "out of range"),
+        ({"silenced_until": "1969-12-31T23:00:00Z"}, "between 1970 and 9998"),
     ],
 )
 def test_a_bad_rule_is_refused_with_a_message(
