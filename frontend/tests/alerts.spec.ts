@@ -27,7 +27,7 @@ test("an admin creates an alert on a module's error rate, then silences it", asy
   await dialog.getByLabel("Error rate above (%)").fill("20");
   await dialog.getByLabel("Webhook URL").fill("https://hooks.example.com/sluice");
   await expect(dialog.getByLabel("Signing secret")).toHaveValue(/^[0-9a-f]{32}$/);
-  await page.screenshot({ path: "/tmp/alerts-dialog.png" });
+  await page.screenshot({ path: test.info().outputPath("alert-dialog.png") });
   await dialog.getByRole("button", { name: "Create alert" }).click();
   await expect(dialog).toBeHidden();
 
@@ -42,7 +42,7 @@ test("an admin creates an alert on a module's error rate, then silences it", asy
   await silence.getByRole("button", { name: "Silence", exact: true }).click();
   await expect(silence).toBeHidden();
   await expect(row).toContainText("Silenced until");
-  await page.screenshot({ path: "/tmp/alerts-page.png", fullPage: true });
+  await page.screenshot({ path: test.info().outputPath("alerts-page.png"), fullPage: true });
 
   const saved = await adminRequest<{ data: AlertRow[] }>(page, "GET", "/alerts");
   const rule = saved.data.find((r) => r.name === "e2e orders failing");
