@@ -42,6 +42,7 @@ from sluice.observability.requests import (
 from sluice.redis_link import RedisLink
 from sluice.security import Keyring, client_secret_key, derive_key
 from sluice.services import audit
+from sluice.services.alert_runner import make_runner
 from sluice.services.registry import RegistryHolder
 from sluice.services.throttle import LoginGuard, Throttle
 from sluice.swagger import mount_swagger_assets
@@ -120,13 +121,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 lambda stop: app.state.registry.listen(redis_async, stop), "registry listener"
             )
         background.every(0.5, app.state.access_log.flush, "writing access records")
+        background.every(5, app.state.access_log.report_drops, "reporting dropped records")
         retention = settings.ACCESS_LOG_RETENTION_DAYS
         background.every(
             3600, lambda: app.state.access_log.prune(retention), "pruning access records"
         )
+        alerts = make_runner(app.state.engine, settings, app.state.keyring, app.state.redis_async)
+        if settings.ALERTS_ENABLED:
+            background.every(settings.ALERTS_EVALUATION_SECONDS, alerts.round, "evaluating alerts")
         async with app.state.mcp.start().run():
             yield
+        await alerts.close()
         await background.stop()
+        await alerts.aclose()
         await app.state.access_log.flush(final=True)
         app.state.metrics.close()
         await app.state.pools.close_all()

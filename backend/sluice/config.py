@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     REGISTRY_POLL_SECONDS: float = Field(default=1.0, gt=0)
     REGISTRY_SYNC_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0)
 
+    # Alerts (evaluated by one process at a time, under a lease)
+    ALERTS_ENABLED: bool = True
+    ALERTS_EVALUATION_SECONDS: float = Field(default=30.0, gt=0, le=3600)
+    ALERTS_WEBHOOK_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0, le=60)
+    ALERTS_WEBHOOK_RETRY_DELAYS_MS: IntCommaList = [1000, 5000, 30000]
+
     # Script engine
     SCRIPT_EXEC_TIMEOUT: float = Field(default=5.0, gt=0)
     SCRIPT_EXTRA_MODULES: CommaList = []
@@ -161,6 +167,12 @@ class Settings(BaseSettings):
             if own:
                 raise ValueError(f"{setting} may not name Sluice settings: {sorted(own)}")
         return self
+
+    @property
+    def alerts_lease_seconds(self) -> float:
+        """How long the alert evaluator's lease lasts without renewal: three rounds, at
+        least 10 s, so a stopped holder is replaced soon and a slow round keeps it."""
+        return max(3 * self.ALERTS_EVALUATION_SECONDS, 10.0)
 
     def script_env(self) -> dict[str, str]:
         """The environment variables named in SCRIPT_ENV_ALLOWED that are set (for `env`)."""

@@ -168,12 +168,12 @@ def _seen(answers: list[Answer]) -> Counter[tuple[str, int, int]]:
     return Counter((a.instance, a.worker, a.status) for a in answers)
 
 
-def start_both(root: Path, env: dict[str, str]) -> list[Sluice]:
+def start_both(root: Path, env: dict[str, str], workers: int = 2) -> list[Sluice]:
     """A and B started at the same moment on the same fresh store, as replicas are."""
 
     def start(name: str) -> Sluice:
         (root / name).mkdir()
-        return Sluice(root / name, workers=2, **env)
+        return Sluice(root / name, workers=workers, **env)
 
     with ThreadPoolExecutor(2) as pool:
         futures = [pool.submit(start, name) for name in "ab"]

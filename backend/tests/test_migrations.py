@@ -48,6 +48,22 @@ def round_trip(url: str) -> None:
         assert {"allow_whole_table_writes", "mcp_hidden", "mcp_writes"} <= apis
         records = {c["name"] for c in inspect(connection).get_columns("access_record")}
         assert "via" in records
+        assert {"alert_rule", "alert_firing", "alert_lease", "access_drop"} <= set(
+            inspect(connection).get_table_names()
+        )
+        granted = connection.execute(
+            text(
+                "SELECT r.name, p.action FROM role_permission p JOIN role r ON r.id = p.role_id"
+                " WHERE p.resource = 'alert' ORDER BY r.name, p.action"
+            )
+        ).all()
+        assert [tuple(row) for row in granted] == [
+            ("admin", "read"),
+            ("admin", "write"),
+            ("developer", "read"),
+            ("developer", "write"),
+            ("viewer", "read"),
+        ]
     engine.dispose()
     alembic(url, "downgrade", "base")
     engine = create_engine(url)

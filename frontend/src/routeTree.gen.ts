@@ -14,6 +14,7 @@ import { Route as LoginRouteImport } from './routes/login'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppAccessLogsRouteImport } from './routes/_app/access-logs'
 import { Route as AppAccountRouteImport } from './routes/_app/account'
+import { Route as AppAlertsRouteImport } from './routes/_app/alerts'
 import { Route as AppClientsRouteImport } from './routes/_app/clients'
 import { Route as AppDefinitionsRouteImport } from './routes/_app/definitions'
 import { Route as AppGroupsRouteImport } from './routes/_app/groups'
@@ -53,6 +54,11 @@ const AppAccessLogsRoute = AppAccessLogsRouteImport.update({
 const AppAccountRoute = AppAccountRouteImport.update({
   id: '/account',
   path: '/account',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppAlertsRoute = AppAlertsRouteImport.update({
+  id: '/alerts',
+  path: '/alerts',
   getParentRoute: () => AppRoute,
 } as any)
 const AppClientsRoute = AppClientsRouteImport.update({
@@ -141,6 +147,7 @@ export interface FileRoutesByFullPath {
   '/login': typeof LoginRoute
   '/access-logs': typeof AppAccessLogsRoute
   '/account': typeof AppAccountRoute
+  '/alerts': typeof AppAlertsRoute
   '/clients': typeof AppClientsRoute
   '/definitions': typeof AppDefinitionsRoute
   '/groups': typeof AppGroupsRoute
@@ -162,6 +169,7 @@ export interface FileRoutesByTo {
   '/login': typeof LoginRoute
   '/access-logs': typeof AppAccessLogsRoute
   '/account': typeof AppAccountRoute
+  '/alerts': typeof AppAlertsRoute
   '/clients': typeof AppClientsRoute
   '/definitions': typeof AppDefinitionsRoute
   '/groups': typeof AppGroupsRoute
@@ -186,6 +194,7 @@ export interface FileRoutesById {
   '/login': typeof LoginRoute
   '/_app/access-logs': typeof AppAccessLogsRoute
   '/_app/account': typeof AppAccountRoute
+  '/_app/alerts': typeof AppAlertsRoute
   '/_app/clients': typeof AppClientsRoute
   '/_app/definitions': typeof AppDefinitionsRoute
   '/_app/groups': typeof AppGroupsRoute
@@ -211,6 +220,7 @@ export interface FileRouteTypes {
     | '/login'
     | '/access-logs'
     | '/account'
+    | '/alerts'
     | '/clients'
     | '/definitions'
     | '/groups'
@@ -232,6 +242,7 @@ export interface FileRouteTypes {
     | '/login'
     | '/access-logs'
     | '/account'
+    | '/alerts'
     | '/clients'
     | '/definitions'
     | '/groups'
@@ -255,6 +266,7 @@ export interface FileRouteTypes {
     | '/login'
     | '/_app/access-logs'
     | '/_app/account'
+    | '/_app/alerts'
     | '/_app/clients'
     | '/_app/definitions'
     | '/_app/groups'
@@ -314,6 +326,13 @@ declare module '@tanstack/react-router' {
       path: '/account'
       fullPath: '/account'
       preLoaderRoute: typeof AppAccountRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/alerts': {
+      id: '/_app/alerts'
+      path: '/alerts'
+      fullPath: '/alerts'
+      preLoaderRoute: typeof AppAlertsRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/clients': {
@@ -434,6 +453,7 @@ declare module '@tanstack/react-router' {
 interface AppRouteChildren {
   AppAccessLogsRoute: typeof AppAccessLogsRoute
   AppAccountRoute: typeof AppAccountRoute
+  AppAlertsRoute: typeof AppAlertsRoute
   AppClientsRoute: typeof AppClientsRoute
   AppDefinitionsRoute: typeof AppDefinitionsRoute
   AppGroupsRoute: typeof AppGroupsRoute
@@ -456,6 +476,7 @@ interface AppRouteChildren {
 const AppRouteChildren: AppRouteChildren = {
   AppAccessLogsRoute: AppAccessLogsRoute,
   AppAccountRoute: AppAccountRoute,
+  AppAlertsRoute: AppAlertsRoute,
   AppClientsRoute: AppClientsRoute,
   AppDefinitionsRoute: AppDefinitionsRoute,
   AppGroupsRoute: AppGroupsRoute,

@@ -17,7 +17,7 @@ from sluice.errors import Forbidden, Unauthorized
 from sluice.models.api_test import RunReport
 from sluice.models.fields import MAX_ID
 from sluice.models.user import RESOURCE_ACTIONS, User
-from sluice.security import decode_user_token
+from sluice.security import Keyring, decode_user_token
 from sluice.services import api_tests, audit
 from sluice.services.api_tests import Case, Compiling, RunCases
 from sluice.services.publish_gate import Gatekeeper
@@ -121,6 +121,14 @@ Search = Annotated[str | None, Depends(search_text)]
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id")]
 """A path id; out-of-range ids are a 422 here, not an overflow in the store driver."""
+
+
+def get_keyring(request: Request) -> Keyring:
+    keyring: Keyring = request.app.state.keyring
+    return keyring
+
+
+KeyringDep = Annotated[Keyring, Depends(get_keyring)]
 
 
 def get_registry(request: Request) -> RegistryHolder:

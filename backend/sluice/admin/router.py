@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from sluice.admin.routes import (
+    alerts,
     api_tests,
     apis,
     clients,
@@ -37,3 +38,4 @@ api_router.include_router(records.router)
 api_router.include_router(docs.router)
 api_router.include_router(gateway_docs.router)
 api_router.include_router(exchange.router)
+api_router.include_router(alerts.router)

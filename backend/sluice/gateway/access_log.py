@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -25,6 +25,7 @@ from sluice.models.access_record import (
     AccessRecord,
     AccessRollup,
 )
+from sluice.models.alert import AccessDrop
 from sluice.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -258,11 +259,14 @@ class AccessLog:
         self._queue_full = metrics.access_records_dropped.labels("queue_full")
         self._sql = insert_sql(engine)
         self._rollup_sqls = rollup_sqls(engine.dialect.name)
+        self._unreported = 0
+        """Records dropped since the last `report_drops`, for the records-dropped alert."""
 
     def record(self, call: Call, status: int, request_id: str | None) -> None:
         rows = self._rows
         if len(rows) >= self._size:
             self._queue_full.inc()
+            self._unreported += 1
             return
         rows.append(
             (
@@ -285,6 +289,19 @@ class AccessLog:
             )
         )
 
+    async def report_drops(self) -> None:
+        """Write how many records this process dropped since the last report (one row),
+        so the records-dropped alert sees every process's drops. While the store is away
+        the count waits for the next report."""
+        count = self._unreported
+        if count:
+            await asyncio.to_thread(self._write_drops, count)
+            self._unreported -= count
+
+    def _write_drops(self, count: int) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(insert(AccessDrop).values(count=count, at=datetime.now(UTC)))
+
     async def prune(self, retention_days: int) -> None:
         await asyncio.to_thread(self._prune, retention_days)
 
@@ -297,6 +314,7 @@ class AccessLog:
             await self._write_queued()
         if final and self._rows:
             self._metrics.access_records_dropped.labels("store_unavailable").inc(len(self._rows))
+            self._unreported += len(self._rows)
             self._rows.clear()
         self._metrics.access_queue_depth.set(len(self._rows))
 
@@ -342,6 +360,7 @@ class AccessLog:
                 _raise_if_away(exc, done)
                 log.warning("an access record was refused and dropped: %s", exc)
                 self._metrics.access_records_dropped.labels("unstorable").inc()
+                self._unreported += 1
 
     def _insert(self, rows: list[Row]) -> None:
         batch = orjson.dumps(rows).decode()  # TypeError on a lone surrogate
@@ -356,3 +375,4 @@ class AccessLog:
             connection.execute(delete(AccessRecord).where(AccessRecord.at < cutoff))  # type: ignore[arg-type]
             for rollup in (AccessRollup, AccessClientRollup):
                 connection.execute(delete(rollup).where(rollup.hour < cutoff))  # type: ignore[arg-type]
+            connection.execute(delete(AccessDrop).where(AccessDrop.at < cutoff))  # type: ignore[arg-type]

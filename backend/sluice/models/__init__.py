@@ -1,6 +1,7 @@
 """App-store tables. Importing this package registers every table on SQLModel.metadata."""
 
 from sluice.models.access_record import AccessClientRollup, AccessRecord, AccessRollup, AuditLog
+from sluice.models.alert import AccessDrop, AlertFiring, AlertLease, AlertRule
 from sluice.models.api import Api, ApiVersion, Module
 from sluice.models.api_test import ApiTest
 from sluice.models.client import Client, ClientApiLink, ClientGroupLink, Group, GroupApiLink
@@ -10,8 +11,12 @@ from sluice.models.user import Role, RolePermission, User, UserRoleLink
 
 __all__ = [
     "AccessClientRollup",
+    "AccessDrop",
     "AccessRecord",
     "AccessRollup",
+    "AlertFiring",
+    "AlertLease",
+    "AlertRule",
     "AuditLog",
     "Client",
     "ClientApiLink",

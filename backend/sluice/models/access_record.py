@@ -14,7 +14,10 @@ from sluice.models.user import utcnow
 
 class AccessRecord(SQLModel, table=True):
     __tablename__ = "access_record"
-    __table_args__ = (Index("ix_access_record_api_at", "api_id", "at"),)
+    __table_args__ = (
+        Index("ix_access_record_api_at", "api_id", "at"),
+        Index("ix_access_record_module_at", "module", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(

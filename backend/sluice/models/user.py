@@ -19,6 +19,7 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
     "group": ("read", "write"),
     "client": ("read", "write"),
     "access_log": ("read",),
+    "alert": ("read", "write"),
     "user": ("read", "write"),
     "role": ("read", "write"),
 }

@@ -15,6 +15,7 @@ from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session, SQLModel
 
 from sluice.models.access_record import AuditLog
+from sluice.models.alert import AlertRule
 from sluice.models.api import Api, Module
 from sluice.models.api_test import ApiTest
 from sluice.models.client import Client, Group
@@ -37,9 +38,18 @@ AUDITED: dict[type[SQLModel], str] = {
     Macro: "macro",
     Group: "group",
     Client: "client",
+    AlertRule: "alert",
 }
 SECRET_FIELDS = frozenset(
-    {"hashed_password", "password_encrypted", "secret_hash", "password", "client_secret"}
+    {
+        "hashed_password",
+        "password_encrypted",
+        "secret_hash",
+        "password",
+        "client_secret",
+        "secret_encrypted",
+        "secret",
+    }
 )
 MASK = "***"
 

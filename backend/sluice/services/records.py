@@ -14,6 +14,7 @@ from sluice.models.access_record import (
 from sluice.models.api import Api, Module
 from sluice.models.client import Client
 from sluice.models.datasource import Datasource
+from sluice.services.alerts import list_firings
 from sluice.services.common import count
 from sluice.services.names import client_names, names
 from sluice.services.stats import has_calls
@@ -106,8 +107,9 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def overview(session: Session) -> dict[str, Any]:
-    """Counts and the last day's traffic, for the dashboard's first page."""
+def overview(session: Session, *, firings: bool = False) -> dict[str, Any]:
+    """Counts and the last day's traffic, for the dashboard's first page; the latest
+    alert firings when the caller may read alerts (`firings`)."""
     day_ago = datetime.now(UTC) - timedelta(days=1)
     recent = select(AccessRecord).where(AccessRecord.at >= day_ago)
     calls = session.exec(select(func.count()).select_from(recent.subquery())).one()
@@ -117,6 +119,7 @@ def overview(session: Session) -> dict[str, Any]:
     published = session.exec(select(func.count()).where(col(Api.is_published))).one()
     latest = named_records(session, named_query().limit(10))
     changes = session.exec(select(AuditLog).order_by(col(AuditLog.at).desc()).limit(10)).all()
+    recent_firings = list_firings(session, None, 5, 0)[0] if firings else []
     return {
         "counts": {
             "modules": count(session, Module),
@@ -129,4 +132,5 @@ def overview(session: Session) -> dict[str, Any]:
         "last_24h": {"calls": calls, "errors": errors},
         "recent_calls": [r.model_dump(mode="json") for r in latest],
         "recent_changes": [c.model_dump(mode="json") for c in named_audit(session, list(changes))],
+        "recent_firings": [f.model_dump(mode="json") for f in recent_firings],
     }

@@ -121,6 +121,12 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/export"): EXPORT,
     ("GET", "/api/v1/export/schema"): PUBLIC,
     ("POST", "/api/v1/import"): IMPORT,
+    ("GET", "/api/v1/alerts"): ("alert", "read"),
+    ("POST", "/api/v1/alerts"): ("alert", "write"),
+    ("GET", "/api/v1/alerts/firings"): ("alert", "read"),
+    ("GET", "/api/v1/alerts/{alert_id}"): ("alert", "read"),
+    ("PATCH", "/api/v1/alerts/{alert_id}"): ("alert", "write"),
+    ("DELETE", "/api/v1/alerts/{alert_id}"): ("alert", "write"),
 }
 
 NARROW = [("api", "read"), ("api", "debug")]

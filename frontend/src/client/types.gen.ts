@@ -101,6 +101,298 @@ export type AccessRecordsPublic = {
 };
 
 /**
+ * AlertCreate
+ */
+export type AlertCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'error_rate' | 'latency_p95' | 'datasource_health' | 'records_dropped';
+    /**
+     * Api Id
+     */
+    api_id?: number | null;
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+    /**
+     * Datasource Id
+     */
+    datasource_id?: number | null;
+    /**
+     * Status Class
+     */
+    status_class?: '5xx' | '4xx';
+    /**
+     * Threshold
+     */
+    threshold?: number;
+    /**
+     * Window Seconds
+     */
+    window_seconds?: number;
+    /**
+     * Min Calls
+     */
+    min_calls?: number;
+    /**
+     * Webhook Url
+     */
+    webhook_url: string;
+    /**
+     * Webhook Format
+     */
+    webhook_format?: 'json' | 'slack';
+    /**
+     * Repeat Seconds
+     */
+    repeat_seconds?: number;
+    /**
+     * Silenced Until
+     */
+    silenced_until?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Secret
+     */
+    secret: string;
+};
+
+/**
+ * AlertFiringPublic
+ */
+export type AlertFiringPublic = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Rule Id
+     */
+    rule_id: number;
+    /**
+     * Rule Name
+     */
+    rule_name: string;
+    /**
+     * Started At
+     */
+    started_at: string;
+    /**
+     * Resolved At
+     */
+    resolved_at: string | null;
+    /**
+     * Value
+     */
+    value: number;
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Notifications
+     */
+    notifications: number;
+    /**
+     * Last Notified At
+     */
+    last_notified_at: string | null;
+    /**
+     * Resolved Notified
+     */
+    resolved_notified: boolean;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+};
+
+/**
+ * AlertFiringsPublic
+ */
+export type AlertFiringsPublic = {
+    /**
+     * Data
+     */
+    data: Array<AlertFiringPublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
+ * AlertPublic
+ */
+export type AlertPublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Kind
+     */
+    kind: 'error_rate' | 'latency_p95' | 'datasource_health' | 'records_dropped';
+    /**
+     * Api Id
+     */
+    api_id?: number | null;
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+    /**
+     * Datasource Id
+     */
+    datasource_id?: number | null;
+    /**
+     * Status Class
+     */
+    status_class?: '5xx' | '4xx';
+    /**
+     * Threshold
+     */
+    threshold?: number;
+    /**
+     * Window Seconds
+     */
+    window_seconds?: number;
+    /**
+     * Min Calls
+     */
+    min_calls?: number;
+    /**
+     * Webhook Url
+     */
+    webhook_url: string;
+    /**
+     * Webhook Format
+     */
+    webhook_format?: 'json' | 'slack';
+    /**
+     * Repeat Seconds
+     */
+    repeat_seconds?: number;
+    /**
+     * Silenced Until
+     */
+    silenced_until: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * State
+     */
+    state: 'ok' | 'firing';
+    /**
+     * Firing Since
+     */
+    firing_since: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * AlertUpdate
+ */
+export type AlertUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Kind
+     */
+    kind?: 'error_rate' | 'latency_p95' | 'datasource_health' | 'records_dropped' | null;
+    /**
+     * Api Id
+     */
+    api_id?: number | null;
+    /**
+     * Module Id
+     */
+    module_id?: number | null;
+    /**
+     * Datasource Id
+     */
+    datasource_id?: number | null;
+    /**
+     * Status Class
+     */
+    status_class?: '5xx' | '4xx' | null;
+    /**
+     * Threshold
+     */
+    threshold?: number | null;
+    /**
+     * Window Seconds
+     */
+    window_seconds?: number | null;
+    /**
+     * Min Calls
+     */
+    min_calls?: number | null;
+    /**
+     * Webhook Url
+     */
+    webhook_url?: string | null;
+    /**
+     * Webhook Format
+     */
+    webhook_format?: 'json' | 'slack' | null;
+    /**
+     * Repeat Seconds
+     */
+    repeat_seconds?: number | null;
+    /**
+     * Silenced Until
+     */
+    silenced_until?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Secret
+     */
+    secret?: string | null;
+};
+
+/**
+ * AlertsPublic
+ */
+export type AlertsPublic = {
+    /**
+     * Data
+     */
+    data: Array<AlertPublic>;
+    /**
+     * Count
+     */
+    count: number;
+};
+
+/**
  * ApiCreate
  */
 export type ApiCreate = {
@@ -7060,6 +7352,311 @@ export type ExchangeImportYamlResponses = {
 };
 
 export type ExchangeImportYamlResponse = ExchangeImportYamlResponses[keyof ExchangeImportYamlResponses];
+
+export type AlertsReadAlertsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/alerts';
+};
+
+export type AlertsReadAlertsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type AlertsReadAlertsError = AlertsReadAlertsErrors[keyof AlertsReadAlertsErrors];
+
+export type AlertsReadAlertsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AlertsPublic;
+};
+
+export type AlertsReadAlertsResponse = AlertsReadAlertsResponses[keyof AlertsReadAlertsResponses];
+
+export type AlertsCreateAlertData = {
+    body: AlertCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/alerts';
+};
+
+export type AlertsCreateAlertErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type AlertsCreateAlertError = AlertsCreateAlertErrors[keyof AlertsCreateAlertErrors];
+
+export type AlertsCreateAlertResponses = {
+    /**
+     * Successful Response
+     */
+    201: AlertPublic;
+};
+
+export type AlertsCreateAlertResponse = AlertsCreateAlertResponses[keyof AlertsCreateAlertResponses];
+
+export type AlertsReadFiringsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rule Id
+         */
+        rule_id?: number | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/v1/alerts/firings';
+};
+
+export type AlertsReadFiringsErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type AlertsReadFiringsError = AlertsReadFiringsErrors[keyof AlertsReadFiringsErrors];
+
+export type AlertsReadFiringsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AlertFiringsPublic;
+};
+
+export type AlertsReadFiringsResponse = AlertsReadFiringsResponses[keyof AlertsReadFiringsResponses];
+
+export type AlertsDeleteAlertData = {
+    body?: never;
+    path: {
+        /**
+         * Alert Id
+         *
+         * A row id
+         */
+        alert_id: number;
+    };
+    query?: never;
+    url: '/api/v1/alerts/{alert_id}';
+};
+
+export type AlertsDeleteAlertErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type AlertsDeleteAlertError = AlertsDeleteAlertErrors[keyof AlertsDeleteAlertErrors];
+
+export type AlertsDeleteAlertResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AlertsDeleteAlertResponse = AlertsDeleteAlertResponses[keyof AlertsDeleteAlertResponses];
+
+export type AlertsReadAlertData = {
+    body?: never;
+    path: {
+        /**
+         * Alert Id
+         *
+         * A row id
+         */
+        alert_id: number;
+    };
+    query?: never;
+    url: '/api/v1/alerts/{alert_id}';
+};
+
+export type AlertsReadAlertErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type AlertsReadAlertError = AlertsReadAlertErrors[keyof AlertsReadAlertErrors];
+
+export type AlertsReadAlertResponses = {
+    /**
+     * Successful Response
+     */
+    200: AlertPublic;
+};
+
+export type AlertsReadAlertResponse = AlertsReadAlertResponses[keyof AlertsReadAlertResponses];
+
+export type AlertsUpdateAlertData = {
+    body: AlertUpdate;
+    path: {
+        /**
+         * Alert Id
+         *
+         * A row id
+         */
+        alert_id: number;
+    };
+    query?: never;
+    url: '/api/v1/alerts/{alert_id}';
+};
+
+export type AlertsUpdateAlertErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * Conflicts with a row that exists (a taken name, a built-in role)
+     */
+    409: ErrorBody;
+    /**
+     * The body is over MAX_REQUEST_BODY_BYTES
+     */
+    413: ErrorBody;
+    /**
+     * The body is compressed (Content-Encoding)
+     */
+    415: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type AlertsUpdateAlertError = AlertsUpdateAlertErrors[keyof AlertsUpdateAlertErrors];
+
+export type AlertsUpdateAlertResponses = {
+    /**
+     * Successful Response
+     */
+    200: AlertPublic;
+};
+
+export type AlertsUpdateAlertResponse = AlertsUpdateAlertResponses[keyof AlertsUpdateAlertResponses];
 
 export type HealthLiveData = {
     body?: never;

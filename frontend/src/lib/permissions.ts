@@ -8,6 +8,7 @@ export type Resource =
   | "group"
   | "client"
   | "access_log"
+  | "alert"
   | "user"
   | "role";
 

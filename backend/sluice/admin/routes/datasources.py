@@ -3,7 +3,7 @@ from typing import Annotated
 from anyio import from_thread
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from sluice.admin.deps import Id, Page, Search, SessionDep, SettingsDep, require
+from sluice.admin.deps import Id, KeyringDep, Page, Search, SessionDep, SettingsDep, require
 from sluice.connectors.base import ConnectionConfig
 from sluice.errors import Forbidden
 from sluice.http import StrictJSONRoute
@@ -21,7 +21,6 @@ from sluice.models.datasource import (
     TablesPublic,
 )
 from sluice.models.user import User
-from sluice.security import Keyring
 from sluice.services import crud
 from sluice.services import datasources as service
 from sluice.services.common import get_or_404
@@ -33,14 +32,6 @@ Reader = Annotated[User, Depends(require("datasource", "read"))]
 Writer = Annotated[User, Depends(require("datasource", "write"))]
 ApiWriter = Annotated[User, Depends(require("api", "write"))]
 TableName = Annotated[str, Path(min_length=1, max_length=255, description="A table's name")]
-
-
-def get_keyring(request: Request) -> Keyring:
-    keyring: Keyring = request.app.state.keyring
-    return keyring
-
-
-KeyringDep = Annotated[Keyring, Depends(get_keyring)]
 
 
 def load(session: SessionDep, datasource_id: Id) -> Datasource:

@@ -16,6 +16,7 @@ from sluice.models.fields import MAX_ID
 from sluice.models.user import User
 from sluice.services import records as service
 from sluice.services import stats as stats_service
+from sluice.services.roles import permissions_of
 from sluice.services.stats import OverviewStats
 
 router = APIRouter(tags=["records"], route_class=StrictJSONRoute)
@@ -71,8 +72,8 @@ def read_audit_logs(
 
 
 @router.get("/overview")
-def read_overview(session: SessionDep, _: CurrentUser) -> dict[str, Any]:
-    return service.overview(session)
+def read_overview(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    return service.overview(session, firings=("alert", "read") in permissions_of(user))
 
 
 @router.get("/overview/stats")

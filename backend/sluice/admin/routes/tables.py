@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from sluice.admin.deps import SessionDep, SettingsDep, require, require_all
-from sluice.admin.routes.datasources import KeyringDep, Loaded
+from sluice.admin.deps import KeyringDep, SessionDep, SettingsDep, require, require_all
+from sluice.admin.routes.datasources import Loaded
 from sluice.connectors.base import ConnectionConfig
 from sluice.downloads import StreamedDownload, attachment_headers
 from sluice.http import ErrorBody, StrictJSONRoute

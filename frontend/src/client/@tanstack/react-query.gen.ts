@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisReadEditorReference, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, clientsCreateClient, clientsDeleteClient, clientsReadClient, clientsReadClients, clientsRegenerateClientSecret, clientsUpdateClient, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesGenerateCrud, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, exchangeExportSchema, exchangeExportYaml, exchangeImportYaml, groupsCreateGroup, groupsDeleteGroup, groupsReadGroup, groupsReadGroups, groupsUpdateGroup, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, recordsReadAccessLog, recordsReadAccessLogs, recordsReadAuditLogs, recordsReadOverview, recordsReadOverviewStats, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, tablesExportTable, tablesImportTable, tablesPreviewTable, testsCreateTest, testsDeleteTest, testsReadTest, testsReadTests, testsRunApiTests, testsRunTests, testsUpdateTest, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
-import type { ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisReadEditorReferenceData, ApisReadEditorReferenceError, ApisReadEditorReferenceResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, ClientsCreateClientData, ClientsCreateClientError, ClientsCreateClientResponse, ClientsDeleteClientData, ClientsDeleteClientError, ClientsDeleteClientResponse, ClientsReadClientData, ClientsReadClientError, ClientsReadClientResponse, ClientsReadClientsData, ClientsReadClientsError, ClientsReadClientsResponse, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretError, ClientsRegenerateClientSecretResponse, ClientsUpdateClientData, ClientsUpdateClientError, ClientsUpdateClientResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesGenerateCrudData, DatasourcesGenerateCrudError, DatasourcesGenerateCrudResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, ExchangeExportSchemaData, ExchangeExportSchemaError, ExchangeExportSchemaResponse, ExchangeExportYamlData, ExchangeExportYamlError, ExchangeExportYamlResponse, ExchangeImportYamlData, ExchangeImportYamlError, ExchangeImportYamlResponse, GroupsCreateGroupData, GroupsCreateGroupError, GroupsCreateGroupResponse, GroupsDeleteGroupData, GroupsDeleteGroupError, GroupsDeleteGroupResponse, GroupsReadGroupData, GroupsReadGroupError, GroupsReadGroupResponse, GroupsReadGroupsData, GroupsReadGroupsError, GroupsReadGroupsResponse, GroupsUpdateGroupData, GroupsUpdateGroupError, GroupsUpdateGroupResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RecordsReadAccessLogData, RecordsReadAccessLogError, RecordsReadAccessLogResponse, RecordsReadAccessLogsData, RecordsReadAccessLogsError, RecordsReadAccessLogsResponse, RecordsReadAuditLogsData, RecordsReadAuditLogsError, RecordsReadAuditLogsResponse, RecordsReadOverviewData, RecordsReadOverviewError, RecordsReadOverviewResponse, RecordsReadOverviewStatsData, RecordsReadOverviewStatsError, RecordsReadOverviewStatsResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsError, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, TablesExportTableData, TablesExportTableError, TablesImportTableData, TablesImportTableError, TablesImportTableResponse, TablesPreviewTableData, TablesPreviewTableError, TablesPreviewTableResponse, TestsCreateTestData, TestsCreateTestError, TestsCreateTestResponse, TestsDeleteTestData, TestsDeleteTestError, TestsDeleteTestResponse, TestsReadTestData, TestsReadTestError, TestsReadTestResponse, TestsReadTestsData, TestsReadTestsError, TestsReadTestsResponse, TestsRunApiTestsData, TestsRunApiTestsError, TestsRunApiTestsResponse, TestsRunTestsData, TestsRunTestsError, TestsRunTestsResponse, TestsUpdateTestData, TestsUpdateTestError, TestsUpdateTestResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeError, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
+import { alertsCreateAlert, alertsDeleteAlert, alertsReadAlert, alertsReadAlerts, alertsReadFirings, alertsUpdateAlert, apisCreateApi, apisDebugApi, apisDeleteApi, apisDiffApiVersion, apisPublishApi, apisReadApi, apisReadApis, apisReadApiVersion, apisReadApiVersions, apisReadEditorReference, apisRestoreApiVersion, apisUnpublishApi, apisUpdateApi, clientsCreateClient, clientsDeleteClient, clientsReadClient, clientsReadClients, clientsRegenerateClientSecret, clientsUpdateClient, datasourcesCreateDatasource, datasourcesDeleteDatasource, datasourcesGenerateCrud, datasourcesPretestDatasource, datasourcesReadDatasource, datasourcesReadDatasources, datasourcesReadTables, datasourcesTestDatasource, datasourcesUpdateDatasource, exchangeExportSchema, exchangeExportYaml, exchangeImportYaml, groupsCreateGroup, groupsDeleteGroup, groupsReadGroup, groupsReadGroups, groupsUpdateGroup, healthLive, healthReady, loginLoginAccessToken, macrosCreateMacro, macrosDeleteMacro, macrosPublishMacro, macrosReadMacro, macrosReadMacros, macrosReadMacroVersions, macrosUpdateMacro, modulesCreateModule, modulesDeleteModule, modulesReadModule, modulesReadModules, modulesUpdateModule, type Options, recordsReadAccessLog, recordsReadAccessLogs, recordsReadAuditLogs, recordsReadOverview, recordsReadOverviewStats, rolesCreateRole, rolesDeleteRole, rolesReadPermissions, rolesReadRole, rolesReadRoles, rolesUpdateRole, tablesExportTable, tablesImportTable, tablesPreviewTable, testsCreateTest, testsDeleteTest, testsReadTest, testsReadTests, testsRunApiTests, testsRunTests, testsUpdateTest, usersCreateUser, usersDeleteUser, usersReadUser, usersReadUserMe, usersReadUsers, usersUpdatePasswordMe, usersUpdateUser, usersUpdateUserMe } from '../sdk.gen';
+import type { AlertsCreateAlertData, AlertsCreateAlertError, AlertsCreateAlertResponse, AlertsDeleteAlertData, AlertsDeleteAlertError, AlertsDeleteAlertResponse, AlertsReadAlertData, AlertsReadAlertError, AlertsReadAlertResponse, AlertsReadAlertsData, AlertsReadAlertsError, AlertsReadAlertsResponse, AlertsReadFiringsData, AlertsReadFiringsError, AlertsReadFiringsResponse, AlertsUpdateAlertData, AlertsUpdateAlertError, AlertsUpdateAlertResponse, ApisCreateApiData, ApisCreateApiError, ApisCreateApiResponse, ApisDebugApiData, ApisDebugApiError, ApisDebugApiResponse, ApisDeleteApiData, ApisDeleteApiError, ApisDeleteApiResponse, ApisDiffApiVersionData, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ApisPublishApiData, ApisPublishApiError, ApisPublishApiResponse, ApisReadApiData, ApisReadApiError, ApisReadApiResponse, ApisReadApisData, ApisReadApisError, ApisReadApisResponse, ApisReadApiVersionData, ApisReadApiVersionError, ApisReadApiVersionResponse, ApisReadApiVersionsData, ApisReadApiVersionsError, ApisReadApiVersionsResponse, ApisReadEditorReferenceData, ApisReadEditorReferenceError, ApisReadEditorReferenceResponse, ApisRestoreApiVersionData, ApisRestoreApiVersionError, ApisRestoreApiVersionResponse, ApisUnpublishApiData, ApisUnpublishApiError, ApisUnpublishApiResponse, ApisUpdateApiData, ApisUpdateApiError, ApisUpdateApiResponse, ClientsCreateClientData, ClientsCreateClientError, ClientsCreateClientResponse, ClientsDeleteClientData, ClientsDeleteClientError, ClientsDeleteClientResponse, ClientsReadClientData, ClientsReadClientError, ClientsReadClientResponse, ClientsReadClientsData, ClientsReadClientsError, ClientsReadClientsResponse, ClientsRegenerateClientSecretData, ClientsRegenerateClientSecretError, ClientsRegenerateClientSecretResponse, ClientsUpdateClientData, ClientsUpdateClientError, ClientsUpdateClientResponse, DatasourcesCreateDatasourceData, DatasourcesCreateDatasourceError, DatasourcesCreateDatasourceResponse, DatasourcesDeleteDatasourceData, DatasourcesDeleteDatasourceError, DatasourcesDeleteDatasourceResponse, DatasourcesGenerateCrudData, DatasourcesGenerateCrudError, DatasourcesGenerateCrudResponse, DatasourcesPretestDatasourceData, DatasourcesPretestDatasourceError, DatasourcesPretestDatasourceResponse, DatasourcesReadDatasourceData, DatasourcesReadDatasourceError, DatasourcesReadDatasourceResponse, DatasourcesReadDatasourcesData, DatasourcesReadDatasourcesError, DatasourcesReadDatasourcesResponse, DatasourcesReadTablesData, DatasourcesReadTablesError, DatasourcesReadTablesResponse, DatasourcesTestDatasourceData, DatasourcesTestDatasourceError, DatasourcesTestDatasourceResponse, DatasourcesUpdateDatasourceData, DatasourcesUpdateDatasourceError, DatasourcesUpdateDatasourceResponse, ExchangeExportSchemaData, ExchangeExportSchemaError, ExchangeExportSchemaResponse, ExchangeExportYamlData, ExchangeExportYamlError, ExchangeExportYamlResponse, ExchangeImportYamlData, ExchangeImportYamlError, ExchangeImportYamlResponse, GroupsCreateGroupData, GroupsCreateGroupError, GroupsCreateGroupResponse, GroupsDeleteGroupData, GroupsDeleteGroupError, GroupsDeleteGroupResponse, GroupsReadGroupData, GroupsReadGroupError, GroupsReadGroupResponse, GroupsReadGroupsData, GroupsReadGroupsError, GroupsReadGroupsResponse, GroupsUpdateGroupData, GroupsUpdateGroupError, GroupsUpdateGroupResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, LoginLoginAccessTokenData, LoginLoginAccessTokenError, LoginLoginAccessTokenResponse, MacrosCreateMacroData, MacrosCreateMacroError, MacrosCreateMacroResponse, MacrosDeleteMacroData, MacrosDeleteMacroError, MacrosDeleteMacroResponse, MacrosPublishMacroData, MacrosPublishMacroError, MacrosPublishMacroResponse, MacrosReadMacroData, MacrosReadMacroError, MacrosReadMacroResponse, MacrosReadMacrosData, MacrosReadMacrosError, MacrosReadMacrosResponse, MacrosReadMacroVersionsData, MacrosReadMacroVersionsError, MacrosReadMacroVersionsResponse, MacrosUpdateMacroData, MacrosUpdateMacroError, MacrosUpdateMacroResponse, ModulesCreateModuleData, ModulesCreateModuleError, ModulesCreateModuleResponse, ModulesDeleteModuleData, ModulesDeleteModuleError, ModulesDeleteModuleResponse, ModulesReadModuleData, ModulesReadModuleError, ModulesReadModuleResponse, ModulesReadModulesData, ModulesReadModulesError, ModulesReadModulesResponse, ModulesUpdateModuleData, ModulesUpdateModuleError, ModulesUpdateModuleResponse, RecordsReadAccessLogData, RecordsReadAccessLogError, RecordsReadAccessLogResponse, RecordsReadAccessLogsData, RecordsReadAccessLogsError, RecordsReadAccessLogsResponse, RecordsReadAuditLogsData, RecordsReadAuditLogsError, RecordsReadAuditLogsResponse, RecordsReadOverviewData, RecordsReadOverviewError, RecordsReadOverviewResponse, RecordsReadOverviewStatsData, RecordsReadOverviewStatsError, RecordsReadOverviewStatsResponse, RolesCreateRoleData, RolesCreateRoleError, RolesCreateRoleResponse, RolesDeleteRoleData, RolesDeleteRoleError, RolesDeleteRoleResponse, RolesReadPermissionsData, RolesReadPermissionsError, RolesReadPermissionsResponse, RolesReadRoleData, RolesReadRoleError, RolesReadRoleResponse, RolesReadRolesData, RolesReadRolesError, RolesReadRolesResponse, RolesUpdateRoleData, RolesUpdateRoleError, RolesUpdateRoleResponse, TablesExportTableData, TablesExportTableError, TablesImportTableData, TablesImportTableError, TablesImportTableResponse, TablesPreviewTableData, TablesPreviewTableError, TablesPreviewTableResponse, TestsCreateTestData, TestsCreateTestError, TestsCreateTestResponse, TestsDeleteTestData, TestsDeleteTestError, TestsDeleteTestResponse, TestsReadTestData, TestsReadTestError, TestsReadTestResponse, TestsReadTestsData, TestsReadTestsError, TestsReadTestsResponse, TestsRunApiTestsData, TestsRunApiTestsError, TestsRunApiTestsResponse, TestsRunTestsData, TestsRunTestsError, TestsRunTestsResponse, TestsUpdateTestData, TestsUpdateTestError, TestsUpdateTestResponse, UsersCreateUserData, UsersCreateUserError, UsersCreateUserResponse, UsersDeleteUserData, UsersDeleteUserError, UsersDeleteUserResponse, UsersReadUserData, UsersReadUserError, UsersReadUserMeData, UsersReadUserMeError, UsersReadUserMeResponse, UsersReadUserResponse, UsersReadUsersData, UsersReadUsersError, UsersReadUsersResponse, UsersUpdatePasswordMeData, UsersUpdatePasswordMeError, UsersUpdatePasswordMeResponse, UsersUpdateUserData, UsersUpdateUserError, UsersUpdateUserMeData, UsersUpdateUserMeError, UsersUpdateUserMeResponse, UsersUpdateUserResponse } from '../types.gen';
 
 /**
  * Login Access Token
@@ -1780,6 +1780,169 @@ export const exchangeImportYamlMutation = (options?: Partial<Options<ExchangeImp
     const mutationOptions: UseMutationOptions<ExchangeImportYamlResponse, ExchangeImportYamlError, Options<ExchangeImportYamlData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await exchangeImportYaml({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const alertsReadAlertsQueryKey = (options?: Options<AlertsReadAlertsData>) => createQueryKey('alertsReadAlerts', options);
+
+/**
+ * Read Alerts
+ */
+export const alertsReadAlertsOptions = (options?: Options<AlertsReadAlertsData>) => queryOptions<AlertsReadAlertsResponse, AlertsReadAlertsError, AlertsReadAlertsResponse, ReturnType<typeof alertsReadAlertsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await alertsReadAlerts({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: alertsReadAlertsQueryKey(options)
+});
+
+export const alertsReadAlertsInfiniteQueryKey = (options?: Options<AlertsReadAlertsData>): QueryKey<Options<AlertsReadAlertsData>> => createQueryKey('alertsReadAlerts', options, true);
+
+/**
+ * Read Alerts
+ */
+export const alertsReadAlertsInfiniteOptions = (options?: Options<AlertsReadAlertsData>) => infiniteQueryOptions<AlertsReadAlertsResponse, AlertsReadAlertsError, InfiniteData<AlertsReadAlertsResponse>, QueryKey<Options<AlertsReadAlertsData>>, number | Pick<QueryKey<Options<AlertsReadAlertsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<AlertsReadAlertsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await alertsReadAlerts({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: alertsReadAlertsInfiniteQueryKey(options)
+});
+
+/**
+ * Create Alert
+ */
+export const alertsCreateAlertMutation = (options?: Partial<Options<AlertsCreateAlertData>>): UseMutationOptions<AlertsCreateAlertResponse, AlertsCreateAlertError, Options<AlertsCreateAlertData>> => {
+    const mutationOptions: UseMutationOptions<AlertsCreateAlertResponse, AlertsCreateAlertError, Options<AlertsCreateAlertData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await alertsCreateAlert({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const alertsReadFiringsQueryKey = (options?: Options<AlertsReadFiringsData>) => createQueryKey('alertsReadFirings', options);
+
+/**
+ * Read Firings
+ *
+ * The history of firings, newest first (one rule's with `rule_id`).
+ */
+export const alertsReadFiringsOptions = (options?: Options<AlertsReadFiringsData>) => queryOptions<AlertsReadFiringsResponse, AlertsReadFiringsError, AlertsReadFiringsResponse, ReturnType<typeof alertsReadFiringsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await alertsReadFirings({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: alertsReadFiringsQueryKey(options)
+});
+
+export const alertsReadFiringsInfiniteQueryKey = (options?: Options<AlertsReadFiringsData>): QueryKey<Options<AlertsReadFiringsData>> => createQueryKey('alertsReadFirings', options, true);
+
+/**
+ * Read Firings
+ *
+ * The history of firings, newest first (one rule's with `rule_id`).
+ */
+export const alertsReadFiringsInfiniteOptions = (options?: Options<AlertsReadFiringsData>) => infiniteQueryOptions<AlertsReadFiringsResponse, AlertsReadFiringsError, InfiniteData<AlertsReadFiringsResponse>, QueryKey<Options<AlertsReadFiringsData>>, number | Pick<QueryKey<Options<AlertsReadFiringsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<AlertsReadFiringsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                offset: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await alertsReadFirings({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: alertsReadFiringsInfiniteQueryKey(options)
+});
+
+/**
+ * Delete Alert
+ */
+export const alertsDeleteAlertMutation = (options?: Partial<Options<AlertsDeleteAlertData>>): UseMutationOptions<AlertsDeleteAlertResponse, AlertsDeleteAlertError, Options<AlertsDeleteAlertData>> => {
+    const mutationOptions: UseMutationOptions<AlertsDeleteAlertResponse, AlertsDeleteAlertError, Options<AlertsDeleteAlertData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await alertsDeleteAlert({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const alertsReadAlertQueryKey = (options: Options<AlertsReadAlertData>) => createQueryKey('alertsReadAlert', options);
+
+/**
+ * Read Alert
+ */
+export const alertsReadAlertOptions = (options: Options<AlertsReadAlertData>) => queryOptions<AlertsReadAlertResponse, AlertsReadAlertError, AlertsReadAlertResponse, ReturnType<typeof alertsReadAlertQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await alertsReadAlert({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: alertsReadAlertQueryKey(options)
+});
+
+/**
+ * Update Alert
+ */
+export const alertsUpdateAlertMutation = (options?: Partial<Options<AlertsUpdateAlertData>>): UseMutationOptions<AlertsUpdateAlertResponse, AlertsUpdateAlertError, Options<AlertsUpdateAlertData>> => {
+    const mutationOptions: UseMutationOptions<AlertsUpdateAlertResponse, AlertsUpdateAlertError, Options<AlertsUpdateAlertData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await alertsUpdateAlert({
                 ...options,
                 ...fnOptions,
                 throwOnError: true

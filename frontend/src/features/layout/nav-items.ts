@@ -1,5 +1,6 @@
 import type { LinkProps } from "@tanstack/react-router";
 import {
+  BellIcon,
   BlocksIcon,
   BracesIcon,
   DatabaseIcon,
@@ -45,6 +46,7 @@ export const navSections: NavSection[] = [
       { label: "Groups", to: "/groups", icon: UsersRoundIcon, resource: "group" },
       { label: "Clients", to: "/clients", icon: KeyRoundIcon, resource: "client" },
       { label: "Access logs", to: "/access-logs", icon: ScrollTextIcon, resource: "access_log" },
+      { label: "Alerts", to: "/alerts", icon: BellIcon, resource: "alert" },
     ],
   },
   {

@@ -1,4 +1,4 @@
-import type { AccessRecordPublic, AuditLogPublic } from "@/client/types.gen";
+import type { AccessRecordPublic, AlertFiringPublic, AuditLogPublic } from "@/client/types.gen";
 
 /** What `GET /api/v1/overview` answers; the OpenAPI document leaves it untyped. */
 export type Overview = {
@@ -14,6 +14,8 @@ export type Overview = {
   setup: { hasCalls: boolean };
   recentCalls: AccessRecordPublic[];
   recentChanges: AuditLogPublic[];
+  /** Empty unless the user may read alerts. */
+  recentFirings: AlertFiringPublic[];
 };
 
 type Json = Record<string, unknown>;
@@ -61,5 +63,6 @@ export function parseOverview(data: Json): Overview {
       "action",
       "resource",
     ]),
+    recentFirings: listAt<AlertFiringPublic>(data, "recent_firings", ["id", "rule_name"]),
   };
 }

@@ -18,6 +18,7 @@ import { GettingStarted } from "./getting-started";
 import { type Overview, parseOverview } from "./overview-data";
 import { RecentCalls } from "./recent-calls";
 import { RecentChanges } from "./recent-changes";
+import { RecentFirings } from "./recent-firings";
 import { StatCard } from "./stat-card";
 
 const REFRESH_MS = 30_000;
@@ -111,6 +112,7 @@ export function OverviewPage() {
           <div className="grid items-start gap-6 lg:grid-cols-2">
             <RecentCalls calls={data.recentCalls} mayOpen={mayReadLogs} />
             <RecentChanges changes={data.recentChanges} mayOpen={mayReadLogs} />
+            {can(me, "alert", "read") && <RecentFirings firings={data.recentFirings} />}
           </div>
         </>
       )}
