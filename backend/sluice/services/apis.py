@@ -20,6 +20,7 @@ from sluice.models.datasource import Datasource
 from sluice.models.fields import clip_json
 from sluice.models.user import utcnow
 from sluice.services.common import commit, get_or_404
+from sluice.services import versions
 from sluice.services.publication import bump
 
 RAW_FILTER = re.compile(r"\|\s*raw\b")
@@ -41,6 +42,7 @@ def api_public(session: Session, api: Api) -> ApiPublic:
         group_ids=sorted(g for g in groups if g is not None),
         parameters_in_content=names,
         uses_raw=uses_raw,
+        draft_differs=versions.draft_differs(session, api),
     )
 
 
