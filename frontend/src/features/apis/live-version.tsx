@@ -5,8 +5,9 @@ import { Badge } from "@/components/ui/badge";
 
 type LiveVersionProps = {
   api: ApiPublic;
-  /** Shows the comparison of the live version with the draft (the Versions tab). */
-  onShowDiff: () => void;
+  /** Shows the comparison of the live version with the draft (the Versions tab); without
+   * it (a list) the header's note is left out. */
+  onShowDiff?: () => void;
 };
 
 /**
@@ -26,7 +27,7 @@ export function LiveVersion({ api, onShowDiff }: LiveVersionProps) {
         <span className="size-1.5 rounded-full bg-current" />
         Live{live ? ` · v${live.version}` : ""}
       </Badge>
-      {api.draft_differs && (
+      {api.draft_differs && onShowDiff && (
         <span className="inline-flex items-center gap-1.5 text-sm">
           <Badge variant="outline">Draft differs from live</Badge>
           <button

@@ -135,7 +135,6 @@ function VersionsTable(props: {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {props.withDraft && <option value={DRAFT}>Draft (saved)</option>}
           {props.versions.map((version) => (
             <TableRow key={version.id}>
               <TableCell className="whitespace-nowrap">
