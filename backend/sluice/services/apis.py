@@ -19,8 +19,8 @@ from sluice.models.client import Group, GroupApiLink
 from sluice.models.datasource import Datasource
 from sluice.models.fields import clip_json
 from sluice.models.user import utcnow
-from sluice.services.common import commit, get_or_404
 from sluice.services import versions
+from sluice.services.common import commit, get_or_404
 from sluice.services.publication import bump
 
 RAW_FILTER = re.compile(r"\|\s*raw\b")
