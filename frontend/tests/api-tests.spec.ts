@@ -158,7 +158,8 @@ test("a module requiring passing tests refuses a publish, which a reason forces"
   await page.getByRole("tab", { name: "Versions" }).click();
   await page.getByRole("button", { name: "Restore version 1" }).click();
   const restore = page.getByRole("alertdialog");
-  await restore.getByRole("button", { name: "Restore", exact: true }).click();
+  await restore.getByRole("radio", { name: /Restore and publish/ }).check();
+  await restore.getByRole("button", { name: "Restore and publish" }).click();
   await expect(restore.getByTestId("gate-refusal")).toContainText("Expected 99 rows, got 2.");
   await expect(restore.getByRole("button", { name: "Restore anyway" })).toBeDisabled();
   await restore.getByLabel("Reason to restore anyway").fill("back to the first cut");
