@@ -125,7 +125,9 @@ test("the header says when the draft differs from live, and Publish says why it 
   const changed = page.getByRole("table", { name: "Changed settings" });
   await expect(changed).toBeVisible();
   await expect(changed.getByRole("columnheader", { name: "draft" })).toBeVisible();
-  await expect(changed.getByRole("row", { name: /name Orders by status Orders by state/ })).toBeVisible();
+  await expect(
+    changed.getByRole("row", { name: /name Orders by status Orders by state/ }),
+  ).toBeVisible();
 
   // The server refuses a duplicate too.
   const again = await adminPost(page, `/apis/${api.id}/publish`, { message: "second" });
