@@ -119,7 +119,7 @@ test("the header says when the draft differs from live, and Publish says why it 
   await expect(page.getByText("Draft saved")).toBeVisible();
   await expect(page.getByText("Draft differs from live")).toBeVisible();
   await expect(publish).toBeEnabled();
-  await page.screenshot({ path: "/tmp/editor-differs.png" });
+  await page.screenshot({ path: test.info().outputPath("editor-differs.png") });
 
   await page.getByRole("button", { name: "See the changes" }).click();
   const changed = page.getByRole("table", { name: "Changed settings" });
@@ -163,7 +163,7 @@ test("a restore goes to the draft by default; restore and publish makes a versio
   await page.getByRole("button", { name: "Restore version 1" }).click();
   const dialog = page.getByRole("alertdialog");
   await expect(dialog.getByRole("radio", { name: /Restore to the draft/ })).toBeChecked();
-  await page.screenshot({ path: "/tmp/editor-restore.png" });
+  await page.screenshot({ path: test.info().outputPath("editor-restore.png") });
   await dialog.getByRole("button", { name: "Restore to draft" }).click();
   await expect(dialog).toBeHidden();
 
@@ -197,5 +197,5 @@ test("a version shows its data source by name and its params as a table", async 
   const params = dialog.getByRole("table", { name: "Parameters of this version" });
   await expect(params.getByRole("row", { name: /status query string yes/ })).toBeVisible();
   await expect(params.getByRole("cell", { name: 'enum: ["new","paid"]' })).toBeVisible();
-  await page.screenshot({ path: "/tmp/editor-snapshot.png" });
+  await page.screenshot({ path: test.info().outputPath("editor-snapshot.png") });
 });

@@ -99,6 +99,6 @@ test("a viewer sees no edit controls", async ({ page, browser }) => {
     await expectNoEditControls(seen, where);
   }
   await seen.goto(`/ui/apis/${api.id}`);
-  await seen.screenshot({ path: "/tmp/viewer-api.png" });
+  await seen.screenshot({ path: test.info().outputPath("viewer-api.png") });
   await context.close();
 });
