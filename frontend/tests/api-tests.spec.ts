@@ -148,7 +148,17 @@ test("a module requiring passing tests refuses a publish, which a reason forces"
   );
   expect(audit.data[0]?.action).toBe("force_publish");
 
-  // A restore is held by the same tests, and forced the same way.
+  // A restore is held by the same tests, and forced the same way. (A second version needs
+  // a changed draft: the live content again is nothing to publish.)
+  const { origins } = await page.context().storageState();
+  const token = origins
+    .flatMap((origin) => origin.localStorage)
+    .find((item) => item.name === "sluice.access_token")?.value;
+  const patched = await page.request.patch(`/api/v1/apis/${apiId}`, {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { description: "second cut" },
+  });
+  expect(patched.ok()).toBe(true);
   await adminPost(page, `/apis/${apiId}/publish`, {
     message: "Second cut",
     force: true,
@@ -158,7 +168,8 @@ test("a module requiring passing tests refuses a publish, which a reason forces"
   await page.getByRole("tab", { name: "Versions" }).click();
   await page.getByRole("button", { name: "Restore version 1" }).click();
   const restore = page.getByRole("alertdialog");
-  await restore.getByRole("button", { name: "Restore", exact: true }).click();
+  await restore.getByRole("radio", { name: /Restore and publish/ }).check();
+  await restore.getByRole("button", { name: "Restore and publish" }).click();
   await expect(restore.getByTestId("gate-refusal")).toContainText("Expected 99 rows, got 2.");
   await expect(restore.getByRole("button", { name: "Restore anyway" })).toBeDisabled();
   await restore.getByLabel("Reason to restore anyway").fill("back to the first cut");

@@ -230,6 +230,8 @@ class ApiPublic(ApiSettings):
     parameters_in_content: list[str] = []
     """Names the SQL template reads, for the editor to suggest params."""
     uses_raw: bool = False
+    draft_differs: bool = False
+    """The API is published and publishing the draft would change the live version."""
     created_at: datetime
     updated_at: datetime
 
@@ -276,7 +278,10 @@ class PublishRequest(ForceRequest):
 
 
 class RestoreRequest(ForceRequest):
-    pass
+    to: Literal["live", "draft"] = "live"
+    """`live` (the default) publishes the version's content again as a new version;
+    `draft` only copies it into the draft, publishing nothing (the test gate and `force`
+    do not apply then)."""
 
 
 class ApiVersionPublic(SQLModel):

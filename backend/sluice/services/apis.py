@@ -29,6 +29,7 @@ from sluice.models.client import Group, GroupApiLink
 from sluice.models.datasource import Datasource
 from sluice.models.fields import clip_json
 from sluice.models.user import utcnow
+from sluice.services import versions
 from sluice.services.common import commit, get_or_404, matching, page_of
 from sluice.services.publication import bump
 
@@ -53,6 +54,7 @@ def api_public(session: Session, api: Api) -> ApiPublic:
         group_ids=sorted(g for g in groups if g is not None),
         parameters_in_content=names,
         uses_raw=uses_raw,
+        draft_differs=versions.draft_differs(session, api),
     )
 
 

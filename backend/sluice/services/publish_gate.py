@@ -66,6 +66,8 @@ def publish(
     """Publish the draft, or `frozen` (other content, as `versions.snapshot` freezes it:
     an import publishes the live version its file holds), through the gate."""
     content = None if frozen is None else _content(session, api, frozen, keeper)
+    now = versions.snapshot(api) if frozen is None else frozen
+    versions.refuse_unchanged(session, api, now, keeper.compiling.modules)  # before the tests
     report = check(session, api, content, body, user, keeper)
     message = _message(body.message, report, body)
     modules = keeper.compiling.modules
@@ -96,6 +98,8 @@ def restore(
         snapshot=dict(old.snapshot),
         macro_versions=dict(old.macro_versions),
     )
+    frozen = versions.SNAPSHOT_DEFAULTS | old.snapshot
+    versions.refuse_unchanged(session, api, frozen, pins=old.macro_versions)  # before the tests
     report = check(session, api, content, body, user, keeper)
     message = _message(f"Restored version {old.version}", report, body)
     _audit_force(session, "force_restore", api, report, body, user.email)

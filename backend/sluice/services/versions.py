@@ -8,13 +8,15 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
 from sluice.engines.script.sandbox import compile_script, macro_imports
 from sluice.engines.sql import compile_template
-from sluice.errors import NotFound, Unprocessable
+from sluice.errors import Conflict, NotFound, SluiceError, Unprocessable
 from sluice.models.api import (
     Api,
+    ApiUpdate,
     ApiVersion,
     ApiVersionDetail,
     ApiVersionPublic,
@@ -62,21 +64,86 @@ def pin_macros(
 ) -> dict[str, int]:
     """Compile what a version freezes (see `snapshot`) against the latest published
     macros; pin the ones it imports."""
+    for source in _scripts(frozen):
+        compile_script(source, modules=modules)
+    return _pins(session, frozen)
+
+
+def _scripts(frozen: Mapping[str, Any]) -> list[str]:
+    scripts = [frozen["content"]] if frozen["engine"] == "script" else []
+    return scripts + [s for s in (frozen["result_transform"], frozen["param_validation"]) if s]
+
+
+def _pins(session: Session, frozen: Mapping[str, Any]) -> dict[str, int]:
+    """The latest published macro versions the content imports (the SQL template is
+    compiled to find them; scripts are only parsed, `pin_macros` checks them)."""
     pins: dict[str, int] = {}
     if frozen["engine"] == "sql":
         sources = published_sources(session)
         compiled = compile_template(frozen["content"], {n: v.content for n, v in sources.items()})
         pins = {name: _id(sources[name].id) for name in compiled.macro_names}
-    scripts = [frozen["content"]] if frozen["engine"] == "script" else []
-    scripts += [s for s in (frozen["result_transform"], frozen["param_validation"]) if s]
     python = published_sources(session, kind="python")
-    for source in scripts:
-        compile_script(source, modules=modules)
+    for source in _scripts(frozen):
         for name in macro_imports(source):
             if name not in python:
                 raise Unprocessable(f"Python macro {name!r} is not published")
             pins[name] = _id(python[name].id)
     return pins
+
+
+class NothingToPublish(Conflict):
+    """A publish (or restore) that would freeze the live version's content again."""
+
+    code = "nothing_to_publish"
+
+    def __init__(self) -> None:
+        super().__init__("nothing to publish: the draft is the same as the live version")
+
+
+def live_version(session: Session, api: Api) -> ApiVersion | None:
+    """The version the gateway serves; None while the API is unpublished."""
+    if not api.is_published or api.published_version_id is None:
+        return None
+    return session.get(ApiVersion, api.published_version_id)
+
+
+def same_fields(frozen: Mapping[str, Any], version: ApiVersion) -> bool:
+    """Whether `frozen` holds what `version` froze, field by field as `diff` compares."""
+    before = SNAPSHOT_DEFAULTS | version.snapshot
+    return all(before.get(field) == frozen.get(field) for field in FROZEN_FIELDS)
+
+
+def draft_differs(session: Session, api: Api) -> bool:
+    """Whether publishing the draft would change the live version: a frozen field differs,
+    or the template now imports a newer published macro. False while unpublished (the
+    header says so instead)."""
+    live = live_version(session, api)
+    if live is None:
+        return False
+    frozen = snapshot(api)
+    if not same_fields(frozen, live):
+        return True
+    try:
+        return _pins(session, frozen) != live.macro_versions
+    except (SluiceError, SyntaxError):
+        return True  # publishing would report the error; it is no longer the live version
+
+
+def refuse_unchanged(
+    session: Session,
+    api: Api,
+    frozen: Mapping[str, Any],
+    modules: tuple[str, ...] = (),
+    pins: Mapping[str, int] | None = None,
+) -> None:
+    """409 `nothing_to_publish` rather than a duplicate of the live version. `pins`: the
+    macro versions `frozen` would pin (computed, with `modules`, when None)."""
+    live = live_version(session, api)
+    if live is None or not same_fields(frozen, live):
+        return
+    pins = pin_macros(session, frozen, modules) if pins is None else pins
+    if dict(pins) == live.macro_versions:
+        raise NothingToPublish()
 
 
 def _id(value: int | None) -> int:
@@ -99,6 +166,7 @@ def publish(
     if frozen["engine"] == "sql" and frozen["datasource_id"] is None:
         raise Unprocessable("An SQL API needs a data source before it can be published")
     pins = pin_macros(session, frozen, modules)
+    refuse_unchanged(session, api, frozen, pins=pins)
     return _new_version(session, api, frozen, pins, message, author)
 
 
@@ -152,11 +220,26 @@ def restore(
     """Publish an older version's content again as a new version; the draft follows it."""
     old = get_version(session, api, version_id)
     frozen = SNAPSHOT_DEFAULTS | old.snapshot
-    for field, value in frozen.items():
-        setattr(api, field, value)
+    refuse_unchanged(session, api, frozen, pins=old.macro_versions)
+    _set_draft(api, frozen)
     message = message or f"Restored version {old.version}"
     audit.name_change(session, "restore", api, {"restored_version": old.version})
     return _new_version(session, api, frozen, dict(old.macro_versions), message, author)
+
+
+def draft_of(session: Session, api: Api, version_id: int) -> ApiUpdate:
+    """An older version's content as a save of the draft: restoring to the draft goes
+    through a save's checks (references, route) and publishes nothing."""
+    frozen = SNAPSHOT_DEFAULTS | get_version(session, api, version_id).snapshot
+    try:
+        return ApiUpdate.model_validate(frozen)
+    except ValidationError as exc:
+        raise Unprocessable(str(exc.errors()[0]["msg"])) from None
+
+
+def _set_draft(api: Api, frozen: Mapping[str, Any]) -> None:
+    for field, value in frozen.items():
+        setattr(api, field, value)
 
 
 def get_version(session: Session, api: Api, version_id: int) -> ApiVersion:
@@ -190,6 +273,27 @@ def version_detail(api: Api, version: ApiVersion) -> ApiVersionDetail:
         snapshot=version.snapshot,
         macro_versions=version.macro_versions,
     )
+
+
+def draft_diff(session: Session, api: Api) -> VersionDiff:
+    """What publishing the draft would change: the last published version against the
+    draft, numbered as the version it would become. Macro pins are compared when the
+    draft compiles (a broken draft shows its fields and text only)."""
+    if api.published_version_id is None:
+        raise NotFound(f"API {api.id} has not been published")
+    live = get_version(session, api, api.published_version_id)
+    frozen = snapshot(api)
+    try:
+        pins = _pins(session, frozen)
+    except (SluiceError, SyntaxError):
+        pins = dict(live.macro_versions)
+    last = session.exec(
+        select(func.max(ApiVersion.version)).where(ApiVersion.api_id == api.id)
+    ).one()
+    draft = ApiVersion(
+        api_id=live.api_id, version=(last or 0) + 1, snapshot=frozen, macro_versions=pins
+    )
+    return diff(live, draft)
 
 
 def diff(old: ApiVersion, new: ApiVersion) -> VersionDiff:

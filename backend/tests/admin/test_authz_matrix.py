@@ -90,6 +90,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/apis/{api_id}/versions/{version_id}"): ("api", "read"),
     ("GET", "/api/v1/apis/{api_id}/versions/{version_id}/diff"): ("api", "read"),
     ("POST", "/api/v1/apis/{api_id}/versions/{version_id}/restore"): ("api", "publish"),
+    ("GET", "/api/v1/apis/{api_id}/draft/diff"): ("api", "read"),
     ("GET", "/api/v1/apis/{api_id}/tests"): ("api", "read"),
     ("POST", "/api/v1/apis/{api_id}/tests"): ("api", "write"),
     ("GET", "/api/v1/apis/{api_id}/tests/{test_id}"): ("api", "read"),

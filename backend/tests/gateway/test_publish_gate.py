@@ -78,6 +78,9 @@ def test_the_gate_refuses_a_failing_api_and_passes_a_passing_one(
         "note": "No test cases: nothing held this publish",
     }
     case = add_test(client, admin_headers, api, name="four ids", expect={"rows": 4})
+    same = publish(client, admin_headers, api, message="again")  # refused before the tests run
+    assert same.status_code == 409 and same.json()["code"] == "nothing_to_publish"
+    client.patch(f"/api/v1/apis/{api}", json={"description": "v2"}, headers=admin_headers)
     refused = publish(client, admin_headers, api, message="v2")
     assert refused.status_code == 409
     body = refused.json()

@@ -583,6 +583,10 @@ export type ApiPublic = {
      */
     uses_raw?: boolean;
     /**
+     * Draft Differs
+     */
+    draft_differs?: boolean;
+    /**
      * Created At
      */
     created_at: string;
@@ -2582,6 +2586,10 @@ export type RestoreRequest = {
      * Reason
      */
     reason?: string | null;
+    /**
+     * To
+     */
+    to?: 'live' | 'draft';
 };
 
 /**
@@ -5478,6 +5486,54 @@ export type ApisDiffApiVersionResponses = {
 
 export type ApisDiffApiVersionResponse = ApisDiffApiVersionResponses[keyof ApisDiffApiVersionResponses];
 
+export type ApisDiffApiDraftData = {
+    body?: never;
+    path: {
+        /**
+         * Api Id
+         *
+         * A row id
+         */
+        api_id: number;
+    };
+    query?: never;
+    url: '/api/v1/apis/{api_id}/draft/diff';
+};
+
+export type ApisDiffApiDraftErrors = {
+    /**
+     * Not logged in, or the token is invalid or expired
+     */
+    401: ErrorBody;
+    /**
+     * Logged in without the permission this needs
+     */
+    403: ErrorBody;
+    /**
+     * No such row
+     */
+    404: ErrorBody;
+    /**
+     * The request does not validate; `detail` names each field
+     */
+    422: ErrorBody;
+    /**
+     * The app store cannot be reached (with Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type ApisDiffApiDraftError = ApisDiffApiDraftErrors[keyof ApisDiffApiDraftErrors];
+
+export type ApisDiffApiDraftResponses = {
+    /**
+     * Successful Response
+     */
+    200: VersionDiff;
+};
+
+export type ApisDiffApiDraftResponse = ApisDiffApiDraftResponses[keyof ApisDiffApiDraftResponses];
+
 export type ApisRestoreApiVersionData = {
     /**
      * Body
@@ -5540,9 +5596,11 @@ export type ApisRestoreApiVersionError = ApisRestoreApiVersionErrors[keyof ApisR
 
 export type ApisRestoreApiVersionResponses = {
     /**
+     * Response Apis-Restore Api Version
+     *
      * Successful Response
      */
-    201: ApiVersionPublished;
+    201: ApiVersionPublished | ApiPublic;
 };
 
 export type ApisRestoreApiVersionResponse = ApisRestoreApiVersionResponses[keyof ApisRestoreApiVersionResponses];

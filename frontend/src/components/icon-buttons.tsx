@@ -1,5 +1,5 @@
 import { createLink } from "@tanstack/react-router";
-import { PencilIcon, Trash2Icon } from "lucide-react";
+import { EyeIcon, PencilIcon, Trash2Icon } from "lucide-react";
 import type { ComponentProps } from "react";
 import { Button } from "@/components/ui/button";
 
@@ -32,15 +32,19 @@ export function DeleteIconButton({ label, ...props }: IconButtonProps) {
   );
 }
 
-function EditIconAnchor(props: Omit<ComponentProps<"a">, "children">) {
+type EditIconAnchorProps = Omit<ComponentProps<"a">, "children"> & {
+  /** The user may only look: an eye instead of the pencil (and say "Open" in the label). */
+  readOnly?: boolean;
+};
+
+function EditIconAnchor({ readOnly = false, ...props }: EditIconAnchorProps) {
   return (
     <Button variant="ghost" size="icon-sm" asChild>
-      <a {...props}>
-        <PencilIcon />
-      </a>
+      <a {...props}>{readOnly ? <EyeIcon /> : <PencilIcon />}</a>
     </Button>
   );
 }
 
-/** A small pencil link to something's own page, where it is edited; give it an aria-label. */
+/** A small pencil link to something's own page, where it is edited (an eye where it can
+ * only be read); give it an aria-label. */
 export const EditIconLink = createLink(EditIconAnchor);

@@ -1,6 +1,6 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from sluice.admin.deps import (
     GatekeeperDep,
@@ -189,6 +189,13 @@ def diff_api_version(
     return versions.diff(old, versions.get_version(session, api, version_id))
 
 
+@router.get("/{api_id}/draft/diff")
+def diff_api_draft(session: SessionDep, _: Reader, api: Loaded) -> VersionDiff:
+    """What publishing the draft would change: the last published version against the
+    draft (`to_version` is the number it would get). 404 before the first publish."""
+    return versions.draft_diff(session, api)
+
+
 @router.post(
     "/{api_id}/versions/{version_id}/restore",
     status_code=status.HTTP_201_CREATED,
@@ -201,10 +208,19 @@ def restore_api_version(
     keeper: GatekeeperDep,
     api: Loaded,
     version_id: Id,
+    response: Response,
     body: Annotated[RestoreRequest | None, Body()] = None,
-) -> ApiVersionPublished:
-    """Publish that version's content again; the module's test gate applies to it."""
+) -> ApiVersionPublished | ApiPublic:
+    """Publish that version's content again (the module's test gate applies to it) and
+    answer the new version; with `{"to": "draft"}`, only copy it into the draft (201 with
+    the API, nothing published)."""
     body = body or RestoreRequest()
+    if body.to == "draft":
+        changes = versions.draft_of(session, api, version_id)
+        response.status_code = status.HTTP_200_OK
+        updated = service.update_api(session, api, changes)
+        registry.changed()
+        return service.api_public(session, updated)
     version, tests = publish_gate.restore(session, api, version_id, body, user, keeper)
     registry.changed()
     return versions.version_published(api, version, tests)

@@ -6,6 +6,7 @@ import { DraftSaveBar } from "@/components/draft-save-bar";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { UnsavedChangesGuard } from "@/components/unsaved-changes-guard";
 import { StatsPanel } from "@/features/stats/stats-panel";
 import { ApiError, fieldErrorsOf } from "@/lib/api";
 import { can } from "@/lib/permissions";
@@ -18,7 +19,7 @@ import { ContentCard } from "./content-card";
 import { DebugPanel } from "./debug-panel";
 import type { DebugInputs } from "./debug-values";
 import { useEditorHints } from "./editor-hints";
-import { type ApiFormValues, initialValues, isDirty, toDebugDraft } from "./form-values";
+import { type ApiFormValues, hasEdits, initialValues, isDirty, toDebugDraft } from "./form-values";
 import { LimitsCard } from "./limits-card";
 import { LiveVersion } from "./live-version";
 import { ParamsCard } from "./params-card";
@@ -96,12 +97,16 @@ export function ApiEditor(props: ApiEditorProps) {
   const dirty = isDirty(values, api);
   const formId = useId();
   const set = (change: Partial<ApiFormValues>) => setValues((old) => ({ ...old, ...change }));
+  const leaving = useRef(false);
 
   async function saveValues(): Promise<ApiPublic> {
     const submitted = values;
     const saved = await save.mutateAsync(submitted);
     setValues((old) => (old === submitted ? initialValues(saved) : old));
-    if (!api) props.onCreated(saved);
+    if (!api) {
+      leaving.current = true;
+      props.onCreated(saved);
+    }
     return saved;
   }
   const saveFirst = dirty && mayWrite ? saveValues : null;
@@ -212,6 +217,10 @@ export function ApiEditor(props: ApiEditorProps) {
 
   return (
     <div className="space-y-6">
+      <UnsavedChangesGuard
+        when={mayWrite && hasEdits(values, api, props.initialModuleId)}
+        leaving={leaving}
+      />
       <div className="space-y-3">
         <BackToList />
         <PageHeader
@@ -219,7 +228,7 @@ export function ApiEditor(props: ApiEditorProps) {
           description={
             api ? (
               <div className="flex flex-wrap items-center gap-2 pt-1">
-                <LiveVersion api={api} />
+                <LiveVersion api={api} onShowDiff={() => props.onTabChange("versions")} />
                 <AccessBadge access={api.access ?? "private"} />
                 {dirty && <Badge variant="outline">Unsaved changes</Badge>}
               </div>
@@ -266,6 +275,7 @@ export function ApiEditor(props: ApiEditorProps) {
               mayPublish={can(me, "api", "publish")}
               mayForce={mayForce}
               dirty={dirty}
+              draftDiffers={api.draft_differs ?? false}
               onRestored={props.onRestored}
             />
           </TabsContent>

@@ -24,9 +24,15 @@ type ApisTableProps = {
 };
 
 function Actions({ api, onDelete }: { api: ApiPublic; onDelete: ApisTableProps["onDelete"] }) {
+  // Deleting needs the write permission: without it the row can only be opened.
   return (
     <RowActionsCell>
-      <EditIconLink to="/apis/$id" params={{ id: api.id }} aria-label={`Edit ${api.name}`} />
+      <EditIconLink
+        to="/apis/$id"
+        params={{ id: api.id }}
+        readOnly={!onDelete}
+        aria-label={`${onDelete ? "Edit" : "Open"} ${api.name}`}
+      />
       {onDelete && <DeleteIconButton label={`Delete ${api.name}`} onClick={() => onDelete(api)} />}
     </RowActionsCell>
   );

@@ -279,3 +279,13 @@ function comparable(values: ApiFormValues): string {
 export function isDirty(values: ApiFormValues, api: ApiPublic | undefined): boolean {
   return !api || comparable(values) !== comparable(initialValues(api));
 }
+
+/** Whether leaving would lose typing: a new API counts once it differs from its blank form. */
+export function hasEdits(
+  values: ApiFormValues,
+  api: ApiPublic | undefined,
+  moduleId: number | undefined,
+): boolean {
+  if (api) return isDirty(values, api);
+  return comparable(values) !== comparable(initialValues(undefined, moduleId));
+}

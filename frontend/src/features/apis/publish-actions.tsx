@@ -1,7 +1,8 @@
 import { CloudOffIcon, RocketIcon } from "lucide-react";
-import { useState } from "react";
+import { useId, useState } from "react";
 import type { ApiPublic } from "@/client/types.gen";
 import { ConfirmDialog } from "@/components/confirm-dialog";
+import { DisabledReason } from "@/components/disabled-reason";
 import { PublishDialog } from "@/components/publish-dialog";
 import { Button } from "@/components/ui/button";
 import { GateRefusalView, useGateRefusal } from "./gate-refusal";
@@ -50,13 +51,28 @@ export function PublishActions({ api, saveFirst, endpoint, gated, mayForce }: Pu
   const [open, setOpen] = useState(false);
   const publish = usePublishApi(api.id, saveFirst);
   const gate = useGateRefusal(mayForce);
+  const reasonId = useId();
+  // Publishing the live content again would only add a duplicate version (the server
+  // refuses it); unsaved changes are saved first, so they count as a change.
+  const nothing = api.is_published && !api.draft_differs && !saveFirst;
   return (
     <>
       {api.is_published && <UnpublishButton api={api} endpoint={endpoint} />}
-      <Button onClick={() => setOpen(true)}>
-        <RocketIcon />
-        Publish
-      </Button>
+      <div className="flex flex-col items-end gap-1">
+        <Button
+          onClick={() => setOpen(true)}
+          disabled={nothing}
+          aria-describedby={nothing ? reasonId : undefined}
+        >
+          <RocketIcon />
+          Publish
+        </Button>
+        {nothing && (
+          <DisabledReason id={reasonId}>
+            Nothing to publish: the draft is the same as the live version.
+          </DisabledReason>
+        )}
+      </div>
       <PublishDialog
         open={open}
         onOpenChange={(next) => {

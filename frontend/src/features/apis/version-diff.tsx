@@ -1,9 +1,15 @@
 import { useQuery } from "@tanstack/react-query";
-import { apisDiffApiVersionOptions } from "@/client/@tanstack/react-query.gen";
+import {
+  apisDiffApiDraftOptions,
+  apisDiffApiVersionOptions,
+} from "@/client/@tanstack/react-query.gen";
 import type { VersionDiff } from "@/client/types.gen";
 import { ErrorAlert } from "@/components/error-alert";
 import { Skeleton } from "@/components/ui/skeleton";
 import { DiffView } from "./diff-view";
+
+/** The id that stands for the draft in a comparison (no version has id 0). */
+export const DRAFT = 0;
 
 type VersionDiffProps = { apiId: number; fromId: number; toId: number };
 
@@ -91,7 +97,7 @@ function FieldChange({ field, before, after }: { field: string; before: unknown;
   );
 }
 
-function ChangedFields({ diff }: { diff: VersionDiff }) {
+function ChangedFields({ diff, draft }: { diff: VersionDiff; draft: boolean }) {
   const fields = Object.entries(diff.changed).filter(([field]) => field !== "content");
   if (fields.length === 0) return null;
   return (
@@ -101,7 +107,9 @@ function ChangedFields({ diff }: { diff: VersionDiff }) {
           <tr>
             <th className="px-3 py-2 text-left font-medium tracking-wide">Setting</th>
             <th className="px-3 py-2 text-left font-medium tracking-wide">v{diff.from_version}</th>
-            <th className="px-3 py-2 text-left font-medium tracking-wide">v{diff.to_version}</th>
+            <th className="px-3 py-2 text-left font-medium tracking-wide">
+              {draft ? "draft" : `v${diff.to_version}`}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -119,12 +127,19 @@ function ChangedFields({ diff }: { diff: VersionDiff }) {
 
 /** What changed from one version to another: the settings, then the SQL line by line. */
 export function VersionDiffPanel({ apiId, fromId, toId }: VersionDiffProps) {
-  const diff = useQuery(
-    apisDiffApiVersionOptions({
+  const draft = toId === DRAFT;
+  const versus = useQuery({
+    ...apisDiffApiVersionOptions({
       path: { api_id: apiId, version_id: toId },
       query: { against: fromId },
     }),
-  );
+    enabled: !draft,
+  });
+  const ofDraft = useQuery({
+    ...apisDiffApiDraftOptions({ path: { api_id: apiId } }),
+    enabled: draft,
+  });
+  const diff = draft ? ofDraft : versus;
   if (diff.isError) {
     return <ErrorAlert error={diff.error} />;
   }
@@ -135,7 +150,7 @@ export function VersionDiffPanel({ apiId, fromId, toId }: VersionDiffProps) {
   }
   return (
     <div className="space-y-4">
-      <ChangedFields diff={diff.data} />
+      <ChangedFields diff={diff.data} draft={draft} />
       <DiffView diff={diff.data.content_diff} />
     </div>
   );

@@ -14,6 +14,7 @@ import {
 import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
+import { useDatasources } from "./use-lookups";
 
 type VersionSnapshotDialogProps = {
   apiId: number;
@@ -40,10 +41,63 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+type Param = Record<string, unknown>;
+
+const PARAM_COLUMNS = ["name", "location", "type", "required", "default", "description"];
+
+/** A param's other rules (pattern, bounds, allowed values) in one cell. */
+function rules(param: Param): string {
+  const shown = new Set(PARAM_COLUMNS);
+  return Object.entries(param)
+    .filter(([key, value]) => !shown.has(key) && value !== null && value !== undefined)
+    .map(([key, value]) => `${key}: ${show(value)}`)
+    .join("; ");
+}
+
+function ParamsTable({ params }: { params: Param[] }) {
+  if (params.length === 0) return <p className="text-sm text-muted-foreground">None.</p>;
+  return (
+    <div className="overflow-x-auto rounded-lg border">
+      <table className="w-full text-sm" aria-label="Parameters of this version">
+        <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
+          <tr>
+            {["Name", "In", "Type", "Required", "Default", "Rules", "Description"].map((h) => (
+              <th key={h} className="px-3 py-2 font-medium">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {params.map((param) => (
+            <tr key={String(param.name)} className="border-t align-top">
+              <td className="px-3 py-2 font-mono text-xs">{show(param.name)}</td>
+              <td className="px-3 py-2">{show(param.location)}</td>
+              <td className="px-3 py-2">{show(param.type)}</td>
+              <td className="px-3 py-2">{param.required ? "yes" : "no"}</td>
+              <td className="px-3 py-2 font-mono text-xs">{show(param.default)}</td>
+              <td className="px-3 py-2 text-xs">{rules(param) || "—"}</td>
+              <td className="px-3 py-2 text-muted-foreground">{show(param.description)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A data source by name, its id on hover; the bare id when it is gone or unreadable. */
+function sourceName(id: unknown, sources: ReturnType<typeof useDatasources>): ReactNode {
+  if (id === null || id === undefined) return "—";
+  const source = sources?.find((candidate) => candidate.id === id);
+  return source ? <span title={`id ${id}`}>{source.name}</span> : `#${show(id)}`;
+}
+
 function Snapshot({ version }: { version: ApiVersionDetail }) {
+  const sources = useDatasources();
   const snapshot = version.snapshot;
   const fields = Object.entries(snapshot).filter(([key]) => !SHOWN_ELSEWHERE.has(key));
-  const params = Array.isArray(snapshot.params) ? (snapshot.params as unknown[]) : [];
+  const params = Array.isArray(snapshot.params) ? (snapshot.params as Param[]) : [];
   const macros = Object.entries(version.macro_versions);
   const transform = typeof snapshot.result_transform === "string" ? snapshot.result_transform : "";
   return (
@@ -66,16 +120,18 @@ function Snapshot({ version }: { version: ApiVersionDetail }) {
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
           {fields.map(([key, value]) => (
             <div key={key} className="flex min-w-0 justify-between gap-3 border-b py-1">
-              <dt className="text-muted-foreground">{key}</dt>
-              <dd className="truncate font-mono text-xs">{show(value)}</dd>
+              <dt className="text-muted-foreground">
+                {key === "datasource_id" ? "data source" : key}
+              </dt>
+              <dd className="truncate font-mono text-xs">
+                {key === "datasource_id" ? sourceName(value, sources) : show(value)}
+              </dd>
             </div>
           ))}
         </dl>
       </Section>
       <Section title={`Parameters (${params.length})`}>
-        <pre className="max-h-48 overflow-auto rounded-lg border bg-muted/40 p-3 font-mono text-xs">
-          {JSON.stringify(params, null, 2)}
-        </pre>
+        <ParamsTable params={params} />
       </Section>
       {macros.length > 0 && (
         <Section title="Macros">

@@ -20,7 +20,7 @@ import {
 } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 import { RestoreVersionDialog } from "./restore-version-dialog";
-import { VersionDiffPanel } from "./version-diff";
+import { DRAFT, VersionDiffPanel } from "./version-diff";
 import { VersionSnapshotDialog } from "./version-snapshot-dialog";
 
 type VersionsTabProps = {
@@ -29,6 +29,8 @@ type VersionsTabProps = {
   /** The user may restore past the module's failing tests. */
   mayForce: boolean;
   dirty: boolean;
+  /** The saved draft differs from the live version: it can be compared with it. */
+  draftDiffers: boolean;
   onRestored: () => Promise<void>;
 };
 
@@ -39,6 +41,8 @@ function VersionSelect(props: {
   versions: ApiVersionPublic[];
   value: number;
   onChange: (id: number) => void;
+  /** Offer the saved draft as well. */
+  withDraft?: boolean;
 }) {
   const id = useId();
   return (
@@ -52,6 +56,7 @@ function VersionSelect(props: {
         value={props.value}
         onChange={(event) => props.onChange(Number(event.target.value))}
       >
+        {props.withDraft && <option value={DRAFT}>Draft (saved)</option>}
         {props.versions.map((version) => (
           <option key={version.id} value={version.id}>
             v{version.version}
@@ -63,18 +68,26 @@ function VersionSelect(props: {
   );
 }
 
-function Compare({ apiId, versions }: { apiId: number; versions: ApiVersionPublic[] }) {
-  // Newest first: compare the one before the newest with the newest.
-  const [pair, setPair] = useState<Pair>(() => ({
-    from: versions[1]?.id ?? versions[0]?.id ?? 0,
-    to: versions[0]?.id ?? 0,
-  }));
+type CompareProps = { apiId: number; versions: ApiVersionPublic[]; draftDiffers: boolean };
+
+function firstPair(versions: ApiVersionPublic[], draftDiffers: boolean): Pair {
+  // The live version against the draft when they differ; else, newest first, the one
+  // before the newest against the newest.
+  const live = versions.find((version) => version.is_live) ?? versions[0];
+  if (draftDiffers) return { from: live?.id ?? 0, to: DRAFT };
+  return { from: versions[1]?.id ?? versions[0]?.id ?? 0, to: versions[0]?.id ?? 0 };
+}
+
+function Compare({ apiId, versions, draftDiffers }: CompareProps) {
+  const [pair, setPair] = useState<Pair>(() => firstPair(versions, draftDiffers));
   return (
     <Card>
       <CardHeader className="flex-row flex-wrap items-center justify-between gap-4 pb-4">
         <div className="space-y-1.5">
           <CardTitle>Compare</CardTitle>
-          <CardDescription>What changed between two versions.</CardDescription>
+          <CardDescription>
+            What changed between two versions, or from a version to the saved draft.
+          </CardDescription>
         </div>
         <div className="flex items-center gap-2">
           <VersionSelect
@@ -86,6 +99,7 @@ function Compare({ apiId, versions }: { apiId: number; versions: ApiVersionPubli
           <ArrowRightIcon className="size-4 text-muted-foreground" />
           <VersionSelect
             label="Compare to"
+            withDraft={draftDiffers}
             versions={versions}
             value={pair.to}
             onChange={(to) => setPair({ ...pair, to })}
@@ -170,7 +184,8 @@ function VersionsTable(props: {
 }
 
 /** Every published version: the live one marked, each to view or restore, any two to compare. */
-export function VersionsTab({ apiId, mayPublish, mayForce, dirty, onRestored }: VersionsTabProps) {
+export function VersionsTab(props: VersionsTabProps) {
+  const { apiId, mayPublish, mayForce, dirty, draftDiffers, onRestored } = props;
   const versions = useQuery(apisReadApiVersionsOptions({ path: { api_id: apiId } }));
   const [viewing, setViewing] = useState<number | null>(null);
   const [restoring, setRestoring] = useState<ApiVersionPublic | null>(null);
@@ -194,7 +209,14 @@ export function VersionsTab({ apiId, mayPublish, mayForce, dirty, onRestored }: 
         onView={(version) => setViewing(version.id)}
         onRestore={mayPublish ? setRestoring : undefined}
       />
-      {list.length > 1 && <Compare key={list[0]?.id} apiId={apiId} versions={list} />}
+      {(list.length > 1 || draftDiffers) && (
+        <Compare
+          key={`${list[0]?.id}:${draftDiffers}`}
+          apiId={apiId}
+          versions={list}
+          draftDiffers={draftDiffers}
+        />
+      )}
       <VersionSnapshotDialog apiId={apiId} versionId={viewing} onClose={() => setViewing(null)} />
       <RestoreVersionDialog
         apiId={apiId}

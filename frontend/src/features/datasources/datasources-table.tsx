@@ -46,12 +46,14 @@ function Actions({
   source: DatasourcePublic;
   onDelete: DatasourcesTableProps["onDelete"];
 }) {
+  // Deleting needs the write permission: without it the row can only be opened.
   return (
     <RowActionsCell>
       <EditIconLink
         to="/datasources/$id"
         params={{ id: source.id }}
-        aria-label={`Edit ${source.name}`}
+        readOnly={!onDelete}
+        aria-label={`${onDelete ? "Edit" : "Open"} ${source.name}`}
       />
       {onDelete && (
         <DeleteIconButton label={`Delete ${source.name}`} onClick={() => onDelete(source)} />

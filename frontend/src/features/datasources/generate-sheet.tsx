@@ -13,6 +13,7 @@ import type {
   ModulePublic,
   TablePublic,
 } from "@/client/types.gen";
+import { DisabledReason } from "@/components/disabled-reason";
 import { ErrorAlert } from "@/components/error-alert";
 import { Button } from "@/components/ui/button";
 import {
@@ -126,6 +127,11 @@ function Footer({ preview, create, error, nothingTicked, onCreate }: FooterProps
           Create APIs
         </Button>
       </div>
+      {nothingTicked && (
+        <div className="flex justify-end">
+          <DisabledReason>Tick at least one operation to create its API.</DisabledReason>
+        </div>
+      )}
     </footer>
   );
 }

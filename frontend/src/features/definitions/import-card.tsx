@@ -9,6 +9,7 @@ import {
 import { type ChangeEvent, useId, useState } from "react";
 import { exchangeImportYaml } from "@/client/sdk.gen";
 import type { ImportReport } from "@/client/types.gen";
+import { DisabledReason } from "@/components/disabled-reason";
 import { ErrorAlert } from "@/components/error-alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -148,6 +149,13 @@ function ImportOptions({ prune, onPruneChange, reason, onReasonChange }: ImportO
  * Import a definitions file: a dry run first shows the plan, then the same request is
  * applied, all or nothing.
  */
+/** Why Import is off once a file is chosen, in words (a disabled button shows no title). */
+function importBlocked(plan: ImportReport | null): string | null {
+  if (!plan) return "Check the file first: Import applies the plan the dry run shows.";
+  if (!changesAnything(plan)) return "Nothing to import: the file matches what is here.";
+  return null;
+}
+
 export function ImportCard({ missing }: { missing: string[] }) {
   const queryClient = useQueryClient();
   const [chosen, setChosen] = useState<Chosen | null>(null);
@@ -225,6 +233,12 @@ export function ImportCard({ missing }: { missing: string[] }) {
             Import
           </Button>
         </div>
+        {allowed &&
+          chosen &&
+          !apply.isSuccess &&
+          !check.isPending &&
+          !check.isError &&
+          importBlocked(plan) && <DisabledReason>{importBlocked(plan)}</DisabledReason>}
         {apply.data ? (
           <div className="space-y-3 border-t pt-4">
             <p role="status" className="flex items-center gap-2 text-sm font-medium">

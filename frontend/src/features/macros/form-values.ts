@@ -35,6 +35,11 @@ export function isDirty(values: MacroFormValues, macro: MacroPublic | undefined)
   return !macro || JSON.stringify(values) !== JSON.stringify(initialValues(macro));
 }
 
+/** Whether leaving would lose typing: a new macro counts once it differs from its blank form. */
+export function hasEdits(values: MacroFormValues, macro: MacroPublic | undefined): boolean {
+  return JSON.stringify(values) !== JSON.stringify(initialValues(macro));
+}
+
 /** How a SQL template uses the macro. */
 export function importSnippet(name: string): string {
   return `{% import '${name || "macro_name"}' as m %}`;

@@ -1,6 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { ArrowLeftIcon, RocketIcon, Trash2Icon, TriangleAlertIcon } from "lucide-react";
-import { type FormEvent, type KeyboardEvent, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
 import type { MacroPublic } from "@/client/types.gen";
 import { DraftSaveBar } from "@/components/draft-save-bar";
 import { CodeEditor } from "@/components/lazy-code-editor";
@@ -9,11 +9,12 @@ import { PublishDialog } from "@/components/publish-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { UnsavedChangesGuard } from "@/components/unsaved-changes-guard";
 import { ApiError, errorMessage, fieldErrorsOf } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useCurrentUser } from "@/lib/session";
 import { DeleteMacroDialog } from "./delete-macro-dialog";
-import { initialValues, isDirty, type MacroFormValues } from "./form-values";
+import { hasEdits, initialValues, isDirty, type MacroFormValues } from "./form-values";
 import { KindBadge } from "./kind-badge";
 import { MacroSettingsCard } from "./macro-settings-card";
 import { MacroVersions } from "./macro-versions";
@@ -72,12 +73,16 @@ export function MacroEditor({ macro, onCreated, onDeleted }: MacroEditorProps) {
   const save = useSaveMacro(macro);
   const dirty = isDirty(values, macro);
   const set = (change: Partial<MacroFormValues>) => setValues((old) => ({ ...old, ...change }));
+  const leaving = useRef(false);
 
   async function saveValues(): Promise<MacroPublic> {
     const submitted = values;
     const saved = await save.mutateAsync(submitted);
     setValues((old) => (old === submitted ? initialValues(saved) : old));
-    if (!macro) onCreated(saved);
+    if (!macro) {
+      leaving.current = true;
+      onCreated(saved);
+    }
     return saved;
   }
   const publish = usePublishMacro(macro?.id ?? 0, dirty && mayWrite ? saveValues : null);
@@ -196,6 +201,7 @@ export function MacroEditor({ macro, onCreated, onDeleted }: MacroEditorProps) {
           />
         )}
       </form>
+      <UnsavedChangesGuard when={mayWrite && hasEdits(values, macro)} leaving={leaving} />
       {macro && (
         <>
           <PublishDialog
@@ -220,7 +226,10 @@ export function MacroEditor({ macro, onCreated, onDeleted }: MacroEditorProps) {
           <DeleteMacroDialog
             macro={deleting ? macro : null}
             onClose={() => setDeleting(false)}
-            onDeleted={onDeleted}
+            onDeleted={() => {
+              leaving.current = true; // a deleted macro's edits have nowhere to go
+              return onDeleted();
+            }}
           />
         </>
       )}

@@ -40,9 +40,15 @@ function Actions({
   macro: MacroPublic;
   onDelete: MacrosTableProps["onDelete"];
 }) {
+  // Deleting needs the write permission: without it the row can only be opened.
   return (
     <RowActionsCell>
-      <EditIconLink to="/macros/$id" params={{ id: macro.id }} aria-label={`Edit ${macro.name}`} />
+      <EditIconLink
+        to="/macros/$id"
+        params={{ id: macro.id }}
+        readOnly={!onDelete}
+        aria-label={`${onDelete ? "Edit" : "Open"} ${macro.name}`}
+      />
       {onDelete && (
         <DeleteIconButton label={`Delete ${macro.name}`} onClick={() => onDelete(macro)} />
       )}
