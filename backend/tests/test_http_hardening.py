@@ -25,6 +25,7 @@ from sluice.config import Settings
 from sluice.db import migrate
 from sluice.errors import ADMIN_ERRORS
 from sluice.services.publish_gate import GateRefused
+from sluice.services.versions import NothingToPublish
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_user
 from tests.proxy import TcpProxy
@@ -290,5 +291,6 @@ def test_every_admin_code_is_documented_with_its_status() -> None:
     documented = re.findall(r"^\| (\d{3}) \| `([a-z_]+)` \|", text, re.MULTILINE)
     codes = {error.code: error.status for error in ADMIN_ERRORS}
     codes |= {"header_too_large": 431, "internal_error": 500}
-    codes |= {GateRefused.code: GateRefused.status}  # a 409 with a code of its own
+    for own in (GateRefused, NothingToPublish):  # 409s with codes of their own
+        codes |= {own.code: own.status}
     assert {code: int(status) for status, code in documented} == codes

@@ -178,6 +178,8 @@ def test_cache_hit_miss_and_a_publish_that_invalidates(app_factory: Any, setting
             db.execute("DELETE FROM t WHERE id = 3")
         db.close()
         assert len(client.get("/shop/items").json()["data"]) == 3
+        changed = {"description": "Items, second version"}  # a publish needs a change
+        client.patch(f"/api/v1/apis/{api['id']}", json=changed, headers=headers)
         publish(client, headers, api["id"])
         fresh = client.get("/shop/items")
         assert fresh.headers["x-cache"] == "MISS" and len(fresh.json()["data"]) == 2

@@ -17,10 +17,9 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from sluice.connectors.base import DatasourceType
 from sluice.engines.sql.limits import Paramstyle
 from sluice.engines.sql.statements import PLACEHOLDERS, Statement
-from sluice.engines.whole_table import parseable
+from sluice.engines.whole_table import Dialect, parseable
 
 _LIMITS = ("limit", "offset", "fetch", "locks")
 """What may not be followed by a LIMIT: another slice, or `FOR UPDATE` and its kin."""
@@ -39,7 +38,7 @@ def paginate(
     offset: int,
     paramstyle: Paramstyle,
     offset_first: bool = False,
-    dialect: DatasourceType = "postgres",
+    dialect: Dialect = "postgres",
 ) -> Page:
     """`SELECT * FROM (<stmt>) AS sluice_page LIMIT ? OFFSET ?` (or `<stmt> LIMIT ? OFFSET
     ?` for a statement ordered without a LIMIT) and `SELECT count(*) AS total FROM (<stmt>)
@@ -76,7 +75,7 @@ def paginate(
 
 
 @lru_cache(maxsize=2048)
-def ordered_without_limit(text: str, dialect: DatasourceType) -> bool:
+def ordered_without_limit(text: str, dialect: Dialect) -> bool:
     """Whether `text` is one query whose outermost level has an ORDER BY and no LIMIT,
     OFFSET, FETCH or locking clause."""
     if "order" not in text.lower():
