@@ -123,7 +123,7 @@ test("an admin grants a private API to a client, which calls it, and the call is
   await page.getByRole("tab", { name: "Audit log" }).click();
   const audit = page.getByRole("table", { name: "Audit log" });
   await expect(
-    audit.getByRole("row").filter({ hasText: "client" }).filter({ hasText: "create" }),
+    audit.getByRole("row").filter({ hasText: "Partner portal" }).filter({ hasText: "create" }),
   ).toHaveCount(1);
 
   // The overview counts the calls.

@@ -1,5 +1,5 @@
 import { SearchIcon, XIcon } from "lucide-react";
-import { type ComponentProps, useEffect, useRef, useState } from "react";
+import { type ComponentProps, useCallback, useEffect, useRef, useState } from "react";
 import { Input } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
 
@@ -20,11 +20,19 @@ export function DebouncedInput({ value, onCommit, className, ...props }: Debounc
     setText(value ?? "");
   }, [value]);
 
+  // Enter (or the clear button) commits at once; the pending timer then finds the text
+  // already committed and does nothing, so it cannot reset what happened since (a page
+  // change made right after Enter would otherwise be undone 400 ms later).
+  const send = useCallback((value: string) => {
+    committed.current = value;
+    commit.current(value || undefined);
+  }, []);
   useEffect(() => {
-    if (text.trim() === committed.current) return;
-    const timer = window.setTimeout(() => commit.current(text.trim() || undefined), 400);
+    const timer = window.setTimeout(() => {
+      if (text.trim() !== committed.current) send(text.trim());
+    }, 400);
     return () => window.clearTimeout(timer);
-  }, [text]);
+  }, [text, send]);
 
   return (
     <div className={cn("relative", className)}>
@@ -35,7 +43,7 @@ export function DebouncedInput({ value, onCommit, className, ...props }: Debounc
         value={text}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={(event) => {
-          if (event.key === "Enter") commit.current(text.trim() || undefined);
+          if (event.key === "Enter") send(text.trim());
         }}
       />
       {text && (
@@ -45,7 +53,7 @@ export function DebouncedInput({ value, onCommit, className, ...props }: Debounc
           className="absolute top-1/2 right-2 -translate-y-1/2 rounded-sm p-0.5 text-muted-foreground hover:text-foreground"
           onClick={() => {
             setText("");
-            commit.current(undefined);
+            send("");
           }}
         >
           <XIcon className="size-3.5" />

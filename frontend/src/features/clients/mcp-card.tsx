@@ -38,7 +38,7 @@ export function claudeDesktopJson(url: string): string {
 
 function Snippet({ text, label, testId }: { text: string; label: string; testId: string }) {
   return (
-    <div className="relative">
+    <div className="relative min-w-0">
       <pre
         data-testid={testId}
         className="overflow-auto rounded-lg border bg-muted/40 p-3 pr-10 font-mono text-xs leading-relaxed"
@@ -71,7 +71,7 @@ export function McpCard({ origin }: { origin: string }) {
           and put it in place of <code className="font-mono">{TOKEN}</code>.
         </CardDescription>
       </CardHeader>
-      <CardContent className="grid gap-4">
+      <CardContent className="grid grid-cols-1 gap-4">
         <div className="grid gap-1.5">
           <Label htmlFor={`${id}-url`}>MCP URL</Label>
           <div className="flex items-center gap-1 rounded-md border bg-muted/40 pr-1">
@@ -90,13 +90,13 @@ export function McpCard({ origin }: { origin: string }) {
             <TabsTrigger value="json">mcp.json</TabsTrigger>
             <TabsTrigger value="claude">Claude Desktop</TabsTrigger>
           </TabsList>
-          <TabsContent value="json" className="mt-3 grid gap-1.5">
+          <TabsContent value="json" className="mt-3 grid grid-cols-1 gap-1.5">
             <p className="text-xs text-muted-foreground">
               For clients that speak streamable HTTP (Claude Code, Cursor, VS Code and others):
             </p>
             <Snippet text={mcpJson(url)} label="Copy the mcp.json snippet" testId="mcp-json" />
           </TabsContent>
-          <TabsContent value="claude" className="mt-3 grid gap-1.5">
+          <TabsContent value="claude" className="mt-3 grid grid-cols-1 gap-1.5">
             <p className="text-xs text-muted-foreground">
               In <code className="font-mono">claude_desktop_config.json</code>, through the{" "}
               <code className="font-mono">mcp-remote</code> bridge (needs Node.js):
