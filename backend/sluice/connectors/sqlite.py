@@ -33,6 +33,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    ResultColumn,
     RowStream,
     Table,
     TableInfo,
@@ -286,6 +287,14 @@ class _SQLiteTransaction:
     async def execute(self, sql: str, params: Params = None) -> QueryResult:
         return await self._owner._run_once(self._handle, sql, params, self._wanted_ms)
 
+    async def describe(self, sql: str, params: Params = None) -> list[ResultColumn] | None:
+        """SQLite's columns have no fixed type: each is typed by the first non-NULL value
+        among the first rows (`integer`, `real`, `text`, `blob`; empty when all NULL)."""
+        connection = self._handle.connection
+        return await self._owner._once(
+            self._handle, lambda: _described(connection, sql, params), self._wanted_ms
+        )
+
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         connection, values = self._handle.connection, [bindable(row) for row in rows]
         await self._owner._once(
@@ -377,6 +386,29 @@ def _execute(connection: sqlite3.Connection, sql: str, params: Params) -> QueryR
         columns = [column[0] for column in cursor.description]
         rows = [make_row(columns, row) for row in cursor.fetchall()]
         return QueryResult(columns=columns, rows=rows, rowcount=len(rows))
+    finally:
+        cursor.close()
+
+
+_STORAGE = {int: "integer", float: "real", str: "text", bytes: "blob"}
+DESCRIBE_ROWS = 100
+
+
+def _described(
+    connection: sqlite3.Connection, sql: str, params: Params
+) -> list[ResultColumn] | None:
+    bound: Sequence[Any] | Mapping[str, Any] = () if params is None else params
+    cursor = connection.execute(sql, bound if isinstance(bound, Mapping) else bindable(bound))
+    try:
+        if cursor.description is None:
+            return None
+        rows = cursor.fetchmany(DESCRIBE_ROWS)
+        columns = []
+        for index, column in enumerate(cursor.description):
+            values = (row[index] for row in rows if row[index] is not None)
+            kind = _STORAGE.get(type(next(values, None)), "")
+            columns.append(ResultColumn(column[0], kind))
+        return columns
     finally:
         cursor.close()
 

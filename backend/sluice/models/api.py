@@ -232,6 +232,9 @@ class ApiPublic(ApiSettings):
     uses_raw: bool = False
     draft_differs: bool = False
     """The API is published and publishing the draft would change the live version."""
+    operation_id: str | None = None
+    """Its operation id in the gateway's OpenAPI document while it is live (the Swagger
+    page's deep link); filled by the single-API read."""
     created_at: datetime
     updated_at: datetime
 
@@ -257,6 +260,9 @@ class ApiVersion(SQLModel, table=True):
     message: str | None = Field(default=None, max_length=1000)
     created_by: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utcnow)
+    result_shape: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    """What the version answers, as its data source described it once it was live
+    (`services/result_types`); None until then."""
 
 
 class ForceRequest(SQLModel):

@@ -84,6 +84,8 @@ class LiveApi:
     """Its module hides it from `/mcp` (a live setting of the module, not versioned)."""
     mcp_writes: bool = False
     """A non-GET API may be a tool at `/mcp`."""
+    result_shape: dict[str, Any] | None = None
+    """What it answers (`services/result_types`); None until described."""
 
     @cached_property
     def write_guard(self) -> WriteGuard:
@@ -326,6 +328,7 @@ def live_api(
         mcp_hidden=bool(frozen.get("mcp_hidden", False)),
         module_mcp_hidden=module.mcp_hidden,
         mcp_writes=bool(frozen.get("mcp_writes", False)),
+        result_shape=version.result_shape,
     )
 
 

@@ -112,3 +112,49 @@ def test_both_swagger_pages_load_swagger_from_sluice_itself(client: TestClient) 
     assert script.headers["content-type"].startswith("text/javascript")
     assert "SwaggerUIBundle" in script.text
     assert client.get("/api/v1/docs/assets/nothing.js").status_code == 404
+
+
+def test_operation_ids_come_from_the_api_names_and_do_not_move(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    """Ids like `shop_post_2` turned into unreadable generated function names (issue 15)."""
+    source = make_source(
+        client, admin_headers, {"name": "pg", "type": "postgres", "host": "127.0.0.1"}
+    )
+    shop = make_module(client, admin_headers)
+    web_shop = make_module(client, admin_headers, name="web-shop")
+
+    def live(module: dict[str, Any], name: str, path: str) -> int:
+        api = make_api(
+            client,
+            admin_headers,
+            module_id=module["id"],
+            datasource_id=source["id"],
+            name=name,
+            path=path,
+            content="SELECT 1",
+        )
+        publish(client, admin_headers, api["id"])
+        return int(api["id"])
+
+    first = live(shop, "List Items", "items")
+    twin = live(shop, "list-items", "items-again")
+    other = live(web_shop, "listItems", "items")
+
+    def ids() -> dict[str, str]:
+        doc = client.get("/api/v1/gateway/openapi.json").json()
+        return {
+            path: ops["get"]["operationId"] for path, ops in doc["paths"].items() if "get" in ops
+        }
+
+    assert ids() == {
+        "/shop/items": "shop_list_items",
+        "/shop/items-again": f"shop_list_items_{twin}",
+        "/web-shop/items": "web_shop_list_items",
+    }
+    live(shop, "Items again", "more")
+    assert ids()["/shop/items"] == "shop_list_items"  # a newer API never renames an older one
+    answer = client.get(f"/api/v1/apis/{first}", headers=admin_headers).json()
+    assert answer["operation_id"] == "shop_list_items"
+    answer = client.get(f"/api/v1/apis/{other}", headers=admin_headers).json()
+    assert answer["operation_id"] == "web_shop_list_items"

@@ -587,6 +587,10 @@ export type ApiPublic = {
      */
     draft_differs?: boolean;
     /**
+     * Operation Id
+     */
+    operation_id?: string | null;
+    /**
      * Created At
      */
     created_at: string;
