@@ -260,7 +260,9 @@ class ApiVersion(SQLModel, table=True):
     message: str | None = Field(default=None, max_length=1000)
     created_by: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utcnow)
-    result_shape: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    result_shape: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True))
+    )
     """What the version answers, as its data source described it once it was live
     (`services/result_types`); None until then."""
 

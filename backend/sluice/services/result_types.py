@@ -100,7 +100,23 @@ def column_schema(db_type: str, dialect: str, nullable: bool | None) -> dict[str
     return schema
 
 
+def _sqlite_schema(db_type: str) -> dict[str, Any]:
+    """SQLite's type affinity (its docs, "Determination Of Column Affinity"): the values a
+    column holds, whatever name it was declared with."""
+    if "int" in db_type:
+        return {"type": "integer"}
+    if any(word in db_type for word in ("char", "clob", "text")):
+        return {"type": "string"}
+    if db_type in ("", "blob"):
+        return {"type": "string", "contentEncoding": "base64"} if db_type else {}
+    if any(word in db_type for word in ("real", "floa", "doub")):
+        return {"type": "number"}
+    return {"type": "number"}  # NUMERIC affinity: an integer or a real
+
+
 def _base_schema(db_type: str, dialect: str) -> dict[str, Any]:
+    if dialect == "sqlite":
+        return _sqlite_schema(db_type)
     if db_type.endswith("[]"):
         return {"type": "array", "items": _base_schema(db_type[:-2], dialect)}
     base = _ARGS.sub("", db_type).strip()

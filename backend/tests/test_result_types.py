@@ -1,0 +1,157 @@
+"""Exact response types (issue 15): the demo's APIs, published on its SQLite file and on
+PostgreSQL and MariaDB databases `sluice demo --source` fills, get typed `data` in the
+gateway's OpenAPI document, and every real answer of the gateway fits the schema the
+document publishes for it."""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from jsonschema import Draft202012Validator
+
+from sluice.demo.definitions import APIS
+from tests.servers import (
+    MARIADB_HOST,
+    MARIADB_PORT,
+    mariadb,
+    pg_database_url,
+    pg_execute,
+    require_mariadb,
+    require_postgres,
+)
+from tests.test_cli import Server
+from tests.test_demo import DEBUG_PARAMS, PASSWORD, admin, credentials, run_demo
+
+SOURCES = ("demo", "shop-pg", "shop-maria")
+SCRIPTED = {("GET", "stats/monthly")}
+"""Script APIs: their answer is what the script returns, untyped unless declared."""
+TRANSFORMED = {("GET", "products/{id}")}
+"""A result transform reshapes the rows: untyped unless declared."""
+SQLITE_UNTYPED = {("GET", "customers/{id}/orders"): {"total_cents"}}
+"""SQLite types an expression by its values only: with no value for `id` at publish, the
+sum has none to look at."""
+
+
+@dataclass
+class Demo:
+    server: Server
+    token: str
+    headers: dict[str, str]
+    sources: dict[str, int]
+    apis: dict[tuple[str, str], dict[str, Any]]
+
+    def move(self, source: str) -> None:
+        """Every demo API published again on `source` (its draft moved there first)."""
+        for api in self.apis.values():
+            url = f"{self.server.url}/api/v1/apis/{api['id']}"
+            patch = {"datasource_id": self.sources[source]}
+            moved = httpx.patch(url, json=patch, headers=self.headers)
+            assert moved.status_code == 200, moved.text
+            published = httpx.post(f"{url}/publish", json={}, headers=self.headers, timeout=60)
+            assert published.status_code in (201, 409), published.text
+
+    def document(self) -> dict[str, Any]:
+        answer = httpx.get(f"{self.server.url}/api/v1/gateway/openapi.json", timeout=60)
+        assert answer.status_code == 200, answer.text
+        doc: dict[str, Any] = answer.json()
+        return doc
+
+    def call(self, method: str, path: str) -> httpx.Response:
+        params = DEBUG_PARAMS[(method, path)]
+        route = path.replace("{id}", str(params.get("id", 3)))
+        options: dict[str, Any] = {"json": params} if method == "POST" else {"params": params}
+        headers = {"Authorization": f"Bearer {self.token}"}
+        return httpx.request(method, f"{self.server.url}/demo/{route}", headers=headers, **options)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    require_postgres()
+    require_mariadb()
+    name = f"sluice_types_test_{uuid.uuid4().hex[:10]}"
+    pg_execute(f"CREATE DATABASE {name}")
+    maria = mariadb(autocommit=True)
+    with maria.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    folder = tmp_path_factory.mktemp("types")
+    urls = {
+        "shop-pg": pg_database_url(name),
+        "shop-maria": f"mysql://root@{MARIADB_HOST}:{MARIADB_PORT}/{name}",
+    }
+    try:
+        output = run_demo(folder, *[a for n, u in urls.items() for a in ("--source", f"{n}={u}")])
+        server = Server(folder, FIRST_SUPERUSER_PASSWORD=PASSWORD)
+        try:
+            client_id, secret = credentials(output)
+            token = httpx.post(
+                f"{server.url}/token/generate",
+                json={"client_id": client_id, "client_secret": secret},
+            ).json()["access_token"]
+            headers = admin(server)
+            listed = httpx.get(f"{server.url}/api/v1/datasources", headers=headers).json()
+            sources = {s["name"]: s["id"] for s in listed["data"]}
+            apis = httpx.get(f"{server.url}/api/v1/apis?limit=100", headers=headers).json()
+            by_route = {(a["method"], a["path"]): a for a in apis["data"]}
+            yield Demo(server, token, headers, sources, by_route)
+        finally:
+            server.stop()
+    finally:
+        with maria.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        maria.close()
+        pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def success_schema(doc: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    operation = doc["paths"][f"/demo/{path}"][method.lower()]
+    schema: dict[str, Any] = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    return schema
+
+
+def row_types(doc: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    data = success_schema(doc, method, path)["properties"]["data"]
+    assert data.get("type") == "array", (method, path, data)
+    return {name: field.get("type") for name, field in data["items"]["properties"].items()}
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_demo_apis_have_typed_rows_and_answer_as_documented(demo: Demo, source: str) -> None:
+    demo.move(source)
+    doc = demo.document()
+    sql_apis = [a for a in APIS if (a.method, a.path) not in SCRIPTED | TRANSFORMED]
+    for api in sql_apis:
+        types = row_types(doc, api.method, api.path)
+        untyped = {name for name, kind in types.items() if not kind}
+        allowed = SQLITE_UNTYPED.get((api.method, api.path), set()) if source == "demo" else set()
+        assert types and untyped <= allowed, (source, api.path, types)
+    products = row_types(doc, "GET", "products")
+    assert set(products) == {"id", "name", "category", "price_cents", "stock"}
+    assert products["id"] in ("integer", ["integer", "null"]), products
+    assert "string" in products["name"], products
+    created = row_types(doc, "POST", "orders")
+    assert set(created) == {"id", "customer_id", "status", "ordered_at"}
+    paged = success_schema(doc, "GET", "products")
+    assert "pagination" in paged["required"]
+
+    for api in APIS:  # every real answer fits its published schema
+        answer = demo.call(api.method, api.path)
+        assert answer.status_code == 200, (source, api.path, answer.text)
+        schema = success_schema(doc, api.method, api.path)
+        errors = list(Draft202012Validator(schema).iter_errors(answer.json()))
+        assert not errors, (source, api.path, [e.message for e in errors[:3]])
+
+
+def test_sqlite_typed_schema_rejects_a_wrong_answer(demo: Demo) -> None:
+    """The schema is exact enough to catch a wrong type, not just `{}` everywhere."""
+    demo.move("demo")
+    schema = success_schema(demo.document(), "GET", "products")
+    wrong: dict[str, Any] = {
+        "success": True,
+        "message": None,
+        "data": [{"id": "3"}],
+        "pagination": {},
+    }
+    assert list(Draft202012Validator(schema).iter_errors(wrong))
