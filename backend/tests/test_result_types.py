@@ -155,3 +155,30 @@ def test_sqlite_typed_schema_rejects_a_wrong_answer(demo: Demo) -> None:
         "pagination": {},
     }
     assert list(Draft202012Validator(schema).iter_errors(wrong))
+
+
+def test_a_column_change_shows_in_the_version_diff_as_breaking(demo: Demo) -> None:
+    """Dropping `stock` and sending `price_cents` as text breaks clients; `sku` does not."""
+    demo.move("shop-pg")
+    api = demo.apis[("GET", "customers")]
+    url = f"{demo.server.url}/api/v1/apis/{api['id']}"
+    before = httpx.get(f"{url}/versions", headers=demo.headers).json()["data"][0]
+    content = (
+        "SELECT id, name, email, length(country) AS country, 'x' AS segment FROM customers"
+        " ORDER BY id"
+    )
+    assert httpx.patch(url, json={"content": content}, headers=demo.headers).status_code == 200
+    published = httpx.post(f"{url}/publish", json={}, headers=demo.headers, timeout=60)
+    assert published.status_code == 201, published.text
+    after = published.json()["id"]
+
+    diff = httpx.get(
+        f"{url}/versions/{after}/diff", params={"against": before["id"]}, headers=demo.headers
+    ).json()
+    changes = {c["column"]: (c["change"], c["breaking"]) for c in diff["result_changes"]}
+    assert changes == {
+        "created_at": ("removed", True),
+        "country": ("type_changed", True),
+        "segment": ("added", False),
+    }
+    assert diff["breaking"] is True

@@ -318,6 +318,19 @@ class ApiVersionsPublic(SQLModel):
     count: int
 
 
+class ResultChange(SQLModel):
+    """One change of what the API answers between two versions (their described results)."""
+
+    column: str | None
+    """The result column; None for the answer's kind (rows, a write's count, unknown)."""
+    change: Literal["added", "removed", "type_changed", "kind_changed"]
+    breaking: bool
+    """A client written for the older version may break: a column removed, its JSON type
+    changed, or the kind of answer changed. An added column is not breaking."""
+    before: Any = None
+    after: Any = None
+
+
 class VersionDiff(SQLModel):
     from_version: int
     to_version: int
@@ -325,6 +338,10 @@ class VersionDiff(SQLModel):
     """Field name -> [old, new] for every frozen field that differs (content excluded)."""
     content_diff: str
     """A unified diff of the template or script."""
+    result_changes: list[ResultChange] = []
+    """How the answer's shape changed, when both versions' results were described."""
+    breaking: bool = False
+    """Any result change is breaking."""
 
 
 class DebugDraft(SQLModel):

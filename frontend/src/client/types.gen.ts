@@ -2597,6 +2597,34 @@ export type RestoreRequest = {
 };
 
 /**
+ * ResultChange
+ *
+ * One change of what the API answers between two versions (their described results).
+ */
+export type ResultChange = {
+    /**
+     * Column
+     */
+    column: string | null;
+    /**
+     * Change
+     */
+    change: 'added' | 'removed' | 'type_changed' | 'kind_changed';
+    /**
+     * Breaking
+     */
+    breaking: boolean;
+    /**
+     * Before
+     */
+    before?: unknown;
+    /**
+     * After
+     */
+    after?: unknown;
+};
+
+/**
  * RoleCreate
  */
 export type RoleCreate = {
@@ -3135,6 +3163,14 @@ export type VersionDiff = {
      * Content Diff
      */
     content_diff: string;
+    /**
+     * Result Changes
+     */
+    result_changes?: Array<ResultChange>;
+    /**
+     * Breaking
+     */
+    breaking?: boolean;
 };
 
 export type LoginLoginAccessTokenData = {
