@@ -59,7 +59,8 @@ def _operation(api: LiveApi, operation_id: str) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": operation_id,
         "tags": [api.module],
-        "parameters": [_parameter(p) for p in api.params if p.location != "body"],
+        "parameters": [_parameter(p) for p in api.params if p.location != "body"]
+        + _page_parameters(api),
         "responses": _responses(api),
     }
     if api.name:
@@ -72,6 +73,28 @@ def _operation(api: LiveApi, operation_id: str) -> dict[str, Any]:
     if api.access != "public":
         operation["security"] = [{"clientToken": []}]
     return operation
+
+
+PAGE_PARAMETERS = {
+    "page": (("page", 1, "The page, from 1"), ("page_size", 1, "Rows per page")),
+    "offset": (("limit", 1, "Rows to return"), ("offset", 0, "Rows to skip first")),
+}
+
+
+def _page_parameters(api: LiveApi) -> list[dict[str, Any]]:
+    """The query keys that pick the slice of a paginated API's rows."""
+    declared = {p.name for p in api.params}
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": minimum},
+            "description": description,
+        }
+        for name, minimum, description in PAGE_PARAMETERS.get(api.pagination, ())
+        if name not in declared
+    ]
 
 
 QUERY_ARRAY = (
@@ -242,7 +265,7 @@ def _schemas() -> dict[str, Any]:
         "Error": {
             "type": "object",
             "properties": {
-                "success": {"const": False},
+                "success": {"type": "boolean", "const": False},
                 "message": {"type": "string"},
                 "error": {"type": "string"},
                 "request_id": {"type": ["string", "null"]},
