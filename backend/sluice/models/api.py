@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, String, UniqueConstrai
 from sqlmodel import Field, SQLModel
 
 from sluice.engines.params import ParamDef
+from sluice.json_schema import check_schema
 from sluice.models.api_test import GateReport
 from sluice.models.fields import JsonObject, RowId, StoredJsonObject
 from sluice.models.user import utcnow
@@ -126,6 +127,13 @@ class ModulesPublic(SQLModel):
     count: int
 
 
+def check_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A valid JSON Schema (2020-12 unless it says), whose `$ref`s stay inside it."""
+    checked = check_schema(schema)
+    assert isinstance(checked, dict)
+    return checked
+
+
 class ApiFields(SQLModel):
     """Everything of an API that a version freezes, except where it lives and its params."""
 
@@ -151,11 +159,20 @@ class ApiFields(SQLModel):
     mcp_writes: bool = False
     """A non-GET API is a tool at `/mcp` only with this set: an agent writes only where
     the API's author said it may."""
+    output_schema: JsonObject | None = None
+    """The JSON Schema of the answer's `data`, declared by the author (a script API or a
+    result transform, whose answer no database can describe): the gateway's document
+    and MCP use it in place of the described result."""
 
     @field_validator("path")
     @classmethod
     def _path(cls, path: str) -> str:
         return check_api_path(path)
+
+    @field_validator("output_schema")
+    @classmethod
+    def _output_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if schema is None else check_output_schema(schema)
 
 
 class ApiSettings(ApiFields):
@@ -195,7 +212,13 @@ class ApiUpdate(SQLModel):
     description: str | None = Field(default=None, max_length=1000)
     mcp_hidden: bool | None = None
     mcp_writes: bool | None = None
+    output_schema: JsonObject | None = None
     group_ids: list[RowId] | None = None
+
+    @field_validator("output_schema")
+    @classmethod
+    def _output_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if schema is None else check_output_schema(schema)
 
 
 def _fk(target: str, nullable: bool, ondelete: str | None = None) -> Column[int]:
@@ -214,6 +237,9 @@ class Api(ApiFields, table=True):
     pagination: Pagination = Field(default="none", sa_column=Column(String(8), nullable=False))
     params: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    output_schema: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True))
     )
     is_published: bool = False
     published_version_id: int | None = None

@@ -154,9 +154,11 @@ WRITE: dict[str, Any] = {
 
 
 def data_schema(api: LiveApi) -> dict[str, Any]:
-    """What `data` holds, from the version's described result (`services/result_types`):
-    an array of row objects with typed fields, or a write's `{rows_affected}`; any JSON
-    while the result is not known (a script, a transform, a failed description)."""
+    """What `data` holds: the schema its author declared, else the version's described
+    result (`services/result_types`): an array of row objects with typed fields, or a
+    write's `{rows_affected}`; any JSON while neither is known."""
+    if api.output_schema is not None:
+        return api.output_schema
     shape = api.result_shape or {}
     if shape.get("kind") == "write":
         return WRITE

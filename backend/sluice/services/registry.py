@@ -86,6 +86,8 @@ class LiveApi:
     """A non-GET API may be a tool at `/mcp`."""
     result_shape: dict[str, Any] | None = None
     """What it answers (`services/result_types`); None until described."""
+    output_schema: dict[str, Any] | None = None
+    """The JSON Schema of `data` its author declared (used before the described result)."""
 
     @cached_property
     def write_guard(self) -> WriteGuard:
@@ -332,6 +334,7 @@ def live_api(
         module_mcp_hidden=module.mcp_hidden,
         mcp_writes=bool(frozen.get("mcp_writes", False)),
         result_shape=version.result_shape,
+        output_schema=frozen.get("output_schema"),
     )
 
 

@@ -50,8 +50,14 @@ FROZEN_FIELDS = (
     "description",
     "mcp_hidden",
     "mcp_writes",
+    "output_schema",
 )
-SNAPSHOT_DEFAULTS = {"allow_whole_table_writes": False, "mcp_hidden": False, "mcp_writes": False}
+SNAPSHOT_DEFAULTS = {
+    "allow_whole_table_writes": False,
+    "mcp_hidden": False,
+    "mcp_writes": False,
+    "output_schema": None,
+}
 """Frozen fields added after the first versions were taken: what an older snapshot meant."""
 
 

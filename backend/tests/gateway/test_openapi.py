@@ -158,3 +158,36 @@ def test_operation_ids_come_from_the_api_names_and_do_not_move(
     assert answer["operation_id"] == "shop_list_items"
     answer = client.get(f"/api/v1/apis/{other}", headers=admin_headers).json()
     assert answer["operation_id"] == "web_shop_list_items"
+
+
+def test_a_script_api_declares_the_schema_of_its_data(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    """No database describes a script's answer: its author declares it (issue 15)."""
+    module = make_module(client, admin_headers)
+    declared = {
+        "type": "array",
+        "items": {"type": "object", "properties": {"month": {"type": "string"}}},
+    }
+    fields: dict[str, Any] = {
+        "module_id": module["id"],
+        "name": "Months",
+        "path": "months",
+        "engine": "script",
+        "content": "def execute(params):\n    return [{'month': '2024-01'}]\n",
+        "access": "public",
+    }
+    refused = client.post(
+        "/api/v1/apis", json=fields | {"output_schema": {"type": "nothing"}}, headers=admin_headers
+    )
+    assert refused.status_code == 422
+    assert "not a valid JSON Schema" in refused.text
+    api = make_api(client, admin_headers, **fields | {"output_schema": declared})
+    assert api["output_schema"] == declared
+    publish(client, admin_headers, api["id"])
+
+    doc = client.get("/api/v1/gateway/openapi.json").json()
+    operation = doc["paths"]["/shop/months"]["get"]
+    success = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert success["properties"]["data"] == declared
+    assert client.get("/shop/months").json()["data"] == [{"month": "2024-01"}]

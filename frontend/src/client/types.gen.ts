@@ -465,6 +465,12 @@ export type ApiCreate = {
      */
     mcp_writes?: boolean;
     /**
+     * Output Schema
+     */
+    output_schema?: {
+        [key: string]: unknown;
+    } | null;
+    /**
      * Params
      */
     params?: Array<ParamDef>;
@@ -550,6 +556,12 @@ export type ApiPublic = {
      * Mcp Writes
      */
     mcp_writes?: boolean;
+    /**
+     * Output Schema
+     */
+    output_schema?: {
+        [key: string]: unknown;
+    } | null;
     /**
      * Params
      */
@@ -773,6 +785,12 @@ export type ApiUpdate = {
      * Mcp Writes
      */
     mcp_writes?: boolean | null;
+    /**
+     * Output Schema
+     */
+    output_schema?: {
+        [key: string]: unknown;
+    } | null;
     /**
      * Group Ids
      */
