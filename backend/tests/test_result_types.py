@@ -231,3 +231,22 @@ def test_a_generated_python_client_calls_a_demo_api(demo: Demo, tmp_path: Path) 
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.split(".")[0] == "demo_client"]:
             del sys.modules[name]
+
+
+def test_a_debug_run_shows_the_result_columns(demo: Demo) -> None:
+    """What publishing will store, seen while editing: names, database and JSON types."""
+    demo.move("shop-maria")
+    api = demo.apis[("GET", "stats/categories")]
+    url = f"{demo.server.url}/api/v1/apis/{api['id']}/debug"
+    run = httpx.post(url, json={"params": {}}, headers=demo.headers, timeout=60).json()
+    assert run["ok"], run
+    columns = {c["name"]: c for c in run["result_columns"]}
+    assert list(columns) == ["category", "orders", "units", "revenue_cents"]
+    assert columns["orders"]["json_schema"]["type"] == "integer"  # COUNT is never NULL
+    assert columns["orders"]["nullable"] is False
+    assert columns["revenue_cents"]["json_schema"]["format"] == "decimal"  # MariaDB's SUM
+    assert all(isinstance(row["revenue_cents"], str) for row in run["data"])
+    script = demo.apis[("GET", "stats/monthly")]
+    url = f"{demo.server.url}/api/v1/apis/{script['id']}/debug"
+    run = httpx.post(url, json={"params": {"year": 2024}}, headers=demo.headers).json()
+    assert run["ok"] and run["result_columns"] is None

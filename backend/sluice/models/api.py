@@ -394,6 +394,17 @@ class DebugRequest(SQLModel):
     checked as a save would check it and never stored."""
 
 
+class ResultColumnPublic(SQLModel):
+    """One described result column (`services/result_types`)."""
+
+    name: str
+    db_type: str
+    """The database's name for its type; empty when the database does not say."""
+    nullable: bool | None = None
+    json_schema: dict[str, Any] = Field(default_factory=dict)
+    """The JSON Schema of its values in a gateway answer."""
+
+
 class DebugResult(SQLModel):
     ok: bool
     data: Any = None
@@ -405,6 +416,9 @@ class DebugResult(SQLModel):
     """The stable code a gateway call would answer with (`bad_request`, `timeout`...)."""
     logs: list[str] = []
     """What a script printed or logged, in order."""
+    result_columns: list[ResultColumnPublic] | None = None
+    """The result's columns as the data source describes them with these params (an SQL
+    API that answers rows); what publishing stores for the gateway's document."""
 
 
 class ReferenceEntry(SQLModel):

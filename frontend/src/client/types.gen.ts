@@ -1643,6 +1643,10 @@ export type DebugResult = {
      * Logs
      */
     logs?: Array<string>;
+    /**
+     * Result Columns
+     */
+    result_columns?: Array<ResultColumnPublic> | null;
 };
 
 /**
@@ -2640,6 +2644,32 @@ export type ResultChange = {
      * After
      */
     after?: unknown;
+};
+
+/**
+ * ResultColumnPublic
+ *
+ * One described result column (`services/result_types`).
+ */
+export type ResultColumnPublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Db Type
+     */
+    db_type: string;
+    /**
+     * Nullable
+     */
+    nullable?: boolean | null;
+    /**
+     * Json Schema
+     */
+    json_schema?: {
+        [key: string]: unknown;
+    };
 };
 
 /**

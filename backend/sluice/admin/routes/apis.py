@@ -30,6 +30,7 @@ from sluice.models.api import (
     Method,
     PublishRequest,
     RestoreRequest,
+    ResultColumnPublic,
     VersionDiff,
 )
 from sluice.models.api_test import RunReport
@@ -40,7 +41,7 @@ from sluice.services.common import get_or_404
 from sluice.services.editor_reference import editor_reference
 from sluice.services.gateway_docs import operation_ids
 from sluice.services.registry import LiveApi
-from sluice.services.result_types import describe_missing
+from sluice.services.result_types import describe, describe_missing
 from sluice.services.scripts import script_modules
 
 router = APIRouter(prefix="/apis", tags=["apis"], route_class=StrictJSONRoute)
@@ -128,7 +129,20 @@ async def debug_api(
     """Run the draft with the given params: data, rendered SQL (or a script's log lines),
     bound values, duration. With `draft`, run that (the editor's unsaved state) in place of
     the stored draft, checked like a save (4xx with the reason) and not stored."""
-    return await debug.run(plan, body.params, request.app.state)
+    result = await debug.run(plan, body.params, request.app.state)
+    if result.ok:
+        shape = await describe(request.app.state, plan, body.params)
+        if shape is not None and shape["kind"] == "rows":
+            result.result_columns = [
+                ResultColumnPublic(
+                    name=c["name"],
+                    db_type=c["db_type"],
+                    nullable=c["nullable"],
+                    json_schema=c["schema"],
+                )
+                for c in shape["columns"]
+            ]
+    return result
 
 
 class GateRefusal(ErrorBody):
