@@ -36,9 +36,13 @@ SCRIPTED = {("GET", "stats/monthly")}
 """Script APIs: their answer is what the script returns, untyped unless declared."""
 TRANSFORMED = {("GET", "products/{id}")}
 """A result transform reshapes the rows: untyped unless declared."""
-SQLITE_UNTYPED = {("GET", "customers/{id}/orders"): {"total_cents"}}
-"""SQLite types an expression by its values only: with no value for `id` at publish, the
-sum has none to look at."""
+SQLITE_UNTYPED = {
+    ("GET", "customers/{id}/orders"): {"total_cents"},
+    ("GET", "orders"): {"total_cents"},
+    ("GET", "stats/categories"): {"orders", "units", "revenue_cents"},
+}
+"""SQLite types a column read straight from a table (its declared type), never an
+expression: its values' types are no promise."""
 
 
 @dataclass

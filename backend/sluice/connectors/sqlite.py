@@ -291,8 +291,8 @@ class _SQLiteTransaction:
         return await self._owner._run_once(self._handle, sql, params, self._wanted_ms)
 
     async def describe(self, sql: str, params: Params = None) -> list[ResultColumn] | None:
-        """SQLite's columns have no fixed type: each is typed by the first non-NULL value
-        among the first rows (`integer`, `real`, `text`, `blob`; empty when all NULL)."""
+        """SQLite's values have no fixed type: a column read straight from a table has
+        the type it was declared with; any other column (an expression) has none."""
         connection = self._handle.connection
         return await self._owner._once(
             self._handle, lambda: _described(connection, sql, params), self._wanted_ms
@@ -393,36 +393,30 @@ def _execute(connection: sqlite3.Connection, sql: str, params: Params) -> QueryR
         cursor.close()
 
 
-_STORAGE = {int: "integer", float: "real", str: "text", bytes: "blob"}
-DESCRIBE_ROWS = 100
 _DESCRIBED_VIEW = "sluice_described"
 
 
 def _described(
     connection: sqlite3.Connection, sql: str, params: Params
 ) -> list[ResultColumn] | None:
-    """Each column's declared type where it is a table's column (read through a temporary
-    view, which the caller's rolled-back transaction removes), else the type of its first
-    non-NULL value among the first rows; empty when neither says."""
+    """Each column's declared type where it is a table's column: a read's through a
+    temporary view (which the caller's rolled-back transaction removes), a write's
+    RETURNING columns from the written table. A value's own type is no promise about the
+    next (`SELECT ? AS price` is whatever the caller sent), so none is read from rows."""
     bound: Sequence[Any] | Mapping[str, Any] = () if params is None else params
     cursor = connection.execute(sql, bound if isinstance(bound, Mapping) else bindable(bound))
     try:
         if cursor.description is None:
             return None
         names = [column[0] for column in cursor.description]
-        rows = cursor.fetchmany(DESCRIBE_ROWS)
     finally:
         cursor.close()
     if is_read_statement(sql):
         declared = _declared_types(connection, sql, len(names))
     else:
         declared = _returned_types(connection, sql, names)
-    columns = []
-    for index, name in enumerate(names):
-        values = (row[index] for row in rows if row[index] is not None)
-        kind = _STORAGE.get(type(next(values, None)), "")
-        columns.append(ResultColumn(name, (declared[index] if declared else "") or kind))
-    return columns
+    declared = declared or [""] * len(names)
+    return [ResultColumn(name, kind) for name, kind in zip(names, declared, strict=True)]
 
 
 _TARGET_AFTER = {"into", "update", "from"}

@@ -7,7 +7,8 @@ NULL when neither) and described inside a transaction that is always rolled back
 the checks a test run makes (`engines/rollback.check_statement`: nothing that would commit
 on its own). A read is first described in a form that returns no rows
 (`SELECT * FROM (...) WHERE 1 = 0`, PostgreSQL and MySQL/MariaDB), so a large result is
-not fetched; SQLite, whose columns have no types, looks at the first rows' values.
+not fetched; on SQLite, whose values have no fixed type, only a column read straight
+from a table is typed (by its declared type).
 
 Describing never blocks a publish: any failure (a required param with no value, an error,
 several statements, a result transform that reshapes the rows) stores `{"kind": "unknown"}`
