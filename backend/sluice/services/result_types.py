@@ -3,7 +3,7 @@ result's columns, their database types, nullability where the database says, and
 Schema of each as the gateway sends it (the value rules of `connectors/values`).
 
 The statement is rendered with the given values (a param's default when none is given,
-NULL when neither) and described inside a transaction that is always rolled back, after
+else a falsy value of its type: see SAMPLES) and described inside a transaction that is always rolled back, after
 the checks a test run makes (`engines/rollback.check_statement`: nothing that would commit
 on its own). A read is first described in a form that returns no rows
 (`SELECT * FROM (...) WHERE 1 = 0`, PostgreSQL and MySQL/MariaDB), so a large result is
@@ -22,6 +22,7 @@ every process serves it from then on.
 """
 
 import asyncio
+import datetime
 import logging
 import re
 from typing import Any, cast
@@ -164,14 +165,36 @@ async def describe(runtime: Any, api: LiveApi, given: dict[str, Any]) -> ResultS
     return shape_of(columns, connector.dialect)
 
 
+SAMPLES: dict[str, Any] = {
+    "string": "",
+    "integer": 0,
+    "number": 0.0,
+    "boolean": False,
+    "date": datetime.date(2000, 1, 1),
+    "datetime": datetime.datetime(2000, 1, 1),
+}
+"""What a param with no value binds while describing: a value of its type (a database
+types `SELECT ? AS x` by what is bound; NULL would read as text), falsy like NULL so a
+template's `{% if x %}` takes the same branch."""
+
+
 def _values(api: LiveApi, given: dict[str, Any]) -> dict[str, Any]:
-    """The values a call with `given` would bind; NULL for what has no value at all."""
+    """The values a call with `given` would bind, each of its param's type: a missing one
+    its SAMPLES value, a whole `number` as a float (a call sending `3` binds 3.0)."""
     usable = [d for d in api.params if not d.required or d.name in given]
     try:
         values = coerce(usable, placed(usable, given))
     except ParamError:
         values = {}
-    return {d.name: None for d in api.params} | values
+    typed: dict[str, Any] = {}
+    for definition in api.params:
+        value = values.get(definition.name)
+        if value is None:
+            value = SAMPLES.get(definition.type)
+        elif definition.type == "number" and type(value) is int:
+            value = float(value)
+        typed[definition.name] = value
+    return typed
 
 
 async def _describe(

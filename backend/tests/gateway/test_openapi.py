@@ -2,6 +2,7 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from tests.factories import make_api, make_module, make_source, publish
@@ -191,3 +192,37 @@ def test_a_script_api_declares_the_schema_of_its_data(
     success = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert success["properties"]["data"] == declared
     assert client.get("/shop/months").json()["data"] == [{"month": "2024-01"}]
+
+
+def test_an_echoed_number_param_is_typed_as_calls_answer_it(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    """PostgreSQL types `SELECT %s` by the bound value: described with the default 0 it
+    read `int2`, then a call sending 1.5 answered a float against an `integer` schema."""
+    source = make_source(
+        client, admin_headers, {"name": "pg", "type": "postgres", "host": "127.0.0.1"}
+    )
+    module = make_module(client, admin_headers)
+    api = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="echo",
+        access="public",
+        content="SELECT {{ price }} AS price, {{ label }} AS label",
+        params=[
+            {"name": "price", "location": "query", "type": "number", "default": 0},
+            {"name": "label", "location": "query", "type": "string"},
+        ],
+    )
+    publish(client, admin_headers, api["id"])
+    doc = client.get("/api/v1/gateway/openapi.json").json()
+    success = doc["paths"]["/shop/echo"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
+    fields = success["properties"]["data"]["items"]["properties"]
+    assert fields == {"price": {"type": ["number", "null"]}, "label": {"type": ["string", "null"]}}
+    for query in ("", "?price=1.5&label=x", "?price=2"):
+        answer = client.get(f"/shop/echo{query}").json()
+        assert not list(Draft202012Validator(success).iter_errors(answer)), (query, answer)
