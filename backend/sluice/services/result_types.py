@@ -30,7 +30,12 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col
 
-from sluice.connectors.base import Connector, ResultColumn
+from sluice.connectors.base import (
+    Connector,
+    DatasourceUnavailable,
+    QueryTimeout,
+    ResultColumn,
+)
 from sluice.engines.params import ParamError, coerce
 from sluice.engines.rollback import check_statement
 from sluice.engines.sql import Statement
@@ -48,6 +53,10 @@ ResultShape = dict[str, Any]
 `{"kind": "write"}` (the answer is `{"rows_affected": n}`), as a version stores it."""
 
 UNKNOWN: ResultShape = {"kind": "unknown"}
+DESCRIBE_CONCURRENCY = 4
+DESCRIBE_BUDGET_SECONDS = 10.0
+"""How long one request (the document, the tool list, a publish) waits for descriptions;
+the versions not described by then are tried again by the next one."""
 _ARGS = re.compile(r"\(.*?\)")
 _KINDS: list[tuple[frozenset[str], dict[str, Any]]] = [
     (
@@ -143,25 +152,29 @@ def shape_of(columns: list[ResultColumn] | None, dialect: str) -> ResultShape:
 
 
 async def describe(runtime: Any, api: LiveApi, given: dict[str, Any]) -> ResultShape | None:
-    """The result shape of `api` with the `given` param values; None when it cannot be
-    told (see the module's doc)."""
+    """The result shape of `api` with the `given` param values; UNKNOWN when it cannot be
+    told (see the module's doc); None when its data source did not answer in time (worth
+    trying again later)."""
     if api.template is None or api.result_transform:
-        return None
+        return UNKNOWN
     try:
         connector = await connector_for(runtime, api)
         if connector is None:
-            return None
+            return UNKNOWN
         rendered = api.template.render(
             template_context(_values(api, given), None), connector.paramstyle
         )
         if len(rendered.statements) != 1:
-            return None
+            return UNKNOWN
         statement = rendered.statements[0]
         check_statement(statement.sql, connector.dialect)
         columns = await _describe(connector, statement, api.timeout_ms)
+    except (DatasourceUnavailable, QueryTimeout) as exc:
+        log.info("API %s: result not described yet (%s)", api.api_id, exc.message)
+        return None
     except SluiceError as exc:
         log.info("API %s: result not described (%s)", api.api_id, exc.message)
-        return None
+        return UNKNOWN
     return shape_of(columns, connector.dialect)
 
 
@@ -226,7 +239,22 @@ async def describe_missing(state: Any) -> None:
     pending = [api for api in holder.current.apis if api.result_shape is None]
     if not pending:
         return
-    shapes = {api.version_id: await describe(state, api, {}) or UNKNOWN for api in pending}
+    gate = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
+    shapes: dict[int, ResultShape] = {}
+
+    async def one(api: LiveApi) -> None:
+        async with gate:
+            shape = await describe(state, api, {})
+        if shape is not None:
+            shapes[api.version_id] = shape
+
+    try:  # an unreachable source must not hold the document: what is left waits
+        async with asyncio.timeout(DESCRIBE_BUDGET_SECONDS):
+            await asyncio.gather(*(one(api) for api in pending))
+    except TimeoutError:
+        log.info("%s result(s) left to describe next time", len(pending) - len(shapes))
+    if not shapes:
+        return
 
     def store() -> None:
         with Session(state.engine) as session:

@@ -226,3 +226,31 @@ def test_an_echoed_number_param_is_typed_as_calls_answer_it(
     for query in ("", "?price=1.5&label=x", "?price=2"):
         answer = client.get(f"/shop/echo{query}").json()
         assert not list(Draft202012Validator(success).iter_errors(answer)), (query, answer)
+
+
+def test_an_unreachable_source_leaves_data_untyped_and_publishing_works(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    """Describing never blocks a publish or the document (issue 15)."""
+    source = make_source(
+        client,
+        admin_headers,
+        {"name": "gone", "type": "postgres", "host": "127.0.0.1", "port": 1},
+    )
+    module = make_module(client, admin_headers)
+    api = make_api(
+        client,
+        admin_headers,
+        module_id=module["id"],
+        datasource_id=source["id"],
+        path="gone",
+        access="public",
+        content="SELECT 1 AS one",
+    )
+    publish(client, admin_headers, api["id"])
+    doc = client.get("/api/v1/gateway/openapi.json")
+    assert doc.status_code == 200
+    success = doc.json()["paths"]["/shop/gone"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
+    assert "type" not in success["properties"]["data"]
