@@ -80,6 +80,18 @@ class Column:
 
 
 @dataclass(frozen=True)
+class ResultColumn:
+    """One column of a statement's result, as the driver describes it (`describe`)."""
+
+    name: str
+    type: str
+    """The database's name for the type, lowercase (`numeric(10,2)`, `varchar`, `json`);
+    empty when the database does not say (a SQLite expression with no value to look at)."""
+    nullable: bool | None = None
+    """False when the database says the column is never NULL; None when it does not say."""
+
+
+@dataclass(frozen=True)
 class Table:
     schema: str | None
     name: str
@@ -146,6 +158,11 @@ class RowStream(Protocol):
 
 class Transaction(Protocol):
     async def execute(self, sql: str, params: Params = None) -> QueryResult: ...
+
+    async def describe(self, sql: str, params: Params = None) -> list[ResultColumn] | None:
+        """Run one statement and describe its result's columns (None: it returns no
+        rows). The caller rolls the transaction back (`services/result_types`)."""
+        ...
 
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """One statement run for every row of values (a batched INSERT), in one round trip

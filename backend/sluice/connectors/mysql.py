@@ -32,6 +32,7 @@ from contextlib import asynccontextmanager
 from typing import Any, ClassVar, Literal, TypeVar
 
 import asyncmy
+from asyncmy.constants import FIELD_TYPE
 from asyncmy.cursors import Cursor, SSCursor
 
 from sluice.connectors.base import (
@@ -46,6 +47,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    ResultColumn,
     RowStream,
     Table,
     TableInfo,
@@ -83,6 +85,12 @@ _STRING_TYPES = _TEXT_TYPES | {15, 253, 254}
 _READY_TYPES = frozenset({1, 2, 3, 8, 9, 13, 6})
 """TINY, SHORT, LONG, LONGLONG, INT24, YEAR (ints) and NULL: JSON-ready as decoded."""
 _BINARY_CHARSET = 63
+_TYPE_NAMES = {
+    code: name.lower()
+    for name, code in vars(FIELD_TYPE).items()
+    if name.isupper() and name not in ("CHAR", "INTERVAL")
+}
+"""The protocol's type codes by name (`newdecimal`, `longlong`, `var_string`...)."""
 _TIMEOUT_CODES = frozenset({1969, 3024, 1317})
 _CONFLICT_CODES = frozenset({1213, 1205})
 _GONE_CODES = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 1927, 4031})
@@ -534,6 +542,34 @@ class _MySQLTransaction:
         except ConnectorError as error:
             detached(error)
             raise
+
+    async def describe(self, sql: str, params: Params = None) -> list[ResultColumn] | None:
+        """The cursor's description: the type by its protocol code, `json` for a JSON
+        column (MariaDB's LONGTEXT ones too), `blob` for binary strings; NOT NULL known."""
+        owner, connection = self._owner, self._connection
+        try:
+            cursor = connection.cursor()
+            await cursor.execute(sql, _bind(params))
+            description, fields = cursor.description, _fields(cursor)
+            columns: list[ResultColumn] | None = None
+            if description:
+                columns = []
+                for index, column in enumerate(description):
+                    field = fields[index] if len(fields) == len(description) else None
+                    kind = _TYPE_NAMES.get(column[1], "")
+                    if column[1] in _STRING_TYPES and field is not None:
+                        if await owner._is_json(connection, field):
+                            kind = "json"
+                        elif field.charsetnr == _BINARY_CHARSET:
+                            kind = "blob"
+                    columns.append(ResultColumn(column[0], kind, bool(column[6])))
+            await cursor.close()
+            return columns
+        except ConnectorError as error:
+            detached(error)
+            raise
+        except Exception as exc:
+            raise owner._failure(exc, sql, self._wanted_ms, retry_safe=False, sent=True) from None
 
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """asyncmy's executemany: one multi-row INSERT (or MariaDB's bulk command)."""

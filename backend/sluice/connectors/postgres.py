@@ -47,6 +47,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    ResultColumn,
     RowStream,
     Table,
     TableInfo,
@@ -543,6 +544,17 @@ class _PostgresTransaction:
         async def run() -> QueryResult:
             cursor = await self._connection.execute(sql, _bind(params))
             return await _result(cursor, self._owner._shapes)
+
+        return await self._guarded(run, sql)
+
+    async def describe(self, sql: str, params: Params = None) -> list[ResultColumn] | None:
+        """The cursor's description: each column's type as PostgreSQL names it."""
+
+        async def run() -> list[ResultColumn] | None:
+            cursor = await self._connection.execute(sql, _bind(params))
+            if not cursor.description:
+                return None
+            return [ResultColumn(c.name, c.type_display.lower()) for c in cursor.description]
 
         return await self._guarded(run, sql)
 

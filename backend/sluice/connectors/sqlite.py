@@ -33,6 +33,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    ResultColumn,
     RowStream,
     Table,
     TableInfo,
@@ -44,12 +45,15 @@ from sluice.connectors.common import (
     ConnectorEntry,
     Retry,
     detached,
+    is_read_statement,
     key_columns,
     parked,
     timeout_error,
     with_retries,
 )
 from sluice.connectors.values import make_row
+from sluice.engines.sql.errors import TemplateRenderError
+from sluice.engines.sql.lexer import tokenize
 
 T = TypeVar("T")
 _PROGRESS_STEPS = 10_000
@@ -286,6 +290,14 @@ class _SQLiteTransaction:
     async def execute(self, sql: str, params: Params = None) -> QueryResult:
         return await self._owner._run_once(self._handle, sql, params, self._wanted_ms)
 
+    async def describe(self, sql: str, params: Params = None) -> list[ResultColumn] | None:
+        """SQLite's values have no fixed type: a column read straight from a table has
+        the type it was declared with; any other column (an expression) has none."""
+        connection = self._handle.connection
+        return await self._owner._once(
+            self._handle, lambda: _described(connection, sql, params), self._wanted_ms
+        )
+
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         connection, values = self._handle.connection, [bindable(row) for row in rows]
         await self._owner._once(
@@ -379,6 +391,69 @@ def _execute(connection: sqlite3.Connection, sql: str, params: Params) -> QueryR
         return QueryResult(columns=columns, rows=rows, rowcount=len(rows))
     finally:
         cursor.close()
+
+
+_DESCRIBED_VIEW = "sluice_described"
+
+
+def _described(
+    connection: sqlite3.Connection, sql: str, params: Params
+) -> list[ResultColumn] | None:
+    """Each column's declared type where it is a table's column: a read's through a
+    temporary view (which the caller's rolled-back transaction removes), a write's
+    RETURNING columns from the written table. A value's own type is no promise about the
+    next (`SELECT ? AS price` is whatever the caller sent), so none is read from rows."""
+    bound: Sequence[Any] | Mapping[str, Any] = () if params is None else params
+    cursor = connection.execute(sql, bound if isinstance(bound, Mapping) else bindable(bound))
+    try:
+        if cursor.description is None:
+            return None
+        names = [column[0] for column in cursor.description]
+    finally:
+        cursor.close()
+    if is_read_statement(sql):
+        declared = _declared_types(connection, sql, len(names))
+    else:
+        declared = _returned_types(connection, sql, names)
+    declared = declared or [""] * len(names)
+    return [ResultColumn(name, kind) for name, kind in zip(names, declared, strict=True)]
+
+
+_TARGET_AFTER = {"into", "update", "from"}
+
+
+def _returned_types(connection: sqlite3.Connection, sql: str, names: list[str]) -> list[str]:
+    """A write's RETURNING columns typed as the written table declares the columns of
+    those names (the first table named after INTO, UPDATE or DELETE FROM)."""
+    try:
+        words = [t.text for t in tokenize(sql, backslash_escapes=False) if t.kind != "space"]
+    except TemplateRenderError:
+        return []
+    at = next((i for i, w in enumerate(words) if w.lower() in _TARGET_AFTER), None)
+    if at is None or at + 1 >= len(words):
+        return []
+    table = words[at + 1].strip('"`[]')
+    try:
+        rows = connection.execute("SELECT name, type FROM pragma_table_info(?)", (table,))
+        declared = {str(name).lower(): str(kind or "").lower() for name, kind in rows}
+    except sqlite3.Error:
+        return []
+    return [declared.get(name.lower(), "") for name in names]
+
+
+def _declared_types(connection: sqlite3.Connection, sql: str, count: int) -> list[str]:
+    """A read's declared column types: the statement as a temporary view (its `?` markers
+    as NULL: a view takes no parameters), listed by `PRAGMA table_info`."""
+    tokens = tokenize(sql, backslash_escapes=False)
+    text = "".join(t.text.replace("?", "NULL") if t.kind == "other" else t.text for t in tokens)
+    try:
+        connection.execute(f"CREATE TEMP VIEW {_DESCRIBED_VIEW} AS {text}")
+        rows = connection.execute(f"PRAGMA temp.table_info({_DESCRIBED_VIEW})").fetchall()
+        connection.execute(f"DROP VIEW temp.{_DESCRIBED_VIEW}")
+    except (sqlite3.Error, TemplateRenderError):
+        return []
+    types = [str(row[2] or "").lower() for row in rows]
+    return types if len(types) == count else []
 
 
 def _failure(exc: sqlite3.Error, timeout_ms: int = 0) -> ConnectorError | Retry:

@@ -37,6 +37,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    ResultColumn,
     RowStream,
     Table,
     TableInfo,
@@ -284,6 +285,11 @@ class _TrinoTransaction:
         except ConnectorError as failure:
             error = failure
         raise detached(error)
+
+    async def describe(self, sql: str, params: Params = None) -> list[ResultColumn] | None:
+        """Not described yet: a Trino API's rows stay untyped in the gateway's document."""
+        del sql, params
+        return None
 
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:  # noqa: ARG002
         raise InvalidConfig("Trino data sources take no batched writes (such as a CSV import)")

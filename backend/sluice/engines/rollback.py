@@ -40,6 +40,7 @@ from sluice.connectors.base import (
     Params,
     PoolUsage,
     QueryResult,
+    ResultColumn,
     RowStream,
     Table,
     Transaction,
@@ -369,6 +370,10 @@ class _Guarded:
     async def execute(self, sql: str, params: Params = None) -> QueryResult:
         self._owner.guard(sql)
         return await self._tx.execute(sql, params)
+
+    async def describe(self, sql: str, params: Params = None) -> list[ResultColumn] | None:
+        self._owner.guard(sql)
+        return await self._tx.describe(sql, params)
 
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._owner.guard(sql)

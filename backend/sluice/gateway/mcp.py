@@ -39,7 +39,9 @@ from sluice.gateway.auth import authenticate
 from sluice.gateway.errors import error_response
 from sluice.gateway.firewall import check_global, client_ip
 from sluice.models.api import path_placeholders
+from sluice.services.gateway_docs import success_schema
 from sluice.services.registry import LiveApi, LiveClient, Refusal, Registry
+from sluice.services.result_types import describe_missing
 
 CLIENT_KEY = "sluice.mcp_client"
 """Where the endpoint leaves the authenticated client's id in the ASGI scope."""
@@ -52,23 +54,9 @@ address behind trusted proxies (the firewall reads it), the caller's agent and i
 
 
 def output_schema(api: LiveApi) -> dict[str, Any]:
-    """The tool's output: the gateway's success envelope. `data` is untyped for now; when
-    a version stores its result columns, their schema replaces `data` here."""
-    del api  # the typed schema will come from the version's stored result columns
-    return ENVELOPE
-
-
-ENVELOPE: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "success": {"type": "boolean"},
-        "message": {"type": ["string", "null"]},
-        "data": {"description": "The rows (an array of objects) or the write's result"},
-        "pagination": {"type": "object"},
-        "truncated": {"type": "boolean"},
-    },
-    "required": ["success"],
-}
+    """The tool's output: the gateway's success envelope, `data` typed as the gateway's
+    OpenAPI document types it (the version's described result)."""
+    return success_schema(api)
 
 
 @dataclass(frozen=True)
@@ -219,6 +207,7 @@ class McpGateway:
     ) -> types.ListToolsResult:
         del params  # every tool at once: a client's list is short
         request, client = _caller(ctx)
+        await describe_missing(request.app.state)  # the output schemas need the results
         registry = request.app.state.registry.current
         tools = self.catalog(registry).for_client(client) if client else []
         return types.ListToolsResult(tools=[t.describe() for t in tools])

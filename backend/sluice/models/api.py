@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, String, UniqueConstrai
 from sqlmodel import Field, SQLModel
 
 from sluice.engines.params import ParamDef
+from sluice.json_schema import check_schema
 from sluice.models.api_test import GateReport
 from sluice.models.fields import JsonObject, RowId, StoredJsonObject
 from sluice.models.user import utcnow
@@ -126,6 +127,13 @@ class ModulesPublic(SQLModel):
     count: int
 
 
+def check_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A valid JSON Schema (2020-12 unless it says), whose `$ref`s stay inside it."""
+    checked = check_schema(schema)
+    assert isinstance(checked, dict)
+    return checked
+
+
 class ApiFields(SQLModel):
     """Everything of an API that a version freezes, except where it lives and its params."""
 
@@ -151,11 +159,20 @@ class ApiFields(SQLModel):
     mcp_writes: bool = False
     """A non-GET API is a tool at `/mcp` only with this set: an agent writes only where
     the API's author said it may."""
+    output_schema: JsonObject | None = None
+    """The JSON Schema of the answer's `data`, declared by the author (a script API or a
+    result transform, whose answer no database can describe): the gateway's document
+    and MCP use it in place of the described result."""
 
     @field_validator("path")
     @classmethod
     def _path(cls, path: str) -> str:
         return check_api_path(path)
+
+    @field_validator("output_schema")
+    @classmethod
+    def _output_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if schema is None else check_output_schema(schema)
 
 
 class ApiSettings(ApiFields):
@@ -195,7 +212,13 @@ class ApiUpdate(SQLModel):
     description: str | None = Field(default=None, max_length=1000)
     mcp_hidden: bool | None = None
     mcp_writes: bool | None = None
+    output_schema: JsonObject | None = None
     group_ids: list[RowId] | None = None
+
+    @field_validator("output_schema")
+    @classmethod
+    def _output_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if schema is None else check_output_schema(schema)
 
 
 def _fk(target: str, nullable: bool, ondelete: str | None = None) -> Column[int]:
@@ -215,6 +238,9 @@ class Api(ApiFields, table=True):
     params: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    output_schema: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True))
+    )
     is_published: bool = False
     published_version_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -232,6 +258,9 @@ class ApiPublic(ApiSettings):
     uses_raw: bool = False
     draft_differs: bool = False
     """The API is published and publishing the draft would change the live version."""
+    operation_id: str | None = None
+    """Its operation id in the gateway's OpenAPI document while it is live (the Swagger
+    page's deep link); filled by the single-API read."""
     created_at: datetime
     updated_at: datetime
 
@@ -257,6 +286,11 @@ class ApiVersion(SQLModel, table=True):
     message: str | None = Field(default=None, max_length=1000)
     created_by: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utcnow)
+    result_shape: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True))
+    )
+    """What the version answers, as its data source described it once it was live
+    (`services/result_types`); None until then."""
 
 
 class ForceRequest(SQLModel):
@@ -310,6 +344,19 @@ class ApiVersionsPublic(SQLModel):
     count: int
 
 
+class ResultChange(SQLModel):
+    """One change of what the API answers between two versions (their described results)."""
+
+    column: str | None
+    """The result column; None for the answer's kind (rows, a write's count, unknown)."""
+    change: Literal["added", "removed", "type_changed", "kind_changed"]
+    breaking: bool
+    """A client written for the older version may break: a column removed, its JSON type
+    changed, or the kind of answer changed. An added column is not breaking."""
+    before: Any = None
+    after: Any = None
+
+
 class VersionDiff(SQLModel):
     from_version: int
     to_version: int
@@ -317,6 +364,10 @@ class VersionDiff(SQLModel):
     """Field name -> [old, new] for every frozen field that differs (content excluded)."""
     content_diff: str
     """A unified diff of the template or script."""
+    result_changes: list[ResultChange] = []
+    """How the answer's shape changed, when both versions' results were described."""
+    breaking: bool = False
+    """Any result change is breaking."""
 
 
 class DebugDraft(SQLModel):
@@ -343,6 +394,17 @@ class DebugRequest(SQLModel):
     checked as a save would check it and never stored."""
 
 
+class ResultColumnPublic(SQLModel):
+    """One described result column (`services/result_types`)."""
+
+    name: str
+    db_type: str
+    """The database's name for its type; empty when the database does not say."""
+    nullable: bool | None = None
+    json_schema: dict[str, Any] = Field(default_factory=dict)
+    """The JSON Schema of its values in a gateway answer."""
+
+
 class DebugResult(SQLModel):
     ok: bool
     data: Any = None
@@ -354,6 +416,9 @@ class DebugResult(SQLModel):
     """The stable code a gateway call would answer with (`bad_request`, `timeout`...)."""
     logs: list[str] = []
     """What a script printed or logged, in order."""
+    result_columns: list[ResultColumnPublic] | None = None
+    """The result's columns as the data source describes them with these params (an SQL
+    API that answers rows); what publishing stores for the gateway's document."""
 
 
 class ReferenceEntry(SQLModel):

@@ -84,6 +84,10 @@ class LiveApi:
     """Its module hides it from `/mcp` (a live setting of the module, not versioned)."""
     mcp_writes: bool = False
     """A non-GET API may be a tool at `/mcp`."""
+    result_shape: dict[str, Any] | None = None
+    """What it answers (`services/result_types`); None until described."""
+    output_schema: dict[str, Any] | None = None
+    """The JSON Schema of `data` its author declared (used before the described result)."""
 
     @cached_property
     def write_guard(self) -> WriteGuard:
@@ -219,7 +223,7 @@ def build(
     sources = {ds.id: ds for ds in session.exec(select(Datasource)).all()}
     known = {api.version_id: api for api in previous.apis} if previous else {}
     apis = [
-        _unchanged(known.get(v.id or 0), m, sources)
+        _unchanged(known.get(v.id or 0), v, m, sources)
         or live_api(session, settings, keyring, a, v, m)
         for a, v, m in session.exec(query).all()
     ]
@@ -227,12 +231,15 @@ def build(
 
 
 def _unchanged(
-    api: LiveApi | None, module: Module, sources: dict[int | None, Datasource]
+    api: LiveApi | None,
+    version: ApiVersion,
+    module: Module,
+    sources: dict[int | None, Datasource],
 ) -> LiveApi | None:
-    """`api` when nothing it was built from changed: a version is immutable, so only its
-    module's name or MCP setting and its data source (whose every edit moves `updated_at`)
-    can have."""
-    if api is None or api.module != module.name:
+    """`api` when nothing it was built from changed: a version's content is immutable, so
+    only its result shape (described once, after it went live), its module's name or MCP
+    setting and its data source (whose every edit moves `updated_at`) can have."""
+    if api is None or api.module != module.name or api.result_shape != version.result_shape:
         return None
     if api.module_mcp_hidden != module.mcp_hidden:
         return None
@@ -326,6 +333,8 @@ def live_api(
         mcp_hidden=bool(frozen.get("mcp_hidden", False)),
         module_mcp_hidden=module.mcp_hidden,
         mcp_writes=bool(frozen.get("mcp_writes", False)),
+        result_shape=version.result_shape,
+        output_schema=frozen.get("output_schema"),
     )
 
 

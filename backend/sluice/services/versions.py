@@ -21,6 +21,7 @@ from sluice.models.api import (
     ApiVersionDetail,
     ApiVersionPublic,
     ApiVersionPublished,
+    ResultChange,
     VersionDiff,
 )
 from sluice.models.api_test import GateReport
@@ -49,8 +50,14 @@ FROZEN_FIELDS = (
     "description",
     "mcp_hidden",
     "mcp_writes",
+    "output_schema",
 )
-SNAPSHOT_DEFAULTS = {"allow_whole_table_writes": False, "mcp_hidden": False, "mcp_writes": False}
+SNAPSHOT_DEFAULTS = {
+    "allow_whole_table_writes": False,
+    "mcp_hidden": False,
+    "mcp_writes": False,
+    "output_schema": None,
+}
 """Frozen fields added after the first versions were taken: what an older snapshot meant."""
 
 
@@ -313,6 +320,68 @@ def diff(old: ApiVersion, new: ApiVersion) -> VersionDiff:
         lineterm="",
     )
     text = "\n".join(lines)
+    results = result_changes(old.result_shape, new.result_shape)
     return VersionDiff(
-        from_version=old.version, to_version=new.version, changed=changed, content_diff=text
+        from_version=old.version,
+        to_version=new.version,
+        changed=changed,
+        content_diff=text,
+        result_changes=results,
+        breaking=any(r.breaking for r in results),
     )
+
+
+def _json_types(schema: Mapping[str, Any]) -> frozenset[str]:
+    """The JSON types a column's values may have (empty: any value)."""
+    kind = schema.get("type")
+    if kind is None:
+        return frozenset({"any"})
+    return frozenset([kind] if isinstance(kind, str) else kind)
+
+
+def _widens(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    before, after = _json_types(old), _json_types(new)
+    return "any" not in before and not after <= before
+
+
+def result_changes(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> list[ResultChange]:
+    """The result shape's changes (`services/result_types`): nothing when either side was
+    not described (a draft, a version not live yet, a result that could not be told). A
+    type change is breaking when the new values may be of a JSON type the old were not
+    (`integer` to `string`, or now NULL); narrowing (no longer NULL) is not."""
+    known = ("rows", "write")
+    if not before or not after or before["kind"] not in known or after["kind"] not in known:
+        return []
+    if before["kind"] != after["kind"]:
+        kinds = before["kind"], after["kind"]
+        return [
+            ResultChange(
+                column=None, change="kind_changed", breaking=True, before=kinds[0], after=kinds[1]
+            )
+        ]
+    old = {c["name"]: c["schema"] for c in before.get("columns", [])}
+    new = {c["name"]: c["schema"] for c in after.get("columns", [])}
+    changes = [
+        ResultChange(column=name, change="removed", breaking=True, before=old[name])
+        for name in old
+        if name not in new
+    ]
+    changes += [
+        ResultChange(
+            column=name,
+            change="type_changed",
+            breaking=_widens(old[name], new[name]),
+            before=old[name],
+            after=new[name],
+        )
+        for name in old
+        if name in new and _json_types(old[name]) != _json_types(new[name])
+    ]
+    changes += [
+        ResultChange(column=name, change="added", breaking=False, after=new[name])
+        for name in new
+        if name not in old
+    ]
+    return changes

@@ -465,6 +465,12 @@ export type ApiCreate = {
      */
     mcp_writes?: boolean;
     /**
+     * Output Schema
+     */
+    output_schema?: {
+        [key: string]: unknown;
+    } | null;
+    /**
      * Params
      */
     params?: Array<ParamDef>;
@@ -551,6 +557,12 @@ export type ApiPublic = {
      */
     mcp_writes?: boolean;
     /**
+     * Output Schema
+     */
+    output_schema?: {
+        [key: string]: unknown;
+    } | null;
+    /**
      * Params
      */
     params?: Array<ParamDef>;
@@ -586,6 +598,10 @@ export type ApiPublic = {
      * Draft Differs
      */
     draft_differs?: boolean;
+    /**
+     * Operation Id
+     */
+    operation_id?: string | null;
     /**
      * Created At
      */
@@ -769,6 +785,12 @@ export type ApiUpdate = {
      * Mcp Writes
      */
     mcp_writes?: boolean | null;
+    /**
+     * Output Schema
+     */
+    output_schema?: {
+        [key: string]: unknown;
+    } | null;
     /**
      * Group Ids
      */
@@ -1621,6 +1643,10 @@ export type DebugResult = {
      * Logs
      */
     logs?: Array<string>;
+    /**
+     * Result Columns
+     */
+    result_columns?: Array<ResultColumnPublic> | null;
 };
 
 /**
@@ -2593,6 +2619,60 @@ export type RestoreRequest = {
 };
 
 /**
+ * ResultChange
+ *
+ * One change of what the API answers between two versions (their described results).
+ */
+export type ResultChange = {
+    /**
+     * Column
+     */
+    column: string | null;
+    /**
+     * Change
+     */
+    change: 'added' | 'removed' | 'type_changed' | 'kind_changed';
+    /**
+     * Breaking
+     */
+    breaking: boolean;
+    /**
+     * Before
+     */
+    before?: unknown;
+    /**
+     * After
+     */
+    after?: unknown;
+};
+
+/**
+ * ResultColumnPublic
+ *
+ * One described result column (`services/result_types`).
+ */
+export type ResultColumnPublic = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Db Type
+     */
+    db_type: string;
+    /**
+     * Nullable
+     */
+    nullable?: boolean | null;
+    /**
+     * Json Schema
+     */
+    json_schema?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
  * RoleCreate
  */
 export type RoleCreate = {
@@ -3131,6 +3211,14 @@ export type VersionDiff = {
      * Content Diff
      */
     content_diff: string;
+    /**
+     * Result Changes
+     */
+    result_changes?: Array<ResultChange>;
+    /**
+     * Breaking
+     */
+    breaking?: boolean;
 };
 
 export type LoginLoginAccessTokenData = {

@@ -1,5 +1,6 @@
 from typing import Annotated, Any
 
+from anyio import from_thread
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from sluice.admin.deps import (
@@ -29,6 +30,7 @@ from sluice.models.api import (
     Method,
     PublishRequest,
     RestoreRequest,
+    ResultColumnPublic,
     VersionDiff,
 )
 from sluice.models.api_test import RunReport
@@ -37,7 +39,9 @@ from sluice.services import apis as service
 from sluice.services import audit, debug, publish_gate, versions
 from sluice.services.common import get_or_404
 from sluice.services.editor_reference import editor_reference
+from sluice.services.gateway_docs import operation_ids
 from sluice.services.registry import LiveApi
+from sluice.services.result_types import describe, describe_missing
 from sluice.services.scripts import script_modules
 
 router = APIRouter(prefix="/apis", tags=["apis"], route_class=StrictJSONRoute)
@@ -85,8 +89,10 @@ def read_editor_reference(_: Reader) -> EditorReference:
 
 
 @router.get("/{api_id}")
-def read_api(session: SessionDep, _: Reader, api: Loaded) -> ApiPublic:
-    return service.api_public(session, api)
+def read_api(session: SessionDep, _: Reader, registry: RegistryDep, api: Loaded) -> ApiPublic:
+    public = service.api_public(session, api)
+    public.operation_id = operation_ids(registry.current.apis).get(public.id)
+    return public
 
 
 @router.patch("/{api_id}")
@@ -123,7 +129,20 @@ async def debug_api(
     """Run the draft with the given params: data, rendered SQL (or a script's log lines),
     bound values, duration. With `draft`, run that (the editor's unsaved state) in place of
     the stored draft, checked like a save (4xx with the reason) and not stored."""
-    return await debug.run(plan, body.params, request.app.state)
+    result = await debug.run(plan, body.params, request.app.state)
+    if result.ok:
+        shape = await describe(request.app.state, plan, body.params)
+        if shape is not None and shape["kind"] == "rows":
+            result.result_columns = [
+                ResultColumnPublic(
+                    name=c["name"],
+                    db_type=c["db_type"],
+                    nullable=c["nullable"],
+                    json_schema=c["schema"],
+                )
+                for c in shape["columns"]
+            ]
+    return result
 
 
 class GateRefusal(ErrorBody):
@@ -140,6 +159,7 @@ GATED: dict[int | str, dict[str, Any]] = {
 
 @router.post("/{api_id}/publish", status_code=status.HTTP_201_CREATED, responses=GATED)
 def publish_api(
+    request: Request,
     session: SessionDep,
     user: Publisher,
     registry: RegistryDep,
@@ -151,6 +171,7 @@ def publish_api(
     run first: 409 `tests_failed` with the results, unless `force` with a `reason`."""
     version, tests = publish_gate.publish(session, api, body, user, keeper)
     registry.changed()
+    from_thread.run(describe_missing, request.app.state)  # the new version's result shape
     return versions.version_published(api, version, tests)
 
 

@@ -20,6 +20,7 @@ from sluice.models.api import (
     ModuleFields,
     Pagination,
     check_api_path,
+    check_output_schema,
     check_unique_params,
 )
 from sluice.models.api_test import NAME_MAX, Expectation
@@ -111,6 +112,9 @@ class ApiBody(Strict):
     content: str = Field(default="", max_length=100_000)
     param_validation: str | None = Field(default=None, max_length=100_000)
     result_transform: str | None = Field(default=None, max_length=100_000)
+    output_schema: JsonObject | None = Field(
+        default=None, description="The JSON Schema of the answer's data (a script, a transform)"
+    )
 
     @field_validator("path")
     @classmethod
@@ -121,6 +125,11 @@ class ApiBody(Strict):
     @classmethod
     def _unique_params(cls, params: list[ParamDef]) -> list[ParamDef]:
         return check_unique_params(params)
+
+    @field_validator("output_schema")
+    @classmethod
+    def _output_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if schema is None else check_output_schema(schema)
 
 
 class ApiTestDef(Strict):

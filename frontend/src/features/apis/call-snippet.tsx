@@ -74,8 +74,8 @@ function tokenCommand(origin: string): string {
 
 function docsLink(api: ApiPublic | undefined, moduleName: string | undefined): string | null {
   if (!api?.is_published || !moduleName) return null;
-  const operation = `${moduleName}_${api.method?.toLowerCase() ?? "get"}_${api.id}`;
-  return `/api/v1/gateway/docs#/${moduleName}/${operation}`;
+  // the operation id comes from the gateway's own document; without it, the module's tag
+  return `/api/v1/gateway/docs#/${moduleName}${api.operation_id ? `/${api.operation_id}` : ""}`;
 }
 
 function Command({ text, label, testId }: { text: string; label: string; testId: string }) {

@@ -1,6 +1,6 @@
 import { CheckCircle2Icon, ClockIcon, XCircleIcon } from "lucide-react";
 import type { ReactNode } from "react";
-import type { DebugResult } from "@/client/types.gen";
+import type { DebugResult, ResultColumnPublic } from "@/client/types.gen";
 import { CopyButton } from "@/components/copy-button";
 import { CodeEditor } from "@/components/lazy-code-editor";
 import { Badge } from "@/components/ui/badge";
@@ -84,6 +84,34 @@ function BoundValues({ values }: { values: unknown[] }) {
   );
 }
 
+function typeText(schema: { [key: string]: unknown }): string {
+  const type = schema.type;
+  const base = Array.isArray(type) ? type.filter((t) => t !== "null").join(" | ") : type;
+  const format = typeof schema.format === "string" ? ` (${schema.format})` : "";
+  return base ? `${String(base)}${format}` : "any";
+}
+
+/** The result's columns as the data source describes them: what publishing stores. */
+function Columns({ columns }: { columns: ResultColumnPublic[] }) {
+  return (
+    <section className="space-y-2" aria-label="Result columns">
+      <Heading>Result columns</Heading>
+      <ul className="divide-y rounded-lg border text-sm">
+        {columns.map((column) => (
+          <li key={column.name} className="flex items-baseline gap-3 px-3 py-1.5">
+            <span className="min-w-0 flex-1 truncate font-mono">{column.name}</span>
+            <span className="text-xs text-muted-foreground">{column.db_type || "?"}</span>
+            <span className="font-mono text-xs">
+              {typeText(column.json_schema ?? {})}
+              {column.nullable === false ? "" : " | null"}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function Logs({ lines }: { lines: string[] }) {
   return (
     <section className="space-y-2" aria-label="Logs">
@@ -134,6 +162,9 @@ export function DebugResultView({ result, action }: { result: DebugResult; actio
           <Heading>Result</Heading>
           <Data data={result.data} />
         </section>
+      )}
+      {result.result_columns && result.result_columns.length > 0 && (
+        <Columns columns={result.result_columns} />
       )}
       {result.logs && result.logs.length > 0 && <Logs lines={result.logs} />}
       {(result.rendered_sql || result.bind_params) && (

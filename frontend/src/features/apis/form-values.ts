@@ -41,6 +41,8 @@ export type ApiFormValues = {
   content: string;
   resultTransform: string;
   paramValidation: string;
+  /** The JSON Schema of the answer's data, as JSON text (a script or a transform). */
+  outputSchema: string;
   params: ParamRow[];
   groupIds: number[];
 };
@@ -95,6 +97,7 @@ export function initialValues(api?: ApiPublic, moduleId?: number): ApiFormValues
     content: api?.content ?? "",
     resultTransform: api?.result_transform ?? "",
     paramValidation: api?.param_validation ?? "",
+    outputSchema: api?.output_schema ? JSON.stringify(api.output_schema, null, 2) : "",
     params: (api?.params ?? []).map(paramRow),
     groupIds: api?.group_ids ?? [],
   };
@@ -230,9 +233,30 @@ function settings(values: ApiFormValues) {
   };
 }
 
+/** The declared output schema as an object; null when empty; throws ParamValueError. */
+function outputSchema(values: ApiFormValues): { [key: string]: unknown } | null {
+  const text = values.outputSchema.trim();
+  if (text === "") return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ParamValueError("Output schema: not valid JSON.");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ParamValueError("Output schema: write a JSON object (a JSON Schema).");
+  }
+  return parsed as { [key: string]: unknown };
+}
+
 /** The body to create an API; throws ParamValueError for a default the type cannot hold. */
 export function toCreateBody(values: ApiFormValues): ApiCreate {
-  return { ...settings(values), module_id: Number(values.moduleId), group_ids: values.groupIds };
+  return {
+    ...settings(values),
+    output_schema: outputSchema(values),
+    module_id: Number(values.moduleId),
+    group_ids: values.groupIds,
+  };
 }
 
 /**
@@ -268,7 +292,12 @@ export function toUpdateBody(values: ApiFormValues, api: ApiPublic): ApiUpdate {
   const groups = sameIds(values.groupIds, api.group_ids ?? [])
     ? {}
     : { group_ids: values.groupIds };
-  return { ...settings(values), module_id: Number(values.moduleId), ...groups };
+  return {
+    ...settings(values),
+    output_schema: outputSchema(values),
+    module_id: Number(values.moduleId),
+    ...groups,
+  };
 }
 
 function comparable(values: ApiFormValues): string {

@@ -8,6 +8,7 @@ import { FormField } from "@/components/form-field";
 import { GroupPicker } from "@/components/group-picker";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
+import { Textarea } from "@/components/ui/textarea";
 import type { Access, Engine } from "./api-types";
 import type { ApiFormValues } from "./form-values";
 
@@ -137,6 +138,27 @@ export function SettingsCard({
           checked={values.mcpWrites}
           onChange={(mcpWrites) => set({ mcpWrites })}
         />
+      )}
+      {(values.engine === "script" ||
+        values.resultTransform.trim() !== "" ||
+        values.outputSchema) && (
+        <FormField
+          id={`${id}-output-schema`}
+          label="Output schema"
+          hint="The JSON Schema of the answer's data, for the gateway docs and MCP: a script's or a transform's answer cannot be described by the database."
+          error={errors.output_schema}
+        >
+          {(control) => (
+            <Textarea
+              {...control}
+              rows={5}
+              className="font-mono text-xs"
+              placeholder='{"type": "array", "items": {"type": "object"}}'
+              value={values.outputSchema}
+              onChange={(event) => set({ outputSchema: event.target.value })}
+            />
+          )}
+        </FormField>
       )}
       <DescriptionField
         id={`${id}-description`}

@@ -125,7 +125,58 @@ function ChangedFields({ diff, draft }: { diff: VersionDiff; draft: boolean }) {
   );
 }
 
-/** What changed from one version to another: the settings, then the SQL line by line. */
+const resultLooks = {
+  added: changeLooks.added,
+  removed: changeLooks.removed,
+  type_changed: changeLooks.changed,
+  kind_changed: changeLooks.changed,
+} as const;
+
+function typeOf(schema: unknown): string {
+  if (schema && typeof schema === "object" && "type" in schema) return show(schema.type);
+  return show(schema);
+}
+
+/** How the answer's columns changed (both versions described), breaking ones marked. */
+function ResultChanges({ diff }: { diff: VersionDiff }) {
+  const changes = diff.result_changes ?? [];
+  if (changes.length === 0) return null;
+  return (
+    <section aria-label="Result changes" className="space-y-1 rounded-lg border p-3">
+      <h3 className="text-sm font-medium">
+        Result columns{" "}
+        {diff.breaking ? (
+          <span className="text-destructive">(breaking)</span>
+        ) : (
+          <span className="text-muted-foreground">(compatible)</span>
+        )}
+      </h3>
+      <ul className="space-y-1">
+        {changes.map((change) => (
+          <li
+            key={`${change.column}-${change.change}`}
+            className="flex items-baseline gap-2 text-xs"
+          >
+            <code className={`rounded px-1.5 py-0.5 font-mono ${resultLooks[change.change].tone}`}>
+              {resultLooks[change.change].sign} {change.column ?? "answer"}
+            </code>
+            <span className="text-muted-foreground">
+              {change.change === "added" && `added: ${typeOf(change.after)}`}
+              {change.change === "removed" && `removed (was ${typeOf(change.before)})`}
+              {change.change === "type_changed" &&
+                `${typeOf(change.before)} → ${typeOf(change.after)}`}
+              {change.change === "kind_changed" && `${show(change.before)} → ${show(change.after)}`}
+            </span>
+            {change.breaking && <span className="text-xs text-destructive">breaking</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** What changed from one version to another: the settings, the result columns, then the
+ * SQL line by line. */
 export function VersionDiffPanel({ apiId, fromId, toId }: VersionDiffProps) {
   const draft = toId === DRAFT;
   const versus = useQuery({
@@ -144,13 +195,17 @@ export function VersionDiffPanel({ apiId, fromId, toId }: VersionDiffProps) {
     return <ErrorAlert error={diff.error} />;
   }
   if (!diff.data) return <Skeleton className="h-32 w-full" />;
-  const nothing = Object.keys(diff.data.changed).length === 0 && !diff.data.content_diff.trim();
+  const nothing =
+    Object.keys(diff.data.changed).length === 0 &&
+    !diff.data.content_diff.trim() &&
+    !diff.data.result_changes?.length;
   if (nothing) {
     return <p className="text-sm text-muted-foreground">These versions are identical.</p>;
   }
   return (
     <div className="space-y-4">
       <ChangedFields diff={diff.data} draft={draft} />
+      <ResultChanges diff={diff.data} />
       <DiffView diff={diff.data.content_diff} />
     </div>
   );
