@@ -131,7 +131,11 @@ def row_types(doc: dict[str, Any], method: str, path: str) -> dict[str, Any]:
 def test_demo_apis_have_typed_rows_and_answer_as_documented(demo: Demo, source: str) -> None:
     demo.move(source)
     doc = demo.document()
-    sql_apis = [a for a in APIS if (a.method, a.path) not in SCRIPTED | TRANSFORMED]
+    # a write with RETURNING is never run to be described (sequences and AUTO_INCREMENT
+    # do not roll back), so its rows stay untyped
+    returning = {("POST", "orders")}
+    skipped = SCRIPTED | TRANSFORMED | returning
+    sql_apis = [a for a in APIS if (a.method, a.path) not in skipped]
     for api in sql_apis:
         types = row_types(doc, api.method, api.path)
         untyped = {name for name, kind in types.items() if not kind}
@@ -141,8 +145,8 @@ def test_demo_apis_have_typed_rows_and_answer_as_documented(demo: Demo, source: 
     assert set(products) == {"id", "name", "category", "price_cents", "stock"}
     assert products["id"] in ("integer", ["integer", "null"]), products
     assert "string" in products["name"], products
-    created = row_types(doc, "POST", "orders")
-    assert set(created) == {"id", "customer_id", "status", "ordered_at"}
+    created = success_schema(doc, "POST", "orders")["properties"]["data"]
+    assert "type" not in created, created
     paged = success_schema(doc, "GET", "products")
     assert "pagination" in paged["required"]
 

@@ -167,6 +167,10 @@ async def describe(runtime: Any, api: LiveApi, given: dict[str, Any]) -> ResultS
         if len(rendered.statements) != 1:
             return UNKNOWN
         statement = rendered.statements[0]
+        if not statement.read_only:
+            # never run a write to describe it, even rolled back: sequences and
+            # AUTO_INCREMENT counters do not roll back, so callers' keys would skip
+            return UNKNOWN if statement.returning else shape_of(None, connector.dialect)
         check_statement(statement.sql, connector.dialect)
         columns = await _describe(connector, statement, api.timeout_ms)
     except (DatasourceUnavailable, QueryTimeout) as exc:
