@@ -148,8 +148,10 @@ test("the SQL editor completes the data source's columns and explains filters", 
 
   // After `|` it offers the template's filters; hovering one shows its doc.
   await page.keyboard.type(` FROM ${postgresTable} WHERE customer LIKE {{ 'a' | sql_l`);
-  await expect(completions.getByRole("option", { name: /^sql_like/ }).first()).toBeVisible();
-  await page.keyboard.press("Enter");
+  // Clicked, not Enter: an Enter that lands while the list is being refreshed is a newline.
+  const filter = completions.getByRole("option", { name: /^sql_like/ }).first();
+  await expect(filter).toBeVisible();
+  await filter.click();
   const tag = page.locator(".cm-content .cm-jinja", { hasText: "sql_like" });
   await expect(tag).toHaveText("{{ 'a' | sql_like}}");
   const box = await tag.boundingBox();

@@ -38,7 +38,7 @@ test("the README tour: the demo's orders API opens, debugs, and makes the README
   await nav.getByRole("link", { name: "APIs" }).click();
   // Other journeys' APIs share the store: find the demo's among them.
   const search = page.getByRole("textbox", { name: "Search APIs" });
-  await search.fill("orders");
+  await search.fill("List orders");
   await search.press("Enter");
   const row = page.getByRole("row").filter({ hasText: "/demo/orders" }).first();
   await row.getByRole("link").first().click();
