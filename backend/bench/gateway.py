@@ -1,14 +1,19 @@
-"""Gateway benchmark: a private SQL API over PostgreSQL, against a bare baseline.
+"""Gateway benchmark: the gateway's call shapes against bare endpoints, side by side.
 
-`cd backend && .venv/bin/python -m bench.gateway [--duration 10] [--connections 64]`
+`cd backend && .venv/bin/python -m bench.gateway [--duration 5] [--rounds 4] [--connections 64]`
 
 Starts `sluice serve` as deployed with Redis: the app store on PostgreSQL (a fresh
 database `sluice_bench`), JWT auth, Redis flow control with high limits (rate and
-concurrency), access records on. And the baseline (`bench.baseline`: the same query with
-the same driver and pool, in one round trip as the gateway reads, no gateway). Drives
-each with wrk for the same time and connections, and prints requests/s, p50, p99,
-non-2xx answers and the server process's CPU time per request. `--store sqlite` runs the
-gateway on the embedded SQLite store instead.
+concurrency), access records on, one process. It defines private APIs over PostgreSQL: one
+row by id, a 200-row list, the one-row query with a response cache, and a script that
+returns a small dict. Beside it run the baseline (`bench.baseline`: bare Starlette +
+psycopg endpoints doing the same one-row and 200-row queries with the same pool, no
+gateway) and the same gateway with its PostgreSQL connector on asyncpg
+(`bench.asyncpg_serve`, the driver comparison). Each round drives every endpoint with wrk
+in turn, for the same time and connections; each target is the median over the rounds of
+that round's ratio (requests/s, p99), so the machine's drift cancels out. Then py-spy
+samples the gateway under the 200-row list and prints where its time goes.
+`--store sqlite` runs the gateway on the embedded SQLite store instead.
 
 Needs PostgreSQL on 127.0.0.1:5432 (db `test`), Redis on 127.0.0.1:6379 and `wrk`
 (Debian package; `make bench` installs it). Everything it starts listens on 127.0.0.1
@@ -26,10 +31,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx2 as httpx
 import psycopg
@@ -91,8 +97,36 @@ def server(command: list[str], env: dict[str, str], port: int) -> Iterator[subpr
         process.wait(timeout=20)
 
 
-def define_api(base: str) -> str:
-    """Data source, module, private API, client; returns a client token."""
+SCRIPT = 'def execute(params):\n    return {"id": params["id"], "name": "item", "ok": True}\n'
+APIS = (
+    # name, path, engine, content, cache_ttl_seconds
+    (
+        "item",
+        "items/{id}",
+        "sql",
+        "SELECT id, name, price FROM bench_items WHERE id = {{ id }}",
+        None,
+    ),
+    (
+        "list",
+        "list/{id}",
+        "sql",
+        "SELECT id, name, price FROM bench_items WHERE id >= {{ id }} ORDER BY id LIMIT 200",
+        None,
+    ),
+    (
+        "cached",
+        "cached/{id}",
+        "sql",
+        "SELECT id, name, price FROM bench_items WHERE id = {{ id }}",
+        3600,
+    ),
+    ("script", "script/{id}", "script", SCRIPT, None),
+)
+
+
+def define_apis(base: str) -> str:
+    """Data source, module, the private APIs of APIS, a client; returns a client token."""
     client = httpx.Client(base_url=base, timeout=30)
     token = client.post(
         "/api/v1/login/access-token", data={"username": ADMIN, "password": PASSWORD}
@@ -111,22 +145,29 @@ def define_api(base: str) -> str:
         },
     ).json()
     module = client.post("/api/v1/modules", json={"name": "bench"}).json()
-    api = client.post(
-        "/api/v1/apis",
-        json={
-            "module_id": module["id"],
-            "datasource_id": source["id"],
-            "name": "item",
-            "path": "items/{id}",
-            "content": "SELECT id, name, price FROM bench_items WHERE id = {{ id }}",
-            "access": "private",
-            "params": [{"name": "id", "location": "path", "type": "integer"}],
-        },
-    ).json()
-    client.post(f"/api/v1/apis/{api['id']}/publish", json={"message": "bench"})
+    api_ids = []
+    for name, path, engine, content, ttl in APIS:
+        api = client.post(
+            "/api/v1/apis",
+            json={
+                "module_id": module["id"],
+                "datasource_id": source["id"] if engine == "sql" else None,
+                "name": name,
+                "path": path,
+                "engine": engine,
+                "content": content,
+                "access": "private",
+                "cache_ttl_seconds": ttl,
+                "params": [{"name": "id", "location": "path", "type": "integer"}],
+            },
+        )
+        assert api.status_code < 300, api.text
+        published = client.post(f"/api/v1/apis/{api.json()['id']}/publish", json={"message": "b"})
+        assert published.status_code < 300, published.text
+        api_ids.append(api.json()["id"])
     app = client.post(
         "/api/v1/clients",
-        json={"name": "bench", "api_ids": [api["id"]], "rate_limit_per_minute": 10_000_000},
+        json={"name": "bench", "api_ids": api_ids, "rate_limit_per_minute": 10_000_000},
     ).json()
     time.sleep(1.5)  # let every worker's registry see the publish
     answer = httpx.post(
@@ -134,23 +175,37 @@ def define_api(base: str) -> str:
         json={"client_id": app["client_id"], "client_secret": app["client_secret"]},
     )
     access: str = answer.json()["access_token"]
-    check = httpx.get(f"{base}/bench/items/7", headers={"Authorization": f"Bearer {access}"})
-    assert check.status_code == 200, check.text
     return access
 
 
-def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> dict[str, Any]:
+def check_answers(base: str, token: str) -> None:
+    """Each API answers 200, the list 200 rows, the cached one a hit the second time."""
+    headers = {"Authorization": f"Bearer {token}"}
+    for name, path, *_ in APIS:
+        answer = httpx.get(f"{base}/bench/{path.replace('{id}', '7')}", headers=headers)
+        assert answer.status_code == 200, (name, answer.text)
+        if name == "list":
+            assert len(answer.json()["data"]) == 200, answer.text
+    again = httpx.get(f"{base}/bench/cached/7", headers=headers)
+    assert again.headers.get("X-Cache") == "HIT", again.headers
+
+
+def wrk(
+    url: str, seconds: int, connections: int, headers: dict[str, str], span: int
+) -> dict[str, Any]:
+    """wrk at `url` + an id cycling over 1..span."""
     script = Path(tempfile.mkdtemp()) / "ids.lua"
-    prefix = "/" + url.split("/", 3)[3].rsplit("/", 1)[0] + "/"
+    prefix = "/" + url.split("/", 3)[3]
     script.write_text(
-        "counter = 0\nrequest = function()\n  counter = counter % 1000 + 1\n"
+        "counter = 0\nrequest = function()\n"
+        f"  counter = counter % {span} + 1\n"
         f'  return wrk.format(nil, "{prefix}" .. counter)\nend\n'
     )
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(
-        [*command, url.rsplit("/", 1)[0] + "/1"], capture_output=True, text=True, check=True
+        [*command, url + "1"], capture_output=True, text=True, check=True
     ).stdout
     shutil.rmtree(script.parent)
     return parse(output)
@@ -175,41 +230,165 @@ def parse(output: str) -> dict[str, Any]:
     }
 
 
+class Run(NamedTuple):
+    """One kind of wrk run: which server, which URL prefix, ids 1..span."""
+
+    name: str
+    server: str  # "baseline", "gateway" (psycopg) or "asyncpg" (the gateway on asyncpg)
+    prefix: str
+    span: int
+    auth: bool
+
+
+RUNS = (
+    Run("bare 1 row", "baseline", "/items/", 1000, False),
+    Run("gateway 1 row", "gateway", "/bench/items/", 1000, True),
+    Run("bare 200 rows", "baseline", "/list/", 800, False),
+    Run("gateway 200 rows", "gateway", "/bench/list/", 800, True),
+    Run("gateway cache hit", "gateway", "/bench/cached/", 1000, True),
+    Run("gateway script", "gateway", "/bench/script/", 1000, True),
+    Run("asyncpg 1 row", "asyncpg", "/bench/items/", 1000, True),
+    Run("asyncpg 200 rows", "asyncpg", "/bench/list/", 800, True),
+)
+
+
+class Target(NamedTuple):
+    """A paired ratio: `run` over `against`, per round, then the median."""
+
+    name: str
+    run: str
+    against: str
+    min_rps: float | None  # the least requests/s ratio
+    max_p99: float | None  # the most p99 ratio
+
+
+TARGETS = (
+    Target("one-row private API vs bare psycopg", "gateway 1 row", "bare 1 row", 0.75, 2.0),
+    Target("200-row list vs bare psycopg", "gateway 200 rows", "bare 200 rows", 0.90, 1.5),
+    Target("cache hit vs bare psycopg 1 row", "gateway cache hit", "bare 1 row", 1.3, None),
+    Target("script API vs bare psycopg 1 row", "gateway script", "bare 1 row", 0.40, None),
+    Target("driver, 1 row: asyncpg vs psycopg", "asyncpg 1 row", "gateway 1 row", None, None),
+    Target(
+        "driver, 200 rows: asyncpg vs psycopg", "asyncpg 200 rows", "gateway 200 rows", None, None
+    ),
+)
+ADOPT_IF_FASTER = 1.15
+"""The driver comparison: the other driver is adopted only when more than 15% faster."""
+
+
 def measure(
-    process: subprocess.Popen[bytes], url: str, args: argparse.Namespace, headers: dict[str, str]
+    process: subprocess.Popen[bytes],
+    url: str,
+    args: argparse.Namespace,
+    headers: dict[str, str],
+    span: int,
 ) -> dict[str, Any]:
     """One wrk run, with the server's CPU time per request."""
     before = cpu_seconds(process.pid)
-    result = wrk(url, args.duration, args.connections, headers)
+    result = wrk(url, args.duration, args.connections, headers, span)
     used = cpu_seconds(process.pid) - before
-    result["cpu_us"] = used / (result["rps"] * args.duration) * 1e6
+    result["cpu_us"] = used / max(1.0, result["rps"] * args.duration) * 1e6
     return result
 
 
 def report(name: str, result: dict[str, Any]) -> None:
     print(
-        f"{name:<9} {result['rps']:7.0f} req/s   p50 {result['p50']:6.2f} ms   p99 {result['p99']:6.2f} ms"
-        f"   server CPU {result['cpu_us']:5.0f} us/req   non-2xx {result['non2xx']}"
-        f"   socket errors {result['socket_errors']}"
+        f"  {name:<18} {result['rps']:7.0f} req/s   p50 {result['p50']:6.2f} ms"
+        f"   p99 {result['p99']:6.2f} ms   server CPU {result['cpu_us']:5.0f} us/req"
+        f"   non-2xx {result['non2xx']}   socket errors {result['socket_errors']}"
     )
 
 
-def median(results: list[dict[str, Any]], key: str) -> float:
-    return float(statistics.median(r[key] for r in results))
+def paired(results: list[dict[str, dict[str, Any]]], run: str, against: str, key: str) -> float:
+    """The median over the rounds of each round's ratio."""
+    return float(statistics.median(r[run][key] / r[against][key] for r in results))
+
+
+def profile(
+    pid: int, url: str, headers: dict[str, str], span: int, args: argparse.Namespace
+) -> None:
+    """py-spy samples the gateway while wrk drives `url`; prints where its time goes: the
+    functions that use it themselves, and the share of the stages that include them."""
+    out = Path(tempfile.mkdtemp()) / "profile.txt"
+    spy = subprocess.Popen(
+        [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--duration", str(args.duration),
+         "--rate", "250", "--format", "raw", "--nonblocking", "--output", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wrk(url, args.duration, args.connections, headers, span)
+    spy.wait(timeout=60)
+    if not out.exists():
+        print("  (py-spy could not sample the gateway: it needs ptrace permission)")
+        return
+    own: Counter[str] = Counter()
+    within: Counter[str] = Counter()
+    total = 0
+    for line in out.read_text().splitlines():
+        stack, _, counted = line.rpartition(" ")
+        if not stack or not counted.isdigit():
+            continue
+        frames = [_frame(f) for f in stack.split(";")]
+        samples = int(counted)
+        total += samples
+        own[frames[-1]] += samples
+        for stage, needles in STAGES.items():
+            if any(any(n in f for n in needles) for f in frames):
+                within[stage] += samples
+    shutil.rmtree(out.parent, ignore_errors=True)
+    if not total:
+        return
+    print(f"  {total} samples; share of the process's samples (a stage includes what it calls):")
+    for stage, count in within.most_common():
+        print(f"    {100 * count / total:5.1f}%  {stage}")
+    print("  functions by their own samples:")
+    for name, count in own.most_common(18):
+        print(f"    {100 * count / total:5.1f}%  {name}")
+
+
+def _frame(frame: str) -> str:
+    """`function (path/to/module.py:line)` as `function (module.py)`."""
+    name, _, where = frame.partition(" (")
+    return f"{name} ({where.rsplit('/', 1)[-1].split(':')[0]})" if where else name
+
+
+STAGES = {
+    "uvicorn HTTP (parse, write)": ("httptools_impl.py",),
+    "pipeline (everything of the gateway)": ("run (pipeline.py)",),
+    "flow control (Redis limits)": (
+        "take (limits.py)",
+        "give_back (limits.py)",
+        "_release (limits.py)",
+    ),
+    "auth (JWT, access)": ("admit (pipeline.py)",),
+    "params": ("read_params (params.py)",),
+    "connector (driver call, pool)": (
+        "_execute_once (postgres.py)",
+        "_execute_once (asyncpg_connector.py)",
+    ),
+    "  of which value conversion": ("rows (values.py)",),
+    "respond (envelope + orjson)": ("respond (respond.py)",),
+    "  of which serialisation (orjson)": ("render (http.py)",),
+    "send the answer": ("__call__ (responses.py)",),
+    "access record (queue)": ("record (access_log.py)",),
+    "access record (write to the store)": ("_write (access_log.py)", "_insert (access_log.py)"),
+    "metrics": ("observe_gateway_call",),
+    "redis client": ("redis_link.py",),
+}
+"""What the profile sums, by substrings of its frames."""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=int, default=8, help="seconds per run")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per run")
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument(
-        "--rounds", type=int, default=5, help="baseline and gateway runs, interleaved"
-    )
+    parser.add_argument("--rounds", type=int, default=4, help="rounds of every run, interleaved")
     parser.add_argument("--store", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--no-asyncpg", action="store_true", help="skip the driver comparison")
+    parser.add_argument("--no-profile", action="store_true", help="skip the py-spy profile")
     args = parser.parse_args()
     seed_table()
     data = Path(tempfile.mkdtemp(prefix="sluice-bench-"))
-    gateway_port, baseline_port = free_port(), free_port()
+    ports = {"gateway": free_port(), "baseline": free_port(), "asyncpg": free_port()}
     env = {
         "DATA_DIR": str(data),
         "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
@@ -223,55 +402,106 @@ def main() -> None:
     }
     if args.store == "postgres":
         env["DATABASE_URL"] = fresh_store()
-    sluice = [sys.executable, "-m", "sluice.cli", "serve", "--port", str(gateway_port)]
+    sluice = [sys.executable, "-m", "sluice.cli", "serve", "--port", str(ports["gateway"])]
+    on_asyncpg = [
+        sys.executable, "-m", "bench.asyncpg_serve", "serve", "--port", str(ports["asyncpg"])
+    ]  # fmt: skip
     baseline = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "bench.baseline:app",
-        "--port",
-        str(baseline_port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    gateway_url = f"http://127.0.0.1:{gateway_port}/bench/items/1"
-    baseline_url = f"http://127.0.0.1:{baseline_port}/items/1"
-    bases: list[dict[str, Any]] = []
-    gateways: list[dict[str, Any]] = []
+        sys.executable, "-m", "uvicorn", "bench.baseline:app", "--port", str(ports["baseline"]),
+        "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    runs = [r for r in RUNS if not (args.no_asyncpg and r.server == "asyncpg")]
+    targets = [t for t in TARGETS if not (args.no_asyncpg and "asyncpg" in t.run)]
+    results: list[dict[str, dict[str, Any]]] = []
+    started = time.monotonic()
     try:
-        with (
-            server(sluice, env, gateway_port) as gateway_process,
-            server(baseline, {"BENCH_PG_DSN": PG}, baseline_port) as baseline_process,
-        ):
-            auth = {"Authorization": f"Bearer {define_api(f'http://127.0.0.1:{gateway_port}')}"}
-            wrk(baseline_url, 2, args.connections, {})
-            wrk(gateway_url, 2, args.connections, auth)
+        with ExitStack() as stack:
+            processes = {
+                "gateway": stack.enter_context(server(sluice, env, ports["gateway"])),
+                "baseline": stack.enter_context(
+                    server(baseline, {"BENCH_PG_DSN": PG}, ports["baseline"])
+                ),
+            }
+            token = define_apis(f"http://127.0.0.1:{ports['gateway']}")
+            if not args.no_asyncpg:  # after the psycopg one has migrated the store
+                processes["asyncpg"] = stack.enter_context(
+                    server(on_asyncpg, env, ports["asyncpg"])
+                )
+            for name in processes:
+                if name != "baseline":
+                    check_answers(f"http://127.0.0.1:{ports[name]}", token)
+            auth = {"Authorization": f"Bearer {token}"}
+
+            def url(run: Run) -> str:
+                return f"http://127.0.0.1:{ports[run.server]}{run.prefix}"
+
+            for run in runs:  # warm up: pools, prepared statements, the cache's entries
+                wrk(url(run), 2, args.connections, auth if run.auth else {}, run.span)
             for _ in range(args.rounds):
-                bases.append(measure(baseline_process, baseline_url, args, {}))
-                gateways.append(measure(gateway_process, gateway_url, args, auth))
-            metrics = httpx.get(f"http://127.0.0.1:{gateway_port}/metrics").text
+                results.append(
+                    {
+                        run.name: measure(
+                            processes[run.server],
+                            url(run),
+                            args,
+                            auth if run.auth else {},
+                            run.span,
+                        )
+                        for run in runs
+                    }
+                )
+            metrics = httpx.get(f"http://127.0.0.1:{ports['gateway']}/metrics").text
             assert "sluice_limiter_redis_up 1.0" in metrics, "flow control did not run on Redis"
+            measured = time.monotonic() - started
+            if not args.no_profile:
+                print(f"py-spy profile of the gateway under the 200-row list ({args.duration} s):")
+                listing = next(r for r in RUNS if r.name == "gateway 200 rows")
+                profile(processes["gateway"].pid, url(listing), auth, listing.span, args)
     finally:
         shutil.rmtree(data, ignore_errors=True)
+    summarize(results, targets, args, measured)
+
+
+def summarize(
+    results: list[dict[str, dict[str, Any]]],
+    targets: list[Target],
+    args: argparse.Namespace,
+    measured: float,
+) -> None:
     print(
-        f"{args.connections} connections, {args.rounds} interleaved rounds of {args.duration} s,"
-        f" one server process each, store {args.store}"
+        f"\n{os.cpu_count()} cores; {args.connections} connections, {args.rounds} interleaved"
+        f" rounds of {args.duration} s, one server process each, store {args.store};"
+        f" measured in {measured:.0f} s"
     )
-    for base, gateway in zip(bases, gateways, strict=True):
-        report("baseline", base)
-        report("gateway", gateway)
-    rps = median(gateways, "rps") / median(bases, "rps")
-    p99 = median(gateways, "p99") / median(bases, "p99")
-    errors = sum(g["non2xx"] for g in gateways)
-    print(
-        f"median: baseline {median(bases, 'rps'):.0f} req/s p99 {median(bases, 'p99'):.2f} ms;"
-        f" gateway {median(gateways, 'rps'):.0f} req/s p99 {median(gateways, 'p99'):.2f} ms"
-    )
-    print(f"gateway/baseline: {rps:.2f} of the requests/s, p99 {p99:.2f}x, {errors} errors")
-    print(
-        f"target (>= 0.50, < 3x, 0 errors): {'met' if rps >= 0.5 and p99 < 3 and not errors else 'NOT met'}"
-    )
+    for number, result in enumerate(results, 1):
+        print(f"round {number}")
+        for name, figures in result.items():
+            report(name, figures)
+    errors = sum(r[name]["non2xx"] for r in results for name in r)
+    print(f"\npaired ratios (median of the rounds' ratios); {errors} non-2xx answers in all")
+    for target in targets:
+        rps = paired(results, target.run, target.against, "rps")
+        p99 = paired(results, target.run, target.against, "p99")
+        wanted = []
+        met = not errors
+        if target.min_rps is not None:
+            wanted.append(f">= {target.min_rps:.2f}x")
+            met = met and rps >= target.min_rps
+        if target.max_p99 is not None:
+            wanted.append(f"p99 <= {target.max_p99:.1f}x")
+            met = met and p99 <= target.max_p99
+        verdict = f"target {', '.join(wanted)}: {'met' if met else 'NOT met'}" if wanted else ""
+        print(f"  {target.name:<40} {rps:5.2f}x req/s   p99 {p99:5.2f}x   {verdict}")
+    if not args.no_asyncpg:
+        driver = [paired(results, t.run, t.against, "rps") for t in targets if "asyncpg" in t.run]
+        low, high = min(driver), max(driver)
+        if low > ADOPT_IF_FASTER:
+            decision = "asyncpg is faster by more than 15% on both: adopt it"
+        elif high < 1 / ADOPT_IF_FASTER:
+            decision = "psycopg is faster by more than 15% on both: keep it"
+        else:
+            decision = "neither driver is faster by more than 15% on both: keep psycopg"
+        print(f"  driver decision: {decision}")
 
 
 if __name__ == "__main__":
