@@ -51,7 +51,22 @@ from sluice.connectors.common import (
 )
 from sluice.connectors.values import RowShape, ShapeCache, json_value
 
-_READY_OIDS = frozenset({16, 20, 21, 23, 26, 18, 19, 25, 1042, 1043})
+_READY_OIDS = frozenset({16, 20, 21, 23, 26, 18, 19, 25, 1042, 1043, 1700})
+"""Loaded JSON-ready: bool, ints, oid, text types, and numeric (as text: `_numeric`)."""
+_NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
+
+
+def _numeric(text: str) -> str | None:
+    """numeric in its text format, as the psycopg connector loads it."""
+    return None if text in _NON_FINITE else text
+
+
+async def _setup(connection: asyncpg.Connection) -> None:
+    await connection.set_type_codec(
+        "numeric", encoder=str, decoder=_numeric, schema="pg_catalog", format="text"
+    )
+
+
 _PLACEHOLDER = re.compile(r"%%|%s")
 _GONE_STATES = frozenset({"57P01", "57P02", "57P03"})
 _BACKSTOP_S = 2.0
@@ -102,6 +117,7 @@ class AsyncpgConnector(ConnectorEntry):
         self._deadlines = Deadlines()
         self._shapes = ShapeCache()
         self._sql: dict[str, str] = {}
+        self._plans: dict[str, RowShape] = {}
         self._sessions: dict[int, _Session] = {}
 
     async def _open(self) -> asyncpg.Pool:
@@ -120,6 +136,7 @@ class AsyncpgConnector(ConnectorEntry):
                         timeout=config.connect_timeout_s,
                         server_settings={"statement_timeout": str(int(self._default_ms))},
                         reset=_no_reset,
+                        init=_setup,
                     )
                 except (OSError, asyncpg.PostgresError) as exc:
                     raise Retry(
@@ -195,9 +212,16 @@ class AsyncpgConnector(ConnectorEntry):
 
     async def _run(self, connection: Any, sql: str, params: Params) -> QueryResult:
         """One statement through asyncpg's statement cache (prepared once per connection,
-        then one Bind/Execute round trip, as psycopg does past its prepare threshold)."""
+        then one Bind/Execute round trip, as psycopg does past its prepare threshold). A
+        statement text known to return rows goes straight to `fetch`, with the row shape
+        found the first time."""
         args = tuple(params.values()) if isinstance(params, dict) else tuple(params or ())
-        statement = await connection._prepare(self._dollar(sql), use_cache=True)
+        text = self._dollar(sql)
+        shape = self._plans.get(text)
+        if shape is not None:
+            rows = shape.rows(await connection.fetch(text, *args))
+            return query_result(shape.columns.copy(), rows, len(rows))
+        statement = await connection._prepare(text, use_cache=True)
         records = await statement.fetch(*args)
         attributes = statement.get_attributes()
         if not attributes:
@@ -209,6 +233,9 @@ class AsyncpgConnector(ConnectorEntry):
             columns = [a.name for a in attributes]
             converters = [None if a.type.oid in _READY_OIDS else json_value for a in attributes]
             shape = self._shapes.put(key, RowShape(columns, converters))
+        if len(self._plans) > 1024:
+            self._plans.clear()
+        self._plans[text] = shape
         rows = shape.rows(records)
         return query_result(shape.columns.copy(), rows, len(rows))
 

@@ -188,6 +188,9 @@ def check_answers(base: str, token: str) -> None:
             assert len(answer.json()["data"]) == 200, answer.text
     again = httpx.get(f"{base}/bench/cached/7", headers=headers)
     assert again.headers.get("X-Cache") == "HIT", again.headers
+    with httpx.Client(base_url=base, headers=headers) as client:  # every id wrk asks for
+        for number in range(1, 1001):
+            assert client.get(f"/bench/cached/{number}").status_code == 200
 
 
 def wrk(
@@ -334,6 +337,10 @@ def profile(
         for stage, needles in STAGES.items():
             if any(any(n in f for n in needles) for f in frames):
                 within[stage] += samples
+    if args.profile_out:
+        kept = Path(f"{args.profile_out}-{url.rstrip('/').rsplit('/', 1)[-1]}.txt")
+        shutil.copy(out, kept)
+        print(f"  (py-spy's collapsed stacks: {kept})")
     shutil.rmtree(out.parent, ignore_errors=True)
     if not total:
         return
@@ -384,7 +391,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4, help="rounds of every run, interleaved")
     parser.add_argument("--store", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--no-asyncpg", action="store_true", help="skip the driver comparison")
-    parser.add_argument("--no-profile", action="store_true", help="skip the py-spy profile")
+    parser.add_argument(
+        "--profile",
+        default="gateway 200 rows",
+        help="the runs py-spy samples after the rounds, comma-separated names ('' for none)",
+    )
+    parser.add_argument("--runs", help="only these runs, comma-separated names (default: all)")
+    parser.add_argument("--profile-out", help="keep the profiles' stacks in PREFIX-<path>.txt")
     args = parser.parse_args()
     seed_table()
     data = Path(tempfile.mkdtemp(prefix="sluice-bench-"))
@@ -410,8 +423,11 @@ def main() -> None:
         sys.executable, "-m", "uvicorn", "bench.baseline:app", "--port", str(ports["baseline"]),
         "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    runs = [r for r in RUNS if not (args.no_asyncpg and r.server == "asyncpg")]
-    targets = [t for t in TARGETS if not (args.no_asyncpg and "asyncpg" in t.run)]
+    chosen = args.runs.split(",") if args.runs else [r.name for r in RUNS]
+    args.no_asyncpg = args.no_asyncpg or not any(n.startswith("asyncpg") for n in chosen)
+    runs = [r for r in RUNS if r.name in chosen and not (args.no_asyncpg and r.server == "asyncpg")]
+    names = {r.name for r in runs}
+    targets = [t for t in TARGETS if t.run in names and t.against in names]
     results: list[dict[str, dict[str, Any]]] = []
     started = time.monotonic()
     try:
@@ -453,13 +469,14 @@ def main() -> None:
             metrics = httpx.get(f"http://127.0.0.1:{ports['gateway']}/metrics").text
             assert "sluice_limiter_redis_up 1.0" in metrics, "flow control did not run on Redis"
             measured = time.monotonic() - started
-            if not args.no_profile:
-                print(f"py-spy profile of the gateway under the 200-row list ({args.duration} s):")
-                listing = next(r for r in RUNS if r.name == "gateway 200 rows")
-                profile(processes["gateway"].pid, url(listing), auth, listing.span, args)
+            for run in (r for r in runs if r.name in args.profile.split(",")):
+                print(f"py-spy profile of the {run.server} process under '{run.name}':")
+                headers = auth if run.auth else {}
+                profile(processes[run.server].pid, url(run), headers, run.span, args)
     finally:
         shutil.rmtree(data, ignore_errors=True)
-    summarize(results, targets, args, measured)
+    if results:
+        summarize(results, targets, args, measured)
 
 
 def summarize(
@@ -479,9 +496,12 @@ def summarize(
             report(name, figures)
     errors = sum(r[name]["non2xx"] for r in results for name in r)
     print(f"\npaired ratios (median of the rounds' ratios); {errors} non-2xx answers in all")
+    print("  (server CPU/req: the process's CPU time per answer, less sensitive to the load of")
+    print("  other processes than requests/s on a shared machine)")
     for target in targets:
         rps = paired(results, target.run, target.against, "rps")
         p99 = paired(results, target.run, target.against, "p99")
+        cpu = paired(results, target.run, target.against, "cpu_us")
         wanted = []
         met = not errors
         if target.min_rps is not None:
@@ -491,8 +511,11 @@ def summarize(
             wanted.append(f"p99 <= {target.max_p99:.1f}x")
             met = met and p99 <= target.max_p99
         verdict = f"target {', '.join(wanted)}: {'met' if met else 'NOT met'}" if wanted else ""
-        print(f"  {target.name:<40} {rps:5.2f}x req/s   p99 {p99:5.2f}x   {verdict}")
-    if not args.no_asyncpg:
+        print(
+            f"  {target.name:<40} {rps:5.2f}x req/s   p99 {p99:5.2f}x"
+            f"   server CPU/req {cpu:5.2f}x   {verdict}"
+        )
+    if any("asyncpg" in t.run for t in targets):
         driver = [paired(results, t.run, t.against, "rps") for t in targets if "asyncpg" in t.run]
         low, high = min(driver), max(driver)
         if low > ADOPT_IF_FASTER:

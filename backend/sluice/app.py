@@ -180,7 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics.watch(
         lambda: (api.api_id for api in app.state.registry.current.apis), app.state.pools.usage
     )
-    app.state.cache = ResponseCache(app.state.redis_async)
+    app.state.cache = ResponseCache(app.state.redis_link)
     app.state.access_log = AccessLog(
         app.state.engine, app.state.metrics, size=settings.GATEWAY_ACCESS_LOG_QUEUE_SIZE
     )

@@ -54,6 +54,17 @@ class RedisLink:
             channel = await self._connect()
         return await channel.request(args)
 
+    def request(self, *args: Arg) -> "asyncio.Future[Any] | None":
+        """Send one command now (with the others of this loop turn) and return its reply's
+        future, or None when the link is not connected (then use `call`). A reply nobody
+        awaits in the end (the caller was refused meanwhile) is dropped quietly."""
+        channel = self._channel
+        if channel is None or channel.closed or channel.loop is not asyncio.get_running_loop():
+            return None
+        future = channel.request(args)
+        future.add_done_callback(_seen)
+        return future
+
     def send(self, *args: Arg) -> None:
         """Send one command without waiting for (or looking at) its reply. A later `call`
         on this link runs after it, since Redis runs one connection's commands in order.
@@ -114,6 +125,12 @@ class RedisLink:
         if options.get("db"):
             await channel.request(("SELECT", options["db"]))
         return channel
+
+
+def _seen(future: "asyncio.Future[Any]") -> None:
+    """Mark a reply's error as retrieved, so asyncio does not log an unawaited one."""
+    if not future.cancelled():
+        future.exception()
 
 
 class _Channel(asyncio.Protocol):

@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 import psycopg
 from psycopg import pq
+from psycopg.adapt import AdaptersMap, Buffer, Loader
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -134,13 +135,32 @@ _CLASS_MESSAGES = {
     "28": "Connection failed: authentication rejected",
     "42": "Query failed: invalid statement",
 }
-_READY_OIDS = frozenset({16, 20, 21, 23, 26})
-"""bool, int8, int2, int4, oid: JSON-ready as loaded."""
+_READY_OIDS = frozenset({16, 20, 21, 23, 26, 1700})
+"""bool, int8, int2, int4, oid, and numeric (`NumericText`): JSON-ready as loaded."""
 _TEXT_OIDS = frozenset({18, 19, 25, 1042, 1043})
 """"char", name, text, bpchar, varchar: str, except under SQL_ASCII (psycopg gives bytes)."""
 _ROW_STATUSES = frozenset(
     {pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK}
 )
+
+
+_NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
+
+
+class NumericText(Loader):
+    """numeric as the value rules want it, straight from the server's text: the digits as
+    a string (exact, and never in exponent form), NaN and the infinities as None. Loading
+    a Decimal to turn it back into text measured at a third of a 200-row call's CPU.
+    Arrays of numeric load their items with it too."""
+
+    def load(self, data: Buffer) -> str | None:
+        text = str(data, "ascii")
+        return None if text in _NON_FINITE else text
+
+
+ADAPTERS = AdaptersMap(psycopg.adapters)
+"""The data sources' connections' adapters: psycopg's, numeric loaded by `NumericText`."""
+ADAPTERS.register_loader("numeric", NumericText)
 
 
 @dataclass
@@ -180,6 +200,7 @@ def connection_kwargs(config: ConnectionConfig) -> dict[str, Any]:
         "options": f"-c statement_timeout={int(config.statement_timeout_ms)}",
         "autocommit": True,
         "prepare_threshold": config.options.get("prepare_threshold", 5),
+        "context": ADAPTERS,
     }
     for name in SAFE_OPTIONS & set(config.options):
         kwargs[name] = _scalar_option(name, config.options[name])

@@ -1,12 +1,15 @@
 """The gateway's stages, in order. Each returns a value or raises a SluiceError with a stable
 code; the router renders the one error body and writes the access record."""
 
+import asyncio
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import Request, Response
 
 from sluice.downloads import StreamedDownload
+from sluice.engines.execute import PageRequest
+from sluice.errors import SluiceError
 from sluice.gateway.access_log import Call
 from sluice.gateway.auth import authenticate, check_access
 from sluice.gateway.cache import cache_key
@@ -16,6 +19,7 @@ from sluice.gateway.params import page_request, read_params
 from sluice.gateway.resolve import resolve
 from sluice.gateway.respond import export_format, respond
 from sluice.gateway.stream import stream_export
+from sluice.http import header
 from sluice.services.registry import LiveApi, LiveClient, Refusal, Registry
 from sluice.services.runner import execute
 
@@ -29,10 +33,11 @@ async def run(request: Request, module: str, path: str, call: Call) -> Response:
             raise
         api, path_values, client = admit(request, state.registry.current, module, path, call)
     budget = budget_for(api, client, call.ip, settings)
+    early = await early_lookup(request, api, client, path_values) if api.cache_ttl_seconds else None
     grant = await state.limiter.take(budget)
     release = partial(state.limiter.give_back, budget, grant)
     try:
-        response = await _answer(request, api, client, path_values, grant.headers, call)
+        response = await _answer(request, api, client, path_values, grant.headers, call, early)
     except BaseException:
         await release()
         raise
@@ -62,6 +67,37 @@ def admit(
     return api, path_values, client
 
 
+class EarlyLookup(NamedTuple):
+    """A cached API's parameters and cache key, worked out before the flow-control take,
+    and its cache read already sent (`asked`), so that both share one Redis round trip."""
+
+    params: dict[str, Any]
+    page: PageRequest | None
+    key: str
+    asked: "asyncio.Future[Any] | None"
+
+
+async def early_lookup(
+    request: Request, api: LiveApi, client: LiveClient | None, path_values: dict[str, str]
+) -> EarlyLookup | None:
+    """For a GET without a body or a file format (reading its parameters does no I/O):
+    the parameters, the cache key and the cache read, sent now. None for any other call,
+    and for parameters that do not parse: those are refused after the take, as always,
+    so a caller over its limit still hears 429 first."""
+    if request.method != "GET" or header(request.scope, b"content-length"):
+        return None
+    if export_format(request) is not None:
+        return None
+    try:
+        params = await read_params(request, api, path_values)
+        page = page_request(request, api)
+    except SluiceError:
+        return None
+    state = request.app.state
+    key = cache_key(api, {"params": params, "page": page}, client, state.settings.REDIS_PREFIX)
+    return EarlyLookup(params, page, key, state.cache.ask(key))
+
+
 async def _answer(
     request: Request,
     api: LiveApi,
@@ -69,8 +105,16 @@ async def _answer(
     path_values: dict[str, str],
     headers: dict[str, str],
     call: Call,
+    early: EarlyLookup | None = None,
 ) -> Response:
     state = request.app.state
+    stem = api.name or api.path
+    if early is not None:
+        if (hit := await state.cache.get(early.key, early.asked)) is not None:
+            return respond(request, hit, headers | {"X-Cache": "HIT"}, stem)
+        return await _run_and_cache(
+            request, api, client, early.params, early.page, early.key, headers
+        )
     params = await read_params(request, api, path_values)
     page = page_request(request, api)
     fmt = export_format(request)
@@ -82,9 +126,23 @@ async def _answer(
     key = None
     if api.cache_ttl_seconds:
         key = cache_key(api, {"params": params, "page": page}, client, state.settings.REDIS_PREFIX)
-    stem = api.name or api.path
     if key is not None and (hit := await state.cache.get(key)) is not None:
         return respond(request, hit, headers | {"X-Cache": "HIT"}, stem)
+    return await _run_and_cache(request, api, client, params, page, key, headers)
+
+
+async def _run_and_cache(
+    request: Request,
+    api: LiveApi,
+    client: LiveClient | None,
+    params: dict[str, Any],
+    page: PageRequest | None,
+    key: str | None,
+    headers: dict[str, str],
+) -> Response:
+    """Run the API; a read-only result of a cached API (`key`) is stored for next time."""
+    state = request.app.state
+    stem = api.name or api.path
     outcome = await execute(state, api, params, page, client_context(client))
     if key is not None:
         headers = headers | {"X-Cache": "MISS"}

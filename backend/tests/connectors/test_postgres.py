@@ -231,6 +231,29 @@ async def test_value_types(pg: PostgresConnector) -> None:
     ]
 
 
+async def test_numeric_values(pg: PostgresConnector) -> None:
+    """numeric is the server's digits as text, exact and never in exponent form; NaN and
+    the infinities are null, alone or in an array; NULL stays null."""
+    result = await pg.execute(
+        """
+        SELECT 0.0000001::numeric AS tiny, 123456789012345678901234567890.0100::numeric AS big,
+               -5::numeric(6, 3) AS neg, 'Infinity'::numeric AS inf, '-Infinity'::numeric AS ninf,
+               ARRAY[1.5, 'NaN', NULL]::numeric[] AS arr, NULL::numeric AS none
+        """
+    )
+    assert result.rows == [
+        {
+            "tiny": "0.0000001",
+            "big": "123456789012345678901234567890.0100",
+            "neg": "-5.000",
+            "inf": None,
+            "ninf": None,
+            "arr": ["1.5", None, None],
+            "none": None,
+        }
+    ]
+
+
 async def test_result_shapes_share_a_connection() -> None:
     """One pooled connection, results of different shapes in turn, each converted by its
     own plan; a changed client encoding is a different shape (text comes back as bytes)."""

@@ -185,6 +185,31 @@ def test_cache_hit_miss_and_a_publish_that_invalidates(app_factory: Any, setting
         assert fresh.headers["x-cache"] == "MISS" and len(fresh.json()["data"]) == 2
 
 
+def test_a_cached_api_still_counts_every_call_and_checks_its_parameters(
+    app_factory: Any, settings: Any
+) -> None:
+    """A hit is read in the same Redis round trip as the flow-control take, and still only
+    answered once the take allowed it; a parameter that does not parse is refused after
+    the take, so a caller over its limit hears 429 first, cached or not."""
+    with TestClient(app_factory(**prefixed())) as client:
+        world(
+            client,
+            settings,
+            content="SELECT id FROM t WHERE id = {{ id }}",
+            params=[{"name": "id", "location": "query", "type": "integer"}],
+            cache_ttl_seconds=60,
+            rate_limit_per_minute=3,
+        )
+        miss, hit, bad = (client.get(f"/shop/items?id={v}") for v in ("3", "3", "x"))
+        assert (miss.headers["x-cache"], hit.headers["x-cache"]) == ("MISS", "HIT")
+        assert miss.json() == hit.json() and hit.json()["data"] == [{"id": 3}]
+        assert hit.headers["x-ratelimit-remaining"] == "1"
+        assert bad.status_code == 400 and bad.json()["error"] == "bad_request"
+        over = [client.get(f"/shop/items?id={v}") for v in ("3", "x")]
+        assert [a.status_code for a in over] == [429, 429]
+        assert "x-cache" not in over[0].headers
+
+
 def test_each_client_sees_its_own_rows(client: TestClient, settings: Any) -> None:
     headers, api = world(
         client,
