@@ -213,18 +213,3 @@ async def list_tables(config: ConnectionConfig) -> list[Table]:
         return await connector.tables()
     finally:
         await connector.close()
-
-
-def rotate_keys(session: Session, keyring: Keyring) -> int:
-    """Re-encrypt every stored password with the current key; returns how many changed."""
-    changed = 0
-    for ds in session.exec(select(Datasource)).all():
-        if ds.password_encrypted is None or keyring.is_current(ds.password_encrypted):
-            continue
-        assert ds.id is not None
-        plain = keyring.decrypt(ds.password_encrypted, bound_to(ds.id))
-        ds.password_encrypted = keyring.encrypt(plain, bound_to(ds.id))
-        session.add(ds)
-        changed += 1
-    session.commit()
-    return changed
