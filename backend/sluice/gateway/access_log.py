@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlmodel import col
 
 from sluice.models.access_record import (
     HISTOGRAM,
@@ -122,7 +123,10 @@ def masked_query(raw: bytes) -> str | None:
     if not raw:
         return None
     text = raw.decode("utf-8", "backslashreplace")
-    if not any(word in unquote_plus(text).lower() for word in SECRET_WORDS):
+    plain = text.lower()
+    if "%" in plain or "+" in plain:
+        plain = unquote_plus(plain).lower()
+    if not any(word in plain for word in SECRET_WORDS):
         return text
     parts = []
     for part in text.split("&"):
@@ -232,6 +236,20 @@ def _upsert(table: str, key: str, sums: dict[str, str], rows: str) -> str:
     )
 
 
+_QUERY_AT = COLUMNS.index("query_string")
+
+
+def _stored(row: Row) -> Row:
+    """The row as stored: its raw query string (bytes, as queued) masked and cut."""
+    query = fit(masked_query(row[_QUERY_AT]), _QUERY)
+    return (*row[:_QUERY_AT], query, *row[_QUERY_AT + 1 :])
+
+
+PRUNE_BATCH = 5_000
+"""Records deleted per transaction when pruning: each batch holds its locks (on SQLite,
+the store's one write lock) for a moment, so writers carry on between batches."""
+
+
 class AccessLog:
     """The queue and its writer. Rows are plain tuples in COLUMNS order (the time already
     as ISO text), written one batch per statement: the batch goes as one JSON array
@@ -284,7 +302,7 @@ class AccessLog:
                 call.body,
                 call.rows,
                 fit(call.message, _MESSAGE),
-                fit(masked_query(call.query), _QUERY),
+                call.query or None,  # bytes: masked by the writer (`_stored`), off the call
                 call.via,
             )
         )
@@ -302,8 +320,10 @@ class AccessLog:
         with self._engine.begin() as connection:
             connection.execute(insert(AccessDrop).values(count=count, at=datetime.now(UTC)))
 
-    async def prune(self, retention_days: int) -> None:
-        await asyncio.to_thread(self._prune, retention_days)
+    async def prune(self, retention_days: int) -> int:
+        """Delete the records (and rollups, drop counts) older than the retention, in
+        small transactions that writers pass between; how many records went."""
+        return await asyncio.to_thread(self._prune, retention_days)
 
     async def flush(self, *, final: bool = False) -> None:
         """Write what is queued, a batch at a time. Rows leave the queue only once
@@ -347,6 +367,7 @@ class AccessLog:
         """One statement for the batch; if the store refuses it, one per row, dropping
         the rows it refuses. A lost connection stops the work (`StoreAway`, saying how
         many rows are done) so the rest is tried again later."""
+        rows = [row if row[_QUERY_AT] is None else _stored(row) for row in rows]
         try:
             self._insert(rows)
             return
@@ -369,10 +390,38 @@ class AccessLog:
             for rollup in self._rollup_sqls:
                 connection.exec_driver_sql(rollup, (batch,))
 
-    def _prune(self, retention_days: int) -> None:
+    def _prune(self, retention_days: int) -> int:
+        """Delete what is older than the retention, in small transactions: records
+        `PRUNE_BATCH` at a time (the oldest first, by the time index), rollups a day of
+        hours at a time. Returns how many records were deleted."""
         cutoff = datetime.now(UTC) - timedelta(days=retention_days)
+        at = col(AccessRecord.at)
+        oldest = select(col(AccessRecord.id)).where(at < cutoff).order_by(at).limit(PRUNE_BATCH)
+        batch = delete(AccessRecord).where(col(AccessRecord.id).in_(oldest.scalar_subquery()))
+        deleted = done = PRUNE_BATCH
+        while done == PRUNE_BATCH:
+            with self._engine.begin() as connection:
+                done = connection.execute(batch).rowcount
+            deleted += done
+        for rollup in (AccessRollup, AccessClientRollup):
+            self._prune_hours(rollup, cutoff)
         with self._engine.begin() as connection:
-            connection.execute(delete(AccessRecord).where(AccessRecord.at < cutoff))  # type: ignore[arg-type]
-            for rollup in (AccessRollup, AccessClientRollup):
-                connection.execute(delete(rollup).where(rollup.hour < cutoff))  # type: ignore[arg-type]
-            connection.execute(delete(AccessDrop).where(AccessDrop.at < cutoff))  # type: ignore[arg-type]
+            connection.execute(delete(AccessDrop).where(col(AccessDrop.at) < cutoff))
+        return deleted - PRUNE_BATCH
+
+    def _prune_hours(
+        self, rollup: type[AccessRollup | AccessClientRollup], cutoff: datetime
+    ) -> None:
+        hour = col(rollup.hour)
+        while True:
+            with self._engine.begin() as connection:
+                first = connection.execute(select(func.min(hour))).scalar()
+                if first is None or _utc(first) >= cutoff:
+                    return
+                end = min(_utc(first) + timedelta(days=1), cutoff)
+                connection.execute(delete(rollup).where(hour < end))
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite gives stored times back without their zone; they are UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
