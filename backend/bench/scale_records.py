@@ -48,6 +48,7 @@ from sqlalchemy import Engine, text
 from bench.gateway import (
     PG,
     admin_client,
+    cpu_seconds,
     define_api,
     free_port,
     measure,
@@ -126,8 +127,8 @@ def timings(work: Callable[[], Any], calls: int) -> tuple[float, float]:
     return statistics.median(took), took[min(len(took) - 1, round(0.95 * (len(took) - 1)))]
 
 
-def reads(client: httpx.Client, engine: Engine, calls: int) -> bool:
-    """The admin API's reads on the records; whether each is under the target."""
+def reads(client: httpx.Client, engine: Engine, calls: int) -> list[str]:
+    """The admin API's reads on the records; those whose p95 is over the target."""
     with engine.connect() as db:
         middle = db.exec_driver_sql(
             "SELECT id FROM access_record WHERE id >= (SELECT max(id) / 2 FROM access_record)"
@@ -141,7 +142,17 @@ def reads(client: httpx.Client, engine: Engine, calls: int) -> bool:
         ("list, api_id", "/api/v1/access-logs", {"api_id": 3}),
         ("list, client_id", "/api/v1/access-logs", {"client_id": "client-17"}),
         ("list, status 502", "/api/v1/access-logs", {"status": 502}),
-        ("list, api_id + status 404", "/api/v1/access-logs", {"api_id": 3, "status": 404}),
+        ("list, api_id + status 404", "/api/v1/access-logs", {"api_id": 20, "status": 404}),
+        (
+            "list, api_id + status, none match, 24 h",
+            "/api/v1/access-logs",
+            {"api_id": 3, "status": 404, "since": day_ago},
+        ),
+        (
+            "list, api_id + status, none match, all time",
+            "/api/v1/access-logs",
+            {"api_id": 3, "status": 404},
+        ),
         (
             "list, client + status + 24 h",
             "/api/v1/access-logs",
@@ -155,8 +166,8 @@ def reads(client: httpx.Client, engine: Engine, calls: int) -> bool:
         ("overview charts, 24 h", "/api/v1/overview/stats", {}),
         ("overview charts, 30 d", "/api/v1/overview/stats", {"since": month_ago}),
     ]
-    print(f"\nadmin API over HTTP, {calls} calls each (ms)     median     p95   count")
-    met = True
+    print(f"\nadmin API over HTTP, {calls} calls each (ms)           median     p95   count")
+    slow: list[str] = []
     for label, path, params in cases:
         params = {"limit": 25, **params} if path.endswith("access-logs") else params
         answers: list[httpx.Response] = []
@@ -171,9 +182,9 @@ def reads(client: httpx.Client, engine: Engine, calls: int) -> bool:
         median, p95 = timings(call, calls)
         body = answers[-1].json()
         shown = f"{body['count']:>7,}" if "count" in body else ""
-        print(f"  {label:<40}{median:>8.1f}{p95:>8.1f} {shown}")
-        met = met and p95 < TARGET_MS
-    return met
+        print(f"  {label:<46}{median:>8.1f}{p95:>8.1f} {shown}")
+        slow += [] if p95 < TARGET_MS else [label]
+    return slow
 
 
 def bench_call(n: int) -> Call:
@@ -238,6 +249,25 @@ def prune_with_writers(engine: Engine, old: int, writers: int = 2, rate: int = 1
     )
 
 
+def backends_cpu(since: dict[int, float] | None = None) -> dict[int, float]:
+    """CPU seconds of every PostgreSQL backend connected to the store (those already
+    there at `since`: used since then)."""
+    with psycopg.connect(store_url(), autocommit=True) as db:
+        pids = [
+            row[0]
+            for row in db.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    used = {}
+    for pid in pids:
+        try:
+            used[pid] = cpu_seconds(pid) - (since or {}).get(pid, 0.0)
+        except OSError:  # gone meanwhile
+            continue
+    return used
+
+
 def record_path(
     engine: Engine,
     process: subprocess.Popen[bytes],
@@ -255,6 +285,7 @@ def record_path(
     driver.start()
     time.sleep(1)
     log = AccessLog(engine, Metrics(), size=1_000_000)
+    store_cpu = backends_cpu()
     stored, n, queue_cpu, write_cpu = 0, 0, 0.0, 0.0
     started = time.perf_counter()
     while time.perf_counter() - started < duration - 2:
@@ -268,8 +299,11 @@ def record_path(
         write_cpu += time.process_time() - cpu
         stored += 10_000
     took = time.perf_counter() - started
+    store_used = sum(backends_cpu(store_cpu).values())
     driver.join()
     rate = stored / took
+    recorded = stored + load["rps"] * took  # with the gateway's own records
+    database = store_used / recorded * 1e6
     per_call = load["cpu_us"]
     queued, written = queue_cpu / stored * 1e6, write_cpu / stored * 1e6
     print(
@@ -282,6 +316,11 @@ def record_path(
         f"  CPU per record: {queued:.1f} us queueing it (on the call's path) + {written:.1f} us"
         f" writing it (background) = {queued + written:.1f} us, against {per_call:.0f} us of"
         f" gateway CPU per call: {(queued + written) / per_call:.1%} of a call"
+    )
+    print(
+        f"  PostgreSQL's CPU on the store meanwhile: {database:.0f} us per record written"
+        f" (insert with its indexes, and the two rollup upserts): {1e6 / database:,.0f}"
+        " records/s for a whole core"
     )
     return rate >= TARGET_RECORDS_S
 
@@ -316,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             name = f"rec{uuid.uuid4().hex[:6]}"
             auth = {"Authorization": f"Bearer {define_api(base, name)}"}
-            reads_met = reads(admin_client(base), engine, args.calls)
+            slow = reads(admin_client(base), engine, args.calls)
             prune_with_writers(engine, args.old)
             path_met = record_path(
                 engine, process, f"{base}/{name}/items/1", auth, args.duration, args.connections
@@ -325,7 +364,7 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(data, ignore_errors=True)
         engine.dispose()
     print(
-        f"\ntargets: reads p95 < {TARGET_MS:.0f} ms {'met' if reads_met else 'NOT met'};"
+        f"\ntargets: reads p95 < {TARGET_MS:.0f} ms {'NOT met by ' + '; '.join(slow) if slow else 'met'};"
         f" record path >= {TARGET_RECORDS_S:,} records/s {'met' if path_met else 'NOT met'}"
     )
 

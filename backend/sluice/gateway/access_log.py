@@ -160,7 +160,7 @@ def insert_sql(engine: Engine) -> str:
             f"(r ->> {i})::{_PG_CASTS[c]}" if c in _PG_CASTS else f"r ->> {i}"
             for i, c in enumerate(COLUMNS)
         )
-        source = "json_array_elements(%s::json) AS r"
+        source = "jsonb_array_elements(%s::jsonb) AS r"
     elif dialect.name == "sqlite":
         # SQLAlchemy keeps SQLite times as 'YYYY-MM-DD HH:MM:SS.ffffff', no zone (UTC)
         fields = ", ".join(
@@ -191,7 +191,7 @@ def rollup_sqls(dialect: str, *, from_table: bool = False) -> tuple[str, str]:
             )
         )
         hour = f"date_trunc('hour', {at} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
-        source = _TABLE.name if from_table else "json_array_elements(%s::json) AS r"
+        source = _TABLE.name if from_table else "jsonb_array_elements(%s::jsonb) AS r"
     elif dialect == "sqlite":
         at, api, client, status, error, took = (
             names if from_table else tuple(f"(r.value ->> {COLUMNS.index(c)})" for c in names)
@@ -253,14 +253,15 @@ the store's one write lock) for a moment, so writers carry on between batches.""
 class AccessLog:
     """The queue and its writer. Rows are plain tuples in COLUMNS order (the time already
     as ISO text), written one batch per statement: the batch goes as one JSON array
-    parameter that the store unpacks (`json_array_elements` on PostgreSQL, `json_each`
+    parameter that the store unpacks (`jsonb_array_elements` on PostgreSQL, `json_each`
     on SQLite). The writer thread shares the process's GIL with the calls it records, so
     it must hold it as little as possible: orjson turns the batch into one string in C,
     and the driver waits for the store with the GIL released. Row-by-row writing
     (executemany, COPY rows formatted in Python) measured at half the gateway's CPU.
 
     One record never costs another: text that cannot be stored (a NUL, a lone surrogate,
-    more than the column holds) is escaped and cut when the call is recorded, and a batch
+    more than the column holds) is escaped and cut when the call is recorded (the query
+    string when the batch is written, masked then: `_stored`), and a batch
     the store refuses anyway is written again row by row, dropping (and counting) only
     the rows refused. While the store is away, rows stay queued and the writer tries
     again with a growing pause (`RETRY_DELAYS_S`); only a full queue drops."""

@@ -19,6 +19,7 @@ class AccessRecord(SQLModel, table=True):
         Index("ix_access_record_module_at", "module", "at"),
         Index("ix_access_record_client_at", "client_id", "at"),
         Index("ix_access_record_status_at", "status", "at"),
+        Index("ix_access_record_api_status_at", "api_id", "status", "at"),
         Index(
             "ix_access_record_mcp_at",
             "at",
