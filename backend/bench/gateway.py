@@ -91,17 +91,24 @@ def server(command: list[str], env: dict[str, str], port: int) -> Iterator[subpr
         process.wait(timeout=20)
 
 
-def define_api(base: str) -> str:
-    """Data source, module, private API, client; returns a client token."""
+def admin_client(base: str) -> httpx.Client:
+    """An HTTP client logged in to the admin API as the bench's superuser."""
     client = httpx.Client(base_url=base, timeout=30)
     token = client.post(
         "/api/v1/login/access-token", data={"username": ADMIN, "password": PASSWORD}
     ).json()["access_token"]
     client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def define_api(base: str, name: str = "bench") -> str:
+    """Data source, module `name` (the API at `/{name}/items/{id}`), private API, client;
+    returns a client token."""
+    client = admin_client(base)
     source = client.post(
         "/api/v1/datasources",
         json={
-            "name": "bench",
+            "name": name,
             "type": "postgres",
             "host": "127.0.0.1",
             "port": 5432,
@@ -110,7 +117,7 @@ def define_api(base: str) -> str:
             "pool_size": 8,
         },
     ).json()
-    module = client.post("/api/v1/modules", json={"name": "bench"}).json()
+    module = client.post("/api/v1/modules", json={"name": name}).json()
     api = client.post(
         "/api/v1/apis",
         json={
@@ -126,7 +133,7 @@ def define_api(base: str) -> str:
     client.post(f"/api/v1/apis/{api['id']}/publish", json={"message": "bench"})
     app = client.post(
         "/api/v1/clients",
-        json={"name": "bench", "api_ids": [api["id"]], "rate_limit_per_minute": 10_000_000},
+        json={"name": name, "api_ids": [api["id"]], "rate_limit_per_minute": 10_000_000},
     ).json()
     time.sleep(1.5)  # let every worker's registry see the publish
     answer = httpx.post(
@@ -134,7 +141,7 @@ def define_api(base: str) -> str:
         json={"client_id": app["client_id"], "client_secret": app["client_secret"]},
     )
     access: str = answer.json()["access_token"]
-    check = httpx.get(f"{base}/bench/items/7", headers={"Authorization": f"Bearer {access}"})
+    check = httpx.get(f"{base}/{name}/items/7", headers={"Authorization": f"Bearer {access}"})
     assert check.status_code == 200, check.text
     return access
 
@@ -194,6 +201,27 @@ def report(name: str, result: dict[str, Any]) -> None:
     )
 
 
+def serve_env(data: Path, database_url: str | None) -> dict[str, str]:
+    """`sluice serve`'s environment as deployed with Redis: high flow-control limits,
+    access records on; the store at `database_url` (SQLite in `data` when None)."""
+    env = {
+        "DATA_DIR": str(data),
+        "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
+        "FIRST_SUPERUSER": ADMIN,
+        "FIRST_SUPERUSER_PASSWORD": PASSWORD,
+        "REDIS_URL": REDIS,
+        "REDIS_PREFIX": f"bench{uuid.uuid4().hex[:8]}",
+        "FLOW_CONTROL_RATE_LIMIT_PER_MINUTE": "10000000",
+        "FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT": "1000",
+        "LOG_LEVEL": "WARNING",
+    }
+    return env | ({"DATABASE_URL": database_url} if database_url else {})
+
+
+def serve_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "sluice.cli", "serve", "--port", str(port)]
+
+
 def median(results: list[dict[str, Any]], key: str) -> float:
     return float(statistics.median(r[key] for r in results))
 
@@ -210,20 +238,8 @@ def main() -> None:
     seed_table()
     data = Path(tempfile.mkdtemp(prefix="sluice-bench-"))
     gateway_port, baseline_port = free_port(), free_port()
-    env = {
-        "DATA_DIR": str(data),
-        "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
-        "FIRST_SUPERUSER": ADMIN,
-        "FIRST_SUPERUSER_PASSWORD": PASSWORD,
-        "REDIS_URL": REDIS,
-        "REDIS_PREFIX": f"bench{uuid.uuid4().hex[:8]}",
-        "FLOW_CONTROL_RATE_LIMIT_PER_MINUTE": "10000000",
-        "FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT": "1000",
-        "LOG_LEVEL": "WARNING",
-    }
-    if args.store == "postgres":
-        env["DATABASE_URL"] = fresh_store()
-    sluice = [sys.executable, "-m", "sluice.cli", "serve", "--port", str(gateway_port)]
+    env = serve_env(data, fresh_store() if args.store == "postgres" else None)
+    sluice = serve_command(gateway_port)
     baseline = [
         sys.executable,
         "-m",
