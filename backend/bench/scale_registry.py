@@ -176,14 +176,14 @@ class Serve:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        while time.monotonic() - started < 120:
+        while time.monotonic() - started < 300:
             try:
                 if httpx.get(f"{self.base}/health/ready", timeout=1).status_code == 200:
                     return time.monotonic() - started
             except httpx.TransportError:
                 pass
             time.sleep(0.02)
-        raise RuntimeError("sluice serve did not get ready in 120 s")
+        raise RuntimeError("sluice serve did not get ready in 300 s")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -195,7 +195,8 @@ class Serve:
         assert self.process is not None
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         pids = children.read_text().split()
-        return [rss_mb(int(pid)) for pid in pids]
+        workers = [p for p in pids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        return [rss_mb(int(pid)) for pid in workers]
 
 
 def rss_mb(pid: int) -> float:
@@ -234,19 +235,26 @@ def probe_api(client: httpx.Client) -> int:
 
 
 def publish(client: httpx.Client, api_id: int, number: int) -> tuple[float, float]:
-    """Publish `SELECT number`: seconds until the admin API answered, and until 20 new
-    connections in a row (landing on either worker) answered the new number."""
+    """Publish `SELECT number`: seconds until the admin API answered, and until the first
+    of 20 calls in a row on new connections (landing on either worker) that all answered
+    the new number."""
     client.patch(f"/api/v1/apis/{api_id}", json={"content": f"SELECT {number} AS v"})
     started = time.monotonic()
     answer = client.post(f"/api/v1/apis/{api_id}/publish", json={"message": "probe"})
     answered = time.monotonic() - started
     assert answer.status_code == 201, answer.text
     url = str(client.base_url).rstrip("/") + "/bench/probe"
-    seen = 0
+    seen, since = 0, 0.0
     while seen < 20 and time.monotonic() - started < 30:
+        asked = time.monotonic()
         body = httpx.get(url, timeout=10).json()
-        seen = seen + 1 if body["data"][0]["v"] == number else 0
-    return answered, time.monotonic() - started
+        if body["data"][0]["v"] != number:
+            seen = 0
+        elif not seen:
+            seen, since = 1, asked
+        else:
+            seen += 1
+    return answered, since - started
 
 
 def light_load(base: str, token: str, seconds: int, during: Any = None) -> dict[str, Any]:

@@ -18,12 +18,13 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import redis
 from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError
 from sqlalchemy import Engine
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from sluice.config import Settings
@@ -56,7 +57,8 @@ class LiveApi:
     method: str
     access: str
     engine: str
-    params: tuple[ParamDef, ...]
+    param_specs: tuple[dict[str, Any], ...]
+    """Its params as the version froze them (made into `params` on first use)."""
     sql: str | None
     """The SQL template's source (compiled on first use: `template`)."""
     datasource_id: int | None
@@ -92,6 +94,10 @@ class LiveApi:
     """What it answers (`services/result_types`); None until described."""
     output_schema: dict[str, Any] | None = None
     """The JSON Schema of `data` its author declared (used before the described result)."""
+
+    @cached_property
+    def params(self) -> tuple[ParamDef, ...]:
+        return tuple(ParamDef.model_validate(p) for p in self.param_specs)
 
     @property
     def template(self) -> CompiledTemplate | None:
@@ -341,12 +347,73 @@ MAX_INCREMENTAL_APIS = 1000
 rebuild, which keeps every API whose inputs did not change, costs about the same."""
 
 
-def _live_query() -> Any:
-    return (
-        select(Api, ApiVersion, Module)
+class VersionLike(Protocol):
+    """What loading reads of a live version: an `ApiVersion`, or a row of its columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def snapshot(self) -> dict[str, Any]: ...
+    @property
+    def macro_versions(self) -> dict[str, int]: ...
+    @property
+    def result_shape(self) -> dict[str, Any] | None: ...
+
+
+class ModuleLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def mcp_hidden(self) -> bool: ...
+
+
+class _Version(NamedTuple):
+    id: int | None
+    version: int
+    snapshot: dict[str, Any]
+    macro_versions: dict[str, int]
+    result_shape: dict[str, Any] | None
+
+
+class _Module(NamedTuple):
+    name: str
+    mcp_hidden: bool
+
+
+def _live_rows(
+    session: Session, ids: list[int] | None = None
+) -> list[tuple[int, _Version, _Module]]:
+    """Every live API (or those of `ids`) as plain columns: the full rows and ORM objects
+    of 10,000 APIs cost more than everything else a load does."""
+    query = (
+        sa_select(
+            col(Api.id),
+            col(ApiVersion.id),
+            col(ApiVersion.version),
+            col(ApiVersion.snapshot),
+            col(ApiVersion.macro_versions),
+            col(ApiVersion.result_shape),
+            col(Module.name),
+            col(Module.mcp_hidden),
+        )
         .where(col(Api.is_published), col(Api.published_version_id) == ApiVersion.id)
         .where(col(Module.id) == Api.module_id, col(Module.is_active))
     )
+    if ids is not None:
+        query = query.where(col(Api.id).in_(ids))
+    modules: dict[tuple[str, bool], _Module] = {}
+    return [
+        (
+            api_id or 0,
+            _Version(version_id, number, snapshot, pins or {}, shape),
+            modules.setdefault((name, hidden), _Module(name, hidden)),
+        )
+        for api_id, version_id, number, snapshot, pins, shape, name, hidden in session.execute(
+            query
+        )
+    ]
 
 
 def build(
@@ -365,8 +432,8 @@ def build(
     connections: Connections = {}
     apis = [
         _unchanged(known.get(v.id or 0), v, m, sources)
-        or live_api(session, settings, keyring, a, v, m, connections)
-        for a, v, m in session.exec(_live_query()).all()
+        or _live(session, settings, keyring, a, v, m, connections)
+        for a, v, m in _live_rows(session)
     ]
     return Registry(apis, version, _clients(session), _groups(session))
 
@@ -433,10 +500,10 @@ def _changed_apis(
     sources = {ds.id: ds for ds in session.exec(select(Datasource)).all()}
     connections: Connections = {}
     live: dict[int, LiveApi] = {}
-    for a, v, m in session.exec(_live_query().where(col(Api.id).in_(ids))).all():
-        old = registry.by_id.get(a.id or 0)
+    for a, v, m in _live_rows(session, ids):
+        old = registry.by_id.get(a)
         kept = _unchanged(old, v, m, sources) if old and old.version_id == v.id else None
-        live[a.id or 0] = kept or live_api(session, settings, keyring, a, v, m, connections)
+        live[a] = kept or _live(session, settings, keyring, a, v, m, connections)
     apis: dict[int, LiveApi | None] = {i: live.get(i) for i in ids}
     links: dict[int, set[int]] = {}
     for group_id, api_id in session.exec(
@@ -460,8 +527,8 @@ def _changed_apis(
 
 def _unchanged(
     api: LiveApi | None,
-    version: ApiVersion,
-    module: Module,
+    version: VersionLike,
+    module: ModuleLike,
     sources: dict[int | None, Datasource],
 ) -> LiveApi | None:
     """`api` when nothing it was built from changed: a version's content is immutable, so
@@ -480,7 +547,18 @@ def _clients(session: Session, ids: set[int] | None = None) -> list[LiveClient]:
     """The clients (all, or those of `ids`) with their direct grants and their groups."""
     direct_q = select(ClientApiLink.client_id, ClientApiLink.api_id)
     groups_q = select(ClientGroupLink.client_id, ClientGroupLink.group_id)
-    clients_q = select(Client)
+    clients_q = sa_select(
+        col(Client.id),
+        col(Client.client_id),
+        col(Client.secret_hash),
+        col(Client.is_active),
+        col(Client.token_generation),
+        col(Client.allowed_ips),
+        col(Client.max_concurrent),
+        col(Client.rate_limit_per_minute),
+        col(Client.token_expire_seconds),
+        col(Client.attributes),
+    )
     if ids is not None:
         direct_q = direct_q.where(col(ClientApiLink.client_id).in_(ids))
         groups_q = groups_q.where(col(ClientGroupLink.client_id).in_(ids))
@@ -492,8 +570,8 @@ def _clients(session: Session, ids: set[int] | None = None) -> list[LiveClient]:
     for client_id, group_id in session.exec(groups_q).all():
         groups.setdefault(client_id or 0, set()).add(group_id or 0)
     return [
-        _live_client(c, frozenset(direct.get(c.id or 0, ())), frozenset(groups.get(c.id or 0, ())))
-        for c in session.exec(clients_q).all()
+        _live_client(c, frozenset(direct.get(c[0] or 0, ())), frozenset(groups.get(c[0] or 0, ())))
+        for c in session.execute(clients_q).all()
     ]
 
 
@@ -505,19 +583,20 @@ def _groups(session: Session) -> dict[int, frozenset[int]]:
     return {g: frozenset(ids) for g, ids in found.items()}
 
 
-def _live_client(client: Client, api_ids: frozenset[int], group_ids: frozenset[int]) -> LiveClient:
-    assert client.id is not None
+def _live_client(row: Any, api_ids: frozenset[int], group_ids: frozenset[int]) -> LiveClient:
+    """A client from its row's columns (in `_clients`' order)."""
+    pk, client_id, secret_hash, active, generation, ips, concurrent, rate, expire, attrs = row
     return LiveClient(
-        id=client.id,
-        client_id=client.client_id,
-        secret_hash=client.secret_hash,
-        is_active=client.is_active,
-        generation=client.token_generation,
-        networks=tuple(ip_network(n, strict=False) for n in client.allowed_ips),
-        max_concurrent=client.max_concurrent,
-        rate_limit_per_minute=client.rate_limit_per_minute,
-        token_expire_seconds=client.token_expire_seconds,
-        attributes=dict(client.attributes),
+        id=pk,
+        client_id=client_id,
+        secret_hash=secret_hash,
+        is_active=active,
+        generation=generation,
+        networks=tuple(ip_network(n, strict=False) for n in ips or ()),
+        max_concurrent=concurrent,
+        rate_limit_per_minute=rate,
+        token_expire_seconds=expire,
+        attributes=dict(attrs or {}),
         api_ids=api_ids,
         group_ids=group_ids,
     )
@@ -534,11 +613,23 @@ def live_api(
     api: Api,
     version: ApiVersion,
     module: Module,
-    connections: Connections | None = None,
 ) -> LiveApi:
     """The API ready to run; its SQL template is compiled on first use (`template`)."""
+    assert api.id is not None
+    return _live(session, settings, keyring, api.id, version, module, None)
+
+
+def _live(
+    session: Session,
+    settings: Settings,
+    keyring: Keyring,
+    api_id: int,
+    version: VersionLike,
+    module: ModuleLike,
+    connections: Connections | None,
+) -> LiveApi:
     frozen = version.snapshot
-    assert api.id is not None and version.id is not None
+    assert version.id is not None
     connection, key, problem, name = None, "", None, None
     pinned: dict[str, str] = {}
     try:
@@ -548,9 +639,9 @@ def live_api(
         )
     except SluiceError as exc:
         problem = exc.message
-        log.warning("published API %s cannot run: %s", api.id, problem)
+        log.warning("published API %s cannot run: %s", api_id, problem)
     return LiveApi(
-        api_id=api.id,
+        api_id=api_id,
         version_id=version.id,
         version=version.version,
         module=module.name,
@@ -558,7 +649,7 @@ def live_api(
         method=frozen["method"],
         access=frozen["access"],
         engine=frozen["engine"],
-        params=tuple(ParamDef.model_validate(p) for p in frozen["params"]),
+        param_specs=tuple(frozen["params"]),
         sql=frozen["content"] if frozen["engine"] == "sql" else None,
         datasource_id=frozen.get("datasource_id"),
         datasource_key=key,
