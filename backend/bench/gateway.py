@@ -57,12 +57,12 @@ def seed_table() -> None:
         )
 
 
-def fresh_store() -> str:
+def fresh_store(name: str = STORE_DB) -> str:
     """A new, empty PostgreSQL database for the app store; its SQLAlchemy URL."""
     with psycopg.connect(PG, autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {STORE_DB} WITH (FORCE)")
-        db.execute(f"CREATE DATABASE {STORE_DB}")
-    url = PG.rsplit("/", 1)[0] + "/" + STORE_DB
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {name}")
+    url = PG.rsplit("/", 1)[0] + "/" + name
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 

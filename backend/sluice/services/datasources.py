@@ -122,7 +122,7 @@ def update_datasource(
         ds.password_encrypted = keyring.encrypt(password, bound_to(ds.id))
     ds.updated_at = utcnow()
     session.add(ds)
-    bump(session)
+    bump(session, "datasource", [ds.id])
     commit(session, f"A data source named {checked.name!r} already exists")
     session.refresh(ds)
     return ds
@@ -154,7 +154,7 @@ def delete_datasource(session: Session, ds: Datasource) -> None:
     if users:
         raise Conflict(f"Data source {ds.name!r} is used by API(s) {', '.join(sorted(users)[:5])}")
     session.delete(ds)
-    bump(session)
+    bump(session, "datasource", [ds.id])
     session.commit()
 
 
