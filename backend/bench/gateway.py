@@ -63,12 +63,12 @@ def seed_table() -> None:
         )
 
 
-def fresh_store() -> str:
+def fresh_store(name: str = STORE_DB) -> str:
     """A new, empty PostgreSQL database for the app store; its SQLAlchemy URL."""
     with psycopg.connect(PG, autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {STORE_DB} WITH (FORCE)")
-        db.execute(f"CREATE DATABASE {STORE_DB}")
-    url = PG.rsplit("/", 1)[0] + "/" + STORE_DB
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {name}")
+    url = PG.rsplit("/", 1)[0] + "/" + name
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
@@ -125,17 +125,30 @@ APIS = (
 )
 
 
-def define_apis(base: str) -> str:
-    """Data source, module, the private APIs of APIS, a client; returns a client token."""
+def admin_client(base: str) -> httpx.Client:
+    """An HTTP client logged in to the admin API as the bench's superuser."""
     client = httpx.Client(base_url=base, timeout=30)
     token = client.post(
         "/api/v1/login/access-token", data={"username": ADMIN, "password": PASSWORD}
     ).json()["access_token"]
     client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def define_api(base: str, name: str = "bench") -> str:
+    """Data source, module `name` (the API at `/{name}/items/{id}`), the one-row private
+    API, client; returns a client token (for `bench.scale_*`)."""
+    return define_apis(base, name, APIS[:1])
+
+
+def define_apis(base: str, name: str = "bench", apis: tuple[Any, ...] = APIS) -> str:
+    """Data source, module `name`, the private APIs of `apis`, a client; returns a client
+    token."""
+    client = admin_client(base)
     source = client.post(
         "/api/v1/datasources",
         json={
-            "name": "bench",
+            "name": name,
             "type": "postgres",
             "host": "127.0.0.1",
             "port": 5432,
@@ -144,15 +157,15 @@ def define_apis(base: str) -> str:
             "pool_size": 8,
         },
     ).json()
-    module = client.post("/api/v1/modules", json={"name": "bench"}).json()
+    module = client.post("/api/v1/modules", json={"name": name}).json()
     api_ids = []
-    for name, path, engine, content, ttl in APIS:
+    for api_name, path, engine, content, ttl in apis:
         api = client.post(
             "/api/v1/apis",
             json={
                 "module_id": module["id"],
                 "datasource_id": source["id"] if engine == "sql" else None,
-                "name": name,
+                "name": api_name,
                 "path": path,
                 "engine": engine,
                 "content": content,
@@ -167,7 +180,7 @@ def define_apis(base: str) -> str:
         api_ids.append(api.json()["id"])
     app = client.post(
         "/api/v1/clients",
-        json={"name": "bench", "api_ids": api_ids, "rate_limit_per_minute": 10_000_000},
+        json={"name": name, "api_ids": api_ids, "rate_limit_per_minute": 10_000_000},
     ).json()
     time.sleep(1.5)  # let every worker's registry see the publish
     answer = httpx.post(
@@ -194,11 +207,11 @@ def check_answers(base: str, token: str) -> None:
 
 
 def wrk(
-    url: str, seconds: int, connections: int, headers: dict[str, str], span: int
+    url: str, seconds: int, connections: int, headers: dict[str, str], span: int = 1000
 ) -> dict[str, Any]:
-    """wrk at `url` + an id cycling over 1..span."""
+    """wrk at `url` (`.../items/1`), its last segment an id cycling over 1..span."""
     script = Path(tempfile.mkdtemp()) / "ids.lua"
-    prefix = "/" + url.split("/", 3)[3]
+    prefix = "/" + url.split("/", 3)[3].rsplit("/", 1)[0] + "/"
     script.write_text(
         "counter = 0\nrequest = function()\n"
         f"  counter = counter % {span} + 1\n"
@@ -207,9 +220,7 @@ def wrk(
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(
-        [*command, url + "1"], capture_output=True, text=True, check=True
-    ).stdout
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     shutil.rmtree(script.parent)
     return parse(output)
 
@@ -231,6 +242,27 @@ def parse(output: str) -> dict[str, Any]:
         "non2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "none",
     }
+
+
+def serve_env(data: Path, database_url: str | None) -> dict[str, str]:
+    """`sluice serve`'s environment as deployed with Redis: high flow-control limits,
+    access records on; the store at `database_url` (SQLite in `data` when None)."""
+    env = {
+        "DATA_DIR": str(data),
+        "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
+        "FIRST_SUPERUSER": ADMIN,
+        "FIRST_SUPERUSER_PASSWORD": PASSWORD,
+        "REDIS_URL": REDIS,
+        "REDIS_PREFIX": f"bench{uuid.uuid4().hex[:8]}",
+        "FLOW_CONTROL_RATE_LIMIT_PER_MINUTE": "10000000",
+        "FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT": "1000",
+        "LOG_LEVEL": "WARNING",
+    }
+    return env | ({"DATABASE_URL": database_url} if database_url else {})
+
+
+def serve_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "sluice.cli", "serve", "--port", str(port)]
 
 
 class Run(NamedTuple):
@@ -284,7 +316,7 @@ def measure(
     url: str,
     args: argparse.Namespace,
     headers: dict[str, str],
-    span: int,
+    span: int = 1000,
 ) -> dict[str, Any]:
     """One wrk run, with the server's CPU time per request."""
     before = cpu_seconds(process.pid)
@@ -338,7 +370,7 @@ def profile(
             if any(any(n in f for n in needles) for f in frames):
                 within[stage] += samples
     if args.profile_out:
-        kept = Path(f"{args.profile_out}-{url.rstrip('/').rsplit('/', 1)[-1]}.txt")
+        kept = Path(f"{args.profile_out}-{url.rsplit('/', 2)[-2]}.txt")
         shutil.copy(out, kept)
         print(f"  (py-spy's collapsed stacks: {kept})")
     shutil.rmtree(out.parent, ignore_errors=True)
@@ -402,20 +434,8 @@ def main() -> None:
     seed_table()
     data = Path(tempfile.mkdtemp(prefix="sluice-bench-"))
     ports = {"gateway": free_port(), "baseline": free_port(), "asyncpg": free_port()}
-    env = {
-        "DATA_DIR": str(data),
-        "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
-        "FIRST_SUPERUSER": ADMIN,
-        "FIRST_SUPERUSER_PASSWORD": PASSWORD,
-        "REDIS_URL": REDIS,
-        "REDIS_PREFIX": f"bench{uuid.uuid4().hex[:8]}",
-        "FLOW_CONTROL_RATE_LIMIT_PER_MINUTE": "10000000",
-        "FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT": "1000",
-        "LOG_LEVEL": "WARNING",
-    }
-    if args.store == "postgres":
-        env["DATABASE_URL"] = fresh_store()
-    sluice = [sys.executable, "-m", "sluice.cli", "serve", "--port", str(ports["gateway"])]
+    env = serve_env(data, fresh_store() if args.store == "postgres" else None)
+    sluice = serve_command(ports["gateway"])
     on_asyncpg = [
         sys.executable, "-m", "bench.asyncpg_serve", "serve", "--port", str(ports["asyncpg"])
     ]  # fmt: skip
@@ -449,7 +469,7 @@ def main() -> None:
             auth = {"Authorization": f"Bearer {token}"}
 
             def url(run: Run) -> str:
-                return f"http://127.0.0.1:{ports[run.server]}{run.prefix}"
+                return f"http://127.0.0.1:{ports[run.server]}{run.prefix}1"
 
             for run in runs:  # warm up: pools, prepared statements, the cache's entries
                 wrk(url(run), 2, args.connections, auth if run.auth else {}, run.span)

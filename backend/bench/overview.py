@@ -4,7 +4,8 @@ takes to compute for the last 24 hours, 7 days and 30 days.
 `cd backend && .venv/bin/python -m bench.overview [--records 1000000] [--runs 5]`
 
 Makes a private PostgreSQL database, migrates it as a Sluice store, fills `access_record`
-with `--records` calls spread over the last 30 days (one `INSERT ... SELECT` from
+with `--records` calls spread evenly over the last 30 days, in time order as the gateway
+writes them (one `INSERT ... SELECT` from
 `generate_series`: 20 APIs, 200 clients each calling 3 of them, 7% errors, durations from
 a few ms to seconds) and fills the hourly rollup from them with the statement the
 migration uses. Then it times the service behind the endpoint (`services.stats.stats`),
@@ -32,7 +33,7 @@ from tests.servers import pg_database_url, sqlalchemy_url
 FILL = """
 INSERT INTO access_record (at, api_id, module, path, method, client_id, ip, status,
                            duration_ms, request_id, error)
-SELECT now() - random() * interval '30 days', api, 'bench', '/bench/api-' || api, 'GET',
+SELECT CAST(:newest AS timestamptz) - (:total - g) * interval '30 days' / :total, api, 'bench', '/bench/api-' || api, 'GET',
        'client-' || c, '10.0.0.' || (c % 250), status,
        round((exp(random() * 6) * (1 + random()))::numeric, 3)::float8,
        'req-' || g, CASE status WHEN 200 THEN NULL WHEN 400 THEN 'bad_request'
@@ -41,7 +42,7 @@ FROM (
   SELECT g, g % 200 AS c, 1 + (g % 200 + (g / 200) % 3) % 20 AS api,
          CASE WHEN g % 100 < 93 THEN 200 WHEN g % 100 < 97 THEN 400
               WHEN g % 100 < 98 THEN 401 WHEN g % 100 < 99 THEN 404 ELSE 502 END AS status
-  FROM generate_series(1, :records) AS g
+  FROM generate_series(:first, :last) AS g
 ) AS calls
 """
 
@@ -88,7 +89,15 @@ def main() -> None:
         engine = make_engine(url)
         with engine.begin() as db:
             started = time.perf_counter()
-            db.execute(text(FILL), {"records": args.records})
+            db.execute(
+                text(FILL),
+                {
+                    "first": 1,
+                    "last": args.records,
+                    "total": args.records,
+                    "newest": datetime.now(UTC),
+                },
+            )
             filled = time.perf_counter() - started
             started = time.perf_counter()
             for statement in rollup_sqls("postgresql", from_table=True):

@@ -36,8 +36,8 @@ from sluice.security import Keyring, SecretUndecryptable, new_encryption_key
 from sluice.services import exchange
 from sluice.services.api_tests import Compiling, plan, run_standalone, select_apis
 from sluice.services.common import count
-from sluice.services.datasources import rotate_keys
 from sluice.services.junit import junit_xml
+from sluice.services.keys import rotate_keys
 from sluice.services.publish_gate import Gatekeeper
 from sluice.services.scripts import script_modules
 from sluice.services.sdk_stubs import module_stubs
@@ -60,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     superuser.add_argument("--email", required=True)
     superuser.add_argument("--password", help="asked for when omitted")
 
-    rotate = commands.add_parser("rotate-key", help="re-encrypt data-source passwords")
+    rotate = commands.add_parser(
+        "rotate-key", help="re-encrypt data-source passwords and webhook secrets"
+    )
     rotate.add_argument(
         "--generate", action="store_true", help="only print a new key to add to the keyring"
     )
@@ -257,7 +259,8 @@ def rotate_key_command(settings: Settings, generate: bool) -> int:
     finally:
         engine.dispose()
     sys.stdout.write(
-        f"Re-encrypted {changed} data-source password(s) with key v{keyring.current}\n"
+        f"Re-encrypted {changed['datasource']} data-source password(s) and "
+        f"{changed['alert_rule']} alert webhook secret(s) with key v{keyring.current}\n"
     )
     return 0
 

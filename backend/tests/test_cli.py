@@ -168,7 +168,9 @@ def test_rotate_key_re_encrypts_stored_passwords(tmp_path: Path) -> None:
         text=True,
     )
     assert rotated.returncode == 0, rotated.stderr
-    assert rotated.stdout.strip() == "Re-encrypted 1 data-source password(s) with key v1"
+    assert rotated.stdout.strip() == (
+        "Re-encrypted 1 data-source password(s) and 0 alert webhook secret(s) with key v1"
+    )
 
     wrong = subprocess.run(
         [*SLUICE, "rotate-key"],

@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlmodel import col
 
 from sluice.models.access_record import (
     HISTOGRAM,
@@ -122,7 +123,10 @@ def masked_query(raw: bytes) -> str | None:
     if not raw:
         return None
     text = raw.decode("utf-8", "backslashreplace")
-    if not any(word in unquote_plus(text).lower() for word in SECRET_WORDS):
+    plain = text.lower()
+    if "%" in plain or "+" in plain:
+        plain = unquote_plus(plain).lower()
+    if not any(word in plain for word in SECRET_WORDS):
         return text
     parts = []
     for part in text.split("&"):
@@ -156,7 +160,7 @@ def insert_sql(engine: Engine) -> str:
             f"(r ->> {i})::{_PG_CASTS[c]}" if c in _PG_CASTS else f"r ->> {i}"
             for i, c in enumerate(COLUMNS)
         )
-        source = "json_array_elements(%s::json) AS r"
+        source = "jsonb_array_elements(%s::jsonb) AS r"
     elif dialect.name == "sqlite":
         # SQLAlchemy keeps SQLite times as 'YYYY-MM-DD HH:MM:SS.ffffff', no zone (UTC)
         fields = ", ".join(
@@ -187,7 +191,7 @@ def rollup_sqls(dialect: str, *, from_table: bool = False) -> tuple[str, str]:
             )
         )
         hour = f"date_trunc('hour', {at} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
-        source = _TABLE.name if from_table else "json_array_elements(%s::json) AS r"
+        source = _TABLE.name if from_table else "jsonb_array_elements(%s::jsonb) AS r"
     elif dialect == "sqlite":
         at, api, client, status, error, took = (
             names if from_table else tuple(f"(r.value ->> {COLUMNS.index(c)})" for c in names)
@@ -232,17 +236,32 @@ def _upsert(table: str, key: str, sums: dict[str, str], rows: str) -> str:
     )
 
 
+_QUERY_AT = COLUMNS.index("query_string")
+
+
+def _stored(row: Row) -> Row:
+    """The row as stored: its raw query string (bytes, as queued) masked and cut."""
+    query = fit(masked_query(row[_QUERY_AT]), _QUERY)
+    return (*row[:_QUERY_AT], query, *row[_QUERY_AT + 1 :])
+
+
+PRUNE_BATCH = 5_000
+"""Records deleted per transaction when pruning: each batch holds its locks (on SQLite,
+the store's one write lock) for a moment, so writers carry on between batches."""
+
+
 class AccessLog:
     """The queue and its writer. Rows are plain tuples in COLUMNS order (the time already
     as ISO text), written one batch per statement: the batch goes as one JSON array
-    parameter that the store unpacks (`json_array_elements` on PostgreSQL, `json_each`
+    parameter that the store unpacks (`jsonb_array_elements` on PostgreSQL, `json_each`
     on SQLite). The writer thread shares the process's GIL with the calls it records, so
     it must hold it as little as possible: orjson turns the batch into one string in C,
     and the driver waits for the store with the GIL released. Row-by-row writing
     (executemany, COPY rows formatted in Python) measured at half the gateway's CPU.
 
     One record never costs another: text that cannot be stored (a NUL, a lone surrogate,
-    more than the column holds) is escaped and cut when the call is recorded, and a batch
+    more than the column holds) is escaped and cut when the call is recorded (the query
+    string when the batch is written, masked then: `_stored`), and a batch
     the store refuses anyway is written again row by row, dropping (and counting) only
     the rows refused. While the store is away, rows stay queued and the writer tries
     again with a growing pause (`RETRY_DELAYS_S`); only a full queue drops."""
@@ -284,7 +303,7 @@ class AccessLog:
                 call.body,
                 call.rows,
                 fit(call.message, _MESSAGE),
-                fit(masked_query(call.query), _QUERY),
+                call.query or None,  # bytes: masked by the writer (`_stored`), off the call
                 call.via,
             )
         )
@@ -302,8 +321,10 @@ class AccessLog:
         with self._engine.begin() as connection:
             connection.execute(insert(AccessDrop).values(count=count, at=datetime.now(UTC)))
 
-    async def prune(self, retention_days: int) -> None:
-        await asyncio.to_thread(self._prune, retention_days)
+    async def prune(self, retention_days: int) -> int:
+        """Delete the records (and rollups, drop counts) older than the retention, in
+        small transactions that writers pass between; how many records went."""
+        return await asyncio.to_thread(self._prune, retention_days)
 
     async def flush(self, *, final: bool = False) -> None:
         """Write what is queued, a batch at a time. Rows leave the queue only once
@@ -347,6 +368,7 @@ class AccessLog:
         """One statement for the batch; if the store refuses it, one per row, dropping
         the rows it refuses. A lost connection stops the work (`StoreAway`, saying how
         many rows are done) so the rest is tried again later."""
+        rows = [row if row[_QUERY_AT] is None else _stored(row) for row in rows]
         try:
             self._insert(rows)
             return
@@ -369,10 +391,38 @@ class AccessLog:
             for rollup in self._rollup_sqls:
                 connection.exec_driver_sql(rollup, (batch,))
 
-    def _prune(self, retention_days: int) -> None:
+    def _prune(self, retention_days: int) -> int:
+        """Delete what is older than the retention, in small transactions: records
+        `PRUNE_BATCH` at a time (the oldest first, by the time index), rollups a day of
+        hours at a time. Returns how many records were deleted."""
         cutoff = datetime.now(UTC) - timedelta(days=retention_days)
+        at = col(AccessRecord.at)
+        oldest = select(col(AccessRecord.id)).where(at < cutoff).order_by(at).limit(PRUNE_BATCH)
+        batch = delete(AccessRecord).where(col(AccessRecord.id).in_(oldest.scalar_subquery()))
+        deleted = done = PRUNE_BATCH
+        while done == PRUNE_BATCH:
+            with self._engine.begin() as connection:
+                done = connection.execute(batch).rowcount
+            deleted += done
+        for rollup in (AccessRollup, AccessClientRollup):
+            self._prune_hours(rollup, cutoff)
         with self._engine.begin() as connection:
-            connection.execute(delete(AccessRecord).where(AccessRecord.at < cutoff))  # type: ignore[arg-type]
-            for rollup in (AccessRollup, AccessClientRollup):
-                connection.execute(delete(rollup).where(rollup.hour < cutoff))  # type: ignore[arg-type]
-            connection.execute(delete(AccessDrop).where(AccessDrop.at < cutoff))  # type: ignore[arg-type]
+            connection.execute(delete(AccessDrop).where(col(AccessDrop.at) < cutoff))
+        return deleted - PRUNE_BATCH
+
+    def _prune_hours(
+        self, rollup: type[AccessRollup | AccessClientRollup], cutoff: datetime
+    ) -> None:
+        hour = col(rollup.hour)
+        while True:
+            with self._engine.begin() as connection:
+                first = connection.execute(select(func.min(hour))).scalar()
+                if first is None or _utc(first) >= cutoff:
+                    return
+                end = min(_utc(first) + timedelta(days=1), cutoff)
+                connection.execute(delete(rollup).where(hour < end))
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite gives stored times back without their zone; they are UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -71,8 +71,8 @@ def authenticate(request: Request, registry: Registry, tokens: TokenCache) -> Li
     return client
 
 
-def check_access(api: LiveApi, client: LiveClient, ip: Address | None) -> None:
+def check_access(registry: Registry, api: LiveApi, client: LiveClient, ip: Address | None) -> None:
     if not client.allows_ip(ip):
         raise AccessRefused("This client may not call from this address")
-    if api.api_id not in client.api_ids:
+    if not registry.allows(client, api.api_id):
         raise AccessRefused("This client may not call this API")

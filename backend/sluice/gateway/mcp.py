@@ -130,11 +130,12 @@ class Catalog:
             self.tools[name] = Tool(name, api, names, page)
 
     def for_client(self, client: LiveClient) -> list[Tool]:
-        return [t for t in self.tools.values() if t.exposed and t.api.api_id in client.api_ids]
+        granted = self.registry.granted(client)
+        return [t for t in self.tools.values() if t.exposed and t.api.api_id in granted]
 
     def find(self, name: str, client: LiveClient) -> Tool | None:
         tool = self.tools.get(name)
-        if tool is None or not tool.exposed or tool.api.api_id not in client.api_ids:
+        if tool is None or not tool.exposed or not self.registry.allows(client, tool.api.api_id):
             return None
         return tool
 

@@ -63,7 +63,7 @@ def admit(
     if api.access != "public":
         client = authenticate(request, registry, request.app.state.tokens)
         call.client_id = client.client_id
-        check_access(api, client, ip)
+        check_access(registry, api, client, ip)
     return api, path_values, client
 
 

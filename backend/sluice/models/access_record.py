@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, text
 from sqlmodel import Field, SQLModel
 
 from sluice.models.fields import StoredJsonObject
@@ -17,6 +17,15 @@ class AccessRecord(SQLModel, table=True):
     __table_args__ = (
         Index("ix_access_record_api_at", "api_id", "at"),
         Index("ix_access_record_module_at", "module", "at"),
+        Index("ix_access_record_client_at", "client_id", "at"),
+        Index("ix_access_record_status_at", "status", "at"),
+        Index("ix_access_record_api_status_at", "api_id", "status", "at"),
+        Index(
+            "ix_access_record_mcp_at",
+            "at",
+            postgresql_where=text("via = 'mcp'"),
+            sqlite_where=text("via = 'mcp'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -28,7 +37,7 @@ class AccessRecord(SQLModel, table=True):
     module: str | None = Field(default=None, max_length=63)
     path: str = Field(max_length=512)
     method: str = Field(max_length=8)
-    client_id: str | None = Field(default=None, max_length=64, index=True)
+    client_id: str | None = Field(default=None, max_length=64)
     ip: str | None = Field(default=None, max_length=64)
     status: int
     duration_ms: float
@@ -82,6 +91,9 @@ class AccessRecordPublic(SQLModel):
 class AccessRecordsPublic(SQLModel):
     data: list[AccessRecordPublic]
     count: int
+    """The matching records, counted up to `services.records.COUNT_CAP`."""
+    count_capped: bool = False
+    """True when more records match than `count` says (it stopped at the cap)."""
 
 
 class AuditLog(SQLModel, table=True):

@@ -180,7 +180,7 @@ def validation_message(exc: ValidationError) -> str:
 
 def create_api(session: Session, data: ApiCreate) -> Api:
     api = add_api(session, data)
-    bump(session)
+    bump(session, "api", [api.id])
     commit(session, f"{data.method} {data.path} already exists in this module")
     session.refresh(api)
     return api
@@ -208,7 +208,7 @@ def update_api(session: Session, api: Api, data: ApiUpdate) -> Api:
         set_groups(session, api, data.group_ids)
     api.updated_at = utcnow()
     session.add(api)
-    bump(session)
+    bump(session, "api", [api.id])
     commit(session, f"{checked.method} {checked.path} already exists in this module")
     session.refresh(api)
     return api
@@ -249,10 +249,8 @@ _NULLABLE = {
 
 
 def delete_api(session: Session, api: Api) -> None:
-    was_live = api.is_published
     session.delete(api)
-    if was_live:
-        bump(session)
+    bump(session, "api", [api.id])  # its group and client grants go with it
     session.commit()
 
 

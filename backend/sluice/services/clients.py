@@ -84,7 +84,7 @@ def create_group(session: Session, data: GroupCreate) -> Group:
     session.flush()
     assert group.id is not None
     _replace_links(session, GroupApiLink, "group_id", group.id, "api_id", api_ids)
-    bump(session)
+    bump(session, "group", [group.id])
     commit(session, f"A group named {data.name!r} already exists")
     session.refresh(group)
     return group
@@ -108,7 +108,7 @@ def update_group(session: Session, group: Group, data: GroupUpdate) -> Group:
         )
     group.updated_at = utcnow()
     session.add(group)
-    bump(session)
+    bump(session, "group", [group.id])
     commit(session, f"A group named {group.name!r} already exists")
     session.refresh(group)
     return group
@@ -116,7 +116,7 @@ def update_group(session: Session, group: Group, data: GroupUpdate) -> Group:
 
 def delete_group(session: Session, group: Group) -> None:
     session.delete(group)
-    bump(session)
+    bump(session, "group", [group.id])
     session.commit()
 
 
@@ -158,7 +158,7 @@ def create_client(session: Session, data: ClientCreate, secret_key: bytes) -> Cl
     assert client.id is not None
     _replace_links(session, ClientGroupLink, "client_id", client.id, "group_id", group_ids)
     _replace_links(session, ClientApiLink, "client_id", client.id, "api_id", api_ids)
-    bump(session)
+    bump(session, "client", [client.id])
     commit(session, "This client id is taken; try again")
     session.refresh(client)
     return ClientWithSecret(**client_public(session, client).model_dump(), client_secret=secret)
@@ -192,7 +192,7 @@ def update_client(session: Session, client: Client, data: ClientUpdate) -> Clien
             setattr(client, field, value)
     client.updated_at = utcnow()
     session.add(client)
-    bump(session)
+    bump(session, "client", [client.id])
     session.commit()
     session.refresh(client)
     return client
@@ -215,12 +215,12 @@ def set_secret(session: Session, client: Client, secret: str, secret_key: bytes)
     client.token_generation += 1
     client.updated_at = utcnow()
     session.add(client)
-    bump(session)
+    bump(session, "client", [client.id])
     session.commit()
     session.refresh(client)
 
 
 def delete_client(session: Session, client: Client) -> None:
     session.delete(client)
-    bump(session)
+    bump(session, "client", [client.id])
     session.commit()

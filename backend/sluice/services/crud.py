@@ -132,7 +132,7 @@ def save(session: Session, plan: Plan) -> tuple[list[int | None], int]:
         add_api(session, ApiCreate(**d.settings.model_dump(), module_id=module_id))
         for d in plan.drafts
     ]
-    bump(session)
+    bump(session, "api", [api.id for api in saved])
     commit(session, "A generated route was taken meanwhile; generate again")
     return [api.id for api in saved], module_id
 

@@ -122,7 +122,7 @@ def update_datasource(
         ds.password_encrypted = keyring.encrypt(password, bound_to(ds.id))
     ds.updated_at = utcnow()
     session.add(ds)
-    bump(session)
+    bump(session, "datasource", [ds.id])
     commit(session, f"A data source named {checked.name!r} already exists")
     session.refresh(ds)
     return ds
@@ -154,7 +154,7 @@ def delete_datasource(session: Session, ds: Datasource) -> None:
     if users:
         raise Conflict(f"Data source {ds.name!r} is used by API(s) {', '.join(sorted(users)[:5])}")
     session.delete(ds)
-    bump(session)
+    bump(session, "datasource", [ds.id])
     session.commit()
 
 
@@ -213,18 +213,3 @@ async def list_tables(config: ConnectionConfig) -> list[Table]:
         return await connector.tables()
     finally:
         await connector.close()
-
-
-def rotate_keys(session: Session, keyring: Keyring) -> int:
-    """Re-encrypt every stored password with the current key; returns how many changed."""
-    changed = 0
-    for ds in session.exec(select(Datasource)).all():
-        if ds.password_encrypted is None or keyring.is_current(ds.password_encrypted):
-            continue
-        assert ds.id is not None
-        plain = keyring.decrypt(ds.password_encrypted, bound_to(ds.id))
-        ds.password_encrypted = keyring.encrypt(plain, bound_to(ds.id))
-        session.add(ds)
-        changed += 1
-    session.commit()
-    return changed

@@ -50,7 +50,7 @@ def update_module(session: Session, module: Module, data: ModuleUpdate) -> Modul
             setattr(module, field, value)
     module.updated_at = utcnow()
     session.add(module)
-    bump(session)
+    bump(session, "module", [module.id])
     commit(session, f"A module named {module.name!r} already exists")
     session.refresh(module)
     return module
@@ -61,5 +61,5 @@ def delete_module(session: Session, module: Module) -> None:
     if apis:
         raise Conflict(f"Module {module.name!r} still has {apis} API(s); delete or move them first")
     session.delete(module)
-    bump(session)
+    bump(session, "module", [module.id])
     session.commit()

@@ -3,11 +3,14 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import case, literal, or_
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, func, select
 
 from sluice.models.access_record import (
     AccessRecord,
     AccessRecordPublic,
+    AccessRollup,
     AuditLog,
     AuditLogPublic,
 )
@@ -17,21 +20,44 @@ from sluice.models.datasource import Datasource
 from sluice.services.alerts import list_firings
 from sluice.services.common import count
 from sluice.services.names import client_names, names
-from sluice.services.stats import has_calls
+from sluice.services.stats import HOUR, has_calls
+
+COUNT_CAP = 10_000
+"""The access-record list counts the matching records up to this many: an exact count of
+millions costs a scan of them all, and no one pages that far (`before` does)."""
 
 
 def list_access(
-    session: Session, limit: int, offset: int, filters: dict[str, Any]
-) -> tuple[list[AccessRecordPublic], int]:
+    session: Session, limit: int, offset: int, filters: dict[str, Any], before: int | None = None
+) -> tuple[list[AccessRecordPublic], int, bool]:
+    """A page of the matching records, newest first; their count, capped at `COUNT_CAP`;
+    whether it was capped. `before` (a record's id) starts the page after that record in
+    the same order (keyset: an index range, however deep; `offset` then skips from there)."""
     conditions = [
         getattr(AccessRecord, field) == filters[field]
         for field in ("api_id", "client_id", "status", "via")
         if filters.get(field) is not None
     ]
-    query = _between(select(AccessRecord).where(*conditions), AccessRecord.at, filters)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    matching = _between(
+        select(literal(1)).select_from(AccessRecord).where(*conditions), AccessRecord.at, filters
+    )
+    found = session.exec(
+        select(func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery())
+    ).one()
     page = _between(named_query().where(*conditions), AccessRecord.at, filters)
-    return named_records(session, page.offset(offset).limit(limit)), total
+    if before is not None:
+        page = page.where(*_after(before))
+    items = named_records(session, page.offset(offset).limit(limit))
+    return items, min(found, COUNT_CAP), found > COUNT_CAP
+
+
+def _after(record_id: int) -> list[Any]:
+    """Records after `record_id` in the list's order (`at` then `id`, descending): written
+    as `at <= its at AND (at < its at OR id < its id)` rather than a row comparison, so
+    every store reads it as a range of the time indexes."""
+    at = select(AccessRecord.at).where(AccessRecord.id == record_id).scalar_subquery()
+    moment = col(AccessRecord.at)
+    return [moment <= at, or_(moment < at, col(AccessRecord.id) < record_id)]
 
 
 def named_query() -> Any:
@@ -107,15 +133,29 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def last_day(session: Session, now: datetime) -> tuple[int, int]:
+    """Calls and errors (status 400 and above) of the 24 hours before `now`: the whole
+    hours from the hourly rollup, the part of the first hour from the records (at most
+    an hour of them), so the figure is exact and costs the same at any size."""
+    start = now - timedelta(days=1)
+    edge = datetime.fromtimestamp(-(-start.timestamp() // HOUR) * HOUR, UTC)
+    calls, failed = col(AccessRollup.calls), col(AccessRollup.status) >= 400
+    whole: Any = sql_select(
+        func.coalesce(func.sum(calls), 0),
+        func.coalesce(func.sum(case((failed, calls), else_=0)), 0),
+    ).where(col(AccessRollup.hour) >= edge)
+    part: Any = sql_select(
+        func.count(),
+        func.coalesce(func.sum(case((col(AccessRecord.status) >= 400, 1), else_=0)), 0),
+    ).where(col(AccessRecord.at) >= start, col(AccessRecord.at) < edge)
+    hours, minutes = session.exec(whole).one(), session.exec(part).one()
+    return int(hours[0]) + int(minutes[0]), int(hours[1]) + int(minutes[1])
+
+
 def overview(session: Session, *, firings: bool = False) -> dict[str, Any]:
     """Counts and the last day's traffic, for the dashboard's first page; the latest
     alert firings when the caller may read alerts (`firings`)."""
-    day_ago = datetime.now(UTC) - timedelta(days=1)
-    recent = select(AccessRecord).where(AccessRecord.at >= day_ago)
-    calls = session.exec(select(func.count()).select_from(recent.subquery())).one()
-    errors = session.exec(
-        select(func.count()).select_from(recent.where(AccessRecord.status >= 400).subquery())
-    ).one()
+    calls, errors = last_day(session, datetime.now(UTC))
     published = session.exec(select(func.count()).where(col(Api.is_published))).one()
     latest = named_records(session, named_query().limit(10))
     changes = session.exec(select(AuditLog).order_by(col(AuditLog.at).desc()).limit(10)).all()

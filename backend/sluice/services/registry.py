@@ -1,9 +1,11 @@
-"""The gateway's registry: every published API compiled once, looked up without the store.
+"""The gateway's registry: every published API loaded once, looked up without the store.
 
 Static paths sit in a dict; paths with placeholders are matched segment by segment, a
-literal segment winning over a placeholder. The registry is rebuilt when the published
-state counter moves (see `publication`); `RegistryHolder` says how every process is
-brought up to date before the admin API answers.
+literal segment winning over a placeholder. When the published state counter moves (see
+`publication`), the registry reloads only the APIs, clients and groups its change log
+names (`update`), sharing the rest with the registry before; a template is compiled on its
+first call. `RegistryHolder` says how every process is brought up to date before the
+admin API answers.
 """
 
 import asyncio
@@ -12,15 +14,17 @@ import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import redis
 from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError
 from sqlalchemy import Engine
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from sluice.config import Settings
@@ -30,7 +34,7 @@ from sluice.engines.sql import CompiledTemplate, compile_template
 from sluice.engines.whole_table import WriteGuard
 from sluice.errors import MethodNotAllowed, NotFound, SluiceError
 from sluice.models.api import Api, ApiVersion, Module
-from sluice.models.client import Client, ClientApiLink, ClientGroupLink, GroupApiLink
+from sluice.models.client import Client, ClientApiLink, ClientGroupLink, Group, GroupApiLink
 from sluice.models.datasource import Datasource
 from sluice.security import Keyring
 from sluice.services import publication
@@ -53,8 +57,10 @@ class LiveApi:
     method: str
     access: str
     engine: str
-    params: tuple[ParamDef, ...]
-    template: CompiledTemplate | None
+    param_specs: tuple[dict[str, Any], ...]
+    """Its params as the version froze them (made into `params` on first use)."""
+    sql: str | None
+    """The SQL template's source (compiled on first use: `template`)."""
     datasource_id: int | None
     datasource_key: str
     connection: ConnectionConfig | None
@@ -74,9 +80,9 @@ class LiveApi:
     name: str = ""
     allow_whole_table_writes: bool = False
     """An UPDATE or DELETE without WHERE may run (refused with a 400 otherwise)."""
-    unavailable: str | None = None
-    """Why this API cannot run (its data source was removed or disabled, it no longer
-    compiles); calls get a 503 saying so instead of a 404."""
+    problem: str | None = None
+    """Why this API cannot run, found when it was loaded (its data source was removed or
+    disabled, a macro it pins is gone)."""
     description: str | None = None
     mcp_hidden: bool = False
     """The version hides it from `/mcp`."""
@@ -88,6 +94,34 @@ class LiveApi:
     """What it answers (`services/result_types`); None until described."""
     output_schema: dict[str, Any] | None = None
     """The JSON Schema of `data` its author declared (used before the described result)."""
+
+    @cached_property
+    def params(self) -> tuple[ParamDef, ...]:
+        return tuple(ParamDef.model_validate(p) for p in self.param_specs)
+
+    @property
+    def template(self) -> CompiledTemplate | None:
+        """Its SQL template (None for another engine, or when it does not compile)."""
+        return self._compiled[0]
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why this API cannot run (its data source was removed or disabled, it no longer
+        compiles); calls get a 503 saying so instead of a 404."""
+        return self.problem or self._compiled[1]
+
+    @cached_property
+    def _compiled(self) -> tuple[CompiledTemplate | None, str | None]:
+        """Its template compiled on first use, or why it does not compile: most of a
+        registry's APIs are never called by a given worker, and a compiled template holds
+        a Jinja environment of its own (most of a loaded API's memory and load time)."""
+        if self.sql is None or self.problem is not None:
+            return None, None
+        try:
+            return compile_template(self.sql, self.script_macros), None
+        except SluiceError as exc:
+            log.warning("published API %s cannot run: %s", self.api_id, exc.message)
+            return None, exc.message
 
     @cached_property
     def write_guard(self) -> WriteGuard:
@@ -133,7 +167,9 @@ class LiveClient:
     token_expire_seconds: int | None
     attributes: dict[str, Any]
     api_ids: frozenset[int]
-    """Every API the client reaches, directly or through a group."""
+    """The APIs granted to the client directly."""
+    group_ids: frozenset[int] = frozenset()
+    """Its groups: it reaches their APIs too (`Registry.allows`)."""
 
     def allows_ip(self, ip: IPv4Address | IPv6Address | None) -> bool:
         if not self.networks:
@@ -160,18 +196,92 @@ class _Pattern:
 
 
 class Registry:
+    """One version of the published state: the routes, the clients and the groups.
+
+    A registry is never changed once a request may hold it: `patched` makes the next one,
+    sharing every API, client and route that did not change."""
+
     def __init__(
-        self, apis: list[LiveApi], version: int, clients: list[LiveClient] | None = None
+        self,
+        apis: Iterable[LiveApi],
+        version: int,
+        clients: Iterable[LiveClient] = (),
+        groups: Mapping[int, frozenset[int]] | None = None,
     ) -> None:
         self.version = version
-        self.apis = apis
-        self.clients = {c.client_id: c for c in clients or []}
+        self.by_id: dict[int, LiveApi] = {api.api_id: api for api in apis}
+        self.clients: dict[str, LiveClient] = {c.client_id: c for c in clients}
+        self._client_keys = {c.id: c.client_id for c in self.clients.values()}
+        self.groups: dict[int, frozenset[int]] = dict(groups or {})
+        """Each group's API ids, shared by every client in it."""
         self._static: dict[tuple[str, str], Methods] = {}
         self._patterns: dict[str, list[_Pattern]] = {}
-        for api in apis:
+        for api in self.by_id.values():
             self._add(api)
         for patterns in self._patterns.values():
-            patterns.sort(key=lambda p: tuple(s is None for s in p.segments))
+            patterns.sort(key=_specificity)
+
+    @property
+    def apis(self) -> Collection[LiveApi]:
+        return self.by_id.values()
+
+    def allows(self, client: LiveClient, api_id: int) -> bool:
+        """Whether `client` reaches the API, directly or through one of its groups."""
+        if api_id in client.api_ids:
+            return True
+        return any(api_id in self.groups.get(group, ()) for group in client.group_ids)
+
+    def granted(self, client: LiveClient) -> frozenset[int]:
+        """Every API id `client` reaches."""
+        return client.api_ids.union(*(self.groups.get(g, ()) for g in client.group_ids))
+
+    def patched(
+        self,
+        version: int,
+        apis: Mapping[int, LiveApi | None],
+        clients: Mapping[int, LiveClient | None],
+        groups: Mapping[int, frozenset[int] | None],
+    ) -> "Registry":
+        """The next registry: this one with the APIs, clients (by row id) and groups given
+        replaced (None removes one). What did not change is shared, not copied."""
+        new = Registry.__new__(Registry)
+        new.version = version
+        new.by_id = dict(self.by_id)
+        new._static, new._patterns = dict(self._static), dict(self._patterns)
+        new._patch_routes(self, apis)
+        new.clients, new._client_keys = dict(self.clients), dict(self._client_keys)
+        for pk, client in clients.items():
+            key = new._client_keys.pop(pk, "")
+            new.clients.pop(key, None)
+            if client is not None:
+                new.clients[client.client_id] = client
+                new._client_keys[pk] = client.client_id
+        new.groups = {**self.groups, **groups}  # type: ignore[dict-item]
+        for group, api_ids in groups.items():
+            if api_ids is None:
+                del new.groups[group]
+        return new
+
+    def _patch_routes(self, before: "Registry", apis: Mapping[int, LiveApi | None]) -> None:
+        """Replace `apis` on routes shared with `before`, copying only the routes touched."""
+        olds = [a for a in (before.by_id.get(i) for i in apis) if a is not None]
+        touched = olds + [a for a in apis.values() if a is not None]
+        for key in {(a.module, a.path) for a in touched} & before._static.keys():
+            self._static[key] = dict(before._static[key])
+        modules = {a.module for a in touched}
+        for module in modules & before._patterns.keys():
+            self._patterns[module] = [
+                _Pattern(p.segments, p.names, dict(p.methods)) for p in before._patterns[module]
+            ]
+        for old in olds:
+            self._remove(old)
+            del self.by_id[old.api_id]
+        for api in apis.values():
+            if api is not None:
+                self.by_id[api.api_id] = api
+                self._add(api)
+        for module in modules & self._patterns.keys():
+            self._patterns[module].sort(key=_specificity)
 
     def _add(self, api: LiveApi) -> None:
         segments = tuple(None if s.startswith("{") else s for s in api.path.split("/"))
@@ -185,6 +295,27 @@ class Registry:
             found = _Pattern(segments, names)
             patterns.append(found)
         found.methods[api.method] = api
+
+    def _remove(self, api: LiveApi) -> None:
+        """Take `api` off its route (the route's containers must be this registry's own)."""
+        key = (api.module, api.path)
+        methods = self._static.get(key)
+        if methods is not None:
+            if methods.get(api.method) is api:
+                del methods[api.method]
+            if not methods:
+                del self._static[key]
+            return
+        segments = tuple(None if s.startswith("{") else s for s in api.path.split("/"))
+        patterns = self._patterns.get(api.module, [])
+        for pattern in patterns:
+            if pattern.segments == segments and pattern.methods.get(api.method) is api:
+                del pattern.methods[api.method]
+                if not pattern.methods:
+                    patterns.remove(pattern)
+                break
+        if not patterns:
+            self._patterns.pop(api.module, None)
 
     def resolve(self, module: str, path: str, method: str) -> tuple[LiveApi, dict[str, str]]:
         """The API answering `method /module/path`, and the path parameters' raw values."""
@@ -207,33 +338,197 @@ class Registry:
         raise RouteMissing(f"No API at /{module}/{path}")
 
 
-def build(
-    session: Session, settings: Settings, keyring: Keyring, previous: Registry | None = None
-) -> Registry:
-    """Compile every published API of an active module from its live version.
+def _specificity(pattern: _Pattern) -> tuple[bool, ...]:
+    return tuple(s is None for s in pattern.segments)
 
-    An API of `previous` whose inputs did not change is kept as it is: compiling is most
-    of a rebuild's cost, and a change touches one API, not hundreds."""
-    version = publication.current(session)
+
+MAX_INCREMENTAL_APIS = 1000
+"""More changed APIs than this in one step (a data source used by thousands): a full
+rebuild, which keeps every API whose inputs did not change, costs about the same."""
+
+
+class VersionLike(Protocol):
+    """What loading reads of a live version: an `ApiVersion`, or a row of its columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def snapshot(self) -> dict[str, Any]: ...
+    @property
+    def macro_versions(self) -> dict[str, int]: ...
+    @property
+    def result_shape(self) -> dict[str, Any] | None: ...
+
+
+class ModuleLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def mcp_hidden(self) -> bool: ...
+
+
+class _Version(NamedTuple):
+    id: int | None
+    version: int
+    snapshot: dict[str, Any]
+    macro_versions: dict[str, int]
+    result_shape: dict[str, Any] | None
+
+
+class _Module(NamedTuple):
+    name: str
+    mcp_hidden: bool
+
+
+def _live_rows(
+    session: Session, ids: list[int] | None = None
+) -> list[tuple[int, _Version, _Module]]:
+    """Every live API (or those of `ids`) as plain columns: the full rows and ORM objects
+    of 10,000 APIs cost more than everything else a load does."""
     query = (
-        select(Api, ApiVersion, Module)
+        sa_select(
+            col(Api.id),
+            col(ApiVersion.id),
+            col(ApiVersion.version),
+            col(ApiVersion.snapshot),
+            col(ApiVersion.macro_versions),
+            col(ApiVersion.result_shape),
+            col(Module.name),
+            col(Module.mcp_hidden),
+        )
         .where(col(Api.is_published), col(Api.published_version_id) == ApiVersion.id)
         .where(col(Module.id) == Api.module_id, col(Module.is_active))
     )
+    if ids is not None:
+        query = query.where(col(Api.id).in_(ids))
+    modules: dict[tuple[str, bool], _Module] = {}
+    return [
+        (
+            api_id or 0,
+            _Version(version_id, number, snapshot, pins or {}, shape),
+            modules.setdefault((name, hidden), _Module(name, hidden)),
+        )
+        for api_id, version_id, number, snapshot, pins, shape, name, hidden in session.execute(
+            query
+        )
+    ]
+
+
+def build(
+    session: Session,
+    settings: Settings,
+    keyring: Keyring,
+    previous: Registry | None = None,
+    version: int | None = None,
+) -> Registry:
+    """Compile every published API of an active module from its live version.
+
+    An API of `previous` whose inputs did not change is kept as it is."""
+    version = publication.current(session) if version is None else version
     sources = {ds.id: ds for ds in session.exec(select(Datasource)).all()}
     known = {api.version_id: api for api in previous.apis} if previous else {}
+    connections: Connections = {}
     apis = [
         _unchanged(known.get(v.id or 0), v, m, sources)
-        or live_api(session, settings, keyring, a, v, m)
-        for a, v, m in session.exec(query).all()
+        or _live(session, settings, keyring, a, v, m, connections)
+        for a, v, m in _live_rows(session)
     ]
-    return Registry(apis, version, _clients(session))
+    return Registry(apis, version, _clients(session), _groups(session))
+
+
+def update(
+    session: Session, settings: Settings, keyring: Keyring, registry: Registry, version: int
+) -> Registry:
+    """`registry` brought to `version`: only what the change log names is reloaded; a full
+    rebuild when the log does not reach back to the registry's version or names `all`."""
+    found = (
+        None if registry.version < 0 else publication.changes(session, registry.version, version)
+    )
+    if found is None or any(kind == "all" for kind, _ in found):
+        return build(session, settings, keyring, registry, version)
+    named: dict[str, set[int]] = {}
+    for kind, object_id in found:
+        named.setdefault(kind, set()).add(object_id or 0)
+    api_ids = set(named.get("api", ()))
+    for module_id in named.get("module", ()):
+        api_ids.update(
+            i or 0 for i in session.exec(select(Api.id).where(Api.module_id == module_id))
+        )
+    for ds_id in named.get("datasource", ()):
+        api_ids.update(a.api_id for a in registry.apis if a.datasource_id == ds_id)
+    if len(api_ids) > MAX_INCREMENTAL_APIS:
+        return build(session, settings, keyring, registry, version)
+    apis, clients, groups = _changed_apis(session, settings, keyring, registry, api_ids)
+    for group_id in named.get("group", ()):
+        groups[group_id] = _group_apis(session, group_id)
+        if groups[group_id] is None:  # gone: its clients leave it (their links went with it)
+            _leave(registry, clients, group_id)
+    if client_ids := named.get("client"):
+        reloaded = {c.id: c for c in _clients(session, client_ids)}
+        clients.update({pk: reloaded.get(pk) for pk in client_ids})
+    return registry.patched(version, apis, clients, groups)
+
+
+def _leave(registry: Registry, clients: dict[int, LiveClient | None], group_id: int) -> None:
+    for client in registry.clients.values():
+        if group_id in client.group_ids:
+            base = clients.get(client.id) or client
+            clients[client.id] = replace(base, group_ids=base.group_ids - {group_id})
+
+
+def _group_apis(session: Session, group_id: int) -> frozenset[int] | None:
+    """The group's API ids, or None when it is gone."""
+    if session.get(Group, group_id) is None:
+        return None
+    query = select(GroupApiLink.api_id).where(GroupApiLink.group_id == group_id)
+    return frozenset(i or 0 for i in session.exec(query))
+
+
+def _changed_apis(
+    session: Session, settings: Settings, keyring: Keyring, registry: Registry, api_ids: set[int]
+) -> tuple[
+    dict[int, LiveApi | None], dict[int, LiveClient | None], dict[int, frozenset[int] | None]
+]:
+    """The APIs `api_ids` as they are now (None: not live), and the groups and clients
+    whose grants they change (a draft's groups are saved with it; a deleted API takes its
+    grants with it)."""
+    if not api_ids:
+        return {}, {}, {}
+    ids = sorted(api_ids)
+    sources = {ds.id: ds for ds in session.exec(select(Datasource)).all()}
+    connections: Connections = {}
+    live: dict[int, LiveApi] = {}
+    for a, v, m in _live_rows(session, ids):
+        old = registry.by_id.get(a)
+        kept = _unchanged(old, v, m, sources) if old and old.version_id == v.id else None
+        live[a] = kept or _live(session, settings, keyring, a, v, m, connections)
+    apis: dict[int, LiveApi | None] = {i: live.get(i) for i in ids}
+    links: dict[int, set[int]] = {}
+    for group_id, api_id in session.exec(
+        select(GroupApiLink.group_id, GroupApiLink.api_id).where(col(GroupApiLink.api_id).in_(ids))
+    ).all():
+        links.setdefault(group_id or 0, set()).add(api_id or 0)
+    groups: dict[int, frozenset[int] | None] = {}
+    for group_id in registry.groups.keys() | links.keys():
+        before = registry.groups.get(group_id, frozenset())
+        after = (before - api_ids) | links.get(group_id, set())
+        if after != before:
+            groups[group_id] = frozenset(after)
+    gone = api_ids - set(session.exec(select(Api.id).where(col(Api.id).in_(ids))).all())
+    clients: dict[int, LiveClient | None] = {
+        c.id: replace(c, api_ids=c.api_ids - gone)
+        for c in registry.clients.values()
+        if gone and c.api_ids & gone
+    }
+    return apis, clients, groups
 
 
 def _unchanged(
     api: LiveApi | None,
-    version: ApiVersion,
-    module: Module,
+    version: VersionLike,
+    module: ModuleLike,
     sources: dict[int | None, Datasource],
 ) -> LiveApi | None:
     """`api` when nothing it was built from changed: a version's content is immutable, so
@@ -248,38 +543,67 @@ def _unchanged(
     return api if key == api.datasource_key else None
 
 
-def _clients(session: Session) -> list[LiveClient]:
-    direct: dict[int, set[int]] = {}
-    for client_id, api_id in session.exec(
-        select(ClientApiLink.client_id, ClientApiLink.api_id)
-    ).all():
-        direct.setdefault(client_id or 0, set()).add(api_id or 0)
-    via = select(ClientGroupLink.client_id, GroupApiLink.api_id).where(
-        ClientGroupLink.group_id == GroupApiLink.group_id
+def _clients(session: Session, ids: set[int] | None = None) -> list[LiveClient]:
+    """The clients (all, or those of `ids`) with their direct grants and their groups."""
+    direct_q = select(ClientApiLink.client_id, ClientApiLink.api_id)
+    groups_q = select(ClientGroupLink.client_id, ClientGroupLink.group_id)
+    clients_q = sa_select(
+        col(Client.id),
+        col(Client.client_id),
+        col(Client.secret_hash),
+        col(Client.is_active),
+        col(Client.token_generation),
+        col(Client.allowed_ips),
+        col(Client.max_concurrent),
+        col(Client.rate_limit_per_minute),
+        col(Client.token_expire_seconds),
+        col(Client.attributes),
     )
-    for client_id, api_id in session.exec(via).all():
+    if ids is not None:
+        direct_q = direct_q.where(col(ClientApiLink.client_id).in_(ids))
+        groups_q = groups_q.where(col(ClientGroupLink.client_id).in_(ids))
+        clients_q = clients_q.where(col(Client.id).in_(ids))
+    direct: dict[int, set[int]] = {}
+    for client_id, api_id in session.exec(direct_q).all():
         direct.setdefault(client_id or 0, set()).add(api_id or 0)
+    groups: dict[int, set[int]] = {}
+    for client_id, group_id in session.exec(groups_q).all():
+        groups.setdefault(client_id or 0, set()).add(group_id or 0)
     return [
-        _live_client(c, frozenset(direct.get(c.id or 0, ())))
-        for c in session.exec(select(Client)).all()
+        _live_client(c, frozenset(direct.get(c[0] or 0, ())), frozenset(groups.get(c[0] or 0, ())))
+        for c in session.execute(clients_q).all()
     ]
 
 
-def _live_client(client: Client, api_ids: frozenset[int]) -> LiveClient:
-    assert client.id is not None
+def _groups(session: Session) -> dict[int, frozenset[int]]:
+    """Every group's API ids."""
+    found: dict[int, set[int]] = {g: set() for g in session.exec(select(Group.id)).all() if g}
+    for group_id, api_id in session.exec(select(GroupApiLink.group_id, GroupApiLink.api_id)).all():
+        found.setdefault(group_id or 0, set()).add(api_id or 0)
+    return {g: frozenset(ids) for g, ids in found.items()}
+
+
+def _live_client(row: Any, api_ids: frozenset[int], group_ids: frozenset[int]) -> LiveClient:
+    """A client from its row's columns (in `_clients`' order)."""
+    pk, client_id, secret_hash, active, generation, ips, concurrent, rate, expire, attrs = row
     return LiveClient(
-        id=client.id,
-        client_id=client.client_id,
-        secret_hash=client.secret_hash,
-        is_active=client.is_active,
-        generation=client.token_generation,
-        networks=tuple(ip_network(n, strict=False) for n in client.allowed_ips),
-        max_concurrent=client.max_concurrent,
-        rate_limit_per_minute=client.rate_limit_per_minute,
-        token_expire_seconds=client.token_expire_seconds,
-        attributes=dict(client.attributes),
+        id=pk,
+        client_id=client_id,
+        secret_hash=secret_hash,
+        is_active=active,
+        generation=generation,
+        networks=tuple(ip_network(n, strict=False) for n in ips or ()),
+        max_concurrent=concurrent,
+        rate_limit_per_minute=rate,
+        token_expire_seconds=expire,
+        attributes=dict(attrs or {}),
         api_ids=api_ids,
+        group_ids=group_ids,
     )
+
+
+Connections = dict[int, tuple[ConnectionConfig | None, str, str | None]]
+"""Each data source's connection, made once per build and shared by its APIs."""
 
 
 def live_api(
@@ -290,20 +614,34 @@ def live_api(
     version: ApiVersion,
     module: Module,
 ) -> LiveApi:
+    """The API ready to run; its SQL template is compiled on first use (`template`)."""
+    assert api.id is not None
+    return _live(session, settings, keyring, api.id, version, module, None)
+
+
+def _live(
+    session: Session,
+    settings: Settings,
+    keyring: Keyring,
+    api_id: int,
+    version: VersionLike,
+    module: ModuleLike,
+    connections: Connections | None,
+) -> LiveApi:
     frozen = version.snapshot
-    assert api.id is not None and version.id is not None
-    template, connection, key, problem, name = None, None, "", None, None
+    assert version.id is not None
+    connection, key, problem, name = None, "", None, None
     pinned: dict[str, str] = {}
     try:
         pinned = pinned_sources(session, version.macro_versions)
-        if frozen["engine"] == "sql":
-            template = compile_template(frozen["content"], pinned)
-        connection, key, name = _connection(session, settings, keyring, frozen.get("datasource_id"))
+        connection, key, name = _connection(
+            session, settings, keyring, frozen.get("datasource_id"), connections
+        )
     except SluiceError as exc:
         problem = exc.message
-        log.warning("published API %s cannot run: %s", api.id, problem)
+        log.warning("published API %s cannot run: %s", api_id, problem)
     return LiveApi(
-        api_id=api.id,
+        api_id=api_id,
         version_id=version.id,
         version=version.version,
         module=module.name,
@@ -311,8 +649,8 @@ def live_api(
         method=frozen["method"],
         access=frozen["access"],
         engine=frozen["engine"],
-        params=tuple(ParamDef.model_validate(p) for p in frozen["params"]),
-        template=template,
+        param_specs=tuple(frozen["params"]),
+        sql=frozen["content"] if frozen["engine"] == "sql" else None,
         datasource_id=frozen.get("datasource_id"),
         datasource_key=key,
         connection=connection,
@@ -322,7 +660,7 @@ def live_api(
         rate_limit_per_minute=frozen.get("rate_limit_per_minute"),
         result_transform=frozen.get("result_transform"),
         param_validation=frozen.get("param_validation"),
-        unavailable=problem,
+        problem=problem,
         uses_client=bool(CLIENT_REFERENCE.search(frozen.get("content", ""))),
         datasource_name=name,
         script_macros=pinned,
@@ -339,15 +677,24 @@ def live_api(
 
 
 def _connection(
-    session: Session, settings: Settings, keyring: Keyring, datasource_id: int | None
+    session: Session,
+    settings: Settings,
+    keyring: Keyring,
+    datasource_id: int | None,
+    connections: Connections | None = None,
 ) -> tuple[ConnectionConfig | None, str, str | None]:
     if datasource_id is None:
         return None, "", None
+    if connections is not None and datasource_id in connections:
+        return connections[datasource_id]
     ds = session.get(Datasource, datasource_id)
     if ds is None or not ds.is_active:
         raise SluiceError(f"its data source {datasource_id} is missing or inactive")
     config = connection_config(ds, settings, stored_password(ds, keyring))
-    return config, ds.updated_at.isoformat(), ds.name
+    made = config, ds.updated_at.isoformat(), ds.name
+    if connections is not None:
+        connections[datasource_id] = made
+    return made
 
 
 class RegistryHolder:
@@ -386,8 +733,9 @@ class RegistryHolder:
 
         Builds run one at a time, so a slower, older build never replaces a newer one."""
         with self._building, Session(self._engine) as session:
-            if publication.current(session) != self.current.version:
-                self.current = build(session, self._settings, self._keyring, self.current)
+            version = publication.current(session)
+            if version != self.current.version:
+                self.current = update(session, self._settings, self._keyring, self.current, version)
         return self.current
 
     def changed(self) -> None:

@@ -245,6 +245,7 @@ async def describe_missing(state: Any) -> None:
         return
     gate = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
     shapes: dict[int, ResultShape] = {}
+    owners = {api.version_id: api.api_id for api in pending}
 
     async def one(api: LiveApi) -> None:
         async with gate:
@@ -262,17 +263,18 @@ async def describe_missing(state: Any) -> None:
 
     def store() -> None:
         with Session(state.engine) as session:
-            stored = 0
+            described: list[int] = []
             for version_id, shape in shapes.items():
                 query = (
                     update(ApiVersion)
                     .where(col(ApiVersion.id) == version_id, col(ApiVersion.result_shape).is_(None))
                     .values(result_shape=shape)
                 )
-                stored += cast(CursorResult[Any], session.execute(query)).rowcount
-            if not stored:  # another request stored them first
+                if cast(CursorResult[Any], session.execute(query)).rowcount:
+                    described.append(owners[version_id])
+            if not described:  # another request stored them first
                 return
-            bump(session)
+            bump(session, "api", described)
             session.commit()
         holder.changed()
 

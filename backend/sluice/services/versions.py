@@ -204,7 +204,7 @@ def _new_version(
     api.updated_at = utcnow()
     session.add(api)
     audit.name_change(session, "publish", api, {"version": version.version, "message": message})
-    bump(session)
+    bump(session, "api", [api.id])
     commit(session, "This API was published at the same time; try again")
     session.refresh(version)
     return version
@@ -215,7 +215,7 @@ def unpublish(session: Session, api: Api) -> Api:
     api.updated_at = utcnow()
     session.add(api)
     audit.name_change(session, "unpublish", api, {})
-    bump(session)
+    bump(session, "api", [api.id])
     session.commit()
     session.refresh(api)
     return api

@@ -91,7 +91,8 @@ def test_a_bad_record_never_costs_another_its_record(client: TestClient) -> None
 
 def test_a_row_the_store_refuses_is_dropped_alone_and_counted(client: TestClient) -> None:
     """Whatever the store refuses (here a rule the test adds to the table) costs only
-    that row: the batch is written again row by row."""
+    that row: the batch is written again row by row, secrets in query strings masked
+    as in a batch."""
     app: FastAPI = client.app  # type: ignore[assignment]
     engine = app.state.engine
     with engine.begin() as connection:
@@ -111,10 +112,14 @@ def test_a_row_the_store_refuses_is_dropped_alone_and_counted(client: TestClient
             )
     headers = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
     for n in range(3):
-        client.get(f"/shop/fine-{n}")
+        client.get(f"/shop/fine-{n}?access_token=t{n}&x={n}")
         client.get(f"/shop/refuse-me-{n}" if n == 1 else f"/shop/also-fine-{n}")
     flush(client)
     found = client.get("/api/v1/access-logs", headers=headers).json()
+    queries = {r["path"]: r["query_string"] for r in found["data"]}
+    assert [queries[f"/shop/fine-{n}"] for n in range(3)] == [
+        f"access_token=***&x={n}" for n in range(3)
+    ]
     assert sorted(r["path"] for r in found["data"]) == [
         "/shop/also-fine-0",
         "/shop/also-fine-2",

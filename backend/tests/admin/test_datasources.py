@@ -12,9 +12,12 @@ from sqlmodel import Session
 
 from sluice.config import Settings
 from sluice.errors import Unprocessable
+from sluice.models.alert import AlertRule
 from sluice.models.datasource import Datasource
 from sluice.security import Keyring
-from sluice.services.datasources import bound_to, rotate_keys, sqlite_path
+from sluice.services import alerts
+from sluice.services.datasources import bound_to, sqlite_path
+from sluice.services.keys import rotate_keys
 from tests.conftest import PG_SERVER, require_postgres
 from tests.factories import user_with_role
 
@@ -250,16 +253,31 @@ def test_tables_of_postgres_and_sqlite(
     assert [c["name"] for c in tables["data"][0]["columns"]] == ["sku", "price"]
 
 
-def test_rotation_re_encrypts_with_the_newest_key(
+def test_rotation_re_encrypts_every_sealed_secret_with_the_newest_key(
     client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings
 ) -> None:
     source = client.post(SOURCES, json=postgres_body(), headers=admin_headers).json()
+    hook = "webhook-secret-0123456789"
+    rule = client.post(
+        "/api/v1/alerts",
+        json={
+            "name": "rotated",
+            "kind": "records_dropped",
+            "webhook_url": "http://127.0.0.1:9/hook",
+            "secret": hook,
+        },
+        headers=admin_headers,
+    )
+    assert rule.status_code == 201, rule.text
     newer = Keyring.from_settings(settings.secret_key, "1:" + "A" * 43)
-    assert rotate_keys(session, newer) == 1
-    assert rotate_keys(session, newer) == 0
+    assert rotate_keys(session, newer) == {"datasource": 1, "alert_rule": 1}
+    assert rotate_keys(session, newer) == {"datasource": 0, "alert_rule": 0}
     stored = session.get(Datasource, source["id"])
     assert stored is not None and stored.password_encrypted is not None
     assert stored.password_encrypted.startswith("v1:")
+    sealed = session.get(AlertRule, rule.json()["id"])
+    assert sealed is not None and sealed.secret_encrypted.startswith("v1:")
+    assert newer.decrypt(sealed.secret_encrypted, alerts.bound_to(rule.json()["id"])) == hook
     assert newer.decrypt(stored.password_encrypted, bound_to(source["id"])) == SECRET
 
 

@@ -830,6 +830,10 @@ export const clientsRegenerateClientSecret = <ThrowOnError extends boolean = fal
 
 /**
  * Read Access Logs
+ *
+ * The calls, newest first. `count` is exact up to 10,000 matching records; beyond,
+ * it says 10,000 and `count_capped` is true (counting millions would cost a scan of
+ * them all).
  */
 export const recordsReadAccessLogs = <ThrowOnError extends boolean = false>(options?: Options<RecordsReadAccessLogsData, ThrowOnError>) => (options?.client ?? client).get<RecordsReadAccessLogsResponses, RecordsReadAccessLogsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -98,6 +98,10 @@ export type AccessRecordsPublic = {
      * Count
      */
     count: number;
+    /**
+     * Count Capped
+     */
+    count_capped?: boolean;
 };
 
 /**
@@ -7092,6 +7096,12 @@ export type RecordsReadAccessLogsData = {
          * Via
          */
         via?: 'http' | 'mcp' | null;
+        /**
+         * Before
+         *
+         * a record's id: the page starts after it (the last id of the previous page: keyset pagination, as fast on the last page as on the first)
+         */
+        before?: number | null;
         /**
          * Limit
          */

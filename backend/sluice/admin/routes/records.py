@@ -35,7 +35,19 @@ def read_access_logs(
     since: datetime | None = None,
     until: datetime | None = None,
     via: Via | None = None,
+    before: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_ID,
+            description="a record's id: the page starts after it (the last id of the"
+            " previous page: keyset pagination, as fast on the last page as on the first)",
+        ),
+    ] = None,
 ) -> AccessRecordsPublic:
+    """The calls, newest first. `count` is exact up to 10,000 matching records; beyond,
+    it says 10,000 and `count_capped` is true (counting millions would cost a scan of
+    them all)."""
     filters = {
         "api_id": api_id,
         "client_id": client_id,
@@ -44,8 +56,8 @@ def read_access_logs(
         "since": since,
         "until": until,
     }
-    items, total = service.list_access(session, *page, filters)
-    return AccessRecordsPublic(data=items, count=total)
+    items, total, capped = service.list_access(session, *page, filters, before)
+    return AccessRecordsPublic(data=items, count=total, count_capped=capped)
 
 
 @router.get("/access-logs/{record_id}")

@@ -1605,6 +1605,10 @@ export const recordsReadAccessLogsQueryKey = (options?: Options<RecordsReadAcces
 
 /**
  * Read Access Logs
+ *
+ * The calls, newest first. `count` is exact up to 10,000 matching records; beyond,
+ * it says 10,000 and `count_capped` is true (counting millions would cost a scan of
+ * them all).
  */
 export const recordsReadAccessLogsOptions = (options?: Options<RecordsReadAccessLogsData>) => queryOptions<RecordsReadAccessLogsResponse, RecordsReadAccessLogsError, RecordsReadAccessLogsResponse, ReturnType<typeof recordsReadAccessLogsQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
@@ -1623,15 +1627,19 @@ export const recordsReadAccessLogsInfiniteQueryKey = (options?: Options<RecordsR
 
 /**
  * Read Access Logs
+ *
+ * The calls, newest first. `count` is exact up to 10,000 matching records; beyond,
+ * it says 10,000 and `count_capped` is true (counting millions would cost a scan of
+ * them all).
  */
-export const recordsReadAccessLogsInfiniteOptions = (options?: Options<RecordsReadAccessLogsData>) => infiniteQueryOptions<RecordsReadAccessLogsResponse, RecordsReadAccessLogsError, InfiniteData<RecordsReadAccessLogsResponse>, QueryKey<Options<RecordsReadAccessLogsData>>, number | Pick<QueryKey<Options<RecordsReadAccessLogsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+export const recordsReadAccessLogsInfiniteOptions = (options?: Options<RecordsReadAccessLogsData>) => infiniteQueryOptions<RecordsReadAccessLogsResponse, RecordsReadAccessLogsError, InfiniteData<RecordsReadAccessLogsResponse>, QueryKey<Options<RecordsReadAccessLogsData>>, number | null | Pick<QueryKey<Options<RecordsReadAccessLogsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
 // @ts-ignore
 {
     queryFn: async ({ pageParam, queryKey, signal }) => {
         // @ts-ignore
         const page: Pick<QueryKey<Options<RecordsReadAccessLogsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
             query: {
-                offset: pageParam
+                before: pageParam
             }
         };
         const params = createInfiniteParams(queryKey, page);

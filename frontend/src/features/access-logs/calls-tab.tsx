@@ -72,6 +72,7 @@ export function CallsTab({ search, onChange, mayReadApis }: CallsTabProps) {
               page={page}
               pageSize={PAGE_SIZE}
               total={records.data.count}
+              capped={records.data.count_capped}
               onPageChange={(next) => onChange({ page: next > 1 ? next : undefined })}
             />
           </div>
