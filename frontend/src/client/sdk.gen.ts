@@ -469,6 +469,10 @@ export const apisDebugApi = <ThrowOnError extends boolean = false>(options: Opti
  *
  * Publish the draft as a new version. When the module requires passing tests, they
  * run first: 409 `tests_failed` with the results, unless `force` with a `reason`.
+ *
+ * The new version's result shape is described after the answer: describing runs the
+ * query on its data source, which would make a publish as slow as the source (the
+ * gateway document and a version diff describe what is missing before they answer).
  */
 export const apisPublishApi = <ThrowOnError extends boolean = false>(options: Options<ApisPublishApiData, ThrowOnError>) => (options.client ?? client).post<ApisPublishApiResponses, ApisPublishApiErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -510,7 +514,8 @@ export const apisReadApiVersion = <ThrowOnError extends boolean = false>(options
 /**
  * Diff Api Version
  *
- * What changed from version `against` to this version.
+ * What changed from version `against` to this version (a live version just published
+ * is described first, so its result's changes are in).
  */
 export const apisDiffApiVersion = <ThrowOnError extends boolean = false>(options: Options<ApisDiffApiVersionData, ThrowOnError>) => (options.client ?? client).get<ApisDiffApiVersionResponses, ApisDiffApiVersionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -1,7 +1,7 @@
 from typing import Annotated, Any
 
 from anyio import from_thread
-from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, Query, Request, Response, status
 
 from sluice.admin.deps import (
     GatekeeperDep,
@@ -166,12 +166,17 @@ def publish_api(
     keeper: GatekeeperDep,
     api: Loaded,
     body: PublishRequest,
+    background: BackgroundTasks,
 ) -> ApiVersionPublished:
     """Publish the draft as a new version. When the module requires passing tests, they
-    run first: 409 `tests_failed` with the results, unless `force` with a `reason`."""
+    run first: 409 `tests_failed` with the results, unless `force` with a `reason`.
+
+    The new version's result shape is described after the answer: describing runs the
+    query on its data source, which would make a publish as slow as the source (the
+    gateway document and a version diff describe what is missing before they answer)."""
     version, tests = publish_gate.publish(session, api, body, user, keeper)
     registry.changed()
-    from_thread.run(describe_missing, request.app.state)  # the new version's result shape
+    background.add_task(describe_missing, request.app.state)
     return versions.version_published(api, version, tests)
 
 
@@ -199,13 +204,16 @@ def read_api_version(
 
 @router.get("/{api_id}/versions/{version_id}/diff")
 def diff_api_version(
+    request: Request,
     session: SessionDep,
     _: Reader,
     api: Loaded,
     version_id: Id,
     against: Annotated[int, Query(ge=1, le=2**31 - 1)],
 ) -> VersionDiff:
-    """What changed from version `against` to this version."""
+    """What changed from version `against` to this version (a live version just published
+    is described first, so its result's changes are in)."""
+    from_thread.run(describe_missing, request.app.state)
     old = versions.get_version(session, api, against)
     return versions.diff(old, versions.get_version(session, api, version_id))
 

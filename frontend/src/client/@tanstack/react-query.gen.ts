@@ -915,6 +915,10 @@ export const apisDebugApiMutation = (options?: Partial<Options<ApisDebugApiData>
  *
  * Publish the draft as a new version. When the module requires passing tests, they
  * run first: 409 `tests_failed` with the results, unless `force` with a `reason`.
+ *
+ * The new version's result shape is described after the answer: describing runs the
+ * query on its data source, which would make a publish as slow as the source (the
+ * gateway document and a version diff describe what is missing before they answer).
  */
 export const apisPublishApiMutation = (options?: Partial<Options<ApisPublishApiData>>): UseMutationOptions<ApisPublishApiResponse, ApisPublishApiError, Options<ApisPublishApiData>> => {
     const mutationOptions: UseMutationOptions<ApisPublishApiResponse, ApisPublishApiError, Options<ApisPublishApiData>> = {
@@ -988,7 +992,8 @@ export const apisDiffApiVersionQueryKey = (options: Options<ApisDiffApiVersionDa
 /**
  * Diff Api Version
  *
- * What changed from version `against` to this version.
+ * What changed from version `against` to this version (a live version just published
+ * is described first, so its result's changes are in).
  */
 export const apisDiffApiVersionOptions = (options: Options<ApisDiffApiVersionData>) => queryOptions<ApisDiffApiVersionResponse, ApisDiffApiVersionError, ApisDiffApiVersionResponse, ReturnType<typeof apisDiffApiVersionQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
