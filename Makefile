@@ -8,7 +8,7 @@ PROMTOOL := $(BIN)/promtool
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install ui client client-check lint typecheck pytest sdk-test doc-tools frontend-check e2e readme-picture hadolint compose-check image-test chromium bench soak load wrk clean
+.PHONY: run test install ui client client-check lint typecheck pytest sdk-test doc-tools frontend-check e2e readme-picture hadolint compose-check image-test chromium bench bench-scale soak load wrk clean
 
 # On an empty store, `make run` also loads the demo (LOAD_DEMO) and prints its curl commands.
 run: install ui
@@ -104,6 +104,12 @@ bench: install wrk
 	cd backend && .venv/bin/python -m bench.connectors --only postgres,mariadb
 	cd backend && .venv/bin/python -m bench.scripts
 	cd backend && .venv/bin/python -m bench.overview
+
+# Production sizes (not part of `make test`): 10,000 APIs and 5,000 clients, then 10 million
+# access records (filled once, about 20 min, and kept in the database sluice_scale_records).
+# See backend/bench/scale.py.
+bench-scale: install wrk
+	cd backend && .venv/bin/python -m bench.scale
 
 # Leak watch (not part of `make test`): ten minutes of mixed load against `sluice serve
 # --workers 2`, sampling memory, file descriptors and connections. See backend/bench/soak.py.
