@@ -100,7 +100,7 @@ def main() -> None:
             )
             filled = time.perf_counter() - started
             started = time.perf_counter()
-            for statement in rollup_sqls("postgresql", from_table=True):
+            for statement in rollup_sqls("postgresql"):
                 db.exec_driver_sql(statement)
             rolled = time.perf_counter() - started
         with engine.connect() as db:

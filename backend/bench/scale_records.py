@@ -1,7 +1,8 @@
 """Access records at production size: 10 million in a PostgreSQL store, read and written
 through the real server.
 
-`cd backend && .venv/bin/python -m bench.scale_records [--records 10000000] [--calls 15]`
+`cd backend && .venv/bin/python -m bench.scale_records [--records 10000000] [--calls 15]
+[--only reads|prune|write]...`
 
 Fills a PostgreSQL database of its own (`sluice_scale_records`, kept between runs: a
 rerun finds the rows and skips the fill) with `--records` access records spread over the
@@ -103,7 +104,7 @@ def fill(records: int) -> Engine:
         print(f"  {filled:,} records ({time.perf_counter() - started:.0f} s)", flush=True)
     with engine.begin() as db:  # every stored record, summed afresh
         db.exec_driver_sql("TRUNCATE access_rollup, access_client_rollup")
-        for statement in rollup_sqls("postgresql", from_table=True):
+        for statement in rollup_sqls("postgresql"):
             db.exec_driver_sql(statement)
     with engine.connect() as db:
         db.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
@@ -333,6 +334,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=int, default=15, help="seconds of wrk load")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--drop", action="store_true", help="drop the kept database and stop")
+    parser.add_argument(
+        "--only",
+        choices=("reads", "prune", "write"),
+        action="append",
+        help="measure only these parts (repeatable; all by default)",
+    )
     args = parser.parse_args(argv)
     if args.drop:
         with psycopg.connect(PG, autocommit=True) as db:
@@ -355,9 +362,11 @@ def main(argv: list[str] | None = None) -> None:
             )
             name = f"rec{uuid.uuid4().hex[:6]}"
             auth = {"Authorization": f"Bearer {define_api(base, name)}"}
-            slow = reads(admin_client(base), engine, args.calls)
-            prune_with_writers(engine, args.old)
-            path_met = record_path(
+            parts = args.only or ("reads", "prune", "write")
+            slow = reads(admin_client(base), engine, args.calls) if "reads" in parts else []
+            if "prune" in parts:
+                prune_with_writers(engine, args.old)
+            path_met = "write" in parts and record_path(
                 engine, process, f"{base}/{name}/items/1", auth, args.duration, args.connections
             )
     finally:

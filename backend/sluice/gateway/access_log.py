@@ -8,6 +8,7 @@ it is full a record is dropped and counted in `/metrics` rather than slowing the
 import asyncio
 import logging
 import time
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -173,37 +174,22 @@ def insert_sql(engine: Engine) -> str:
     return f"INSERT INTO {_TABLE.name} ({names}) SELECT {fields} FROM {source}"
 
 
-def rollup_sqls(dialect: str, *, from_table: bool = False) -> tuple[str, str]:
-    """The two statements that add access records to the hourly rollups (`AccessRollup`
-    per API, status and error with the latency histogram; `AccessClientRollup` per API
-    and client): from a batch given as the same JSON array parameter as `insert_sql`, or
-    (`from_table`) from every row of `access_record` (the migration's backfill, the
-    benchmark's fill). The same statements on both stores: upserts whose SELECT sums per
-    key, in key order so that two writers lock the same rows in the same order."""
-    names = ("at", "api_id", "client_id", "status", "error", "duration_ms")
+def rollup_sqls(dialect: str) -> tuple[str, str]:
+    """The two statements that add every row of `access_record` to the hourly rollups
+    (`AccessRollup` per API, status and error with the latency histogram;
+    `AccessClientRollup` per API and client): the migration's backfill, the benchmark's
+    fill. The writer sums its batches in Python instead (`batch_sums`, `summed_rollup_sqls`).
+    The same statements on both stores: upserts whose SELECT sums per key, in key order."""
     if dialect == "postgresql":
-        at, api, client, status, error, took = (
-            names
-            if from_table
-            else tuple(
-                f"(r ->> {COLUMNS.index(c)})" + (f"::{_PG_CASTS[c]}" if c in _PG_CASTS else "")
-                for c in names
-            )
-        )
-        hour = f"date_trunc('hour', {at} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
-        source = _TABLE.name if from_table else "jsonb_array_elements(%s::jsonb) AS r"
+        hour = "date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
     elif dialect == "sqlite":
-        at, api, client, status, error, took = (
-            names if from_table else tuple(f"(r.value ->> {COLUMNS.index(c)})" for c in names)
-        )
-        hour = f"substr({at}, 1, 13) || ':00:00.000000'"  # SQLAlchemy's text form, UTC
-        source = _TABLE.name if from_table else "json_each(?) AS r"
+        hour = "substr(at, 1, 13) || ':00:00.000000'"  # SQLAlchemy's text form, UTC
     else:
         raise ValueError(f"access records cannot be written to a {dialect} store")
     rows = (
-        f"SELECT {hour} AS hour, coalesce({api}, 0) AS api_id, coalesce({client}, '') AS"
-        f" client_id, {status} AS status, coalesce({error}, '') AS error, {took} AS d"
-        f" FROM {source}"
+        f"SELECT {hour} AS hour, coalesce(api_id, 0) AS api_id, coalesce(client_id, '') AS"
+        f" client_id, status, coalesce(error, '') AS error, duration_ms AS d"
+        f" FROM {_TABLE.name}"
     )
     lows, highs = (None, *LATENCY_BOUNDS_MS), (*LATENCY_BOUNDS_MS, None)
     buckets = [
@@ -214,25 +200,115 @@ def rollup_sqls(dialect: str, *, from_table: bool = False) -> tuple[str, str]:
     ]
     by_status = _upsert(
         _ROLLUP,
-        "hour, api_id, status, error",
+        _STATUS_KEY,
         {"calls": "count(*)", "duration_ms": "sum(d)"} | dict(zip(HISTOGRAM, buckets, strict=True)),
         rows,
+        group=True,
     )
     by_client = _upsert(
         _CLIENT_ROLLUP,
-        "hour, api_id, client_id",
+        _CLIENT_KEY,
         {"calls": "count(*)", "errors": "sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END)"},
         rows,
+        group=True,
     )
     return by_status, by_client
 
 
-def _upsert(table: str, key: str, sums: dict[str, str], rows: str) -> str:
-    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
+_STATUS_KEY = ("hour", "api_id", "status", "error")
+_CLIENT_KEY = ("hour", "api_id", "client_id")
+_STATUS_SUMS = ("calls", "duration_ms", *HISTOGRAM)
+_CLIENT_SUMS = ("calls", "errors")
+_PG_ROLLUP_CASTS = {"api_id": "bigint", "status": "int", "duration_ms": "float8"}
+
+
+def summed_rollup_sqls(dialect: str) -> tuple[str, str]:
+    """The two upserts that add a batch's sums (`batch_sums`) to the hourly rollups: each
+    takes one JSON array of rows already summed per key (the hour as its first 13
+    characters, `YYYY-MM-DD HH`), so the store does one row of work per distinct key of
+    the batch rather than per record. Rows are taken in key order, so that two writers
+    lock the same rollup rows in the same order."""
+    statements = []
+    for table, key, sums in (
+        (_ROLLUP, _STATUS_KEY, _STATUS_SUMS),
+        (_CLIENT_ROLLUP, _CLIENT_KEY, _CLIENT_SUMS),
+    ):
+        names = (*key, *sums)
+        if dialect == "postgresql":
+            fields = [
+                "((r ->> 0) || ':00:00+00')::timestamptz"
+                if name == "hour"
+                else f"(r ->> {i})::{_PG_ROLLUP_CASTS.get(name, 'bigint')}"
+                if name not in ("error", "client_id")
+                else f"r ->> {i}"
+                for i, name in enumerate(names)
+            ]
+            source = "jsonb_array_elements(%s::jsonb) AS r"
+        elif dialect == "sqlite":
+            fields = [
+                "(r.value ->> 0) || ':00:00.000000'" if name == "hour" else f"r.value ->> {i}"
+                for i, name in enumerate(names)
+            ]
+            source = "json_each(?) AS r"
+        else:
+            raise ValueError(f"access records cannot be written to a {dialect} store")
+        aliased = ", ".join(f"{field} AS {name}" for field, name in zip(fields, names, strict=True))
+        statements.append(
+            _upsert(
+                table,
+                key,
+                {name: name for name in sums},
+                f"SELECT {aliased} FROM {source}",
+            )
+        )
+    return statements[0], statements[1]
+
+
+_AT, _API, _CLIENT, _STATUS, _ERROR, _DURATION = (
+    COLUMNS.index(name) for name in ("at", "api_id", "client_id", "status", "error", "duration_ms")
+)
+
+
+def batch_sums(rows: list[Row]) -> tuple[list[Row], list[Row]]:
+    """A batch's rows summed per rollup key, in the shape `summed_rollup_sqls` takes:
+    per (hour, API, status, error) the calls, their total duration and the latency
+    histogram (bucket i holds LATENCY_BOUNDS_MS[i-1] < duration <= LATENCY_BOUNDS_MS[i]);
+    per (hour, API, client) the calls and the errors (status >= 400)."""
+    by_status: dict[tuple[Any, ...], list[Any]] = {}
+    by_client: dict[tuple[Any, ...], list[int]] = {}
+    width = len(_STATUS_SUMS)
+    for row in rows:
+        hour, api, status, took = row[_AT][:13], row[_API] or 0, row[_STATUS], row[_DURATION]
+        key = (hour, api, status, row[_ERROR] or "")
+        sums = by_status.get(key)
+        if sums is None:
+            sums = by_status[key] = [0, 0.0] + [0] * (width - 2)
+        sums[0] += 1
+        if took is not None:
+            sums[1] += took
+            sums[2 + bisect_left(LATENCY_BOUNDS_MS, took)] += 1
+        counts = by_client.get(client := (hour, api, row[_CLIENT] or ""))
+        if counts is None:
+            counts = by_client[client] = [0, 0]
+        counts[0] += 1
+        counts[1] += status >= 400
     return (
-        f"INSERT INTO {table} ({key}, {', '.join(sums)}) "
-        f"SELECT {key}, {', '.join(sums.values())} FROM ({rows}) AS s"
-        f" WHERE true GROUP BY {key} ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET {added}"
+        [(*key, *sums) for key, sums in by_status.items()],
+        [(*key, *counts) for key, counts in by_client.items()],
+    )
+
+
+def _upsert(
+    table: str, key: tuple[str, ...], sums: dict[str, str], rows: str, *, group: bool = False
+) -> str:
+    """Add `sums` of `rows` (summed per key when `group`) to the rollup `table`."""
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
+    names = ", ".join(key)
+    return (
+        f"INSERT INTO {table} ({names}, {', '.join(sums)}) "
+        f"SELECT {names}, {', '.join(sums.values())} FROM ({rows}) AS s"
+        f" WHERE true{f' GROUP BY {names}' if group else ''} ORDER BY {names}"
+        f" ON CONFLICT ({names}) DO UPDATE SET {added}"
     )
 
 
@@ -277,7 +353,7 @@ class AccessLog:
         self._writing = asyncio.Lock()  # one writer at a time: rows leave once written
         self._queue_full = metrics.access_records_dropped.labels("queue_full")
         self._sql = insert_sql(engine)
-        self._rollup_sqls = rollup_sqls(engine.dialect.name)
+        self._rollup_sqls = summed_rollup_sqls(engine.dialect.name)
         self._unreported = 0
         """Records dropped since the last `report_drops`, for the records-dropped alert."""
 
@@ -386,10 +462,11 @@ class AccessLog:
 
     def _insert(self, rows: list[Row]) -> None:
         batch = orjson.dumps(rows).decode()  # TypeError on a lone surrogate
+        sums = [orjson.dumps(summed).decode() for summed in batch_sums(rows)]
         with self._engine.begin() as connection:
             connection.exec_driver_sql(self._sql, (batch,))
-            for rollup in self._rollup_sqls:
-                connection.exec_driver_sql(rollup, (batch,))
+            for rollup, summed in zip(self._rollup_sqls, sums, strict=True):
+                connection.exec_driver_sql(rollup, (summed,))
 
     def _prune(self, retention_days: int) -> int:
         """Delete what is older than the retention, in small transactions: records

@@ -11,6 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
 
+from sluice.gateway.access_log import AccessLog, Call, rollup_sqls
+from sluice.models.access_record import HISTOGRAM
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login
 from tests.proxy import TcpProxy
@@ -89,10 +91,9 @@ def test_a_bad_record_never_costs_another_its_record(client: TestClient) -> None
     assert 'sluice_access_records_dropped_total{reason="unstorable"} 0.0' in metrics
 
 
-def test_a_row_the_store_refuses_is_dropped_alone_and_counted(client: TestClient) -> None:
-    """Whatever the store refuses (here a rule the test adds to the table) costs only
-    that row: the batch is written again row by row, secrets in query strings masked
-    as in a batch."""
+def refuse_paths_with_refuse_me(client: TestClient) -> None:
+    """A rule the test adds to the store: it refuses any record whose path holds
+    `refuse-me`."""
     app: FastAPI = client.app  # type: ignore[assignment]
     engine = app.state.engine
     with engine.begin() as connection:
@@ -110,6 +111,13 @@ def test_a_row_the_store_refuses_is_dropped_alone_and_counted(client: TestClient
                     " CHECK (path NOT LIKE '%refuse-me%')"
                 )
             )
+
+
+def test_a_row_the_store_refuses_is_dropped_alone_and_counted(client: TestClient) -> None:
+    """Whatever the store refuses (here a rule the test adds to the table) costs only
+    that row: the batch is written again row by row, secrets in query strings masked
+    as in a batch."""
+    refuse_paths_with_refuse_me(client)
     headers = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
     for n in range(3):
         client.get(f"/shop/fine-{n}?access_token=t{n}&x={n}")
@@ -175,3 +183,78 @@ def _records_once_written(
             data: list[dict[str, Any]] = found["data"]
             return data
         time.sleep(0.25)
+
+
+def rollups(client: TestClient) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Both hourly rollups as stored, in key order (total durations rounded)."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    with app.state.engine.connect() as connection:
+        by_status = [
+            (*row[:5], round(row[5], 3), *row[6:])
+            for row in connection.execute(
+                text(
+                    f"SELECT hour, api_id, status, error, calls, duration_ms, {', '.join(HISTOGRAM)}"
+                    " FROM access_rollup ORDER BY hour, api_id, status, error"
+                )
+            )
+        ]
+        by_client = [
+            tuple(row)
+            for row in connection.execute(
+                text(
+                    "SELECT hour, api_id, client_id, calls, errors FROM access_client_rollup"
+                    " ORDER BY hour, api_id, client_id"
+                )
+            )
+        ]
+    return by_status, by_client
+
+
+def test_the_rollups_of_written_batches_are_the_sums_of_their_records(client: TestClient) -> None:
+    """The writer sums each batch per rollup key before upserting it: after two batches
+    (calls of several APIs, clients, statuses, errors and latencies, keys repeated within
+    and across batches), the rollups are exactly what summing every stored record gives."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    access_log: AccessLog = app.state.access_log
+    latencies_ms = (0.1, 0.7, 4, 12, 80, 400, 2_500, 12_000)
+    for batch in range(2):
+        for n in range(40):
+            call = Call(
+                method="GET",
+                path=f"/shop/items/{n}",
+                module="shop",
+                api_id=None if n % 7 == 0 else n % 3 + 1,
+                client_id=None if n % 5 == 0 else f"client-{n % 4}",
+                error="timeout" if n % 6 == 0 else None,
+                started=time.perf_counter() - latencies_ms[(n + batch) % 8] / 1000,
+            )
+            access_log.record(call, (200, 404, 500, 200)[n % 4], None)
+        client.get(f"/shop/missing-{batch}")  # and the gateway's own records
+        flush(client)
+    written = rollups(client)
+    assert sum(row[4] for row in written[0]) == sum(row[3] for row in written[1]) == 82
+    assert {row[2] for row in written[0]} == {200, 404, 500}
+    assert sum(row[4] for row in written[1]) == 2 * 20 + 2  # the 404s and 500s
+    engine = app.state.engine
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM access_rollup"))
+        connection.execute(text("DELETE FROM access_client_rollup"))
+        for statement in rollup_sqls(engine.dialect.name):
+            connection.exec_driver_sql(statement)
+    assert rollups(client) == written
+
+
+def test_a_refused_row_leaves_the_rollups_counting_only_stored_records(
+    client: TestClient,
+) -> None:
+    """When the store refuses a batch, its rollup sums go with it; written again row by
+    row, each stored record adds itself to the rollups and the refused one does not."""
+    refuse_paths_with_refuse_me(client)
+    for n in range(4):
+        client.get(f"/shop/refuse-me-{n}" if n == 2 else f"/shop/fine-{n}")
+    flush(client)
+    by_status, by_client = rollups(client)
+    assert sum(row[4] for row in by_status) == sum(row[3] for row in by_client) == 3
+    assert 'sluice_access_records_dropped_total{reason="unstorable"} 1.0' in (
+        client.get("/metrics").text
+    )

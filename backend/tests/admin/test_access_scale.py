@@ -35,7 +35,7 @@ def store(client: TestClient, times: list[datetime], **values: Any) -> None:
         db.execute(insert(AccessRecord), rows)
         db.execute(text("DELETE FROM access_rollup"))
         db.execute(text("DELETE FROM access_client_rollup"))
-        for statement in rollup_sqls(engine.dialect.name, from_table=True):
+        for statement in rollup_sqls(engine.dialect.name):
             db.exec_driver_sql(statement)
 
 
