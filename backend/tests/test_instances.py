@@ -13,7 +13,7 @@ What a deployment that scales out must hold, and what is shown here:
 - a regenerated secret or a disabled client is refused by every worker of both
   instances on the first call after the admin answer.
 
-`pytest -s` shows the figures. The module's tests share the two instances, and the last
+`pytest -n0 -s` shows the figures. The module's tests share the two instances, and the last
 one checks the records of every call made before it.
 """
 
@@ -64,7 +64,7 @@ WAITING_AT_GATE = (
 
 
 def report(name: str, value: Any) -> None:
-    """Show a figure (`pytest -s`)."""
+    """Show a figure (`pytest -n0 -s`)."""
     print(f"[instances] {name}: {value}")  # noqa: T201
 
 

@@ -44,7 +44,11 @@ def test_a_tampered_ciphertext_is_refused() -> None:
         keyring.decrypt("v9:abcd", "datasource:1")
 
 
-@pytest.mark.parametrize("entry", ["x:abc", "0:" + new_encryption_key(), "3:tooshort"])
+@pytest.mark.parametrize(
+    "entry",
+    ["x:abc", "0:" + new_encryption_key(), "3:tooshort"],
+    ids=["no-version", "version-zero", "short-key"],  # the same ids on every xdist worker
+)
 def test_malformed_keys_are_refused_with_a_clear_message(entry: str) -> None:
     with pytest.raises(ValueError, match="DATASOURCE_ENCRYPTION_KEY entries must be"):
         Keyring.from_settings("s", entry)
