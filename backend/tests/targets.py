@@ -86,7 +86,7 @@ def _trino(fake: FakeTrino, port: int) -> tuple[dict[str, Any], Callable[[str], 
 @pytest.fixture(scope="session")
 def trino_server() -> Iterator[tuple[FakeTrino, int]]:
     """The fake Trino coordinator, for the session."""
-    fake = FakeTrino(page_size=50, lifetime_s=1800)
+    fake = FakeTrino(page_size=50, lifetime_s=3600)
     port = fake.start()
     yield fake, port
     fake.stop()

@@ -95,7 +95,8 @@ def pg_admin(sql: str) -> list[tuple[object, ...]]:
 
 @pytest.fixture(scope="session")
 def fake_trino() -> Iterator[tuple[FakeTrino, int]]:
-    fake = FakeTrino(page_size=2, lifetime_s=120)
+    # Lives as long as a whole run may: under xdist a worker reaches this file late.
+    fake = FakeTrino(page_size=2, lifetime_s=3600)
     port = fake.start()
     yield fake, port
     fake.stop()
