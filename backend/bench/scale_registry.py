@@ -2,6 +2,7 @@
 groups, against the same gateway with one API.
 
 `cd backend && .venv/bin/python -m bench.scale_registry [--duration 5] [--rounds 3]`
+`cd backend && .venv/bin/python -m bench.scale_registry --only startup [--starts 3]`
 
 Two `sluice serve --workers 2` (PostgreSQL store, Redis), each on a store database of its
 own (`registry_one`, `registry_scale`). Both get the one bench API through the admin API
@@ -12,7 +13,9 @@ take minutes) and that server is restarted, which measures startup to /health/re
 Then, interleaved: gateway throughput with one API against the large registry; one
 publish's answer time and the time until every new connection sees the new version; the
 gateway's p99 under a light load with publishes running against none; each worker's
-resident memory.
+resident memory. `--only startup` builds only the large store and measures its startup,
+with 2 workers and with 1, `--starts` times each (interleaved), and the full load in one
+process.
 """
 
 import argparse
@@ -149,10 +152,7 @@ class Serve:
     def __init__(self, name: str, data: Path) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.command = [
-            sys.executable, "-m", "sluice.cli", "serve", "--workers", "2",
-            "--port", str(self.port),
-        ]  # fmt: skip
+        self.command = self.serve_command(2)
         self.env = {
             "DATA_DIR": str(data / name),
             "DATABASE_URL": fresh_store(name),
@@ -166,6 +166,12 @@ class Serve:
             "LOG_LEVEL": "WARNING",
         }
         self.process: subprocess.Popen[bytes] | None = None
+
+    def serve_command(self, workers: int) -> list[str]:
+        return [
+            sys.executable, "-m", "sluice.cli", "serve", "--workers", str(workers),
+            "--port", str(self.port),
+        ]  # fmt: skip
 
     def start(self) -> float:
         """Start it; seconds until /health/ready answers 200."""
@@ -350,8 +356,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--publishes", type=int, default=5)
+    parser.add_argument(
+        "--only", choices=["startup"], help="only build the large store and measure startup"
+    )
+    parser.add_argument("--starts", type=int, default=3, help="startups per worker count")
     args = parser.parse_args(argv)
     seed_table()
+    if args.only == "startup":
+        startup_only(args.starts)
+        return
     data = Path(tempfile.mkdtemp(prefix="sluice-registry-"))
     one, scale = Serve("registry_one", data), Serve("registry_scale", data)
     print(
@@ -382,6 +395,38 @@ def main(argv: list[str] | None = None) -> None:
         one.stop()
         scale.stop()
     summary(args, runs, answers, reached, quiet, busy, rss)
+
+
+def startup_only(starts: int) -> None:
+    """Build the large store and time `sluice serve` to /health/ready on it, `starts` times
+    with 2 workers and with 1 (interleaved), and the full load in one process."""
+    data = Path(tempfile.mkdtemp(prefix="sluice-registry-"))
+    scale = Serve("registry_scale", data)
+    print(
+        f"command: {' '.join(scale.command[2:])} (PostgreSQL store, Redis); cores {os.cpu_count()}"
+    )
+    try:
+        empty = scale.start()
+        define_api(scale.base)
+        grow("registry_scale")
+    finally:
+        scale.stop()
+    print(f"startup to /health/ready with an empty store, 2 workers: {empty:.2f} s")
+    times: dict[int, list[float]] = {2: [], 1: []}
+    for _ in range(starts):
+        for workers in times:
+            scale.command = scale.serve_command(workers)
+            try:
+                times[workers].append(scale.start())
+            finally:
+                scale.stop()
+    for workers, values in times.items():
+        print(
+            f"startup to /health/ready with the large registry, {workers} worker(s): median"
+            f" {statistics.median(values):.2f} s ({', '.join(f'{v:.2f}' for v in values)};"
+            f" target < 3 s); load average {os.getloadavg()[0]:.2f}"
+        )
+    print(in_process(scale))
 
 
 def summary(

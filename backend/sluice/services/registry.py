@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from sluice.collector import collector_paused
 from sluice.config import Settings
 from sluice.connectors.base import ConnectionConfig
 from sluice.engines.params import ParamDef
@@ -425,17 +426,19 @@ def build(
 ) -> Registry:
     """Compile every published API of an active module from its live version.
 
-    An API of `previous` whose inputs did not change is kept as it is."""
+    An API of `previous` whose inputs did not change is kept as it is. The garbage
+    collector is paused meanwhile (`collector_paused`: most of a large load's time)."""
     version = publication.current(session) if version is None else version
     sources = {ds.id: ds for ds in session.exec(select(Datasource)).all()}
     known = {api.version_id: api for api in previous.apis} if previous else {}
     connections: Connections = {}
-    apis = [
-        _unchanged(known.get(v.id or 0), v, m, sources)
-        or _live(session, settings, keyring, a, v, m, connections)
-        for a, v, m in _live_rows(session)
-    ]
-    return Registry(apis, version, _clients(session), _groups(session))
+    with collector_paused():
+        apis = [
+            _unchanged(known.get(v.id or 0), v, m, sources)
+            or _live(session, settings, keyring, a, v, m, connections)
+            for a, v, m in _live_rows(session)
+        ]
+        return Registry(apis, version, _clients(session), _groups(session))
 
 
 def update(
