@@ -16,9 +16,10 @@ from redis.asyncio import Redis as AsyncRedis
 from starlette.routing import Match, Route
 from starlette.types import Receive, Scope, Send
 
-from sluice.admin.router import api_router
+from sluice.admin.router import PREFIX, api_router
 from sluice.admin.routes.tables import IMPORT_PATH
 from sluice.background import Periodic
+from sluice.collector import collector_paused
 from sluice.config import Settings, get_settings
 from sluice.connectors import PoolManager
 from sluice.db import make_engine
@@ -106,7 +107,15 @@ class NamedRoute(Route):
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+    """The app, with the garbage collector paused while it is assembled: building the admin
+    API's route states sets off collections that walk the whole heap the imports left
+    (about 300,000 objects, none of them garbage), half of a worker's `create_app` (0.35 s
+    of CPU against 0.17 s paused)."""
+    with collector_paused():
+        return _assemble(settings or get_settings())
+
+
+def _assemble(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -200,7 +209,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     audit.install()
-    app.include_router(api_router)
+    app.include_router(api_router, prefix=PREFIX)
     app.include_router(health.router)
     mount_swagger_assets(app)
     mount_ui(app, settings.UI_DIST_DIR)
