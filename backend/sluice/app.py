@@ -138,7 +138,7 @@ def _assemble(settings: Settings) -> FastAPI:
         alerts = make_runner(app.state.engine, settings, app.state.keyring, app.state.redis_async)
         if settings.ALERTS_ENABLED:
             background.every(settings.ALERTS_EVALUATION_SECONDS, alerts.round, "evaluating alerts")
-        async with app.state.mcp.start().run():
+        async with app.state.mcp.running():
             yield
         await alerts.close()
         await background.stop()
