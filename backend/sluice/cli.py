@@ -9,14 +9,15 @@ the shop and registers it as a data source. `sluice test` runs the APIs' test ca
 or `-` for stdout) and `sluice import` applies such a file to the store, all or nothing.
 `sluice sdk-stubs MODULE` writes typed Python wrappers of a module's published APIs.
 
-This module imports only what `serve` needs: each worker of `sluice serve --workers N` is
-a spawned process that imports it again as its main module. The other commands are in
-`sluice.commands`, imported when one of them runs.
+This module imports next to nothing: each worker of `sluice serve --workers N` is a
+spawned process that imports it again as its main module, before it imports the app with
+the garbage collector paused (`serving.worker_app`). What `serve` does before it starts
+the workers is `sluice.bootstrap`; the other commands are `sluice.commands`; each is
+imported when it runs.
 """
 
 import argparse
 import os
-import secrets
 import shutil
 import sys
 from collections.abc import Sequence
@@ -24,16 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
-from sqlmodel import Session
 
 from sluice.config import Settings, get_settings
-from sluice.db import hold_store_lock, make_engine, migrate
 from sluice.errors import SluiceError
-from sluice.models.user import User
 from sluice.observability.logging import configure_logging, log_config
-from sluice.services.common import count
-from sluice.services.users import ensure_first_superuser
-from sluice.serving import PROTOCOL
+from sluice.serving import APP, PROTOCOL
 
 if TYPE_CHECKING:
     from sluice.demo.sources import DemoSource
@@ -118,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.workers or settings.WEB_CONCURRENCY,
             )
         if args.command == "migrate":
+            from sluice.db import migrate  # see the module's docstring
+
             migrate(settings.database_url)
             return 0
         return other_command(settings, args)
@@ -147,48 +145,6 @@ def other_command(settings: Settings, args: argparse.Namespace) -> int:
     return commands.create_superuser_command(settings, args.email, args.password)
 
 
-def bootstrap(settings: Settings, base_url: str) -> None:
-    """Migrate the store; on a store with no user yet, create the first superuser, and
-    with LOAD_DEMO load the demo there (an empty store only: a store someone uses is
-    never given demo objects). It runs once, in the parent process, before any worker;
-    replicas started together take turns on the store's lock (db.hold_store_lock).
-
-    Without FIRST_SUPERUSER_PASSWORD (allowed only in local mode) a password is generated
-    and printed once: it is not kept anywhere else. The demo client's secret is printed
-    beside it, once too.
-    """
-    settings.secret_key  # noqa: B018  (creates the local key file before workers start)
-    migrate(settings.database_url)
-    engine = make_engine(settings.database_url)
-    with Session(engine) as session:
-        hold_store_lock(session.connection())  # until the superuser is committed, or not
-        if count(session, User) == 0:
-            password = settings.FIRST_SUPERUSER_PASSWORD or secrets.token_urlsafe(12)
-            ensure_first_superuser(session, settings.FIRST_SUPERUSER, password)
-            if not settings.FIRST_SUPERUSER_PASSWORD:
-                sys.stdout.write(
-                    f"\nFirst superuser: {settings.FIRST_SUPERUSER}\n"
-                    f"Password (shown once, change it after logging in): {password}\n\n"
-                )
-            if settings.LOAD_DEMO:
-                sys.stdout.write(_load_demo(session, settings, base_url) + "\n")
-            sys.stdout.flush()
-    engine.dispose()
-
-
-def _load_demo(session: Session, settings: Settings, base_url: str) -> str:
-    """The demo's printout; a failure does not stop the server from starting (the admin
-    password was printed already), and `sluice demo` finishes what was left undone."""
-    from sluice.demo.load import load_demo  # only on a new store with LOAD_DEMO
-    from sluice.demo.printout import demo_text
-
-    try:
-        return demo_text(load_demo(session, settings), base_url)
-    except SluiceError as exc:
-        session.rollback()
-        return f"The demo was not loaded ({exc.message}); run `sluice demo` to load it.\n"
-
-
 def server_url(host: str, port: int) -> str:
     """The address to print for a server listening on host:port (a wildcard address is
     reached through the loopback one)."""
@@ -203,11 +159,13 @@ took over 10 s on a loaded 2-core host: uvicorn's 5 s killed every worker in a l
 
 
 def serve_command(settings: Settings, host: str, port: int, workers: int) -> int:
+    from sluice.bootstrap import bootstrap  # not imported by the workers (see the module)
+
     bootstrap(settings, server_url(host, port))
     if workers > 1:
         share_metrics(settings.DATA_DIR / "metrics")
     uvicorn.run(
-        "sluice.app:create_app",
+        APP,
         factory=True,
         host=host,
         port=port,

@@ -7,12 +7,13 @@ same Alembic migrations serve both.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlmodel import Session, create_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 STORE_LOCK = 5_318_612
@@ -64,8 +65,14 @@ def hold_store_lock(connection: Connection, key: int = STORE_LOCK) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-def alembic_config(url: str) -> Config:
-    """An Alembic config pointing at the packaged migrations and the given store."""
+def alembic_config(url: str) -> "Config":
+    """An Alembic config pointing at the packaged migrations and the given store.
+
+    Alembic is imported here, not with this module: a worker of `sluice serve` uses the
+    store but never migrates it (the serve process did), and the import was 0.1 s of its
+    start."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -74,6 +81,8 @@ def alembic_config(url: str) -> Config:
 
 def migrate(url: str, revision: str = "head") -> None:
     """Bring the store to `revision` (head by default)."""
+    from alembic import command  # see alembic_config
+
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
     command.upgrade(alembic_config(url), revision)
