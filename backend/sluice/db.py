@@ -19,6 +19,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 STORE_LOCK = 5_318_612
 """The PostgreSQL advisory lock key that start-up work (migrations, the first superuser)
 holds, so instances started together on one store take turns."""
+UPGRADE_ONLY = "sluice.upgrade_only"
+"""Set on the Alembic config by `migrate`: the environment then imports no model (the
+models are for autogenerate, 0.3 s of `sluice serve`'s start before its workers)."""
 IMPORT_LOCK = 5_318_613
 """Held by a definitions import, so two imports run one after the other."""
 
@@ -85,7 +88,9 @@ def migrate(url: str, revision: str = "head") -> None:
 
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-    command.upgrade(alembic_config(url), revision)
+    config = alembic_config(url)
+    config.attributes[UPGRADE_ONLY] = True
+    command.upgrade(config, revision)
 
 
 def is_new_store(engine: Engine) -> bool:

@@ -8,13 +8,17 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import sluice.models  # noqa: F401  (registers every table on the metadata)
 from sluice.config import get_settings
-from sluice.db import hold_store_lock
+from sluice.db import UPGRADE_ONLY, hold_store_lock
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
-target_metadata = SQLModel.metadata
+if config.attributes.get(UPGRADE_ONLY):
+    target_metadata = None  # an upgrade compares nothing with the models: not imported
+else:
+    import sluice.models  # noqa: F401  (registers every table on the metadata)
+
+    target_metadata = SQLModel.metadata
 
 
 def run_migrations_offline() -> None:
