@@ -40,6 +40,7 @@ from bench.gateway import (
     PASSWORD,
     PG,
     REDIS,
+    cpu_seconds,
     define_api,
     free_port,
     fresh_store,
@@ -196,6 +197,13 @@ class Serve:
             self.process.terminate()
             self.process.wait(timeout=30)
             self.process = None
+
+    def cpu_seconds(self) -> float:
+        """CPU time the serve process and its workers have used so far."""
+        assert self.process is not None
+        pid = self.process.pid
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return sum(cpu_seconds(p) for p in [pid, *children])
 
     def worker_rss_mb(self) -> list[float]:
         assert self.process is not None
@@ -413,18 +421,21 @@ def startup_only(starts: int) -> None:
         scale.stop()
     print(f"startup to /health/ready with an empty store, 2 workers: {empty:.2f} s")
     times: dict[int, list[float]] = {2: [], 1: []}
+    cpu: dict[int, list[float]] = {2: [], 1: []}
     for _ in range(starts):
         for workers in times:
             scale.command = scale.serve_command(workers)
             try:
                 times[workers].append(scale.start())
+                cpu[workers].append(scale.cpu_seconds())
             finally:
                 scale.stop()
     for workers, values in times.items():
         print(
             f"startup to /health/ready with the large registry, {workers} worker(s): median"
             f" {statistics.median(values):.2f} s ({', '.join(f'{v:.2f}' for v in values)};"
-            f" target < 3 s); load average {os.getloadavg()[0]:.2f}"
+            f" target < 3 s), CPU used by then {statistics.median(cpu[workers]):.2f} s;"
+            f" load average {os.getloadavg()[0]:.2f}"
         )
     print(in_process(scale))
 
