@@ -394,7 +394,7 @@ class AccessLog:
         self._queue_full = metrics.access_records_dropped.labels("queue_full")
         self._sql = insert_sql(engine)
         self._rollup_sqls = summed_rollup_sqls(engine.dialect.name)
-        self._unday_sql = unday_sql(engine.dialect.name)
+        self._take_off_days_sql = take_hours_off_days_sql(engine.dialect.name)
         self._unreported = 0
         """Records dropped since the last `report_drops`, for the records-dropped alert."""
 
@@ -545,19 +545,19 @@ class AccessLog:
                     return
                 end = min(_utc(first) + timedelta(days=1), cutoff)
                 if rollup is AccessClientRollup:
-                    self._unday(connection, end)
+                    self._take_hours_off_days(connection, end)
                 connection.execute(delete(rollup).where(hour < end))
 
-    def _unday(self, connection: Connection, end: datetime) -> None:
+    def _take_hours_off_days(self, connection: Connection, end: datetime) -> None:
         """Take the client rollup's hours before `end` off their days, then delete the days
         left with no calls (every stored hour has at least one)."""
-        connection.execute(self._unday_sql, {"end": end})
+        connection.execute(self._take_off_days_sql, {"end": end})
         day = col(AccessClientDay.day)
         empty = (day < end) & (col(AccessClientDay.calls) <= 0)
         connection.execute(delete(AccessClientDay).where(empty))
 
 
-def unday_sql(dialect: str) -> TextClause:
+def take_hours_off_days_sql(dialect: str) -> TextClause:
     """The statement that subtracts the client rollup's hours before `:end` from their
     days: the same UPDATE ... FROM on both stores."""
     day = _truncated(dialect, "hour", "day")

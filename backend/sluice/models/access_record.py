@@ -183,7 +183,7 @@ class AccessClientDay(SQLModel, table=True):
     """`AccessClientRollup` summed per UTC day (`day` is its midnight): the top clients of
     a long range read whole days here, 24 times fewer rows. Always the sum of its day's
     hourly rows: the writer adds a batch to both in one transaction, and pruning an hour
-    takes it off its day (`AccessLog._prune_client_hours`)."""
+    takes it off its day (`AccessLog._take_hours_off_days`)."""
 
     __tablename__ = "access_client_day"
     __table_args__ = (Index("ix_access_client_day_api_day", "api_id", "day"),)
