@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
 
-from sluice.gateway.access_log import AccessLog, Call, rollup_sqls
+from sluice.gateway.access_log import COLUMNS, AccessLog, Call, batch_sums, rollup_sqls
 from sluice.models.access_record import HISTOGRAM
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login
@@ -215,6 +215,27 @@ def rollups(client: TestClient) -> tuple[Rows, Rows, Rows]:
             for moment, table in (("hour", "access_client_rollup"), ("day", "access_client_day"))
         )
     return by_status, by_client, by_day
+
+
+def test_a_batch_across_midnight_is_summed_into_both_days() -> None:
+    """The daily client sums of a batch come from its hourly ones, per day: calls of one
+    client in two hours of a day make one row, a call after midnight another."""
+    times = (
+        "2026-12-01 22:10:00.000000",
+        "2026-12-01 23:59:59.999999",
+        "2026-12-02 00:00:01.000000",
+    )
+    rows = []
+    for at, status in zip(times, (200, 500, 200), strict=True):
+        row = dict.fromkeys(COLUMNS) | {"at": at, "api_id": 4, "client_id": "c", "status": status}
+        rows.append(tuple(row[name] for name in COLUMNS))
+    _, by_hour, by_day = batch_sums(rows)
+    assert sorted(by_hour) == [
+        ("2026-12-01 22", 4, "c", 1, 0),
+        ("2026-12-01 23", 4, "c", 1, 1),
+        ("2026-12-02 00", 4, "c", 1, 0),
+    ]
+    assert sorted(by_day) == [("2026-12-01", 4, "c", 2, 1), ("2026-12-02", 4, "c", 1, 0)]
 
 
 def test_the_rollups_of_written_batches_are_the_sums_of_their_records(client: TestClient) -> None:
