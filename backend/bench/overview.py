@@ -24,7 +24,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from sluice.db import make_engine, migrate
-from sluice.gateway.access_log import rollup_sqls
+from sluice.gateway.rollups import rollup_sqls
 from sluice.services.stats import stats
 from tests.live import private_database
 from tests.servers import pg_database_url, sqlalchemy_url

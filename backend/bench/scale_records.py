@@ -60,7 +60,8 @@ from bench.gateway import (
 )
 from bench.overview import FILL
 from sluice.db import make_engine, migrate
-from sluice.gateway.access_log import AccessLog, Call, rollup_sqls
+from sluice.gateway.access_log import AccessLog, Call
+from sluice.gateway.rollups import rollup_sqls
 from sluice.observability.metrics import Metrics
 
 STORE_DB = "sluice_scale_records"

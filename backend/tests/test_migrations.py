@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, insert, inspect, text
 
 from sluice.db import STORE_LOCK
-from sluice.gateway.access_log import rollup_sqls
+from sluice.gateway.rollups import rollup_sqls
 from sluice.models.access_record import AccessRecord
 from tests.conftest import pg_database_url, pg_execute, require_postgres, sqlalchemy_url
 from tests.live import private_database, wait_until

@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
 
-from sluice.gateway.access_log import COLUMNS, AccessLog, Call, batch_sums, rollup_sqls
+from sluice.gateway.access_log import COLUMNS, AccessLog, Call, batch_sums
+from sluice.gateway.rollups import rollup_sqls
 from sluice.models.access_record import HISTOGRAM
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login

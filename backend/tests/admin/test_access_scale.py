@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, insert, select, text
 from sqlmodel import col
 
-from sluice.gateway.access_log import PRUNE_BATCH, rollup_sqls
+from sluice.gateway.access_log import PRUNE_BATCH
+from sluice.gateway.rollups import rollup_sqls
 from sluice.models.access_record import (
     AccessClientDay,
     AccessClientRollup,
