@@ -343,11 +343,14 @@ def profile(
     pid: int, url: str, headers: dict[str, str], span: int, args: argparse.Namespace
 ) -> None:
     """py-spy samples the gateway while wrk drives `url`; prints where its time goes: the
-    functions that use it themselves, and the share of the stages that include them."""
+    functions that use it themselves, and the share of the stages that include them.
+    Only the thread holding the GIL is sampled (`--gil`), so a thread waiting on a socket
+    (the access-record writer waiting for its INSERT) counts for nothing and the shares
+    are of the process's Python CPU."""
     out = Path(tempfile.mkdtemp()) / "profile.txt"
     spy = subprocess.Popen(
         [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--duration", str(args.duration),
-         "--rate", "250", "--format", "raw", "--nonblocking", "--output", str(out)],
+         "--rate", "250", "--format", "raw", "--nonblocking", "--gil", "--output", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     wrk(url, args.duration, args.connections, headers, span)
@@ -376,7 +379,7 @@ def profile(
     shutil.rmtree(out.parent, ignore_errors=True)
     if not total:
         return
-    print(f"  {total} samples; share of the process's samples (a stage includes what it calls):")
+    print(f"  {total} samples holding the GIL; share of them (a stage includes what it calls):")
     for stage, count in within.most_common():
         print(f"    {100 * count / total:5.1f}%  {stage}")
     print("  functions by their own samples:")
@@ -431,6 +434,9 @@ def main() -> None:
     parser.add_argument("--runs", help="only these runs, comma-separated names (default: all)")
     parser.add_argument("--profile-out", help="keep the profiles' stacks in PREFIX-<path>.txt")
     args = parser.parse_args()
+    print(
+        f"python -m bench.gateway {' '.join(sys.argv[1:])}   ({os.cpu_count()} cores)", flush=True
+    )
     seed_table()
     data = Path(tempfile.mkdtemp(prefix="sluice-bench-"))
     ports = {"gateway": free_port(), "baseline": free_port(), "asyncpg": free_port()}

@@ -5,13 +5,12 @@ takes to compute for the last 24 hours, 7 days and 30 days.
 
 Makes a private PostgreSQL database, migrates it as a Sluice store, fills `access_record`
 with `--records` calls spread evenly over the last 30 days, in time order as the gateway
-writes them (one `INSERT ... SELECT` from
-`generate_series`: 20 APIs, 200 clients each calling 3 of them, 7% errors, durations from
-a few ms to seconds) and fills the hourly rollup from them with the statement the
-migration uses. Then it times the service behind the endpoint (`services.stats.stats`),
-for all APIs and for one, and for comparison the same series computed from the raw
-records (`percentile_cont` on PostgreSQL), printing the median of `--runs` runs. The
-database is dropped at the end. Needs PostgreSQL on 127.0.0.1:5432 (as the tests).
+writes them (one `INSERT ... SELECT` from `generate_series`: 20 APIs, 200 clients each
+calling 3 of them, 7% errors, durations from a few ms to seconds) and fills the rollups
+from them (`rollup_sqls`). Then it times the service behind the endpoint
+(`services.stats.stats`), for all APIs and for one, and for comparison the same series
+computed from the raw records (`percentile_cont` on PostgreSQL), printing the median of
+`--runs` runs. The database is dropped at the end. Needs PostgreSQL on 127.0.0.1:5432 (as the tests).
 """
 
 import argparse
@@ -25,7 +24,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from sluice.db import make_engine, migrate
-from sluice.gateway.access_log import rollup_sqls
+from sluice.gateway.rollups import rollup_sqls
 from sluice.services.stats import stats
 from tests.live import private_database
 from tests.servers import pg_database_url, sqlalchemy_url
@@ -105,14 +104,16 @@ def main() -> None:
             rolled = time.perf_counter() - started
         with engine.connect() as db:
             db.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                "VACUUM ANALYZE access_record, access_rollup, access_client_rollup"
+                "VACUUM ANALYZE access_record, access_rollup, access_client_rollup, access_client_day"
             )
-            rollup_rows = db.exec_driver_sql(
-                "SELECT (SELECT count(*) FROM access_rollup) + (SELECT count(*) FROM access_client_rollup)"
-            ).scalar()
+            sizes = db.exec_driver_sql(
+                "SELECT (SELECT count(*) FROM access_rollup), (SELECT count(*) FROM"
+                " access_client_rollup), (SELECT count(*) FROM access_client_day)"
+            ).one()
         print(
-            f"{args.records:,} access records filled in {filled:.1f} s; rollup of"
-            f" {rollup_rows:,} rows made from them in {rolled:.1f} s"
+            f"{args.records:,} access records filled in {filled:.1f} s; rollups of"
+            f" {sizes[0]:,} + {sizes[1]:,} + {sizes[2]:,} rows (access, client per hour,"
+            f" client per day) made from them in {rolled:.1f} s"
         )
         print(f"median of {args.runs} runs, ms    all APIs   one API   raw records (series only)")
         now = datetime.now(UTC)

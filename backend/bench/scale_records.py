@@ -60,7 +60,8 @@ from bench.gateway import (
 )
 from bench.overview import FILL
 from sluice.db import make_engine, migrate
-from sluice.gateway.access_log import AccessLog, Call, rollup_sqls
+from sluice.gateway.access_log import AccessLog, Call
+from sluice.gateway.rollups import rollup_sqls
 from sluice.observability.metrics import Metrics
 
 STORE_DB = "sluice_scale_records"
@@ -103,12 +104,12 @@ def fill(records: int) -> Engine:
         filled = last
         print(f"  {filled:,} records ({time.perf_counter() - started:.0f} s)", flush=True)
     with engine.begin() as db:  # every stored record, summed afresh
-        db.exec_driver_sql("TRUNCATE access_rollup, access_client_rollup")
+        db.exec_driver_sql("TRUNCATE access_rollup, access_client_rollup, access_client_day")
         for statement in rollup_sqls("postgresql"):
             db.exec_driver_sql(statement)
     with engine.connect() as db:
         db.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-            "VACUUM ANALYZE access_record, access_rollup, access_client_rollup"
+            "VACUUM ANALYZE access_record, access_rollup, access_client_rollup, access_client_day"
         )
     print(
         f"store {STORE_DB}: filled to {records:,} records in {time.perf_counter() - started:.0f} s"

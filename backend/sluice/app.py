@@ -31,6 +31,7 @@ from sluice.gateway.limits import Limiter
 from sluice.gateway.mcp import McpGateway
 from sluice.gateway.router import Gateway, gateway_route
 from sluice.gateway.token import router as token_router
+from sluice.heap import startup_objects_frozen
 from sluice.http import AnswerUnexpectedErrors, RejectLargeBodies, header, install_error_handlers
 from sluice.methods import answer_options, without_body
 from sluice.observability import health
@@ -139,7 +140,8 @@ def _assemble(settings: Settings) -> FastAPI:
         if settings.ALERTS_ENABLED:
             background.every(settings.ALERTS_EVALUATION_SECONDS, alerts.round, "evaluating alerts")
         async with app.state.mcp.running():
-            yield
+            with startup_objects_frozen():
+                yield
         await alerts.close()
         await background.stop()
         await alerts.aclose()

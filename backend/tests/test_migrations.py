@@ -4,12 +4,18 @@ and instances migrating one new store at the same moment."""
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import create_engine, inspect, text
+import pytest
+from sqlalchemy import create_engine, insert, inspect, text
 
 from sluice.db import STORE_LOCK
+from sluice.gateway.rollups import rollup_sqls
+from sluice.models.access_record import AccessRecord
 from tests.conftest import pg_database_url, pg_execute, require_postgres, sqlalchemy_url
 from tests.live import private_database, wait_until
 from tests.test_cli import SLUICE, clean_env
@@ -48,9 +54,13 @@ def round_trip(url: str) -> None:
         assert {"allow_whole_table_writes", "mcp_hidden", "mcp_writes"} <= apis
         records = {c["name"] for c in inspect(connection).get_columns("access_record")}
         assert "via" in records
-        assert {"alert_rule", "alert_firing", "alert_lease", "access_drop"} <= set(
-            inspect(connection).get_table_names()
-        )
+        assert {
+            "alert_rule",
+            "alert_firing",
+            "alert_lease",
+            "access_drop",
+            "access_client_day",
+        } <= set(inspect(connection).get_table_names())
         granted = connection.execute(
             text(
                 "SELECT r.name, p.action FROM role_permission p JOIN role r ON r.id = p.role_id"
@@ -145,3 +155,50 @@ def _waiting_for_a_lock(database: str) -> int:
             " WHERE datname = current_database() AND wait_event = 'advisory'"
         ).fetchone()
     return int(found[0]) if found else 0
+
+
+@contextmanager
+def empty_store(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty store of this kind, dropped on exit."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'store.db'}"
+        return
+    require_postgres()
+    with private_database("sluice_mig_day") as name:
+        yield sqlalchemy_url(pg_database_url(name))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_the_daily_client_rollup_is_filled_from_the_hourly_one(kind: str, tmp_path: Path) -> None:
+    """Migration 0017 sums the hourly client rollup already stored per day: the days it
+    makes are those that summing the records afresh (`rollup_sqls`) makes."""
+    with empty_store(kind, tmp_path) as url:
+        alembic(url, "upgrade", "0016")
+        engine = create_engine(url)
+        start = datetime(2026, 11, 1, 22, 10, tzinfo=UTC)
+        records = [
+            {
+                "at": start + timedelta(minutes=47 * n),
+                "api_id": None if n % 9 == 0 else n % 3,
+                "client_id": None if n % 4 == 0 else f"c{n % 5}",
+                "status": 500 if n % 6 == 0 else 200,
+                "path": "/m/x",
+                "method": "GET",
+                "duration_ms": 1.0,
+            }
+            for n in range(150)
+        ]
+        day_rows = "SELECT day, api_id, client_id, calls, errors FROM access_client_day"
+        with engine.begin() as db:
+            db.execute(insert(AccessRecord), records)
+            for statement in rollup_sqls(engine.dialect.name)[:2]:  # the hourly ones
+                db.exec_driver_sql(statement)
+        alembic(url, "upgrade", "head")
+        with engine.begin() as db:
+            migrated = sorted(tuple(row) for row in db.execute(text(day_rows)))
+            db.execute(text("DELETE FROM access_client_day"))
+            db.exec_driver_sql(rollup_sqls(engine.dialect.name)[2])
+            summed = sorted(tuple(row) for row in db.execute(text(day_rows)))
+        engine.dispose()
+    assert migrated == summed
+    assert len({row[0] for row in migrated}) == 6  # 150 x 47 minutes from 22:10, UTC days

@@ -15,14 +15,22 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import col
 
+from sluice.gateway.rollups import STATUS_SUMS, summed_rollup_sqls, take_hours_off_days_sql
 from sluice.models.access_record import (
-    HISTOGRAM,
     LATENCY_BOUNDS_MS,
+    AccessClientDay,
     AccessClientRollup,
     AccessRecord,
     AccessRollup,
@@ -90,8 +98,6 @@ _PG_CASTS = {
     "rows": "bigint",
 }
 _TABLE = AccessRecord.__table__  # type: ignore[attr-defined]
-_ROLLUP = AccessRollup.__tablename__
-_CLIENT_ROLLUP = AccessClientRollup.__tablename__
 _MODULE, _PATH, _METHOD, _IP, _MESSAGE, _QUERY = (
     _TABLE.columns[name].type.length
     for name in ("module", "path", "method", "ip", "message", "query_string")
@@ -174,109 +180,20 @@ def insert_sql(engine: Engine) -> str:
     return f"INSERT INTO {_TABLE.name} ({names}) SELECT {fields} FROM {source}"
 
 
-def rollup_sqls(dialect: str) -> tuple[str, str]:
-    """The two statements that add every row of `access_record` to the hourly rollups
-    (`AccessRollup` per API, status and error with the latency histogram;
-    `AccessClientRollup` per API and client): the migration's backfill, the benchmark's
-    fill. The writer sums its batches in Python instead (`batch_sums`, `summed_rollup_sqls`).
-    The same statements on both stores: upserts whose SELECT sums per key, in key order."""
-    if dialect == "postgresql":
-        hour = "date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
-    elif dialect == "sqlite":
-        hour = "substr(at, 1, 13) || ':00:00.000000'"  # SQLAlchemy's text form, UTC
-    else:
-        raise ValueError(f"access records cannot be written to a {dialect} store")
-    rows = (
-        f"SELECT {hour} AS hour, coalesce(api_id, 0) AS api_id, coalesce(client_id, '') AS"
-        f" client_id, status, coalesce(error, '') AS error, duration_ms AS d"
-        f" FROM {_TABLE.name}"
-    )
-    lows, highs = (None, *LATENCY_BOUNDS_MS), (*LATENCY_BOUNDS_MS, None)
-    buckets = [
-        "sum(CASE WHEN "
-        + " AND ".join(([f"d > {lo}"] if lo is not None else []) + ([f"d <= {hi}"] if hi else []))
-        + " THEN 1 ELSE 0 END)"
-        for lo, hi in zip(lows, highs, strict=True)
-    ]
-    by_status = _upsert(
-        _ROLLUP,
-        _STATUS_KEY,
-        {"calls": "count(*)", "duration_ms": "sum(d)"} | dict(zip(HISTOGRAM, buckets, strict=True)),
-        rows,
-        group=True,
-    )
-    by_client = _upsert(
-        _CLIENT_ROLLUP,
-        _CLIENT_KEY,
-        {"calls": "count(*)", "errors": "sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END)"},
-        rows,
-        group=True,
-    )
-    return by_status, by_client
-
-
-_STATUS_KEY = ("hour", "api_id", "status", "error")
-_CLIENT_KEY = ("hour", "api_id", "client_id")
-_STATUS_SUMS = ("calls", "duration_ms", *HISTOGRAM)
-_CLIENT_SUMS = ("calls", "errors")
-_PG_ROLLUP_CASTS = {"api_id": "bigint", "status": "int", "duration_ms": "float8"}
-
-
-def summed_rollup_sqls(dialect: str) -> tuple[str, str]:
-    """The two upserts that add a batch's sums (`batch_sums`) to the hourly rollups: each
-    takes one JSON array of rows already summed per key (the hour as its first 13
-    characters, `YYYY-MM-DD HH`), so the store does one row of work per distinct key of
-    the batch rather than per record. Rows are taken in key order, so that two writers
-    lock the same rollup rows in the same order."""
-    statements = []
-    for table, key, sums in (
-        (_ROLLUP, _STATUS_KEY, _STATUS_SUMS),
-        (_CLIENT_ROLLUP, _CLIENT_KEY, _CLIENT_SUMS),
-    ):
-        names = (*key, *sums)
-        if dialect == "postgresql":
-            fields = [
-                "((r ->> 0) || ':00:00+00')::timestamptz"
-                if name == "hour"
-                else f"(r ->> {i})::{_PG_ROLLUP_CASTS.get(name, 'bigint')}"
-                if name not in ("error", "client_id")
-                else f"r ->> {i}"
-                for i, name in enumerate(names)
-            ]
-            source = "jsonb_array_elements(%s::jsonb) AS r"
-        elif dialect == "sqlite":
-            fields = [
-                "(r.value ->> 0) || ':00:00.000000'" if name == "hour" else f"r.value ->> {i}"
-                for i, name in enumerate(names)
-            ]
-            source = "json_each(?) AS r"
-        else:
-            raise ValueError(f"access records cannot be written to a {dialect} store")
-        aliased = ", ".join(f"{field} AS {name}" for field, name in zip(fields, names, strict=True))
-        statements.append(
-            _upsert(
-                table,
-                key,
-                {name: name for name in sums},
-                f"SELECT {aliased} FROM {source}",
-            )
-        )
-    return statements[0], statements[1]
-
-
 _AT, _API, _CLIENT, _STATUS, _ERROR, _DURATION = (
     COLUMNS.index(name) for name in ("at", "api_id", "client_id", "status", "error", "duration_ms")
 )
 
 
-def batch_sums(rows: list[Row]) -> tuple[list[Row], list[Row]]:
+def batch_sums(rows: list[Row]) -> tuple[list[Row], list[Row], list[Row]]:
     """A batch's rows summed per rollup key, in the shape `summed_rollup_sqls` takes:
     per (hour, API, status, error) the calls, their total duration and the latency
     histogram (bucket i holds LATENCY_BOUNDS_MS[i-1] < duration <= LATENCY_BOUNDS_MS[i]);
-    per (hour, API, client) the calls and the errors (status >= 400)."""
+    per (hour, API, client) the calls and the errors (status >= 400), and the same per
+    (day, API, client), summed from those."""
     by_status: dict[tuple[Any, ...], list[Any]] = {}
     by_client: dict[tuple[Any, ...], list[int]] = {}
-    width = len(_STATUS_SUMS)
+    width = len(STATUS_SUMS)
     for row in rows:
         hour, api, status, took = row[_AT][:13], row[_API] or 0, row[_STATUS], row[_DURATION]
         key = (hour, api, status, row[_ERROR] or "")
@@ -295,21 +212,22 @@ def batch_sums(rows: list[Row]) -> tuple[list[Row], list[Row]]:
     return (
         [(*key, *sums) for key, sums in by_status.items()],
         [(*key, *counts) for key, counts in by_client.items()],
+        _per_day(by_client),
     )
 
 
-def _upsert(
-    table: str, key: tuple[str, ...], sums: dict[str, str], rows: str, *, group: bool = False
-) -> str:
-    """Add `sums` of `rows` (summed per key when `group`) to the rollup `table`."""
-    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
-    names = ", ".join(key)
-    return (
-        f"INSERT INTO {table} ({names}, {', '.join(sums)}) "
-        f"SELECT {names}, {', '.join(sums.values())} FROM ({rows}) AS s"
-        f" WHERE true{f' GROUP BY {names}' if group else ''} ORDER BY {names}"
-        f" ON CONFLICT ({names}) DO UPDATE SET {added}"
-    )
+def _per_day(by_client: dict[tuple[Any, ...], list[int]]) -> list[Row]:
+    """The per-hour client sums of a batch summed per day (the hour's first 10 characters):
+    a batch rarely spans two days, so this is about as many rows as clients."""
+    by_day: dict[tuple[Any, ...], list[int]] = {}
+    for (hour, api, client), (calls, errors) in by_client.items():
+        counts = by_day.get(day := (hour[:10], api, client))
+        if counts is None:
+            by_day[day] = [calls, errors]
+        else:
+            counts[0] += calls
+            counts[1] += errors
+    return [(*key, *counts) for key, counts in by_day.items()]
 
 
 _QUERY_AT = COLUMNS.index("query_string")
@@ -354,6 +272,7 @@ class AccessLog:
         self._queue_full = metrics.access_records_dropped.labels("queue_full")
         self._sql = insert_sql(engine)
         self._rollup_sqls = summed_rollup_sqls(engine.dialect.name)
+        self._take_off_days_sql = take_hours_off_days_sql(engine.dialect.name)
         self._unreported = 0
         """Records dropped since the last `report_drops`, for the records-dropped alert."""
 
@@ -397,10 +316,12 @@ class AccessLog:
         with self._engine.begin() as connection:
             connection.execute(insert(AccessDrop).values(count=count, at=datetime.now(UTC)))
 
-    async def prune(self, retention_days: int) -> int:
-        """Delete the records (and rollups, drop counts) older than the retention, in
-        small transactions that writers pass between; how many records went."""
-        return await asyncio.to_thread(self._prune, retention_days)
+    async def prune(self, retention_days: int, now: datetime | None = None) -> int:
+        """Delete the records (and rollups, drop counts) older than the retention before
+        `now` (by default the present; tests choose where the cutoff falls), in small
+        transactions that writers pass between; how many records went."""
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
+        return await asyncio.to_thread(self._prune, cutoff)
 
     async def flush(self, *, final: bool = False) -> None:
         """Write what is queued, a batch at a time. Rows leave the queue only once
@@ -468,11 +389,11 @@ class AccessLog:
             for rollup, summed in zip(self._rollup_sqls, sums, strict=True):
                 connection.exec_driver_sql(rollup, (summed,))
 
-    def _prune(self, retention_days: int) -> int:
-        """Delete what is older than the retention, in small transactions: records
+    def _prune(self, cutoff: datetime) -> int:
+        """Delete what is older than the cutoff, in small transactions: records
         `PRUNE_BATCH` at a time (the oldest first, by the time index), rollups a day of
-        hours at a time. Returns how many records were deleted."""
-        cutoff = datetime.now(UTC) - timedelta(days=retention_days)
+        hours at a time (the daily client rollup with them). Returns how many records
+        were deleted."""
         at = col(AccessRecord.at)
         oldest = select(col(AccessRecord.id)).where(at < cutoff).order_by(at).limit(PRUNE_BATCH)
         batch = delete(AccessRecord).where(col(AccessRecord.id).in_(oldest.scalar_subquery()))
@@ -490,6 +411,10 @@ class AccessLog:
     def _prune_hours(
         self, rollup: type[AccessRollup | AccessClientRollup], cutoff: datetime
     ) -> None:
+        """Delete the rollup's hours before the cutoff, a day of them per transaction. The
+        client rollup's hours are first taken off their days (`AccessClientDay`), in the
+        same transaction, so a day stays the sum of its hours even when the cutoff falls
+        inside it; a day whose hours are all gone is deleted."""
         hour = col(rollup.hour)
         while True:
             with self._engine.begin() as connection:
@@ -497,7 +422,17 @@ class AccessLog:
                 if first is None or _utc(first) >= cutoff:
                     return
                 end = min(_utc(first) + timedelta(days=1), cutoff)
+                if rollup is AccessClientRollup:
+                    self._take_hours_off_days(connection, end)
                 connection.execute(delete(rollup).where(hour < end))
+
+    def _take_hours_off_days(self, connection: Connection, end: datetime) -> None:
+        """Take the client rollup's hours before `end` off their days, then delete the days
+        left with no calls (every stored hour has at least one)."""
+        connection.execute(self._take_off_days_sql, {"end": end})
+        day = col(AccessClientDay.day)
+        empty = (day < end) & (col(AccessClientDay.calls) <= 0)
+        connection.execute(delete(AccessClientDay).where(empty))
 
 
 def _utc(moment: datetime) -> datetime:

@@ -1,6 +1,12 @@
 """App-store tables. Importing this package registers every table on SQLModel.metadata."""
 
-from sluice.models.access_record import AccessClientRollup, AccessRecord, AccessRollup, AuditLog
+from sluice.models.access_record import (
+    AccessClientDay,
+    AccessClientRollup,
+    AccessRecord,
+    AccessRollup,
+    AuditLog,
+)
 from sluice.models.alert import AccessDrop, AlertFiring, AlertLease, AlertRule
 from sluice.models.api import Api, ApiVersion, Module
 from sluice.models.api_test import ApiTest
@@ -10,6 +16,7 @@ from sluice.models.macro import Macro, MacroVersion
 from sluice.models.user import Role, RolePermission, User, UserRoleLink
 
 __all__ = [
+    "AccessClientDay",
     "AccessClientRollup",
     "AccessDrop",
     "AccessRecord",

@@ -177,3 +177,19 @@ class AccessClientRollup(SQLModel, table=True):
     client_id: str = Field(default="", primary_key=True, max_length=64)
     calls: int = Field(sa_column=Column(BigInteger, nullable=False))
     errors: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class AccessClientDay(SQLModel, table=True):
+    """`AccessClientRollup` summed per UTC day (`day` is its midnight): the top clients of
+    a long range read whole days here, 24 times fewer rows. Always the sum of its day's
+    hourly rows: the writer adds a batch to both in one transaction, and pruning an hour
+    takes it off its day (`AccessLog._take_hours_off_days`)."""
+
+    __tablename__ = "access_client_day"
+    __table_args__ = (Index("ix_access_client_day_api_day", "api_id", "day"),)
+
+    day: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    api_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
+    client_id: str = Field(default="", primary_key=True, max_length=64)
+    calls: int = Field(sa_column=Column(BigInteger, nullable=False))
+    errors: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -1,5 +1,7 @@
 """The charts' numbers: calls, errors and latency over time, and the top APIs, clients and
-error codes, all read from the hourly rollup (`AccessRollup`), never the raw records.
+error codes, all read from the rollups, never the raw records: the hourly ones
+(`AccessRollup`, `AccessClientRollup`), and for the top clients the daily one
+(`AccessClientDay`) over the whole days of a range.
 
 Percentiles come from the rollup's latency histogram, interpolated inside the bucket the
 rank falls in: the same SQL on SQLite and PostgreSQL (a plain SUM per column), and a
@@ -9,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import ColumnElement, Select, case, func, union_all
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
@@ -17,6 +19,7 @@ from sluice.errors import Unprocessable
 from sluice.models.access_record import (
     HISTOGRAM,
     LATENCY_BOUNDS_MS,
+    AccessClientDay,
     AccessClientRollup,
     AccessRollup,
 )
@@ -24,6 +27,7 @@ from sluice.models.api import Api, Module
 from sluice.models.client import Client
 
 HOUR = 3600
+DAY = 24 * HOUR
 MAX_RANGE = timedelta(days=400)
 MAX_BUCKETS = 400
 AUTO_BUCKETS_S = (HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 7 * 24 * HOUR)
@@ -130,12 +134,10 @@ def _bounds(
     return datetime.fromtimestamp(first, UTC), end, bucket
 
 
-def _where(
-    query: Any, start: datetime, end: datetime, api_id: int | None, table: Any = AccessRollup
-) -> Any:
-    hour = col(table.hour)
+def _where(query: Any, start: datetime, end: datetime, api_id: int | None) -> Any:
+    hour = col(AccessRollup.hour)
     query = query.where(hour >= start, hour < end)
-    return query if api_id is None else query.where(col(table.api_id) == api_id)
+    return query if api_id is None else query.where(col(AccessRollup.api_id) == api_id)
 
 
 def _calls(low: int, high: int) -> ColumnElement[Any]:
@@ -235,16 +237,61 @@ def _top_apis(session: Session, start: datetime, end: datetime, api_id: int | No
     ]
 
 
+def _whole_days(start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
+    """The UTC days lying wholly inside [start, end), as [first, last) midnights; None
+    when there is none."""
+    first = -(-int(start.timestamp()) // DAY) * DAY
+    last = int(end.timestamp()) // DAY * DAY
+    if first >= last:
+        return None
+    return datetime.fromtimestamp(first, UTC), datetime.fromtimestamp(last, UTC)
+
+
+def _client_rows(
+    table: type[AccessClientRollup | AccessClientDay],
+    start: datetime,
+    end: datetime,
+    api_id: int | None,
+) -> Select[str, int, int]:
+    """The client rows of one rollup whose hour (or day) starts in [start, end)."""
+    day = table is AccessClientDay
+    moment = col(AccessClientDay.day) if day else col(AccessClientRollup.hour)
+    query = sql_select(col(table.client_id), col(table.calls), col(table.errors))
+    query = query.where(moment >= start, moment < end)
+    return query if api_id is None else query.where(col(table.api_id) == api_id)
+
+
+def _client_parts(
+    start: datetime, end: datetime, api_id: int | None
+) -> list[Select[str, int, int]]:
+    """The rows whose sums are the top clients of [start, end): the daily rollup's for
+    the whole days inside it, the hourly rollup's for the hours before and after them.
+    A day is always the sum of its hours (see `AccessClientDay`), so the sums are those of
+    the hours alone, from a month's 30 days and at most 46 hours of rows instead of 720."""
+    days = _whole_days(start, end)
+    if days is None:
+        return [_client_rows(AccessClientRollup, start, end, api_id)]
+    first, last = days
+    parts = [_client_rows(AccessClientDay, first, last, api_id)]
+    for low, high in ((start, first), (last, end)):
+        if low < high:
+            parts.append(_client_rows(AccessClientRollup, low, high, api_id))
+    return parts
+
+
 def _top_clients(
     session: Session, start: datetime, end: datetime, api_id: int | None
 ) -> list[TopClient]:
-    key, calls = col(AccessClientRollup.client_id), func.sum(col(AccessClientRollup.calls))
-    query = (
-        sql_select(key, calls, func.sum(col(AccessClientRollup.errors)))
+    parts = _client_parts(start, end, api_id)
+    rows_of = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    key, calls = rows_of.c.client_id, func.sum(rows_of.c.calls)
+    query: Any = (
+        sql_select(key, calls, func.sum(rows_of.c.errors))
         .group_by(key)
         .order_by(calls.desc(), key)
+        .limit(TOP)
     )
-    rows = session.exec(_where(query, start, end, api_id, AccessClientRollup).limit(TOP)).all()
+    rows = session.exec(query).all()
     keys = [row[0] for row in rows if row[0]]
     names = dict(
         session.exec(

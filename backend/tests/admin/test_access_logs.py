@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
 
-from sluice.gateway.access_log import AccessLog, Call, rollup_sqls
+from sluice.gateway.access_log import COLUMNS, AccessLog, Call, batch_sums
+from sluice.gateway.rollups import rollup_sqls
 from sluice.models.access_record import HISTOGRAM
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, login
@@ -185,8 +186,12 @@ def _records_once_written(
         time.sleep(0.25)
 
 
-def rollups(client: TestClient) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Both hourly rollups as stored, in key order (total durations rounded)."""
+Rows = list[tuple[Any, ...]]
+
+
+def rollups(client: TestClient) -> tuple[Rows, Rows, Rows]:
+    """The hourly rollups and the daily client rollup as stored, in key order (total
+    durations rounded)."""
     app: FastAPI = client.app  # type: ignore[assignment]
     with app.state.engine.connect() as connection:
         by_status = [
@@ -198,16 +203,40 @@ def rollups(client: TestClient) -> tuple[list[tuple[Any, ...]], list[tuple[Any, 
                 )
             )
         ]
-        by_client = [
-            tuple(row)
-            for row in connection.execute(
-                text(
-                    "SELECT hour, api_id, client_id, calls, errors FROM access_client_rollup"
-                    " ORDER BY hour, api_id, client_id"
+        by_client, by_day = (
+            [
+                tuple(row)
+                for row in connection.execute(
+                    text(
+                        f"SELECT {moment}, api_id, client_id, calls, errors FROM {table}"
+                        f" ORDER BY {moment}, api_id, client_id"
+                    )
                 )
-            )
-        ]
-    return by_status, by_client
+            ]
+            for moment, table in (("hour", "access_client_rollup"), ("day", "access_client_day"))
+        )
+    return by_status, by_client, by_day
+
+
+def test_a_batch_across_midnight_is_summed_into_both_days() -> None:
+    """The daily client sums of a batch come from its hourly ones, per day: calls of one
+    client in two hours of a day make one row, a call after midnight another."""
+    times = (
+        "2026-12-01 22:10:00.000000",
+        "2026-12-01 23:59:59.999999",
+        "2026-12-02 00:00:01.000000",
+    )
+    rows = []
+    for at, status in zip(times, (200, 500, 200), strict=True):
+        row = dict.fromkeys(COLUMNS) | {"at": at, "api_id": 4, "client_id": "c", "status": status}
+        rows.append(tuple(row[name] for name in COLUMNS))
+    _, by_hour, by_day = batch_sums(rows)
+    assert sorted(by_hour) == [
+        ("2026-12-01 22", 4, "c", 1, 0),
+        ("2026-12-01 23", 4, "c", 1, 1),
+        ("2026-12-02 00", 4, "c", 1, 0),
+    ]
+    assert sorted(by_day) == [("2026-12-01", 4, "c", 2, 1), ("2026-12-02", 4, "c", 1, 0)]
 
 
 def test_the_rollups_of_written_batches_are_the_sums_of_their_records(client: TestClient) -> None:
@@ -233,12 +262,13 @@ def test_the_rollups_of_written_batches_are_the_sums_of_their_records(client: Te
         flush(client)
     written = rollups(client)
     assert sum(row[4] for row in written[0]) == sum(row[3] for row in written[1]) == 82
+    assert sum(row[3] for row in written[2]) == 82
     assert {row[2] for row in written[0]} == {200, 404, 500}
     assert sum(row[4] for row in written[1]) == 2 * 20 + 2  # the 404s and 500s
     engine = app.state.engine
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM access_rollup"))
-        connection.execute(text("DELETE FROM access_client_rollup"))
+        for table in ("access_rollup", "access_client_rollup", "access_client_day"):
+            connection.execute(text(f"DELETE FROM {table}"))
         for statement in rollup_sqls(engine.dialect.name):
             connection.exec_driver_sql(statement)
     assert rollups(client) == written
@@ -253,8 +283,9 @@ def test_a_refused_row_leaves_the_rollups_counting_only_stored_records(
     for n in range(4):
         client.get(f"/shop/refuse-me-{n}" if n == 2 else f"/shop/fine-{n}")
     flush(client)
-    by_status, by_client = rollups(client)
+    by_status, by_client, by_day = rollups(client)
     assert sum(row[4] for row in by_status) == sum(row[3] for row in by_client) == 3
+    assert sum(row[3] for row in by_day) == 3
     assert 'sluice_access_records_dropped_total{reason="unstorable"} 1.0' in (
         client.get("/metrics").text
     )

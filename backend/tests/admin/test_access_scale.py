@@ -1,6 +1,7 @@
 """Access records as they grow, on both stores: the list pages by keyset (`before`) and
 counts up to a cap, the overview's last 24 hours come from the rollup plus the first
-partial hour, and pruning by retention deletes in small transactions."""
+partial hour, the charts' top clients read whole days from the daily rollup and are still
+exactly the records', and pruning by retention deletes in small transactions."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,8 +11,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, insert, select, text
 from sqlmodel import col
 
-from sluice.gateway.access_log import PRUNE_BATCH, rollup_sqls
-from sluice.models.access_record import AccessClientRollup, AccessRecord, AccessRollup
+from sluice.gateway.access_log import PRUNE_BATCH
+from sluice.gateway.rollups import rollup_sqls
+from sluice.models.access_record import (
+    AccessClientDay,
+    AccessClientRollup,
+    AccessRecord,
+    AccessRollup,
+)
 from sluice.services.records import COUNT_CAP
 
 LIST = "/api/v1/access-logs"
@@ -26,17 +33,60 @@ def engine_of(client: TestClient) -> Engine:
 def store(client: TestClient, times: list[datetime], **values: Any) -> None:
     """Access records at `times` (as the writer would have stored them), and the rollups
     summed afresh from every stored record."""
-    rows = [
-        {"at": at, "path": "/shop/x", "method": "GET", "status": 200, "duration_ms": 1.0} | values
-        for at in times
-    ]
+    store_rows(client, [{"at": at} | values for at in times])
+
+
+def store_rows(client: TestClient, rows: list[dict[str, Any]]) -> None:
+    """Access records with these values (`at` at least), and the rollups summed afresh."""
+    plain = {"path": "/shop/x", "method": "GET", "status": 200, "duration_ms": 1.0}
     engine = engine_of(client)
     with engine.begin() as db:
-        db.execute(insert(AccessRecord), rows)
-        db.execute(text("DELETE FROM access_rollup"))
-        db.execute(text("DELETE FROM access_client_rollup"))
+        db.execute(insert(AccessRecord), [plain | row for row in rows])
+        for table in ("access_rollup", "access_client_rollup", "access_client_day"):
+            db.execute(text(f"DELETE FROM {table}"))
         for statement in rollup_sqls(engine.dialect.name):
             db.exec_driver_sql(statement)
+
+
+def utc(moment: datetime) -> datetime:
+    """A time read from the store, in UTC (SQLite gives it back without its zone)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def midnight(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+Sums = dict[Any, tuple[int, int]]
+
+
+def client_sums(rows: Any, key: Any) -> Sums:
+    """(calls, errors) summed per `key(row)` over rows of (time, api, client, calls, errors)."""
+    sums: Sums = {}
+    for row in rows:
+        calls, errors = sums.get(key(row), (0, 0))
+        sums[key(row)] = (calls + row[3], errors + row[4])
+    return sums
+
+
+def daily_client_rollup(engine: Engine) -> tuple[Sums, Sums]:
+    """The daily client rollup per (date, API, client), and the hourly one summed the same."""
+    with engine.connect() as db:
+        days, hours = (
+            db.execute(
+                select(
+                    col(table.day if table is AccessClientDay else table.hour),  # type: ignore[union-attr]
+                    col(table.api_id),
+                    col(table.client_id),
+                    col(table.calls),
+                    col(table.errors),
+                )
+            ).all()
+            for table in (AccessClientDay, AccessClientRollup)
+        )
+    per_day = client_sums(days, lambda row: (utc(row[0]).date(), row[1], row[2]))
+    assert all(utc(row[0]) == midnight(utc(row[0])) for row in days)
+    return per_day, client_sums(hours, lambda row: (utc(row[0]).date(), row[1], row[2]))
 
 
 def test_keyset_pages_walk_the_list_without_gaps_or_repeats(
@@ -130,3 +180,74 @@ def test_pruning_deletes_in_small_transactions_what_is_older_than_the_retention(
             found = db.execute(select(col(rollup.hour))).scalars()
             hours = [h.astimezone(UTC) if h.tzinfo else h.replace(tzinfo=UTC) for h in found]
             assert len(hours) == 3 and min(hours) >= cutoff
+    assert daily_client_rollup(engine)[0] == {
+        (at.date(), 0, ""): (1, 0) for at in (now - timedelta(days=d) for d in (1, 2, 29))
+    }
+
+
+def test_pruning_inside_a_day_takes_the_pruned_hours_off_that_day(client: TestClient) -> None:
+    """The cutoff falls at 12:30 of a day with calls before and after it: that day's row
+    of the daily client rollup loses the pruned hours' calls and errors and keeps the
+    rest, the day before goes, the day after stays, and every day is the sum of its hours."""
+    cutoff = midnight(datetime.now(UTC) - timedelta(days=3)) + timedelta(hours=12, minutes=30)
+    rows: list[dict[str, Any]] = [
+        {"at": cutoff + timedelta(hours=h), "api_id": 1, "client_id": who, "status": status}
+        for h in (-30, -5, -1, 1, 5, 30)
+        for who, status in (("a", 200), ("a", 500), ("b", 200))
+    ]
+    store_rows(client, rows)
+    app: FastAPI = client.app  # type: ignore[assignment]
+    retention = 30
+    at = cutoff + timedelta(days=retention)
+    pruned = client.portal.call(app.state.access_log.prune, retention, at)  # type: ignore[union-attr]
+    assert pruned == 9
+    kept = [(row["at"], 1, row["client_id"], 1, int(row["status"] >= 400)) for row in rows[9:]]
+    days, hours = daily_client_rollup(engine_of(client))
+    assert days == hours == client_sums(kept, lambda row: (row[0].date(), 1, row[2]))
+    assert days[(cutoff.date(), 1, "a")] == (4, 2)
+
+
+def test_top_clients_over_partial_days_are_the_records_sums(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    """A range from 05:00 of one day to 07:30 three days later reads the whole days in
+    between from the daily rollup and the hours at both ends from the hourly one: its top
+    clients (all APIs and one) are exactly what counting the records in its hours gives,
+    although one client calls mostly in the excluded hours of the two partial days."""
+    first = midnight(datetime.now(UTC) - timedelta(days=10))
+    rows: list[dict[str, Any]] = [
+        {
+            "at": first - timedelta(days=1) + timedelta(minutes=37 * n),
+            "api_id": 1 + n % 3,
+            "client_id": None if n % 11 == 0 else f"c{n % 7}",
+            "status": 500 if n % 5 == 0 else 200,
+        }
+        for n in range(200)
+    ]
+    outside = [first + timedelta(hours=h) for h in (1, 2, 3, 4)]
+    outside += [first + timedelta(days=3, hours=h) for h in (8, 9, 15, 23)]
+    edges = [first + timedelta(hours=5), first + timedelta(days=3, hours=7, minutes=59)]
+    rows += [{"at": at, "api_id": 2, "client_id": "edge"} for at in outside * 5 + edges]
+    store_rows(client, rows)
+    since, until = first + timedelta(hours=5), first + timedelta(days=3, hours=7, minutes=30)
+    ends = until.replace(minute=0) + timedelta(hours=1)  # the hours of the range end here
+    for api in (None, 2):
+        params: dict[str, Any] = {
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+            "bucket": 3600,  # so that the first bucket starts at `since`
+        }
+        if api is not None:
+            params["api_id"] = api
+        stats = client.get("/api/v1/overview/stats", params=params, headers=admin_headers)
+        inside = [
+            (row["at"], 0, row.get("client_id") or "", 1, int(row.get("status", 200) >= 400))
+            for row in rows
+            if since <= row["at"] < ends and api in (None, row["api_id"])
+        ]
+        sums = client_sums(inside, lambda row: row[2])
+        top = sorted(sums.items(), key=lambda item: (-item[1][0], item[0]))[:10]
+        expected = [(who or None, calls, errors) for who, (calls, errors) in top]
+        got = stats.json()["top_clients"]
+        assert [(c["client_id"], c["calls"], c["errors"]) for c in got] == expected
+        assert ("edge", 2, 0) in expected
