@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 from sluice.admin.router import PREFIX, api_router
 from sluice.admin.routes.tables import IMPORT_PATH
 from sluice.background import Periodic
-from sluice.collector import collector_paused
+from sluice.collector import collector_paused, startup_objects_frozen
 from sluice.config import Settings, get_settings
 from sluice.connectors import PoolManager
 from sluice.db import make_engine
@@ -31,7 +31,6 @@ from sluice.gateway.limits import Limiter
 from sluice.gateway.mcp import McpGateway
 from sluice.gateway.router import Gateway, gateway_route
 from sluice.gateway.token import router as token_router
-from sluice.heap import startup_objects_frozen
 from sluice.http import AnswerUnexpectedErrors, RejectLargeBodies, header, install_error_handlers
 from sluice.methods import answer_options, without_body
 from sluice.observability import health

@@ -1,5 +1,5 @@
 """A running worker keeps its startup objects out of the garbage collector's passes (the
-p99 pauses they caused: see sluice/heap.py), and gives them back when it stops."""
+p99 pauses they caused: see sluice/collector.py), and gives them back when it stops."""
 
 import gc
 
