@@ -28,12 +28,14 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, ClassVar, Literal, TypeVar
 
 import psycopg
 from psycopg import pq
-from psycopg.adapt import AdaptersMap, Buffer, Loader
+from psycopg.adapt import AdaptersMap
 from psycopg.rows import TupleRow
+from psycopg.types.string import TextLoader
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from sluice.connectors.base import (
@@ -135,8 +137,8 @@ _CLASS_MESSAGES = {
     "28": "Connection failed: authentication rejected",
     "42": "Query failed: invalid statement",
 }
-_READY_OIDS = frozenset({16, 20, 21, 23, 26, 1700})
-"""bool, int8, int2, int4, oid, and numeric (`NumericText`): JSON-ready as loaded."""
+_READY_OIDS = frozenset({16, 20, 21, 23, 26})
+"""bool, int8, int2, int4, oid: JSON-ready as loaded."""
 _TEXT_OIDS = frozenset({18, 19, 25, 1042, 1043})
 """"char", name, text, bpchar, varchar: str, except under SQL_ASCII (psycopg gives bytes)."""
 _ROW_STATUSES = frozenset(
@@ -145,22 +147,53 @@ _ROW_STATUSES = frozenset(
 
 
 _NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
-
-
-class NumericText(Loader):
-    """numeric as the value rules want it, straight from the server's text: the digits as
-    a string (exact, and never in exponent form), NaN and the infinities as None. Loading
-    a Decimal to turn it back into text measured at a third of a 200-row call's CPU.
-    Arrays of numeric load their items with it too."""
-
-    def load(self, data: Buffer) -> str | None:
-        text = str(data, "ascii")
-        return None if text in _NON_FINITE else text
+_NUMERIC, _NUMERIC_ARRAY = 1700, 1231
 
 
 ADAPTERS = AdaptersMap(psycopg.adapters)
-"""The data sources' connections' adapters: psycopg's, numeric loaded by `NumericText`."""
-ADAPTERS.register_loader("numeric", NumericText)
+"""The data sources' connections' adapters: psycopg's, numeric loaded as the server's text
+by psycopg's own text loader (C). The value rules want numeric as its exact digits in a
+string, never in exponent form, and NaN and the infinities as null: the text is that
+already, except for those three, which `NumericRowShape` finds and clears. A loader of
+our own doing the same (a Python call per value) measured at a tenth of a 200-row call's
+CPU under `bench.gateway`; loading a Decimal to print it again, at a third."""
+ADAPTERS.register_loader("numeric", TextLoader)
+
+
+def _finite_text(value: Any) -> Any:
+    """A numeric (or an array of them, nested) as the value rules want it, from the
+    server's text (bytes under SQL_ASCII): NaN and the infinities null."""
+    if value.__class__ is list:
+        return [_finite_text(item) for item in value]
+    if isinstance(value, bytes):
+        value = value.decode("ascii")
+    return None if value in _NON_FINITE else value
+
+
+class NumericRowShape(RowShape):
+    """A RowShape whose numeric columns (at `numeric`, tuple positions) come as text that
+    may be NaN or an infinity: each is scanned once in C (`isdisjoint` over the column)
+    and only a result holding one of them is cleared value by value."""
+
+    __slots__ = ("_numeric",)
+
+    def __init__(
+        self, columns: list[str], converters: Sequence[Converter | None], numeric: tuple[int, ...]
+    ) -> None:
+        super().__init__(columns, converters)
+        self._numeric = numeric
+
+    def rows(self, values: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+        numeric = self._numeric
+        if any(not _NON_FINITE.isdisjoint(map(itemgetter(i), values)) for i in numeric):
+            values = [
+                tuple(
+                    _finite_text(v) if i in numeric and v is not None else v
+                    for i, v in enumerate(row)
+                )
+                for row in values
+            ]
+        return super().rows(values)
 
 
 @dataclass
@@ -708,14 +741,23 @@ def _shape(
     encoding: bytes | None,
     oids: tuple[int, ...],
 ) -> RowShape:
-    """Which columns psycopg already loads as JSON-ready values (ints, bools, text)."""
+    """Which columns psycopg already loads as JSON-ready values (ints, bools, text), and
+    which are numeric text to check for NaN and the infinities (`NumericRowShape`)."""
     columns = [column.name for column in cursor.description or ()]
     text_ready = encoding != b"SQL_ASCII"
-    converters: list[Converter | None] = [
-        None if oid in _READY_OIDS or (text_ready and oid in _TEXT_OIDS) else json_value
-        for oid in oids
-    ]
+    converters = [_converter(oid, text_ready) for oid in oids]
+    numeric = tuple(i for i, oid in enumerate(oids) if oid == _NUMERIC and text_ready)
+    if numeric:
+        return NumericRowShape(columns, converters, numeric)
     return RowShape(columns, converters)
+
+
+def _converter(oid: int, text_ready: bool) -> Converter | None:
+    if oid in _READY_OIDS or (text_ready and (oid in _TEXT_OIDS or oid == _NUMERIC)):
+        return None
+    if oid in (_NUMERIC, _NUMERIC_ARRAY):
+        return _finite_text
+    return json_value
 
 
 _TABLES_SQL = """

@@ -252,11 +252,18 @@ async def test_numeric_values(pg: PostgresConnector) -> None:
             "none": None,
         }
     ]
+    many = await pg.execute(
+        "SELECT n, n * 2 AS twice FROM (SELECT g::numeric AS n FROM generate_series(1, 4) g"
+        " UNION ALL SELECT 'NaN'::numeric UNION ALL SELECT NULL) AS t"
+    )
+    assert [row["n"] for row in many.rows] == ["1", "2", "3", "4", None, None]
+    assert [row["twice"] for row in many.rows] == ["2", "4", "6", "8", None, None]
 
 
 async def test_result_shapes_share_a_connection() -> None:
     """One pooled connection, results of different shapes in turn, each converted by its
-    own plan; a changed client encoding is a different shape (text comes back as bytes)."""
+    own plan; a changed client encoding is a different shape (text comes back as bytes,
+    numeric still as its digits)."""
     require_postgres()
     pg = PostgresConnector(pg_config(pool_size=1), retry_delays_ms=FAST_RETRIES)
     try:
@@ -283,6 +290,11 @@ async def test_result_shapes_share_a_connection() -> None:
             assert (await tx.execute("SELECT 'abc'::text AS t")).rows == [{"t": "abc"}]
             await tx.execute("SET LOCAL client_encoding = 'SQL_ASCII'")
             assert (await tx.execute("SELECT 'abc'::text AS t")).rows == [{"t": "YWJj"}]
+            numbers = await tx.execute(
+                "SELECT 1.50::numeric AS n, 'NaN'::numeric AS nan,"
+                " ARRAY[2.5, 'Infinity']::numeric[] AS arr"
+            )
+            assert numbers.rows == [{"n": "1.50", "nan": None, "arr": ["2.5", None]}]
         assert (await pg.execute("SELECT 'abc'::text AS t")).rows == [{"t": "abc"}]
     finally:
         await pg.close()
