@@ -256,8 +256,8 @@ async def test_numeric_values(pg: PostgresConnector) -> None:
         "SELECT n, n * 2 AS twice FROM (SELECT g::numeric AS n FROM generate_series(1, 4) g"
         " UNION ALL SELECT 'NaN'::numeric UNION ALL SELECT NULL) AS t"
     )
-    assert [row["n"] for row in many.rows] == ["1", "2", "3", "4", None, None]
-    assert [row["twice"] for row in many.rows] == ["2", "4", "6", "8", None, None]
+    assert [row["n"] for row in many.rows or []] == ["1", "2", "3", "4", None, None]
+    assert [row["twice"] for row in many.rows or []] == ["2", "4", "6", "8", None, None]
 
 
 async def test_result_shapes_share_a_connection() -> None:
