@@ -365,7 +365,7 @@ def profile(
         stack, _, counted = line.rpartition(" ")
         if not stack or not counted.isdigit():
             continue
-        frames = [_frame(f) for f in stack.split(";")]
+        frames = [frame_name(f) for f in stack.split(";")]
         samples = int(counted)
         total += samples
         own[frames[-1]] += samples
@@ -387,7 +387,7 @@ def profile(
         print(f"    {100 * count / total:5.1f}%  {name}")
 
 
-def _frame(frame: str) -> str:
+def frame_name(frame: str) -> str:
     """`function (path/to/module.py:line)` as `function (module.py)`."""
     name, _, where = frame.partition(" (")
     return f"{name} ({where.rsplit('/', 1)[-1].split(':')[0]})" if where else name

@@ -20,6 +20,7 @@ process.
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +44,7 @@ from bench.gateway import (
     REDIS,
     cpu_seconds,
     define_api,
+    frame_name,
     free_port,
     fresh_store,
     seed_table,
@@ -205,12 +208,14 @@ class Serve:
         children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         return sum(cpu_seconds(p) for p in [pid, *children])
 
-    def worker_rss_mb(self) -> list[float]:
+    def worker_pids(self) -> list[int]:
         assert self.process is not None
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         pids = children.read_text().split()
-        workers = [p for p in pids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
-        return [rss_mb(int(pid)) for pid in workers]
+        return [int(p) for p in pids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+    def worker_rss_mb(self) -> list[float]:
+        return [rss_mb(pid) for pid in self.worker_pids()]
 
 
 def rss_mb(pid: int) -> float:
@@ -352,10 +357,78 @@ def publishes(
 
         quiet: list[dict[str, Any]] = []
         busy: list[dict[str, Any]] = []
-        for _ in range(2):
+        for last in (False, True):
             quiet.append(light_load(scale.base, token, args.duration))
-            busy.append(light_load(scale.base, token, args.duration, publishing))
+            with sampled(scale.worker_pids() if last and args.profile_publishes else [], args):
+                busy.append(light_load(scale.base, token, args.duration, publishing))
     return answers, reached, quiet, busy
+
+
+PUBLISH_STAGES = {
+    "gateway calls": ("Gateway.serve (router.py)",),
+    "the publish request (admin route, ORM, audit)": ("publish_api (apis.py)",),
+    "the registry step (update, in a thread)": ("rebuild (registry.py)",),
+    "of which the store's queries": ("execute (base.py)", "exec (session.py)"),
+}
+"""What `--profile-publishes` sums, by substrings of the sampled frames."""
+
+
+@contextmanager
+def sampled(pids: list[int], args: argparse.Namespace) -> Iterator[None]:
+    """py-spy (only the thread holding the GIL: the CPU) on each of `pids` for one run;
+    prints the share of the samples in each of PUBLISH_STAGES, per worker."""
+    if not pids:
+        yield
+        return
+    folder = Path(tempfile.mkdtemp())
+    spy = [
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "--pid",
+                str(pid),
+                "--duration",
+                str(args.duration),
+                "--rate",
+                "500",
+                "--format",
+                "raw",
+                "--gil",
+                "--nonblocking",
+                "--output",
+                str(folder / f"{pid}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for pid in pids
+    ]
+    try:
+        yield
+    finally:
+        for process in spy:
+            process.wait(timeout=60)
+    print("py-spy on each worker during a run with 3 publishes (samples holding the GIL):")
+    for pid in pids:
+        within: Counter[str] = Counter()
+        total = 0
+        out = folder / f"{pid}.txt"
+        for line in out.read_text().splitlines() if out.exists() else ():
+            raw, _, counted = line.rpartition(" ")
+            if counted.isdigit():
+                stack = ";".join(frame_name(f) for f in raw.split(";"))
+                total += int(counted)
+                for stage, needles in PUBLISH_STAGES.items():
+                    if any(n in stack for n in needles) and (
+                        stage != "of which the store's queries" or "rebuild (registry.py)" in stack
+                    ):
+                        within[stage] += int(counted)
+        shares = ", ".join(
+            f"{stage} {100 * within[stage] / max(1, total):.1f}%" for stage in PUBLISH_STAGES
+        )
+        print(f"  worker {pid}: {total} samples; {shares}")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -368,6 +441,11 @@ def main(argv: list[str] | None = None) -> None:
         "--only", choices=["startup"], help="only build the large store and measure startup"
     )
     parser.add_argument("--starts", type=int, default=3, help="startups per worker count")
+    parser.add_argument(
+        "--profile-publishes",
+        action="store_true",
+        help="py-spy each worker during the last run with publishes, and print where it went",
+    )
     args = parser.parse_args(argv)
     seed_table()
     if args.only == "startup":
