@@ -144,11 +144,17 @@ def masked_query(raw: bytes) -> str | None:
 
 
 class StoreAway(Exception):
-    """The store cannot be reached; `done` rows of the batch were dealt with first."""
+    """The store cannot be reached; `done` rows of the batch were dealt with first, and
+    the `unsure` rows after them went in a transaction whose COMMIT lost its connection:
+    the store may have committed it (see `AccessLog._settle_unsure`)."""
 
-    def __init__(self, done: int, reason: str) -> None:
+    def __init__(self, done: int, reason: str, unsure: int = 0) -> None:
         super().__init__(reason)
-        self.done, self.reason = done, reason
+        self.done, self.reason, self.unsure = done, reason, unsure
+
+
+class _CommitLost(Exception):
+    """The connection was lost during COMMIT: the transaction's outcome is unknown."""
 
 
 def _raise_if_away(exc: Exception, done: int) -> None:
@@ -157,6 +163,14 @@ def _raise_if_away(exc: Exception, done: int) -> None:
     lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
     if lost or isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
         raise StoreAway(done, type(exc).__name__) from exc
+
+
+def landed_sql(engine: Engine) -> str:
+    """Whether a record is stored, found by its request id and its time to the microsecond
+    (a client may send the same request id twice, not at the same microsecond)."""
+    at = "%s::timestamptz" if engine.dialect.name == "postgresql" else "substr(?, 1, 26)"
+    mark = "%s" if engine.dialect.name == "postgresql" else "?"
+    return f"SELECT 1 FROM {_TABLE.name} WHERE request_id = {mark} AND at = {at} LIMIT 1"
 
 
 def insert_sql(engine: Engine) -> str:
@@ -271,6 +285,10 @@ class AccessLog:
         self._writing = asyncio.Lock()  # one writer at a time: rows leave once written
         self._queue_full = metrics.access_records_dropped.labels("queue_full")
         self._sql = insert_sql(engine)
+        self._landed_sql = landed_sql(engine)
+        self._unsure: tuple[Row, int] | None = None
+        """The first queued row and how many rows went with it in a transaction whose
+        COMMIT lost its connection; settled before the next write."""
         self._rollup_sqls = summed_rollup_sqls(engine.dialect.name)
         self._take_off_days_sql = take_hours_off_days_sql(engine.dialect.name)
         self._unreported = 0
@@ -342,17 +360,45 @@ class AccessLog:
 
     async def _write_batches(self) -> None:
         while self._rows:
-            rows = self._rows[: self._batch]
             try:
+                if self._unsure is not None and await self._settle_unsure():
+                    continue
+                rows = self._rows[: self._batch]
                 await asyncio.to_thread(self._write, rows)
             except StoreAway as away:
                 del self._rows[: away.done]
+                if away.unsure and self._rows:
+                    self._unsure = (self._rows[0], away.unsure)
                 self._back_off(away)
                 return
             del self._rows[: len(rows)]  # calls recorded meanwhile were appended after
             if self._failures:
                 log.warning("the store is back; writing queued access records")
                 self._failures = 0
+
+    async def _settle_unsure(self) -> bool:
+        """After a COMMIT that lost its connection: look for its first row in the store. If
+        it is there the whole transaction was committed, and its rows leave the queue
+        (True) rather than being written twice; if not, they are written as usual."""
+        assert self._unsure is not None
+        witness, count = self._unsure
+        request_id = witness[COLUMNS.index("request_id")]
+        landed = False
+        if request_id is not None and self._rows and self._rows[0] is witness:
+            landed = await asyncio.to_thread(self._landed, request_id, witness[_AT])
+        self._unsure = None
+        if landed:
+            del self._rows[:count]
+        return landed
+
+    def _landed(self, request_id: str, at: str) -> bool:
+        try:
+            with self._engine.connect() as connection:
+                found = connection.exec_driver_sql(self._landed_sql, (request_id, at)).first()
+        except _FAILURES as exc:
+            _raise_if_away(exc, 0)
+            raise
+        return found is not None
 
     def _back_off(self, away: "StoreAway") -> None:
         delay = RETRY_DELAYS_S[min(self._failures, len(RETRY_DELAYS_S) - 1)]
@@ -369,12 +415,16 @@ class AccessLog:
         try:
             self._insert(rows)
             return
+        except _CommitLost as lost:
+            raise StoreAway(0, lost.args[0], unsure=len(rows)) from lost
         except _FAILURES as exc:
             _raise_if_away(exc, 0)
             log.warning("a batch of %d access records was refused (%s); row by row", len(rows), exc)
         for done, row in enumerate(rows):
             try:
                 self._insert([row])
+            except _CommitLost as lost:
+                raise StoreAway(done, lost.args[0], unsure=1) from lost
             except _FAILURES as exc:
                 _raise_if_away(exc, done)
                 log.warning("an access record was refused and dropped: %s", exc)
@@ -384,10 +434,19 @@ class AccessLog:
     def _insert(self, rows: list[Row]) -> None:
         batch = orjson.dumps(rows).decode()  # TypeError on a lone surrogate
         sums = [orjson.dumps(summed).decode() for summed in batch_sums(rows)]
-        with self._engine.begin() as connection:
+        with self._engine.connect() as connection:
+            transaction = connection.begin()
             connection.exec_driver_sql(self._sql, (batch,))
             for rollup, summed in zip(self._rollup_sqls, sums, strict=True):
                 connection.exec_driver_sql(rollup, (summed,))
+            try:
+                transaction.commit()
+            except _FAILURES as exc:
+                try:
+                    _raise_if_away(exc, 0)
+                except StoreAway:
+                    raise _CommitLost(type(exc).__name__) from exc
+                raise
 
     def _prune(self, cutoff: datetime) -> int:
         """Delete what is older than the cutoff, in small transactions: records
