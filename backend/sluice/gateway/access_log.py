@@ -157,11 +157,16 @@ class _CommitLost(Exception):
     """The connection was lost during COMMIT: the transaction's outcome is unknown."""
 
 
-def _raise_if_away(exc: Exception, done: int) -> None:
+def _is_away(exc: Exception) -> bool:
     """A lost or refused connection (or an exhausted pool) is the store being away, not
-    the rows being wrong: raise StoreAway so the rows are kept."""
+    the rows being wrong."""
     lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
-    if lost or isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+    return lost or isinstance(exc, OperationalError | InterfaceError | PoolTimeout)
+
+
+def _raise_if_away(exc: Exception, done: int) -> None:
+    """StoreAway when the store is away, so the rows are kept."""
+    if _is_away(exc):
         raise StoreAway(done, type(exc).__name__) from exc
 
 
@@ -244,7 +249,7 @@ def _per_day(by_client: dict[tuple[Any, ...], list[int]]) -> list[Row]:
     return [(*key, *counts) for key, counts in by_day.items()]
 
 
-_QUERY_AT = COLUMNS.index("query_string")
+_QUERY_AT, _REQUEST_ID = COLUMNS.index("query_string"), COLUMNS.index("request_id")
 
 
 def _stored(row: Row) -> Row:
@@ -382,7 +387,7 @@ class AccessLog:
         (True) rather than being written twice; if not, they are written as usual."""
         assert self._unsure is not None
         witness, count = self._unsure
-        request_id = witness[COLUMNS.index("request_id")]
+        request_id = witness[_REQUEST_ID]
         landed = False
         if request_id is not None and self._rows and self._rows[0] is witness:
             landed = await asyncio.to_thread(self._landed, request_id, witness[_AT])
@@ -442,9 +447,7 @@ class AccessLog:
             try:
                 transaction.commit()
             except _FAILURES as exc:
-                try:
-                    _raise_if_away(exc, 0)
-                except StoreAway:
+                if _is_away(exc):
                     raise _CommitLost(type(exc).__name__) from exc
                 raise
 
